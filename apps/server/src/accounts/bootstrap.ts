@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../auth/passwords.js';
+import type { Database, Queryable } from '../db/database.js';
+import { recordEvent } from '../events/record.js';
+
+/** Hooks run inside the transaction that creates an account (e.g. seeding default plans). */
+export type AccountSeeder = (tx: Queryable, accountId: string) => Promise<void>;
+const seeders: AccountSeeder[] = [];
+
+/** Modules register what every new account starts with. */
+export function onAccountCreated(seeder: AccountSeeder): void {
+  seeders.push(seeder);
+}
+
+export interface CreatedAccount {
+  accountId: string;
+  ownerId: string;
+  /** Set only when the password was generated here; print it once. */
+  generatedPassword?: string;
+}
+
+/** Creates an account and its owner in one transaction. */
+export async function createAccount(
+  db: Database,
+  input: { slug: string; name: string; ownerEmail: string; ownerPassword?: string | undefined },
+): Promise<CreatedAccount> {
+  const generatedPassword = input.ownerPassword ? undefined : randomBytes(12).toString('base64url');
+  const passwordHash = await hashPassword(input.ownerPassword ?? generatedPassword!);
+  return db.tx(async (tx) => {
+    const [account] = await tx<{ id: string }[]>`insert into accounts (slug, name) values (${input.slug}, ${input.name}) returning id`;
+    const [owner] = await tx<{ id: string }[]>`
+      insert into users (account_id, email, name, role, password_hash)
+      values (${account!.id}, ${input.ownerEmail.toLowerCase()}, 'Owner', 'owner', ${passwordHash}) returning id`;
+    for (const seed of seeders) await seed(tx, account!.id);
+    await recordEvent(tx, {
+      accountId: account!.id,
+      type: 'account.created',
+      actor: { type: 'system' },
+      subject: { type: 'account', id: account!.id },
+      data: { slug: input.slug, owner_email: input.ownerEmail.toLowerCase() },
+    });
+    return { accountId: account!.id, ownerId: owner!.id, ...(generatedPassword ? { generatedPassword } : {}) };
+  });
+}
+
+/**
+ * First start: creates the default account and its owner, once, even when several processes start
+ * together (transaction-scoped advisory lock, then a re-check).
+ */
+export async function ensureDefaultAccount(
+  db: Database,
+  admin: { email: string; password?: string | undefined },
+): Promise<CreatedAccount | undefined> {
+  const [existing] = await db.sql`select id from accounts limit 1`;
+  if (existing) return undefined;
+  const create = () =>
+    createAccount(db, { slug: 'default', name: 'Default', ownerEmail: admin.email, ownerPassword: admin.password });
+  // The embedded database has one process (data-dir lock) and one connection: no lock needed, and none possible.
+  if (db.kind === 'embedded') return create();
+  const conn = await db.sql.reserve();
+  try {
+    await conn`select pg_advisory_lock(740211002)`;
+    const [again] = await conn`select id from accounts limit 1`;
+    if (again) return undefined;
+    return await create();
+  } finally {
+    await conn`select pg_advisory_unlock(740211002)`.catch(() => {});
+    conn.release();
+  }
+}

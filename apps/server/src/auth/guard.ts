@@ -1,0 +1,77 @@
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { AppContext } from '../core/context.js';
+import { digestSecret } from '../crypto/master-key.js';
+import { AppError } from '../http/errors.js';
+import { beginIdempotentRequest } from '../http/idempotency.js';
+import { verifyAccessToken } from './access-tokens.js';
+import { type Action, can, type Role } from './permissions.js';
+
+/** Who is calling the admin API: a staff user (access token) or an API key. Every query scopes by `accountId`. */
+export interface Principal {
+  accountId: string;
+  role: Role;
+  actorType: 'user' | 'api_key';
+  actorId: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** The authenticated principal of a request that passed a guard. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError('UNAUTHENTICATED', 'Authentication required');
+  return request.principal;
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, value] = header.split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || !value) {
+    throw new AppError('UNAUTHENTICATED', 'Use "Authorization: Bearer <access token or API key>"');
+  }
+  return value;
+}
+
+async function authenticate(ctx: AppContext, token: string): Promise<Principal> {
+  if (token.startsWith('kw_')) {
+    const [key] = await ctx.db.sql<{ id: string; account_id: string; role: Role; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null }[]>`
+      select id, account_id, role, expires_at, revoked_at, last_used_at from api_keys
+      where secret_digest = ${digestSecret(ctx.keyring, token)}`;
+    const now = ctx.clock.now();
+    if (!key || key.revoked_at || (key.expires_at && key.expires_at <= now)) {
+      throw new AppError('TOKEN_INVALID', 'The API key is unknown, revoked or expired');
+    }
+    // last_used_at is for humans: a minute's precision saves a write per request.
+    if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() > 60_000) {
+      ctx.db.sql`update api_keys set last_used_at = ${now} where id = ${key.id}`.catch(() => {});
+    }
+    return { accountId: key.account_id, role: key.role, actorType: 'api_key', actorId: key.id };
+  }
+  const claims = await verifyAccessToken(ctx.keyring.accessToken, token);
+  // The user row is read on every call so a disabled user or a role change takes effect at once.
+  const [user] = await ctx.db.sql<{ role: Role; status: string }[]>`
+    select role, status from users where id = ${claims.userId} and account_id = ${claims.accountId}`;
+  if (!user || user.status !== 'active') throw new AppError('TOKEN_INVALID', 'The user no longer has access');
+  return { accountId: claims.accountId, role: user.role, actorType: 'user', actorId: claims.userId };
+}
+
+/** preHandler: authenticates the caller and checks that its role may perform `action`. */
+export function requireAction(ctx: AppContext, action: Action): preHandlerAsyncHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = bearer(request);
+    if (!token) throw new AppError('UNAUTHENTICATED', 'Authentication required: send a Bearer access token or API key');
+    const principal = await authenticate(ctx, token);
+    if (!can(principal.role, action)) {
+      throw new AppError('FORBIDDEN', `The ${principal.role} role may not perform ${action}`, { action, role: principal.role });
+    }
+    request.principal = principal;
+    if (request.routeOptions.config.idempotent && (await beginIdempotentRequest(ctx, principal.accountId, request, reply))) {
+      return reply;
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,55 @@
+import { Type } from 'typebox';
+import type { AppContext } from '../core/context.js';
+import { errorResponses } from '../http/common-schemas.js';
+import { notFound } from '../http/errors.js';
+import type { App } from '../http/types.js';
+import { principalOf, requireAction } from './guard.js';
+import { LoginLimiter } from './login-limiter.js';
+import { LoginBody, MeSchema, RefreshBody, SessionSchema } from './schemas.js';
+import { login, logout, refresh } from './service.js';
+
+export async function authRoutes(app: App, { ctx, limiter }: { ctx: AppContext; limiter: LoginLimiter }) {
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: { tags: ['auth'], summary: 'Sign in a staff user', body: LoginBody, response: { 200: SessionSchema, ...errorResponses } },
+      config: { rateLimit: false },
+    },
+    async (request) => login(ctx, limiter, request.body, request.ip),
+  );
+
+  app.post(
+    '/api/v1/auth/refresh',
+    { schema: { tags: ['auth'], summary: 'Rotate a refresh token', body: RefreshBody, response: { 200: SessionSchema, ...errorResponses } } },
+    async (request) => refresh(ctx, request.body.refresh_token),
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    { schema: { tags: ['auth'], summary: 'Revoke a session', body: RefreshBody, response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      await logout(ctx, request.body.refresh_token);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/me',
+    {
+      schema: { tags: ['auth'], summary: 'The signed-in principal', security: [{ bearer: [] }], response: { 200: MeSchema, ...errorResponses } },
+      preHandler: requireAction(ctx, 'read'),
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const [account] = await ctx.db.sql<{ id: string; slug: string; name: string }[]>`
+        select id, slug, name from accounts where id = ${p.accountId}`;
+      const [user] = await ctx.db.sql`
+        select id, account_id, email, name, role, status, last_login_at, created_at, updated_at
+        from users where id = ${p.actorId} and account_id = ${p.accountId}`;
+      if (!account || !user) throw notFound('User');
+      return { user, account };
+    },
+  );
+}
+
+export { LoginLimiter };

@@ -1,0 +1,118 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AppContext } from '../core/context.js';
+import { digestSecret } from '../crypto/master-key.js';
+import { recordEvent } from '../events/record.js';
+import { AppError } from '../http/errors.js';
+import { signAccessToken } from './access-tokens.js';
+import type { LoginLimiter } from './login-limiter.js';
+import { dummyPasswordHash, verifyPassword } from './passwords.js';
+import type { Role } from './permissions.js';
+
+export interface Session {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  user: { id: string; email: string; name: string; role: Role; account_id: string };
+}
+
+interface LoginUser {
+  id: string;
+  account_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: string;
+  password_hash: string;
+}
+
+async function issueSession(ctx: AppContext, user: Omit<LoginUser, 'password_hash' | 'status'>, familyId: string): Promise<Session> {
+  const refresh = `kwr_${randomBytes(32).toString('base64url')}`;
+  const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.refreshTokenTtlSeconds * 1000);
+  await ctx.db.sql`
+    insert into refresh_tokens (account_id, user_id, family_id, token_digest, expires_at)
+    values (${user.account_id}, ${user.id}, ${familyId}, ${digestSecret(ctx.keyring, refresh)}, ${expiresAt})`;
+  const ttl = ctx.config.accessTokenTtlSeconds;
+  return {
+    access_token: await signAccessToken(ctx.keyring.accessToken, { userId: user.id, accountId: user.account_id, role: user.role }, ttl),
+    token_type: 'Bearer',
+    expires_in: ttl,
+    refresh_token: refresh,
+    user: { id: user.id, email: user.email, name: user.name, role: user.role, account_id: user.account_id },
+  };
+}
+
+/** Signs a staff user in. Attempts are limited per account+IP and every attempt is an event. */
+export async function login(
+  ctx: AppContext,
+  limiter: LoginLimiter,
+  input: { email: string; password: string; account?: string | undefined },
+  ip: string,
+): Promise<Session> {
+  const candidates = await ctx.db.sql<(LoginUser & { slug: string })[]>`
+    select u.id, u.account_id, u.email, u.name, u.role, u.status, u.password_hash, a.slug
+    from users u join accounts a on a.id = u.account_id
+    where lower(u.email) = lower(${input.email}) ${input.account ? ctx.db.sql`and a.slug = ${input.account}` : ctx.db.sql``}
+    limit 2`;
+  const user = candidates.length === 1 ? candidates[0] : undefined;
+  await limiter.consume(user?.account_id ?? input.email, ip);
+  const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
+  if (user) {
+    await recordEvent(ctx.db.sql, {
+      accountId: user.account_id,
+      type: ok && user.status === 'active' ? 'auth.login_succeeded' : 'auth.login_failed',
+      actor: { type: 'user', id: user.id },
+      subject: { type: 'user', id: user.id },
+      ip,
+      data: { email: user.email },
+    });
+  }
+  if (!user || !ok || user.status !== 'active') {
+    const ambiguous = candidates.length > 1 ? ' (this email has several accounts: add "account")' : '';
+    throw new AppError('INVALID_CREDENTIALS', `The email or password is wrong${ambiguous}`);
+  }
+  await ctx.db.sql`update users set last_login_at = now() where id = ${user.id}`;
+  return issueSession(ctx, user, randomUUID());
+}
+
+/**
+ * Exchanges a refresh token for a new session. Each token works once; presenting a rotated token
+ * again means it leaked, so its whole family is revoked.
+ */
+export async function refresh(ctx: AppContext, token: string): Promise<Session> {
+  const digest = digestSecret(ctx.keyring, token);
+  const outcome = await ctx.db.tx(async (tx) => {
+    const [row] = await tx<{ id: string; family_id: string; status: string; expires_at: Date; user_id: string; account_id: string }[]>`
+      select id, family_id, status, expires_at, user_id, account_id from refresh_tokens where token_digest = ${digest} for update`;
+    if (!row) return { kind: 'invalid' as const };
+    if (row.status === 'rotated') {
+      await tx`update refresh_tokens set status = 'revoked' where family_id = ${row.family_id} and status <> 'revoked'`;
+      await recordEvent(tx, {
+        accountId: row.account_id,
+        type: 'auth.refresh_reuse_detected',
+        actor: { type: 'user', id: row.user_id },
+        subject: { type: 'user', id: row.user_id },
+        data: { family_id: row.family_id },
+      });
+      return { kind: 'reused' as const };
+    }
+    if (row.status !== 'active' || row.expires_at <= ctx.clock.now()) return { kind: 'invalid' as const };
+    const [user] = await tx<Omit<LoginUser, 'password_hash'>[]>`
+      select id, account_id, email, name, role, status from users where id = ${row.user_id}`;
+    if (!user || user.status !== 'active') return { kind: 'invalid' as const };
+    await tx`update refresh_tokens set status = 'rotated', used_at = now() where id = ${row.id}`;
+    return { kind: 'ok' as const, user, familyId: row.family_id };
+  });
+  if (outcome.kind === 'reused') {
+    throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; all sessions from it are signed out');
+  }
+  if (outcome.kind === 'invalid') throw new AppError('TOKEN_INVALID', 'The refresh token is unknown, expired or revoked');
+  return issueSession(ctx, outcome.user, outcome.familyId);
+}
+
+/** Revokes the session family of a refresh token. Unknown tokens are ignored (logout is idempotent). */
+export async function logout(ctx: AppContext, token: string): Promise<void> {
+  await ctx.db.sql`
+    update refresh_tokens set status = 'revoked'
+    where family_id = (select family_id from refresh_tokens where token_digest = ${digestSecret(ctx.keyring, token)})`;
+}

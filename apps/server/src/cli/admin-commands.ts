@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../auth/passwords.js';
+import { ROLES } from '../auth/permissions.js';
+import type { Config } from '../config/config.js';
+import { migrate } from '../db/migrate.js';
+import { verifyEvents } from '../events/verify.js';
+import { openDatabase } from '../server.js';
+
+async function withDatabase<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>) {
+  const opened = await openDatabase(config, (m) => console.error(m));
+  try {
+    await migrate(opened.db, (m) => console.log(m));
+    return await fn(opened.db);
+  } finally {
+    await opened.close();
+  }
+}
+
+export async function migrateCommand(config: Config): Promise<void> {
+  await withDatabase(config, async () => {
+    console.log('migrations are up to date');
+  });
+}
+
+export async function createAdminCommand(
+  config: Config,
+  opts: { email: string; password?: string; role: string; account: string },
+): Promise<void> {
+  if (!(ROLES as readonly string[]).includes(opts.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+  if (opts.password !== undefined && opts.password.length < 12) throw new Error('--password must be at least 12 characters');
+  const password = opts.password ?? randomBytes(12).toString('base64url');
+  await withDatabase(config, async (db) => {
+    const [account] = await db.sql<{ id: string }[]>`select id from accounts where slug = ${opts.account}`;
+    if (!account) throw new Error(`no account with slug "${opts.account}" (start the server once to create "default")`);
+    const hash = await hashPassword(password);
+    await db.sql`
+      insert into users (account_id, email, name, role, password_hash) values (${account.id}, ${opts.email.toLowerCase()}, '', ${opts.role}, ${hash})
+      on conflict (account_id, lower(email)) do update set password_hash = excluded.password_hash, role = excluded.role, status = 'active'`;
+    console.log(`user ${opts.email} (${opts.role}) is ready in account ${opts.account}`);
+    if (!opts.password) console.log(`password: ${password}`);
+  });
+}
+
+export async function eventsVerifyCommand(config: Config, opts: { account?: string }): Promise<void> {
+  await withDatabase(config, async (db) => {
+    const report = await verifyEvents(db, opts.account);
+    if (report.problems.length === 0) {
+      console.log(`event log intact: ${report.checked} events verified`);
+      return;
+    }
+    for (const p of report.problems) console.log(`${p.problem}: event ${p.event_id} (account ${p.account_id})`);
+    console.log(`${report.problems.length} problem(s) in ${report.checked} events`);
+    process.exitCode = 3;
+  });
+}

@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { DataDirLockedError } from '../db/data-dir-lock.js';
+import { serveCommand } from './serve.js';
+import { createAdminCommand, eventsVerifyCommand, migrateCommand } from './admin-commands.js';
+
+const program = new Command('keyward')
+  .description('Keyward: licensing, subscription and entitlement server')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+program.command('serve').description('Start the API, dashboard (/admin) and portal (/portal)').action(() => run(serveCommand));
+program.command('migrate').description('Apply pending database migrations (safe to run from several processes)').action(() => run(migrateCommand));
+program
+  .command('create-admin')
+  .description('Create a staff user with the owner role (or another role) in an account')
+  .requiredOption('--email <email>', 'email address of the new user')
+  .option('--password <password>', 'password (at least 12 characters); generated and printed when omitted')
+  .option('--role <role>', 'owner, admin, developer, sales, support or read_only', 'owner')
+  .option('--account <slug>', 'account slug', 'default')
+  .action((opts) => run((config) => createAdminCommand(config, opts)));
+program
+  .command('events')
+  .description('Audit log tools')
+  .command('verify')
+  .description('Recompute the hash chain of the event log and report any edited or missing row')
+  .option('--account <id>', 'only this account id')
+  .action((opts) => run((config) => eventsVerifyCommand(config, opts)));
+
+async function run(fn: (config: ReturnType<typeof loadConfig>) => Promise<void>) {
+  try {
+    await fn(loadConfig());
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+      console.error(`keyward: ${err.message}`);
+      process.exit(2);
+    }
+    console.error(`keyward: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,25 @@
+import type { Config } from '../config/config.js';
+import { startServer } from '../server.js';
+
+/** `keyward serve`: starts everything and prints where to find it. */
+export async function serveCommand(config: Config): Promise<void> {
+  const server = await startServer(config, { installSignalHandlers: true });
+  const base = config.publicUrl;
+  const lines = [
+    '',
+    `  Keyward is running (${server.ctx.db.kind === 'embedded' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
+    `  API docs   ${base}/docs`,
+    `  Dashboard  ${base}/admin`,
+    `  Portal     ${base}/portal`,
+    `  Health     ${base}/health`,
+  ];
+  if (server.generatedAdmin) {
+    lines.push(
+      '',
+      '  First start: an owner was created. This password is shown once; change it after signing in.',
+      `  Email      ${server.generatedAdmin.email}`,
+      `  Password   ${server.generatedAdmin.password}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+
+/** Validated runtime configuration. Names follow product.md §2.10. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  masterKey: string | undefined;
+  adminEmail: string;
+  adminPassword: string | undefined;
+  publicUrl: string;
+  corsOrigins: string[];
+  smtpUrl: string | undefined;
+  stripeSecretKey: string | undefined;
+  stripeWebhookSecret: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  rateLimitPerMinute: number;
+  loginAttemptsPerMinute: number;
+  bodyLimitBytes: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  nodeEnv: string;
+}
+
+/** A configuration value that cannot be used; the message names the variable and what is expected. */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}); got an unparsable value`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}; got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Reads configuration from `env` (and `.env` in the working directory when `loadDotenv`). */
+export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
+  if (loadDotenv && existsSync('.env')) dotenv.config({ path: '.env', processEnv: env as NodeJS.ProcessEnv, quiet: true });
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}"`);
+  }
+  const adminEmail = env.ADMIN_EMAIL ?? 'admin@keyward.local';
+  if (!/^[^@\s]+@[^@\s]+$/.test(adminEmail)) throw new ConfigError(`ADMIN_EMAIL must be an email address; got "${adminEmail}"`);
+  if (env.ADMIN_PASSWORD !== undefined && env.ADMIN_PASSWORD.length > 0 && env.ADMIN_PASSWORD.length < 12) {
+    throw new ConfigError('ADMIN_PASSWORD must be at least 12 characters long');
+  }
+  if (env.KEYWARD_MASTER_KEY !== undefined && env.KEYWARD_MASTER_KEY.length > 0 && env.KEYWARD_MASTER_KEY.length < 32) {
+    throw new ConfigError('KEYWARD_MASTER_KEY must be at least 32 characters (e.g. `openssl rand -base64 32`)');
+  }
+  const port = int(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST || '0.0.0.0';
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError(`CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com; got "${origin}"`);
+    }
+  }
+  return {
+    port,
+    host,
+    dataDir: path.resolve(env.KEYWARD_DATA_DIR || './data'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    masterKey: env.KEYWARD_MASTER_KEY || undefined,
+    adminEmail: adminEmail.toLowerCase(),
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    publicUrl: publicUrl.replace(/\/$/, ''),
+    corsOrigins,
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    stripeSecretKey: env.STRIPE_SECRET_KEY || undefined,
+    stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+    logLevel,
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 100, 1, 1_000_000_000),
+    loginAttemptsPerMinute: int(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 5, 1, 1000),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
+    refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 300, 365 * 86_400),
+    nodeEnv: env.NODE_ENV ?? 'production',
+  };
+}

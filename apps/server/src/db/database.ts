@@ -1,0 +1,105 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+export type TxSql = postgres.TransactionSql;
+/** Anything that runs queries: the pool or an open transaction. */
+export type Queryable = Sql | TxSql;
+
+/** The application's handle on its database, whichever engine backs it. */
+export interface Database {
+  sql: Sql;
+  kind: 'embedded' | 'postgres';
+  url: string;
+  /** Runs `fn` in a transaction, retrying serialization failures and deadlocks. */
+  tx<T>(fn: (tx: TxSql) => Promise<T>): Promise<T>;
+  /** True when a trivial query answers within a short time. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const RETRYABLE_TX_CODES = new Set(['40001', '40P01']);
+
+/** Connects to PostgreSQL (server or embedded socket). Connections open lazily and reconnect by themselves. */
+export function connectDatabase(url: string, kind: Database['kind'], maxConnections?: number): Database {
+  const sql = postgres(url, {
+    // PGlite is single-connection: one socket, queries queue in the client.
+    max: kind === 'embedded' ? 1 : (maxConnections ?? 10),
+    idle_timeout: kind === 'embedded' ? 0 : 60,
+    connect_timeout: 5,
+    onnotice: () => {},
+    prepare: kind !== 'embedded',
+    connection: { application_name: 'keyward' },
+  });
+  return {
+    sql,
+    kind,
+    url,
+    async tx<T>(fn: (tx: TxSql) => Promise<T>): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await sql.begin(fn)) as T;
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (!code || !RETRYABLE_TX_CODES.has(code) || attempt >= 5) throw err;
+          await new Promise((r) => setTimeout(r, attempt * 5 + Math.random() * 10));
+        }
+      }
+    },
+    async ping() {
+      try {
+        await Promise.race([
+          sql`select 1`,
+          new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), 2000)),
+        ]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown
+  '57P02',
+  '57P03', // cannot_connect_now
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
+
+/** True for errors that mean "the database is unreachable right now", as opposed to a bad query. */
+export function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return typeof code === 'string' && CONNECTION_ERROR_CODES.has(code);
+}
+
+/** Retries `fn` while the database is unreachable, up to `timeoutMs`. Used at start-up. */
+export async function waitForDatabase(db: Database, timeoutMs: number, log: (msg: string) => void): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.sql`select 1`;
+      return;
+    } catch (err) {
+      if (!isConnectionError(err) || Date.now() > deadline) throw err;
+      if (attempt === 1) log(`database not reachable yet (${(err as Error).message}); retrying`);
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * attempt)));
+    }
+  }
+}

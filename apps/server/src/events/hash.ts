@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+
+/** JSON with object keys sorted at every level, so a row hashes the same after a jsonb round trip. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export interface HashedEventFields {
+  account_id: string;
+  type: string;
+  actor_type: string;
+  actor_id: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+export function rowHash(e: HashedEventFields): string {
+  const material = canonicalJson([
+    e.account_id,
+    e.type,
+    e.actor_type,
+    e.actor_id,
+    e.subject_type,
+    e.subject_id,
+    e.ip,
+    e.data,
+    e.created_at.toISOString(),
+  ]);
+  return createHash('sha256').update(material).digest('hex');
+}
+
+export function chainHash(previous: string | null, row: string): string {
+  return createHash('sha256').update(`${previous ?? 'genesis'}:${row}`).digest('hex');
+}

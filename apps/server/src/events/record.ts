@@ -1,0 +1,41 @@
+import type { Queryable } from '../db/database.js';
+import { rowHash } from './hash.js';
+
+/** Who did it: a staff user, an API key, a licensed app (license/activation), or the system (jobs). */
+export interface Actor {
+  type: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+  id?: string | null;
+}
+
+export interface NewEvent {
+  accountId: string;
+  type: string;
+  actor: Actor;
+  subject?: { type: string; id: string } | null;
+  ip?: string | null;
+  requestId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Appends an event. Call it with the transaction that makes the change, so the change and its
+ * event commit together. The row hash is computed here; the chain is sealed shortly after (see seal.ts).
+ */
+export async function recordEvent(q: Queryable, e: NewEvent): Promise<void> {
+  const createdAt = new Date();
+  const row = {
+    account_id: e.accountId,
+    type: e.type,
+    actor_type: e.actor.type,
+    actor_id: e.actor.id ?? null,
+    subject_type: e.subject?.type ?? null,
+    subject_id: e.subject?.id ?? null,
+    ip: e.ip ?? null,
+    data: e.data ?? {},
+    created_at: createdAt,
+  };
+  await q`
+    insert into events (account_id, type, actor_type, actor_id, subject_type, subject_id, ip, request_id, data, created_at, row_hash)
+    values (${row.account_id}, ${row.type}, ${row.actor_type}, ${row.actor_id}, ${row.subject_type}, ${row.subject_id},
+            ${row.ip}, ${e.requestId ?? null}, ${q.json(row.data as never)}, ${createdAt}, ${rowHash(row)})`;
+}

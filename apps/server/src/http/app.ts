@@ -1,0 +1,110 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController } from 'fastify';
+import type { Redis } from 'ioredis';
+import { apiKeyRoutes, ApiKeySchema } from '../api-keys/routes.js';
+import { LoginLimiter } from '../auth/login-limiter.js';
+import { authRoutes } from '../auth/routes.js';
+import { UserSchema } from '../auth/schemas.js';
+import type { AppContext } from '../core/context.js';
+import { healthRoutes } from '../ops/health.js';
+import { installMetrics } from '../ops/metrics.js';
+import { userRoutes } from '../users/routes.js';
+import { serveWebApps } from '../web/serve.js';
+import { ErrorBodySchema } from './error-schema.js';
+import { installErrorHandling } from './error-handler.js';
+import { AppError } from './errors.js';
+import { installIdempotency } from './idempotency.js';
+import { registerModules } from './modules.js';
+import type { App } from './types.js';
+import { validatorCompiler } from './validation.js';
+
+export interface BuildOptions {
+  redis?: Redis | undefined;
+  /** Lets tests mark the process as draining. */
+  state?: { shuttingDown: boolean };
+  /** Serve the built web apps (off in most tests). */
+  web?: boolean;
+}
+
+/** Builds the Fastify app with every plugin and route; does not listen. */
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<App> {
+  const { config } = ctx;
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: process.env.TRUST_PROXY === 'true' || process.env.TRUST_PROXY === '1',
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: 'x-request-id',
+    logController: new LogController({ disableRequestLogging: process.env.KEYWARD_LOG_REQUESTS !== 'true' }),
+    routerOptions: { maxParamLength: 500 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  installErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(ErrorBodySchema);
+  app.addSchema(UserSchema);
+  app.addSchema(ApiKeySchema);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cors, {
+    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+    credentials: false,
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    ...(opts.redis ? { redis: opts.redis, nameSpace: 'kw_rl:' } : {}),
+    errorResponseBuilder: (_request, context) => {
+      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      const err = new AppError('RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded; retry in ${seconds} s`, {
+        limit: context.max,
+        retry_after_seconds: seconds,
+      }, { 'retry-after': String(seconds) });
+      return Object.assign(err, { statusCode: 429 });
+    },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Keyward API', version: '0.1.0', description: 'Licensing, subscriptions and entitlements' },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () => app.swagger());
+
+  installMetrics(app);
+  installIdempotency(app, ctx);
+  await app.register(healthRoutes, { ctx, state: opts.state ?? { shuttingDown: false } });
+  await app.register(authRoutes, { ctx, limiter: new LoginLimiter(config.loginAttemptsPerMinute, opts.redis) });
+  await app.register(userRoutes, { ctx });
+  await app.register(apiKeyRoutes, { ctx });
+  await registerModules(app, ctx);
+  if (opts.web !== false) await serveWebApps(app);
+  return app as unknown as App;
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../core/context.js';
+import { canonicalJson } from '../events/hash.js';
+import { AppError } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Creates honour an `Idempotency-Key` header: a replay returns the first response. */
+    idempotent?: boolean;
+  }
+  interface FastifyRequest {
+    idempotency?: { accountId: string; route: string; key: string };
+  }
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{1,255}$/;
+
+/**
+ * Called once the caller's account is known. Claims the key, or replays the stored response,
+ * or refuses: same key with another body → 422, same key still running → 409.
+ * Returns true when the reply was already sent (a replay).
+ */
+export async function beginIdempotentRequest(
+  ctx: AppContext,
+  accountId: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<boolean> {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return false;
+  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+    throw new AppError('INVALID_FIELD', 'Idempotency-Key must be 1–255 characters of letters, digits, _ - : .', {
+      pointer: '/headers/idempotency-key',
+    });
+  }
+  const route = `${request.method} ${request.routeOptions.url}`;
+  const hash = createHash('sha256').update(canonicalJson(request.body ?? null)).digest('hex');
+  const claimed = await ctx.db.sql`
+    insert into idempotency_keys (account_id, key, route, request_hash) values (${accountId}, ${key}, ${route}, ${hash})
+    on conflict do nothing returning key`;
+  if (claimed.length > 0) {
+    request.idempotency = { accountId, route, key };
+    return false;
+  }
+  const [prior] = await ctx.db.sql<{ request_hash: string; status: string; response_status: number; response_body: unknown }[]>`
+    select request_hash, status, response_status, response_body from idempotency_keys
+    where account_id = ${accountId} and route = ${route} and key = ${key}`;
+  if (!prior) throw new AppError('IDEMPOTENCY_KEY_IN_USE', 'The request with this Idempotency-Key is still running; retry shortly');
+  if (prior.request_hash !== hash) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body; use a new key');
+  }
+  if (prior.status !== 'completed') {
+    throw new AppError('IDEMPOTENCY_KEY_IN_USE', 'The request with this Idempotency-Key is still running; retry shortly');
+  }
+  await reply.status(prior.response_status).header('idempotent-replayed', 'true').send(prior.response_body);
+  return true;
+}
+
+/** Stores the response of a claimed key (2xx/4xx); a 5xx releases the key so the client can retry. */
+export function installIdempotency(app: FastifyInstance, ctx: AppContext): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotency;
+    if (!claim) return payload;
+    request.idempotency = undefined;
+    if (reply.statusCode >= 500) {
+      await ctx.db.sql`delete from idempotency_keys where account_id = ${claim.accountId} and route = ${claim.route} and key = ${claim.key}`;
+      return payload;
+    }
+    let body: unknown = null;
+    try {
+      body = typeof payload === 'string' && payload.length > 0 ? JSON.parse(payload) : null;
+    } catch {
+      body = null;
+    }
+    await ctx.db.sql`
+      update idempotency_keys set status = 'completed', response_status = ${reply.statusCode}, response_body = ${ctx.db.sql.json(body as never)}
+      where account_id = ${claim.accountId} and route = ${claim.route} and key = ${claim.key}`;
+    return payload;
+  });
+}

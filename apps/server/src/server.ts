@@ -1,0 +1,116 @@
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { ensureDefaultAccount } from './accounts/bootstrap.js';
+import type { Config } from './config/config.js';
+import { type AppContext, type Clock, systemClock } from './core/context.js';
+import { createBus } from './core/bus.js';
+import { deriveKeyring, loadMasterSecret } from './crypto/master-key.js';
+import { connectDatabase, type Database, waitForDatabase } from './db/database.js';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { startSealer } from './events/seal.js';
+import { buildApp } from './http/app.js';
+import { loggerOptions } from './http/logging.js';
+import type { App } from './http/types.js';
+
+export interface OpenedDatabase {
+  db: Database;
+  embedded?: EmbeddedDatabase;
+  close(): Promise<void>;
+}
+
+/** Opens the configured database: PostgreSQL when DATABASE_URL is set, else embedded PGlite in the data dir. */
+export async function openDatabase(config: Config, log: (msg: string) => void): Promise<OpenedDatabase> {
+  if (config.databaseUrl) {
+    const db = connectDatabase(config.databaseUrl, 'postgres');
+    await waitForDatabase(db, 30_000, log);
+    return { db, close: () => db.close() };
+  }
+  const embedded = await startEmbeddedDatabase(config.dataDir);
+  const db = connectDatabase(embedded.url, 'embedded');
+  await waitForDatabase(db, 30_000, log);
+  return {
+    db,
+    embedded,
+    async close() {
+      await db.close();
+      await embedded.stop();
+    },
+  };
+}
+
+export interface RunningServer {
+  app: App;
+  ctx: AppContext;
+  url: string;
+  /** Set when the first start generated the owner's password. */
+  generatedAdmin?: { email: string; password: string };
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  /** Use an already open database (tests share one). */
+  database?: OpenedDatabase;
+  web?: boolean;
+  installSignalHandlers?: boolean;
+}
+
+/** Opens storage, migrates, bootstraps the first account, and listens. */
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions);
+  const opened = opts.database ?? (await openDatabase(config, (m) => log.warn(m)));
+  const { db } = opened;
+  await migrate(db, (m) => log.info(m));
+  const created = await ensureDefaultAccount(db, { email: config.adminEmail, password: config.adminPassword });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  redis?.on('error', (err) => log.warn({ err: err.message }, 'redis unavailable'));
+  const ctx: AppContext = {
+    config,
+    db,
+    keyring: deriveKeyring(loadMasterSecret(config.masterKey, config.dataDir)),
+    clock: opts.clock ?? systemClock,
+    log,
+    bus: await createBus(db),
+    onShutdown: [],
+  };
+  const stopSealer = startSealer(db, 1000, (err) => log.warn({ err: (err as Error).message }, 'event sealing failed'));
+  const state = { shuttingDown: false };
+  const app = await buildApp(ctx, { redis, state, web: opts.web });
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      state.shuttingDown = true;
+      await app.close(); // stops accepting, lets in-flight requests finish
+      for (const hook of ctx.onShutdown) await hook().catch((err) => log.error({ err }, 'shutdown hook failed'));
+      await stopSealer();
+      await ctx.bus.close();
+      redis?.disconnect();
+      if (!opts.database) await opened.close();
+    })();
+    return closing;
+  };
+  if (opts.installSignalHandlers) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        log.info({ signal }, 'shutting down');
+        close()
+          .then(() => process.exit(0))
+          .catch((err) => {
+            log.error({ err }, 'shutdown failed');
+            process.exit(1);
+          });
+      });
+    }
+  }
+  return {
+    app,
+    ctx,
+    url,
+    ...(created?.generatedPassword ? { generatedAdmin: { email: config.adminEmail, password: created.generatedPassword } } : {}),
+    close,
+  };
+}

@@ -1,0 +1,94 @@
+import type { Principal } from '../auth/guard.js';
+import { hashPassword } from '../auth/passwords.js';
+import type { AppContext } from '../core/context.js';
+import { recordEvent } from '../events/record.js';
+import { AppError, notFound } from '../http/errors.js';
+import * as repo from './repository.js';
+
+function actorOf(p: Principal) {
+  return { type: p.actorType, id: p.actorId } as const;
+}
+
+export async function createUser(
+  ctx: AppContext,
+  p: Principal,
+  input: { email: string; name?: string | undefined; role: string; password: string },
+  ip: string,
+) {
+  if (input.role === 'owner' && p.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner may create another owner');
+  const passwordHash = await hashPassword(input.password);
+  return ctx.db.tx(async (tx) => {
+    const [exists] = await tx`select 1 from users where account_id = ${p.accountId} and lower(email) = lower(${input.email})`;
+    if (exists) throw new AppError('ALREADY_EXISTS', `A user with email ${input.email} already exists`, { pointer: '/body/email' });
+    const user = await repo.insertUser(tx, p.accountId, { email: input.email, name: input.name ?? '', role: input.role, passwordHash });
+    await recordEvent(tx, {
+      accountId: p.accountId,
+      type: 'user.created',
+      actor: actorOf(p),
+      subject: { type: 'user', id: user.id },
+      ip,
+      data: { email: user.email, role: user.role },
+    });
+    return user;
+  });
+}
+
+export async function updateUser(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  patch: { name?: string | undefined; role?: string | undefined; status?: string | undefined; password?: string | undefined },
+  ip: string,
+) {
+  const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  return ctx.db.tx(async (tx) => {
+    const current = await repo.findUser(tx, p.accountId, id);
+    if (!current) throw notFound('User');
+    if ((patch.role === 'owner' || current.role === 'owner') && p.role !== 'owner' && patch.role !== undefined) {
+      throw new AppError('FORBIDDEN', 'Only an owner may grant or take away the owner role');
+    }
+    const losesOwner = current.role === 'owner' && ((patch.role && patch.role !== 'owner') || patch.status === 'disabled');
+    if (losesOwner) {
+      await tx`select id from users where account_id = ${p.accountId} and role = 'owner' for update`;
+      if ((await repo.countOtherOwners(tx, p.accountId, id)) === 0) {
+        throw new AppError('CONFLICT', 'The account must keep at least one active owner');
+      }
+    }
+    const user = await repo.updateUser(tx, p.accountId, id, { ...patch, passwordHash });
+    if (patch.status === 'disabled' || passwordHash) {
+      await tx`update refresh_tokens set status = 'revoked' where user_id = ${id} and status = 'active'`;
+    }
+    await recordEvent(tx, {
+      accountId: p.accountId,
+      type: 'user.updated',
+      actor: actorOf(p),
+      subject: { type: 'user', id },
+      ip,
+      data: { changed: Object.keys(patch).filter((k) => k !== 'password'), password_changed: Boolean(passwordHash) },
+    });
+    return user!;
+  });
+}
+
+export async function removeUser(ctx: AppContext, p: Principal, id: string, ip: string) {
+  if (p.actorType === 'user' && p.actorId === id) throw new AppError('CONFLICT', 'You cannot delete your own user');
+  await ctx.db.tx(async (tx) => {
+    const current = await repo.findUser(tx, p.accountId, id);
+    if (!current) throw notFound('User');
+    if (current.role === 'owner') {
+      if (p.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner may remove an owner');
+      if ((await repo.countOtherOwners(tx, p.accountId, id)) === 0) {
+        throw new AppError('CONFLICT', 'The account must keep at least one active owner');
+      }
+    }
+    await repo.deleteUser(tx, p.accountId, id);
+    await recordEvent(tx, {
+      accountId: p.accountId,
+      type: 'user.deleted',
+      actor: actorOf(p),
+      subject: { type: 'user', id },
+      ip,
+      data: { email: current.email },
+    });
+  });
+}

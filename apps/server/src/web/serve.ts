@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+const DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Keyward</title>
+<p>The web app is not built yet. Run <code>npm run build -w apps/web</code> (npm install does it for you).</p>`;
+
+/** Serves the built dashboard (/admin) and portal (/portal) single-page apps from apps/web/dist. */
+export async function serveWebApps(app: FastifyInstance, distDir = DIST): Promise<void> {
+  const built = existsSync(`${distDir}admin.html`);
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: `${distDir}assets`,
+      prefix: '/assets/',
+      decorateReply: true,
+      immutable: true,
+      maxAge: '365d',
+    });
+  }
+  const page = (file: string) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
+    if (!built) return reply.status(503).type('text/html').send(NOT_BUILT);
+    return reply.header('cache-control', 'no-cache').sendFile(file, distDir);
+  };
+  const opts = { schema: { hide: true }, config: { rateLimit: false as const } };
+  for (const [prefix, file] of [
+    ['/admin', 'admin.html'],
+    ['/portal', 'portal.html'],
+  ] as const) {
+    app.get(prefix, opts, page(file));
+    app.get(`${prefix}/*`, opts, page(file));
+  }
+  app.get('/', opts, async (_req, reply) => reply.redirect('/admin'));
+}
