@@ -40,7 +40,13 @@ export default async function setup(project: TestProject) {
   } else {
     const embedded = await startEmbeddedDatabase(path.join(dataDir, 'db'));
     const db = connectDatabase(embedded.url, 'embedded');
-    await migrate(db);
+    try {
+      await migrate(db);
+    } catch (err) {
+      await db.close();
+      await embedded.stop();
+      throw err;
+    }
     await db.close();
     project.provide('databaseUrl', embedded.url);
     project.provide('databaseKind', 'embedded');
