@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { orderBy } from '../db/order-by.js';
 
 const COLUMNS = 'id, account_id, email, name, role, status, last_login_at, created_at, updated_at';
 
@@ -16,13 +17,7 @@ export interface UserRow {
 
 const SORT_COLUMNS: Record<string, string> = { email: 'email', created_at: 'created_at', role: 'role', name: 'name' };
 
-/** "-created_at" → order by created_at desc; always tie-broken by id for stable pages. */
-export function orderBy(q: Queryable, sort: string | undefined, columns: Record<string, string>, fallback: string) {
-  const raw = sort ?? fallback;
-  const desc = raw.startsWith('-');
-  const column = columns[desc ? raw.slice(1) : raw] ?? columns[fallback.replace(/^-/, '')] ?? 'created_at';
-  return q.unsafe(`order by ${column} ${desc ? 'desc' : 'asc'}, id ${desc ? 'desc' : 'asc'}`);
-}
+export { orderBy } from '../db/order-by.js';
 
 export async function listUsers(
   q: Queryable,
