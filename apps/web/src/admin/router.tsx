@@ -1,0 +1,170 @@
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  redirect,
+  useRouter,
+} from '@tanstack/react-router';
+import { useEffect } from 'react';
+import { toApiError } from '../api/errors';
+import { session } from '../api/session';
+import { Card, ErrorState, Spinner } from '../ui';
+import { meQuery, safeRedirect } from './auth';
+import { Shell } from './components/Shell';
+import { validateListSearch } from './listSearch';
+import { NotFoundPage } from './pages/NotFound';
+import { OverviewPage } from './pages/Overview';
+import { SignInPage } from './pages/SignIn';
+
+interface RouterContext {
+  queryClient: QueryClient;
+}
+
+/** When the session ends anywhere (sign out, refused refresh, other tab), clear data and go to sign-in. */
+function SessionWatcher() {
+  const router = useRouter();
+  useEffect(
+    () =>
+      session.subscribe(() => {
+        const { hasSession, endedBecause } = session.snapshot();
+        if (hasSession || !endedBecause) return;
+        const { queryClient } = router.options.context as RouterContext;
+        const here = router.state.location;
+        queryClient.clear();
+        if (here.pathname === '/sign-in') return;
+        const redirectTo = endedBecause === 'signed_out' ? undefined : here.href;
+        void router.navigate({ to: '/sign-in', search: { redirect: redirectTo, reason: endedBecause } });
+      }),
+    [router],
+  );
+  return null;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: () => (
+    <>
+      <SessionWatcher />
+      <Outlet />
+    </>
+  ),
+  notFoundComponent: NotFoundPage,
+});
+
+interface SignInSearch {
+  redirect?: string;
+  reason?: string;
+}
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: (search: Record<string, unknown>): SignInSearch => ({
+    redirect: typeof search.redirect === 'string' ? search.redirect : undefined,
+    reason: typeof search.reason === 'string' ? search.reason : undefined,
+  }),
+  beforeLoad: ({ search }) => {
+    if (session.snapshot().hasSession) throw redirect({ to: safeRedirect(search.redirect) });
+  },
+  component: SignInPage,
+});
+
+/** Layout of every signed-in page: checks the session (refreshing it if needed) before rendering. */
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  beforeLoad: async ({ context, location }) => {
+    const toSignIn = () => redirect({ to: '/sign-in', search: { redirect: location.href } });
+    if (!session.snapshot().hasSession) throw toSignIn();
+    try {
+      await context.queryClient.ensureQueryData(meQuery);
+    } catch (error) {
+      if (toApiError(error).status === 401) throw toSignIn();
+      throw error;
+    }
+  },
+  component: Shell,
+  pendingComponent: () => (
+    <div className="grid min-h-dvh place-items-center text-brand-600">
+      <Spinner className="size-6" label="Loading your session" />
+    </div>
+  ),
+  errorComponent: ({ error, reset }) => (
+    <div className="mx-auto max-w-lg px-4 py-16">
+      <Card>
+        <ErrorState error={error} onRetry={reset} title="Could not open the dashboard" />
+      </Card>
+    </div>
+  ),
+});
+
+type PageComponent = Parameters<typeof createRoute>[0]['component'];
+
+/** A signed-in page whose list state (offset, limit, q, status) lives in the URL. */
+const listPage = <const TPath extends string>(path: TPath, component: PageComponent) =>
+  createRoute({ getParentRoute: () => appRoute, path, component, validateSearch: validateListSearch });
+
+/** A signed-in page without list state. */
+const page = <const TPath extends string>(path: TPath, component: PageComponent) =>
+  createRoute({ getParentRoute: () => appRoute, path, component });
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  appRoute.addChildren([
+    page('/', OverviewPage),
+    listPage(
+      '/customers',
+      lazyRouteComponent(() => import('./pages/Customers'), 'CustomersPage'),
+    ),
+    listPage(
+      '/licenses',
+      lazyRouteComponent(() => import('./pages/Licenses'), 'LicensesPage'),
+    ),
+    listPage(
+      '/devices',
+      lazyRouteComponent(() => import('./pages/Devices'), 'DevicesPage'),
+    ),
+    listPage(
+      '/plans',
+      lazyRouteComponent(() => import('./pages/Plans'), 'PlansPage'),
+    ),
+    listPage(
+      '/subscriptions',
+      lazyRouteComponent(() => import('./pages/Subscriptions'), 'SubscriptionsPage'),
+    ),
+    listPage(
+      '/events',
+      lazyRouteComponent(() => import('./pages/Events'), 'EventsPage'),
+    ),
+    page(
+      '/settings',
+      lazyRouteComponent(() => import('./pages/Settings'), 'SettingsPage'),
+    ),
+  ]),
+]);
+
+export function createAdminRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    basepath: '/admin',
+    context: { queryClient },
+    defaultPreload: 'intent',
+    // Loader data lives in TanStack Query; the router should not cache it a second time.
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+    defaultPendingMs: 300,
+    defaultPendingComponent: () => (
+      <div className="flex justify-center py-16 text-brand-600">
+        <Spinner className="size-6" label="Loading" />
+      </div>
+    ),
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAdminRouter>;
+  }
+}
