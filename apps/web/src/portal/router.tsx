@@ -13,24 +13,28 @@ function Layout() {
       </a>
       <header className="border-b border-zinc-200 bg-white">
         <div className="mx-auto flex h-16 max-w-6xl items-center justify-between px-4 sm:px-6">
-          <a href="/portal" className="flex items-center gap-2 rounded text-base font-semibold text-zinc-900">
+          <a
+            href="/portal"
+            className="flex items-center gap-2 rounded text-base font-semibold whitespace-nowrap text-zinc-900"
+          >
             <span className="grid size-7 place-items-center rounded-md bg-brand-600 text-sm font-bold text-white">
               K
             </span>
-            Customer portal
+            <span className="sm:hidden">Portal</span>
+            <span className="hidden sm:inline">Customer portal</span>
           </a>
-          <nav aria-label="Portal" className="flex gap-1 text-sm font-medium">
+          <nav aria-label="Portal" className="flex gap-1 text-sm font-medium whitespace-nowrap">
             <a
               href="#pricing"
-              className="rounded-md px-3 py-2 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900"
+              className="rounded-md px-2 py-2 text-zinc-600 sm:px-3 hover:bg-zinc-100 hover:text-zinc-900"
             >
               Pricing
             </a>
             <a
               href="#check-license"
-              className="rounded-md px-3 py-2 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900"
+              className="rounded-md px-2 py-2 text-zinc-600 sm:px-3 hover:bg-zinc-100 hover:text-zinc-900"
             >
-              Check a license
+              Check<span className="hidden sm:inline"> a</span> license
             </a>
           </nav>
         </div>

@@ -82,6 +82,7 @@ function UserMenu() {
 export function Shell() {
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   const current = NAV_ITEMS.find((item) =>
     item.to === '/' ? pathname === '/' : pathname === item.to || pathname.startsWith(`${item.to}/`),
@@ -89,6 +90,7 @@ export function Shell() {
 
   useEffect(() => {
     if (!menuOpen) return;
+    closeButton.current?.focus(); // move focus into the drawer so keyboard users start there
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape') {
         setMenuOpen(false);
@@ -138,6 +140,7 @@ export function Shell() {
             <div className="flex h-16 items-center justify-between px-5">
               <Brand />
               <button
+                ref={closeButton}
                 type="button"
                 onClick={() => {
                   setMenuOpen(false);

@@ -32,7 +32,7 @@ export function bestYearlySaving(plans: readonly PortalPlan[]): number | null {
 }
 
 function featureText(feature: PortalPlanFeature): string {
-  if (feature.limit_value == null) return feature.name;
+  if (feature.limit_value == null) return feature.period ? `${feature.name}: unlimited` : feature.name;
   const period = feature.period ? ` ${PERIOD_LABEL[feature.period]}` : '';
   return `${feature.name}: ${formatNumber(feature.limit_value)}${period}`;
 }
