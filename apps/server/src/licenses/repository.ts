@@ -1,0 +1,105 @@
+import type { Queryable } from '../db/database.js';
+import { orderBy } from '../db/order-by.js';
+import type { LicenseStatus } from './state.js';
+
+/** A license row as stored (the key itself is only in `key_enc`). */
+export interface LicenseRow {
+  id: string;
+  account_id: string;
+  key_enc: string;
+  key_last4: string;
+  product_id: string | null;
+  plan_id: string;
+  customer_id: string | null;
+  subscription_id: string | null;
+  order_id: string | null;
+  license_type: string;
+  license_model: string;
+  status: LicenseStatus;
+  status_reason: string | null;
+  max_activations: number | null;
+  features: Array<Record<string, unknown> & { feature_id: string; enabled: boolean }>;
+  limits: Record<string, number | null>;
+  restrictions: Array<{ type: string; values: string[]; operator: 'allow' | 'deny' }>;
+  starts_at: Date;
+  expires_at: Date | null;
+  maintenance_expires_at: Date | null;
+  grace_period_days: number;
+  trial_ends_at: Date | null;
+  auto_renew: boolean;
+  offline_file_ttl_days: number;
+  metadata: Record<string, unknown>;
+  version: number;
+  revoked_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type LicenseWithPlan = LicenseRow & { plan_code: string; plan_name: string; plan_rank: number };
+
+const COLUMNS = `l.id, l.account_id, l.key_enc, l.key_last4, l.product_id, l.plan_id, l.customer_id, l.subscription_id, l.order_id,
+  l.license_type, l.license_model, l.status, l.status_reason, l.max_activations, l.features, l.limits, l.restrictions,
+  l.starts_at, l.expires_at, l.maintenance_expires_at, l.grace_period_days, l.trial_ends_at, l.auto_renew,
+  l.offline_file_ttl_days, l.metadata, l.version, l.revoked_at, l.created_at, l.updated_at,
+  p.code as plan_code, p.name as plan_name, p.rank as plan_rank`;
+
+export async function findLicense(q: Queryable, accountId: string, id: string, lock = false): Promise<LicenseWithPlan | undefined> {
+  const [row] = await q<LicenseWithPlan[]>`
+    select ${q.unsafe(COLUMNS)} from licenses l join plans p on p.id = l.plan_id
+    where l.account_id = ${accountId} and l.id = ${id} ${lock ? q`for update of l` : q``}`;
+  return row;
+}
+
+/** Looks a key up by its digest; the digest is unique across accounts, so the client API needs no account. */
+export async function findLicenseByDigest(q: Queryable, digest: string, lock = false): Promise<LicenseWithPlan | undefined> {
+  const [row] = await q<LicenseWithPlan[]>`
+    select ${q.unsafe(COLUMNS)} from licenses l join plans p on p.id = l.plan_id
+    where l.key_digest = ${digest} ${lock ? q`for update of l` : q``}`;
+  return row;
+}
+
+export interface LicenseFilters {
+  limit: number;
+  offset: number;
+  q?: string | undefined;
+  sort?: string | undefined;
+  status?: string | undefined;
+  plan_id?: string | undefined;
+  product_id?: string | undefined;
+  customer_id?: string | undefined;
+  expires_before?: string | undefined;
+  expires_after?: string | undefined;
+}
+
+const SORTABLE: Record<string, string> = { created_at: 'l.created_at', expires_at: 'l.expires_at', status: 'l.status' };
+
+/** `keyDigest` is set when `q` looks like a whole key: search then matches it exactly. */
+export async function listLicenses(q: Queryable, accountId: string, f: LicenseFilters, keyDigest?: string) {
+  const term = f.q?.trim();
+  const search = !term
+    ? q``
+    : keyDigest
+      ? q`and l.key_digest = ${keyDigest}`
+      : q`and (l.key_last4 = ${term.toUpperCase().slice(-4)} or l.customer_id in (
+          select id from customers c where c.account_id = ${accountId}
+            and (c.email ilike ${`%${term}%`} or c.company_name ilike ${`%${term}%`})))`;
+  return q<LicenseWithPlan[]>`
+    select ${q.unsafe(COLUMNS)}, c.email as customer_email, c.company_name as customer_company
+    from licenses l join plans p on p.id = l.plan_id left join customers c on c.id = l.customer_id
+    where l.account_id = ${accountId}
+      ${f.status ? q`and l.status = ${f.status}` : q``}
+      ${f.plan_id ? q`and l.plan_id = ${f.plan_id}` : q``}
+      ${f.product_id ? q`and l.product_id = ${f.product_id}` : q``}
+      ${f.customer_id ? q`and l.customer_id = ${f.customer_id}` : q``}
+      ${f.expires_before ? q`and l.expires_at < ${f.expires_before}` : q``}
+      ${f.expires_after ? q`and l.expires_at >= ${f.expires_after}` : q``}
+      ${search}
+    ${orderBy(q, f.sort, SORTABLE, '-created_at', 'l.id')}
+    limit ${f.limit + 1} offset ${f.offset}`;
+}
+
+/** Active seats of a license (call with the license row locked to count safely). */
+export async function countActiveSeats(q: Queryable, licenseId: string): Promise<number> {
+  const [row] = await q<{ n: number }[]>`select count(*)::int as n from activations where license_id = ${licenseId} and status = 'active'`;
+  return row?.n ?? 0;
+}

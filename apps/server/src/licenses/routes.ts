@@ -1,0 +1,167 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { principalOf, requireAction } from '../auth/guard.js';
+import { can } from '../auth/permissions.js';
+import type { AppContext } from '../core/context.js';
+import { digestSecret } from '../crypto/master-key.js';
+import { errorResponses, IdParams, listOf, page } from '../http/common-schemas.js';
+import { notFound } from '../http/errors.js';
+import type { App } from '../http/types.js';
+import { normalizeLicenseKey } from './keys.js';
+import { presentLicense } from './present.js';
+import { findLicense, findLicenseByDigest, type LicenseWithPlan, listLicenses } from './repository.js';
+import {
+  ChangePlanBody,
+  CreateLicenseBody,
+  LicenseSchema,
+  ListLicensesQuery,
+  ReasonBody,
+  RenewBody,
+  TransferBody,
+  UpdateLicenseBody,
+} from './schemas.js';
+import {
+  changeLicensePlan,
+  createLicense,
+  regenerateLicenseKey,
+  renewLicense,
+  transferLicense,
+  transitionLicense,
+  updateLicense,
+} from './service.js';
+
+const tags = ['licenses'];
+const security = [{ bearer: [] }];
+const License = Type.Ref('License');
+const looksLikeKey = (q: string) => normalizeLicenseKey(q).length >= 20;
+
+export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
+  app.addSchema(LicenseSchema);
+  const meta = (r: FastifyRequest) => ({ ip: r.ip, requestId: String(r.id) });
+  const show = (r: FastifyRequest, row: LicenseWithPlan) =>
+    presentLicense(row, ctx.keyring, ctx.clock.now(), can(principalOf(r).role, 'licenses:write'));
+
+  app.get(
+    '/api/v1/licenses',
+    {
+      schema: { tags, security, summary: 'List licenses (filters, search by key, last 4 or customer)', querystring: ListLicensesQuery, response: { 200: listOf(License), ...errorResponses } },
+      preHandler: requireAction(ctx, 'read'),
+    },
+    async (request) => {
+      const { accountId } = principalOf(request);
+      const q = request.query.q;
+      const digest = q && looksLikeKey(q) ? digestSecret(ctx.keyring, normalizeLicenseKey(q)) : undefined;
+      const rows = await listLicenses(ctx.db.sql, accountId, request.query, digest);
+      const result = page(rows, request.query.limit, request.query.offset);
+      return { ...result, data: result.data.map((row) => show(request, row)) };
+    },
+  );
+
+  app.get(
+    '/api/v1/licenses/:id',
+    { schema: { tags, security, summary: 'Get a license', params: IdParams, response: { 200: License, ...errorResponses } }, preHandler: requireAction(ctx, 'read') },
+    async (request) => {
+      const row = await findLicense(ctx.db.sql, principalOf(request).accountId, request.params.id);
+      if (!row) throw notFound('License');
+      return show(request, row);
+    },
+  );
+
+  app.post(
+    '/api/v1/licenses/by-key',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Find a license by its key (POST so the key stays out of URLs and logs)',
+        body: Type.Object({ key: Type.String({ minLength: 8, maxLength: 100 }) }, { additionalProperties: false }),
+        response: { 200: License, ...errorResponses },
+      },
+      preHandler: requireAction(ctx, 'read'),
+    },
+    async (request) => {
+      const row = await findLicenseByDigest(ctx.db.sql, digestSecret(ctx.keyring, normalizeLicenseKey(request.body.key)));
+      if (!row || row.account_id !== principalOf(request).accountId) throw notFound('License');
+      return show(request, row);
+    },
+  );
+
+  app.post(
+    '/api/v1/licenses',
+    {
+      schema: { tags, security, summary: 'Issue a license from a plan', body: CreateLicenseBody, response: { 201: License, ...errorResponses } },
+      preHandler: requireAction(ctx, 'licenses:create'),
+      config: { idempotent: true },
+    },
+    async (request, reply) => {
+      const { license } = await createLicense(ctx, principalOf(request), request.body, meta(request));
+      return reply.status(201).send(presentLicense(license, ctx.keyring, ctx.clock.now(), true));
+    },
+  );
+
+  app.patch(
+    '/api/v1/licenses/:id',
+    {
+      schema: { tags, security, summary: 'Update mutable fields', params: IdParams, body: UpdateLicenseBody, response: { 200: License, ...errorResponses } },
+      preHandler: requireAction(ctx, 'licenses:write'),
+    },
+    async (request) => show(request, await updateLicense(ctx, principalOf(request), request.params.id, request.body, meta(request))),
+  );
+
+  const transitions = [
+    ['activate', 'licenses:write', 'Activate a pending license'],
+    ['suspend', 'licenses:write', 'Suspend (validation fails until reinstated)'],
+    ['reinstate', 'licenses:write', 'Reinstate a suspended license'],
+    ['revoke', 'licenses:revoke', 'Revoke for good; frees all seats'],
+  ] as const;
+  for (const [action, permission, summary] of transitions) {
+    app.post(
+      `/api/v1/licenses/:id/${action}`,
+      {
+        schema: { tags, security, summary, params: IdParams, body: Type.Optional(ReasonBody), response: { 200: License, ...errorResponses } },
+        preHandler: requireAction(ctx, permission),
+      },
+      async (request) =>
+        show(request, await transitionLicense(ctx, principalOf(request), request.params.id, action, request.body?.reason, meta(request))),
+    );
+  }
+
+  app.post(
+    '/api/v1/licenses/:id/renew',
+    {
+      schema: { tags, security, summary: 'Extend the expiry', params: IdParams, body: Type.Optional(RenewBody), response: { 200: License, ...errorResponses } },
+      preHandler: requireAction(ctx, 'licenses:write'),
+    },
+    async (request) => show(request, await renewLicense(ctx, principalOf(request), request.params.id, request.body ?? {}, meta(request))),
+  );
+
+  app.post(
+    '/api/v1/licenses/:id/transfer',
+    {
+      schema: { tags, security, summary: 'Move to another customer', params: IdParams, body: TransferBody, response: { 200: License, ...errorResponses } },
+      preHandler: requireAction(ctx, 'licenses:write'),
+    },
+    async (request) => show(request, await transferLicense(ctx, principalOf(request), request.params.id, request.body.customer_id, meta(request))),
+  );
+
+  app.post(
+    '/api/v1/licenses/:id/change-plan',
+    {
+      schema: { tags, security, summary: 'Upgrade or downgrade (features and limits follow the plan)', params: IdParams, body: ChangePlanBody, response: { 200: License, ...errorResponses } },
+      preHandler: requireAction(ctx, 'licenses:write'),
+    },
+    async (request) => show(request, await changeLicensePlan(ctx, principalOf(request), request.params.id, request.body.plan_id, meta(request))),
+  );
+
+  app.post(
+    '/api/v1/licenses/:id/regenerate-key',
+    {
+      schema: { tags, security, summary: 'Issue a new key; the old one stops working', params: IdParams, response: { 200: License, ...errorResponses } },
+      preHandler: requireAction(ctx, 'licenses:write'),
+    },
+    async (request) => {
+      const { license } = await regenerateLicenseKey(ctx, principalOf(request), request.params.id, meta(request));
+      return presentLicense(license, ctx.keyring, ctx.clock.now(), true);
+    },
+  );
+}

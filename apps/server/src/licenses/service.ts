@@ -1,0 +1,251 @@
+import type { Principal } from '../auth/guard.js';
+import type { AppContext } from '../core/context.js';
+import { digestSecret, encryptAtRest } from '../crypto/master-key.js';
+import type { TxSql } from '../db/database.js';
+import { recordEvent } from '../events/record.js';
+import { AppError, notFound } from '../http/errors.js';
+import { findPlan } from '../plans/repository.js';
+import { generateLicenseKey, keyLast4, normalizeLicenseKey } from './keys.js';
+import { publishLicenseChanged } from './publish.js';
+import { findLicense, type LicenseWithPlan } from './repository.js';
+import { type LicenseAction, nextStatus } from './state.js';
+
+const DAY = 86_400_000;
+
+export interface CreateLicenseInput {
+  plan_id: string;
+  customer_id?: string | undefined;
+  product_id?: string | undefined;
+  subscription_id?: string | undefined;
+  order_id?: string | undefined;
+  status?: 'active' | 'pending' | undefined;
+  trial?: boolean | undefined;
+  starts_at?: string | undefined;
+  expires_at?: string | null | undefined;
+  duration_days?: number | undefined;
+  max_activations?: number | null | undefined;
+  features?: unknown[] | undefined;
+  limits?: Record<string, number | null> | undefined;
+  restrictions?: unknown[] | undefined;
+  grace_period_days?: number | undefined;
+  auto_renew?: boolean | undefined;
+  offline_file_ttl_days?: number | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+export interface RequestMeta {
+  ip: string;
+  requestId: string;
+}
+
+function actorOf(p: Principal) {
+  return { type: p.actorType, id: p.actorId } as const;
+}
+
+async function assertInAccount(tx: TxSql, table: 'customers' | 'products' | 'subscriptions', accountId: string, id: string, field: string) {
+  const [row] = await tx`select 1 from ${tx(table)} where account_id = ${accountId} and id = ${id}`;
+  if (!row) throw new AppError('NOT_FOUND', `${field} does not name a record of this account`, { pointer: `/body/${field}` });
+}
+
+/** Issues a license from a plan, with per-license overrides. Returns the row and the plain key (shown once to staff). */
+export async function createLicense(ctx: AppContext, p: Principal, input: CreateLicenseInput, meta: RequestMeta, tx?: TxSql) {
+  const run = async (t: TxSql) => {
+    const plan = await findPlan(t, p.accountId, input.plan_id);
+    if (!plan) throw new AppError('NOT_FOUND', 'plan_id does not name a plan of this account', { pointer: '/body/plan_id' });
+    if (input.customer_id) await assertInAccount(t, 'customers', p.accountId, input.customer_id, 'customer_id');
+    if (input.product_id) await assertInAccount(t, 'products', p.accountId, input.product_id, 'product_id');
+    if (input.subscription_id) await assertInAccount(t, 'subscriptions', p.accountId, input.subscription_id, 'subscription_id');
+    const now = ctx.clock.now();
+    const startsAt = input.starts_at ? new Date(input.starts_at) : now;
+    let expiresAt: Date | null;
+    let trialEndsAt: Date | null = null;
+    let licenseType = plan.license_type;
+    if (input.trial) {
+      if (!plan.trial_allowed || !plan.trial_days) {
+        throw new AppError('INVALID_FIELD', `Plan ${plan.code} does not offer a trial`, { pointer: '/body/trial' });
+      }
+      trialEndsAt = new Date(startsAt.getTime() + plan.trial_days * DAY);
+      expiresAt = trialEndsAt;
+      licenseType = 'trial';
+    } else if (input.expires_at !== undefined) {
+      expiresAt = input.expires_at === null ? null : new Date(input.expires_at);
+    } else {
+      const days = input.duration_days ?? plan.duration_days;
+      expiresAt = days === null || days === undefined ? null : new Date(startsAt.getTime() + days * DAY);
+    }
+    if (expiresAt && expiresAt <= startsAt) {
+      throw new AppError('INVALID_FIELD', 'expires_at must be after starts_at', { pointer: '/body/expires_at' });
+    }
+    const key = generateLicenseKey();
+    const [row] = await t<{ id: string }[]>`
+      insert into licenses (account_id, key_digest, key_enc, key_last4, product_id, plan_id, customer_id, subscription_id, order_id,
+        license_type, license_model, status, max_activations, features, limits, restrictions, starts_at, expires_at,
+        grace_period_days, trial_ends_at, auto_renew, offline_file_ttl_days, metadata)
+      values (${p.accountId}, ${digestSecret(ctx.keyring, normalizeLicenseKey(key))}, ${encryptAtRest(ctx.keyring, key)}, ${keyLast4(key)},
+        ${input.product_id ?? plan.product_id}, ${plan.id}, ${input.customer_id ?? null}, ${input.subscription_id ?? null}, ${input.order_id ?? null},
+        ${licenseType}, ${plan.license_model}, ${input.status ?? 'active'},
+        ${input.max_activations === undefined ? plan.max_activations : input.max_activations},
+        ${t.json((input.features ?? plan.features) as never)}, ${t.json((input.limits ?? plan.limits) as never)},
+        ${t.json((input.restrictions ?? plan.restrictions) as never)}, ${startsAt}, ${expiresAt},
+        ${input.grace_period_days ?? plan.grace_period_days}, ${trialEndsAt}, ${input.auto_renew ?? plan.auto_renew},
+        ${input.offline_file_ttl_days ?? plan.offline_file_ttl_days}, ${t.json((input.metadata ?? {}) as never)})
+      returning id`;
+    await recordEvent(t, {
+      accountId: p.accountId,
+      type: 'license.created',
+      actor: actorOf(p),
+      subject: { type: 'license', id: row!.id },
+      ip: meta.ip,
+      requestId: meta.requestId,
+      data: { plan: plan.code, customer_id: input.customer_id ?? null, key_last4: keyLast4(key), trial: Boolean(input.trial) },
+    });
+    return { license: (await findLicense(t, p.accountId, row!.id))!, key };
+  };
+  return tx ? run(tx) : ctx.db.tx(run);
+}
+
+/**
+ * Runs one change on a locked license: loads it (404 when not in the account), applies `change`,
+ * bumps its version, records the event, and after commit tells every process.
+ */
+async function changeLicense(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  meta: RequestMeta,
+  eventType: string,
+  change: (tx: TxSql, license: LicenseWithPlan) => Promise<Record<string, unknown>>,
+): Promise<LicenseWithPlan> {
+  const updated = await ctx.db.tx(async (tx) => {
+    const license = await findLicense(tx, p.accountId, id, true);
+    if (!license) throw notFound('License');
+    const data = await change(tx, license);
+    await tx`update licenses set version = version + 1, updated_at = now() where id = ${id}`;
+    await recordEvent(tx, {
+      accountId: p.accountId,
+      type: eventType,
+      actor: actorOf(p),
+      subject: { type: 'license', id },
+      ip: meta.ip,
+      requestId: meta.requestId,
+      data: { from_status: license.status, ...data },
+    });
+    return (await findLicense(tx, p.accountId, id))!;
+  });
+  await publishLicenseChanged(ctx, p.accountId, { license_id: id, event: eventType });
+  return updated;
+}
+
+/** Status-only transitions: activate, suspend, reinstate, revoke. */
+export function transitionLicense(ctx: AppContext, p: Principal, id: string, action: Exclude<LicenseAction, 'renew' | 'expire'>, reason: string | undefined, meta: RequestMeta) {
+  const eventType = { activate: 'license.activated', suspend: 'license.suspended', reinstate: 'license.reinstated', revoke: 'license.revoked' }[action];
+  return changeLicense(ctx, p, id, meta, eventType, async (tx, license) => {
+    const status = nextStatus(license.status, action);
+    await tx`update licenses set status = ${status}, status_reason = ${reason ?? null},
+      revoked_at = ${action === 'revoke' ? ctx.clock.now() : license.revoked_at} where id = ${id}`;
+    let freed = 0;
+    if (action === 'revoke') {
+      // Revocation is final and frees every seat.
+      const rows = await tx`update activations set status = 'deactivated', deactivated_at = now(), deactivation_reason = 'license_revoked', updated_at = now()
+        where license_id = ${id} and status = 'active' returning id`;
+      freed = rows.length;
+    }
+    return { to_status: status, reason: reason ?? null, ...(action === 'revoke' ? { seats_freed: freed } : {}) };
+  });
+}
+
+/** Extends the license from max(now, expires_at) by `duration_days` (default: the plan's duration). */
+export function renewLicense(ctx: AppContext, p: Principal, id: string, input: { duration_days?: number | undefined; expires_at?: string | undefined }, meta: RequestMeta) {
+  return changeLicense(ctx, p, id, meta, 'license.renewed', async (tx, license) => {
+    const status = nextStatus(license.status, 'renew');
+    const now = ctx.clock.now();
+    let expiresAt: Date;
+    if (input.expires_at) {
+      expiresAt = new Date(input.expires_at);
+    } else {
+      const plan = await findPlan(tx, p.accountId, license.plan_id);
+      const days = input.duration_days ?? plan?.duration_days;
+      if (!days) {
+        throw new AppError('MISSING_FIELD', 'This plan is perpetual: give duration_days or expires_at to renew', { pointer: '/body/duration_days' });
+      }
+      const from = license.expires_at && license.expires_at > now ? license.expires_at : now;
+      expiresAt = new Date(from.getTime() + days * DAY);
+    }
+    if (expiresAt <= now) throw new AppError('INVALID_FIELD', 'The new expiry must be in the future', { pointer: '/body/expires_at' });
+    await tx`update licenses set status = ${status}, expires_at = ${expiresAt}, status_reason = null where id = ${id}`;
+    return { to_status: status, previous_expires_at: license.expires_at, expires_at: expiresAt };
+  });
+}
+
+export function transferLicense(ctx: AppContext, p: Principal, id: string, customerId: string, meta: RequestMeta) {
+  return changeLicense(ctx, p, id, meta, 'license.transferred', async (tx, license) => {
+    if (license.status === 'revoked') nextStatus(license.status, 'revoke');
+    await assertInAccount(tx, 'customers', p.accountId, customerId, 'customer_id');
+    await tx`update licenses set customer_id = ${customerId} where id = ${id}`;
+    return { from_customer_id: license.customer_id, to_customer_id: customerId };
+  });
+}
+
+/** Moves the license to another plan: features, limits, restrictions and seats come from the new plan. */
+export function changeLicensePlan(ctx: AppContext, p: Principal, id: string, planId: string, meta: RequestMeta) {
+  return changeLicense(ctx, p, id, meta, 'license.plan_changed', async (tx, license) => {
+    if (license.status === 'revoked') throw new AppError('INVALID_STATE_TRANSITION', 'Cannot change the plan of a revoked license');
+    const plan = await findPlan(tx, p.accountId, planId);
+    if (!plan) throw new AppError('NOT_FOUND', 'plan_id does not name a plan of this account', { pointer: '/body/plan_id' });
+    const [seats] = await tx<{ n: number }[]>`select count(*)::int as n from activations where license_id = ${id} and status = 'active'`;
+    if (plan.max_activations !== null && seats!.n > plan.max_activations) {
+      throw new AppError('CONFLICT', `The license has ${seats!.n} active devices but plan ${plan.code} allows ${plan.max_activations}; deactivate some first`, {
+        active_activations: seats!.n,
+        max_activations: plan.max_activations,
+      });
+    }
+    await tx`update licenses set plan_id = ${plan.id}, license_model = ${plan.license_model},
+      license_type = case when license_type = 'trial' then license_type else ${plan.license_type} end,
+      max_activations = ${plan.max_activations}, features = ${tx.json(plan.features as never)},
+      limits = ${tx.json(plan.limits as never)}, restrictions = ${tx.json(plan.restrictions as never)},
+      grace_period_days = ${plan.grace_period_days} where id = ${id}`;
+    return { from_plan: license.plan_code, to_plan: plan.code, direction: plan.rank >= license.plan_rank ? 'upgrade' : 'downgrade' };
+  });
+}
+
+/** Issues a new key; the old one stops working at once. Devices keep their seats and tokens. */
+export async function regenerateLicenseKey(ctx: AppContext, p: Principal, id: string, meta: RequestMeta) {
+  const key = generateLicenseKey();
+  const license = await changeLicense(ctx, p, id, meta, 'license.key_regenerated', async (tx, l) => {
+    if (l.status === 'revoked') throw new AppError('INVALID_STATE_TRANSITION', 'Cannot regenerate the key of a revoked license');
+    await tx`update licenses set key_digest = ${digestSecret(ctx.keyring, normalizeLicenseKey(key))},
+      key_enc = ${encryptAtRest(ctx.keyring, key)}, key_last4 = ${keyLast4(key)} where id = ${id}`;
+    return { previous_key_last4: l.key_last4, key_last4: keyLast4(key) };
+  });
+  return { license, key };
+}
+
+export interface UpdateLicenseInput {
+  max_activations?: number | null | undefined;
+  features?: unknown[] | undefined;
+  limits?: Record<string, number | null> | undefined;
+  restrictions?: unknown[] | undefined;
+  metadata?: Record<string, unknown> | undefined;
+  auto_renew?: boolean | undefined;
+  grace_period_days?: number | undefined;
+  maintenance_expires_at?: string | null | undefined;
+  offline_file_ttl_days?: number | undefined;
+}
+
+/** Updates mutable fields only; status, key, plan and dates have their own actions. */
+export function updateLicense(ctx: AppContext, p: Principal, id: string, input: UpdateLicenseInput, meta: RequestMeta) {
+  return changeLicense(ctx, p, id, meta, 'license.updated', async (tx, license) => {
+    await tx`update licenses set
+      max_activations = ${input.max_activations === undefined ? license.max_activations : input.max_activations},
+      features = ${tx.json((input.features ?? license.features) as never)},
+      limits = ${tx.json((input.limits ?? license.limits) as never)},
+      restrictions = ${tx.json((input.restrictions ?? license.restrictions) as never)},
+      metadata = ${tx.json((input.metadata ?? license.metadata) as never)},
+      auto_renew = ${input.auto_renew ?? license.auto_renew},
+      grace_period_days = ${input.grace_period_days ?? license.grace_period_days},
+      maintenance_expires_at = ${input.maintenance_expires_at === undefined ? license.maintenance_expires_at : input.maintenance_expires_at},
+      offline_file_ttl_days = ${input.offline_file_ttl_days ?? license.offline_file_ttl_days}
+      where id = ${id}`;
+    return { changed: Object.keys(input) };
+  });
+}

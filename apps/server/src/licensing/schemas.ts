@@ -1,0 +1,116 @@
+import { Type } from 'typebox';
+import { VALIDATION_CODES } from '../validation/outcome.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+/** Field bounds: generous for real devices, small enough that hostile input is refused with a pointer. */
+const LicenseKey = Type.String({ minLength: 8, maxLength: 100 });
+const DeviceId = Type.String({ minLength: 1, maxLength: 200 });
+const Token = Type.String({ minLength: 10, maxLength: 4096 });
+
+export const DeviceInfoSchema = Type.Object(
+  {
+    device_id: Type.Optional(DeviceId),
+    platform: Type.Optional(Type.String({ maxLength: 50 })),
+    app_version: Type.Optional(Type.String({ maxLength: 50 })),
+    machine_name: Type.Optional(Type.String({ maxLength: 200 })),
+    hostname: Type.Optional(Type.String({ maxLength: 253 })),
+    os: Type.Optional(Type.String({ maxLength: 100 })),
+    os_version: Type.Optional(Type.String({ maxLength: 100 })),
+    cpu_cores: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
+  },
+  // Apps send more device details than these; extras are kept in the seat's metadata (bounded).
+  { additionalProperties: Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean(), Type.Null()]), maxProperties: 30 },
+);
+
+export const ActivateBody = Type.Object(
+  {
+    license_key: LicenseKey,
+    device_fingerprint: Type.String({ minLength: 1, maxLength: 512 }),
+    device_info: Type.Optional(DeviceInfoSchema),
+    metadata: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ValidateBody = Type.Object({ token: Token, device_id: DeviceId }, { additionalProperties: false });
+
+export const ValidateKeyBody = Type.Object(
+  {
+    license_key: LicenseKey,
+    device_fingerprint: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    device_id: Type.Optional(DeviceId),
+  },
+  { additionalProperties: false },
+);
+
+export const HeartbeatBody = Type.Object(
+  {
+    token: Token,
+    device_id: DeviceId,
+    metrics: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.Number(), Type.String({ maxLength: 200 }), Type.Boolean()]), { maxProperties: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SyncBody = Type.Object(
+  { device_id: DeviceId, tenant_id: Type.String({ minLength: 1, maxLength: 100 }), token: Type.Optional(Token) },
+  { additionalProperties: false },
+);
+
+const FeatureObject = Type.Record(Type.String(), Type.Unknown());
+
+/** The license facts shared by every client answer (seed 000 names first). */
+const LicenseFactsFields = {
+  subscription_tier: Type.Optional(Type.String()),
+  expires_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  features: Type.Optional(Type.Array(Type.String())),
+  days_remaining: Type.Optional(Nullable(Type.Integer())),
+  is_in_grace_period: Type.Optional(Type.Boolean()),
+  license_id: Type.Optional(Type.String()),
+  activation_id: Type.Optional(Nullable(Type.String())),
+  status: Type.Optional(Type.String()),
+  tier_name: Type.Optional(Type.String()),
+  tier_rank: Type.Optional(Type.Integer()),
+  grace_period_days: Type.Optional(Type.Integer()),
+  grace_ends_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  entitlements: Type.Optional(Type.Array(FeatureObject)),
+  limits: Type.Optional(Type.Record(Type.String(), Nullable(Type.Number()))),
+  max_activations: Type.Optional(Nullable(Type.Integer())),
+  tenant_id: Type.Optional(Type.String()),
+};
+
+export const ValidationResponse = Type.Object(
+  {
+    valid: Type.Boolean(),
+    code: Type.Union(VALIDATION_CODES.map((c) => Type.Literal(c))),
+    reason: Type.String(),
+    validated_at: Type.String({ format: 'date-time' }),
+    ...LicenseFactsFields,
+  },
+  { $id: 'ValidationResult' },
+);
+
+export const ActivateResponse = Type.Object({
+  ...LicenseFactsFields,
+  success: Type.Literal(true),
+  activation_id: Type.String(),
+  signed_token: Type.String(),
+  token_expires_at: Type.String({ format: 'date-time' }),
+  device_id: Type.String(),
+  activations_used: Type.Integer(),
+  reused: Type.Boolean(),
+});
+
+export const HeartbeatResponse = Type.Intersect([Type.Ref('ValidationResult'), Type.Object({ next_heartbeat_seconds: Type.Integer() })]);
+export const RefreshResponse = Type.Intersect([
+  Type.Ref('ValidationResult'),
+  Type.Object({ signed_token: Type.String(), token_expires_at: Type.String({ format: 'date-time' }) }),
+]);
+export const SyncResponse = Type.Intersect([Type.Ref('ValidationResult'), Type.Object({ success: Type.Boolean(), synced_at: Type.String({ format: 'date-time' }) })]);
+export const DeactivateResponse = Type.Object({
+  success: Type.Boolean(),
+  activation_id: Type.String(),
+  status: Type.String(),
+  deactivated_at: Nullable(Type.String({ format: 'date-time' })),
+});

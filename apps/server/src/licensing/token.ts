@@ -1,0 +1,30 @@
+import type { ActivationRow } from '../activations/repository.js';
+import type { AppContext } from '../core/context.js';
+import type { LicenseWithPlan } from '../licenses/repository.js';
+import { signLicenseToken } from '../signing/service.js';
+
+/** Lifetime of an activation token: the longest an app may keep working offline on it. */
+export const ACTIVATION_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+/** Signs the token an app keeps for a seat (product.md §2.1 claims). */
+export function issueActivationToken(ctx: AppContext, license: LicenseWithPlan, activation: ActivationRow) {
+  return signLicenseToken(
+    ctx,
+    license.account_id,
+    {
+      license_id: license.id,
+      activation_id: activation.id,
+      account_id: license.account_id,
+      subscription_id: license.subscription_id,
+      tenant_id: license.customer_id ?? license.account_id,
+      customer_id: license.customer_id,
+      tier: license.plan_code,
+      tier_rank: license.plan_rank,
+      features: license.features.filter((f) => f.enabled).map((f) => f.feature_id),
+      device_id: activation.device_id,
+      license_expires_at: license.expires_at?.toISOString() ?? null,
+      grace_period_days: license.grace_period_days,
+    },
+    { subject: activation.id, ttlSeconds: ACTIVATION_TOKEN_TTL_SECONDS },
+  );
+}
