@@ -1,0 +1,134 @@
+// npm run bench [-- --quick]: every figure next to its baseline, measured in one run (performance.md).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { load } from './load.js';
+import { type Proc, startProcess } from './processes.js';
+
+const quick = process.argv.includes('--quick');
+const SECONDS = quick ? 5 : 15;
+const ADMIN = { email: 'bench@keyward.local', password: 'bench-password-0123456789' };
+const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
+
+interface Figure {
+  id: string;
+  name: string;
+  value: string;
+  baseline: string;
+  ratio: number | null;
+  goal: string;
+  pass: boolean | null;
+  note?: string;
+}
+const figures: Figure[] = [];
+const started: Proc[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+
+async function api(base: string, token: string | null, method: string, p: string, body?: unknown) {
+  const res = await fetch(base + p, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as any;
+  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** A database for this run: a fresh PostgreSQL database when DATABASE_URL is set, else a temp data dir. */
+async function prepareDatabase(): Promise<Record<string, string>> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-bench-'));
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  const env: Record<string, string> = {
+    KEYWARD_DATA_DIR: dataDir,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    KEYWARD_MASTER_KEY: 'bench-master-key-bench-master-key-0123456789',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    NODE_ENV: 'production',
+  };
+  if (process.env.DATABASE_URL) {
+    const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+    const name = `keyward_bench_${Date.now()}`;
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    cleanups.push(async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+      await admin.end();
+    });
+  }
+  return env;
+}
+
+function record(f: Figure) {
+  figures.push(f);
+  const ratio = f.ratio === null ? '' : ` (${f.ratio.toFixed(2)}×)`;
+  console.log(`${f.id.padEnd(4)} ${f.name.padEnd(40)} ${f.value.padEnd(24)} vs ${f.baseline.padEnd(22)}${ratio.padEnd(10)} goal ${f.goal} ${f.pass === null ? '' : f.pass ? 'PASS' : 'FAIL'}`);
+}
+
+async function main() {
+  console.log(`Keyward bench (${quick ? 'quick' : 'full'}, ${SECONDS}s per load, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`);
+  const env = await prepareDatabase();
+  const bare = await startProcess('bench/bare-server.ts', [], {}, '/');
+  started.push(bare);
+  const server = await startProcess('src/cli/index.ts', ['serve'], env, '/health');
+  started.push(server);
+
+  // Data: a license without a seat limit and one activated device.
+  const session = await api(server.url, null, 'POST', '/api/v1/auth/login', ADMIN);
+  const token = session.access_token as string;
+  const plans = await api(server.url, token, 'GET', '/api/v1/plans?limit=100');
+  const plan = plans.data.find((p: { code: string }) => p.code === 'enterprise') ?? plans.data[0];
+  const customer = await api(server.url, token, 'POST', '/api/v1/customers', { email: 'bench@example.com' });
+  const license = await api(server.url, token, 'POST', '/api/v1/licenses', { plan_id: plan.id, customer_id: customer.id, max_activations: null });
+  const act = await api(server.url, null, 'POST', '/api/v1/licensing/activate', {
+    license_key: license.key,
+    device_fingerprint: 'bench-fp',
+    device_info: { device_id: 'bench-device', platform: 'linux', app_version: '1.0.0' },
+  });
+  const validateBody = { token: act.signed_token, device_id: 'bench-device' };
+
+  // Warm both up so JIT and caches are in the same state.
+  await load({ url: `${bare.url}/echo`, body: validateBody, seconds: 2 });
+  await load({ url: `${server.url}/api/v1/licensing/validate`, body: validateBody, seconds: 2 });
+
+  const bareRun = await load({ url: `${bare.url}/echo`, body: validateBody, seconds: SECONDS });
+  const validate = await load({ url: `${server.url}/api/v1/licensing/validate`, body: validateBody, seconds: SECONDS });
+  const r1 = validate.rps / bareRun.rps;
+  record({ id: 'B1', name: 'validate throughput (1 process)', value: `${validate.rps} req/s`, baseline: `bare ${bareRun.rps} req/s`, ratio: r1, goal: '≥ 0.5×', pass: r1 >= 0.5, note: `errors ${validate.errors}, non-2xx ${validate.non2xx}` });
+
+  const half = Math.max(100, Math.round(validate.rps / 2));
+  const lat = await load({ url: `${server.url}/api/v1/licensing/validate`, body: validateBody, seconds: SECONDS, rate: half });
+  record({ id: 'B2', name: `validate latency at ${half} req/s`, value: `p50 ${lat.p50} ms, p99 ${lat.p99} ms`, baseline: '—', ratio: null, goal: 'p99 ≤ 10 ms', pass: lat.p99 <= 10 });
+
+  const runId = Date.now().toString(36);
+  const activation = await load({
+    url: `${server.url}/api/v1/licensing/activate`,
+    seconds: SECONDS,
+    bodyFor: (i) => ({ license_key: license.key, device_fingerprint: `fp-${runId}-${i}`, device_info: { device_id: `dev-${runId}-${i}`, platform: 'linux', app_version: '1.0.0' } }),
+  });
+  const r3 = activation.rps / bareRun.rps;
+  record({ id: 'B3', name: 'activation throughput (distinct devices)', value: `${activation.rps} req/s`, baseline: `bare ${bareRun.rps} req/s`, ratio: r3, goal: '≥ 0.15×', pass: r3 >= 0.15, note: `p50 ${activation.p50} ms, p99 ${activation.p99} ms, non-2xx ${activation.non2xx}` });
+
+  record({ id: 'B8', name: 'server RSS after the loads', value: `${server.rssMb()} MB`, baseline: '—', ratio: null, goal: env.DATABASE_URL ? '≤ 200 MB' : '≤ 450 MB', pass: server.rssMb() <= (env.DATABASE_URL ? 200 : 450) });
+
+  mkdirSync(RESULTS, { recursive: true });
+  const out = { at: new Date().toISOString(), mode: quick ? 'quick' : 'full', database: env.DATABASE_URL ? 'postgres' : 'embedded', seconds: SECONDS, figures };
+  writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\nwrote bench/results/latest.json`);
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const p of started.reverse()) await p.stop();
+    for (const c of cleanups) await c();
+  });
