@@ -24,7 +24,7 @@ export interface LoadOptions {
 /** Drives one endpoint with autocannon and returns req/s and latency percentiles (ms). */
 export async function load(o: LoadOptions): Promise<LoadResult> {
   let i = 0;
-  const result = await autocannon({
+  const result = await autocannon(<autocannon.Options>{
     url: o.url,
     method: 'POST',
     connections: o.connections ?? 32,
@@ -35,7 +35,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
       ? {
           requests: [
             {
-              setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify(o.bodyFor!(i++)) }),
+              setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify(o.bodyFor!(i++)) }),
             },
           ],
         }
