@@ -1,0 +1,81 @@
+import { Type } from 'typebox';
+import { principalOf, requireAction } from '../auth/guard.js';
+import type { AppContext } from '../core/context.js';
+import { errorResponses, IdParams } from '../http/common-schemas.js';
+import type { App } from '../http/types.js';
+import { jwks, listSigningKeys, retireSigningKey, rotateSigningKey } from './service.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const SigningKeySchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    kid: Type.String(),
+    alg: Type.Union([Type.Literal('EdDSA'), Type.Literal('RS256')]),
+    status: Type.Union([Type.Literal('active'), Type.Literal('retiring'), Type.Literal('retired')]),
+    public_jwk: Type.Record(Type.String(), Type.Unknown()),
+    created_at: Type.String({ format: 'date-time' }),
+    rotated_at: Nullable(Type.String({ format: 'date-time' })),
+    retire_after: Nullable(Type.String({ format: 'date-time' })),
+    retired_at: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'SigningKey' },
+);
+
+const RotateBody = Type.Object(
+  {
+    alg: Type.Optional(Type.Union([Type.Literal('EdDSA'), Type.Literal('RS256')])),
+    overlap_hours: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 * 365 })),
+  },
+  { additionalProperties: false },
+);
+
+const tags = ['signing keys'];
+const security = [{ bearer: [] }];
+
+export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
+  app.addSchema(SigningKeySchema);
+
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      schema: { tags, summary: 'Public keys that verify activation tokens and license files', response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) } },
+      config: { rateLimit: false },
+    },
+    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(await jwks(ctx)),
+  );
+
+  app.get(
+    '/api/v1/signing-keys',
+    {
+      schema: { tags, security, summary: 'List the account signing keys (public parts only)', response: { 200: Type.Object({ data: Type.Array(Type.Ref('SigningKey')) }), ...errorResponses } },
+      preHandler: requireAction(ctx, 'read'),
+    },
+    async (request) => ({ data: await listSigningKeys(ctx, principalOf(request).accountId) }),
+  );
+
+  app.post(
+    '/api/v1/signing-keys/rotate',
+    {
+      schema: { tags, security, summary: 'New active key; the old one verifies during the overlap', body: Type.Optional(RotateBody), response: { 201: Type.Ref('SigningKey'), ...errorResponses } },
+      preHandler: requireAction(ctx, 'signing_keys:write'),
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const row = await rotateSigningKey(ctx, p.accountId, { alg: request.body?.alg, overlapHours: request.body?.overlap_hours }, { type: p.actorType, id: p.actorId });
+      return reply.status(201).send(row);
+    },
+  );
+
+  app.post(
+    '/api/v1/signing-keys/:id/retire',
+    {
+      schema: { tags, security, summary: 'Retire a superseded key now', params: IdParams, response: { 200: Type.Ref('SigningKey'), ...errorResponses } },
+      preHandler: requireAction(ctx, 'signing_keys:write'),
+    },
+    async (request) => {
+      const p = principalOf(request);
+      return retireSigningKey(ctx, p.accountId, request.params.id, { type: p.actorType, id: p.actorId });
+    },
+  );
+}
