@@ -54,11 +54,14 @@ export interface StartOptions {
   database?: OpenedDatabase;
   web?: boolean;
   installSignalHandlers?: boolean;
+  /** Where logs go (default stdout); tests capture them to prove secrets are redacted. */
+  logDestination?: pino.DestinationStream;
 }
 
 /** Opens storage, migrates, bootstraps the first account, and listens. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
-  const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions);
+  const logOptions = loggerOptions(config.logLevel) as pino.LoggerOptions;
+  const log = opts.logDestination ? pino(logOptions, opts.logDestination) : pino(logOptions);
   const opened = opts.database ?? (await openDatabase(config, (m) => log.warn(m)));
   const { db } = opened;
   await migrate(db, (m) => log.info(m));

@@ -3,6 +3,17 @@ import type { FastifyServerOptions } from 'fastify';
 /** Query parameters whose values are secrets (WebSocket token, license keys in lookups). */
 const SECRET_QUERY = /([?&](?:token|license_key|key|access_token)=)[^&]*/gi;
 
+/** Object keys whose values are secrets; redacted wherever a log line carries them. */
+const SECRET_FIELDS = [
+  'password',
+  'refresh_token',
+  'access_token',
+  'token',
+  'signed_token',
+  'license_key',
+  'secret',
+];
+
 /** Keeps only the last 4 characters of a secret for correlation. */
 export function maskSecret(value: string): string {
   return value.length <= 4 ? '****' : `****${value.slice(-4)}`;
@@ -17,13 +28,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
         'req.headers.authorization',
         'req.headers.cookie',
         'req.headers["stripe-signature"]',
-        '*.password',
-        '*.refresh_token',
-        '*.access_token',
-        '*.token',
-        '*.signed_token',
-        '*.license_key',
-        '*.secret',
+        // at the top level and up to two objects deep ('*.x' alone misses `log.info({ password })`)
+        ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
       ],
       censor: '[redacted]',
     },

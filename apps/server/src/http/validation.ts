@@ -32,6 +32,8 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
 /** Turns the first ajv error into a specific code with a JSON pointer to the field. */
 export function validationToAppError(errors: ErrorObject[], part: string): AppError {
   const first = errors[0];
+  // Fastify names the query part "querystring"; pointers say "/query/<name>".
+  if (part === 'querystring') part = 'query';
   const base = `/${part}${first?.instancePath ?? ''}`;
   let code: ErrorCode = 'INVALID_FIELD';
   let pointer = base;

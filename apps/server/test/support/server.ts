@@ -7,7 +7,7 @@ import { createAccount } from '../../src/accounts/bootstrap.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/core/context.js';
 import { connectDatabase } from '../../src/db/database.js';
-import { type RunningServer, startServer } from '../../src/server.js';
+import { type RunningServer, type StartOptions, startServer } from '../../src/server.js';
 
 /** A clock tests move by hand. */
 export class FixedClock implements Clock {
@@ -48,12 +48,15 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** Starts a real HTTP server on the run's database. */
-export async function startTestServer(opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { clock?: Clock; config?: Partial<Config>; logDestination?: StartOptions['logDestination'] } = {},
+): Promise<TestServer> {
   const config = testConfig(opts.config);
   const db = connectDatabase(inject('databaseUrl'), inject('databaseKind'));
   const server = await startServer(config, {
     web: false,
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
     database: { db, close: () => db.close() },
   });
   const close = async () => {
