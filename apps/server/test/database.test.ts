@@ -185,10 +185,12 @@ describe('data directory lock', () => {
       DATABASE_URL: undefined,
       KEYWARD_DATA_DIR: dataDir,
       HOST: '127.0.0.1',
-      ADMIN_PASSWORD: 'a-long-enough-admin-password',
+      ADMIN_PASSWORD: undefined,
+      ADMIN_EMAIL: 'first@example.com',
     };
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
+    const started = Date.now();
     const first = keyward(['serve'], { ...env, PORT: String(port) }, cwd);
     let firstExit: Exited | undefined;
     void first.exited.then((e) => {
@@ -205,7 +207,18 @@ describe('data directory lock', () => {
       ).catch((err) => {
         throw new Error(`${(err as Error).message}\n${first.output()}`);
       });
+      // A brand-new data directory answers within 15 s (README quick start).
+      expect(Date.now() - started).toBeLessThan(15_000);
       expect(first.output()).toContain('Keyward is running');
+      // First start without ADMIN_PASSWORD: the generated owner password is printed once.
+      expect(first.output()).toMatch(/Email\s+first@example\.com/);
+      expect(first.output()).toMatch(/Password\s+\S{12,}/);
+      for (const p of ['/docs', '/openapi.json', '/metrics']) {
+        expect((await fetch(`${base}${p}`)).status, p).toBe(200);
+      }
+      const admin = await fetch(`${base}/admin`);
+      expect(admin.headers.get('content-type')).toMatch(/text\/html/); // the dashboard (503 page if not built)
+      expect(await admin.text()).toMatch(/<html|<!doctype/i);
 
       const second = await keyward(['serve'], { ...env, PORT: String(await freePort()) }, cwd).exited;
       expect(second.code, second.stdout + second.stderr).not.toBe(0);
