@@ -10,7 +10,10 @@ app.post(
       body: {
         type: 'object',
         required: ['token', 'device_id'],
-        properties: { token: { type: 'string', maxLength: 4096 }, device_id: { type: 'string', maxLength: 200 } },
+        properties: {
+          token: { type: 'string', maxLength: 4096 },
+          device_id: { type: 'string', maxLength: 200 },
+        },
         additionalProperties: false,
       },
     },

@@ -41,7 +41,12 @@ async function waitFor(url: string, timeoutMs: number, child: ChildProcess, outp
 }
 
 /** Starts a TypeScript entry point as its own Node process and waits until `readyPath` answers. */
-export async function startProcess(entry: string, args: string[], env: Record<string, string>, readyPath: string): Promise<Proc> {
+export async function startProcess(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  readyPath: string,
+): Promise<Proc> {
   const port = await freePort();
   let out = '';
   const child = spawn(process.execPath, [TSX, entry, ...args], {

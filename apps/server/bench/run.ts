@@ -68,11 +68,15 @@ async function prepareDatabase(): Promise<Record<string, string>> {
 function record(f: Figure) {
   figures.push(f);
   const ratio = f.ratio === null ? '' : ` (${f.ratio.toFixed(2)}×)`;
-  console.log(`${f.id.padEnd(4)} ${f.name.padEnd(40)} ${f.value.padEnd(24)} vs ${f.baseline.padEnd(22)}${ratio.padEnd(10)} goal ${f.goal} ${f.pass === null ? '' : f.pass ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `${f.id.padEnd(4)} ${f.name.padEnd(40)} ${f.value.padEnd(24)} vs ${f.baseline.padEnd(22)}${ratio.padEnd(10)} goal ${f.goal} ${f.pass === null ? '' : f.pass ? 'PASS' : 'FAIL'}`,
+  );
 }
 
 async function main() {
-  console.log(`Keyward bench (${quick ? 'quick' : 'full'}, ${SECONDS}s per load, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`);
+  console.log(
+    `Keyward bench (${quick ? 'quick' : 'full'}, ${SECONDS}s per load, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`,
+  );
   const env = await prepareDatabase();
   const bare = await startProcess('bench/bare-server.ts', [], {}, '/');
   started.push(bare);
@@ -85,7 +89,11 @@ async function main() {
   const plans = await api(server.url, token, 'GET', '/api/v1/plans?limit=100');
   const plan = plans.data.find((p: { code: string }) => p.code === 'enterprise') ?? plans.data[0];
   const customer = await api(server.url, token, 'POST', '/api/v1/customers', { email: 'bench@example.com' });
-  const license = await api(server.url, token, 'POST', '/api/v1/licenses', { plan_id: plan.id, customer_id: customer.id, max_activations: null });
+  const license = await api(server.url, token, 'POST', '/api/v1/licenses', {
+    plan_id: plan.id,
+    customer_id: customer.id,
+    max_activations: null,
+  });
   const act = await api(server.url, null, 'POST', '/api/v1/licensing/activate', {
     license_key: license.key,
     device_fingerprint: 'bench-fp',
@@ -98,27 +106,80 @@ async function main() {
   await load({ url: `${server.url}/api/v1/licensing/validate`, body: validateBody, seconds: 2 });
 
   const bareRun = await load({ url: `${bare.url}/echo`, body: validateBody, seconds: SECONDS });
-  const validate = await load({ url: `${server.url}/api/v1/licensing/validate`, body: validateBody, seconds: SECONDS });
+  const validate = await load({
+    url: `${server.url}/api/v1/licensing/validate`,
+    body: validateBody,
+    seconds: SECONDS,
+  });
   const r1 = validate.rps / bareRun.rps;
-  record({ id: 'B1', name: 'validate throughput (1 process)', value: `${validate.rps} req/s`, baseline: `bare ${bareRun.rps} req/s`, ratio: r1, goal: '≥ 0.5×', pass: r1 >= 0.5, note: `errors ${validate.errors}, non-2xx ${validate.non2xx}` });
+  record({
+    id: 'B1',
+    name: 'validate throughput (1 process)',
+    value: `${validate.rps} req/s`,
+    baseline: `bare ${bareRun.rps} req/s`,
+    ratio: r1,
+    goal: '≥ 0.5×',
+    pass: r1 >= 0.5,
+    note: `errors ${validate.errors}, non-2xx ${validate.non2xx}`,
+  });
 
   const half = Math.max(100, Math.round(validate.rps / 2));
-  const lat = await load({ url: `${server.url}/api/v1/licensing/validate`, body: validateBody, seconds: SECONDS, rate: half });
-  record({ id: 'B2', name: `validate latency at ${half} req/s`, value: `p50 ${lat.p50} ms, p99 ${lat.p99} ms`, baseline: '—', ratio: null, goal: 'p99 ≤ 10 ms', pass: lat.p99 <= 10 });
+  const lat = await load({
+    url: `${server.url}/api/v1/licensing/validate`,
+    body: validateBody,
+    seconds: SECONDS,
+    rate: half,
+  });
+  record({
+    id: 'B2',
+    name: `validate latency at ${half} req/s`,
+    value: `p50 ${lat.p50} ms, p99 ${lat.p99} ms`,
+    baseline: '—',
+    ratio: null,
+    goal: 'p99 ≤ 10 ms',
+    pass: lat.p99 <= 10,
+  });
 
   const runId = Date.now().toString(36);
   const activation = await load({
     url: `${server.url}/api/v1/licensing/activate`,
     seconds: SECONDS,
-    bodyFor: (i) => ({ license_key: license.key, device_fingerprint: `fp-${runId}-${i}`, device_info: { device_id: `dev-${runId}-${i}`, platform: 'linux', app_version: '1.0.0' } }),
+    bodyFor: (i) => ({
+      license_key: license.key,
+      device_fingerprint: `fp-${runId}-${i}`,
+      device_info: { device_id: `dev-${runId}-${i}`, platform: 'linux', app_version: '1.0.0' },
+    }),
   });
   const r3 = activation.rps / bareRun.rps;
-  record({ id: 'B3', name: 'activation throughput (distinct devices)', value: `${activation.rps} req/s`, baseline: `bare ${bareRun.rps} req/s`, ratio: r3, goal: '≥ 0.15×', pass: r3 >= 0.15, note: `p50 ${activation.p50} ms, p99 ${activation.p99} ms, non-2xx ${activation.non2xx}` });
+  record({
+    id: 'B3',
+    name: 'activation throughput (distinct devices)',
+    value: `${activation.rps} req/s`,
+    baseline: `bare ${bareRun.rps} req/s`,
+    ratio: r3,
+    goal: '≥ 0.15×',
+    pass: r3 >= 0.15,
+    note: `p50 ${activation.p50} ms, p99 ${activation.p99} ms, non-2xx ${activation.non2xx}`,
+  });
 
-  record({ id: 'B8', name: 'server RSS after the loads', value: `${server.rssMb()} MB`, baseline: '—', ratio: null, goal: env.DATABASE_URL ? '≤ 200 MB' : '≤ 450 MB', pass: server.rssMb() <= (env.DATABASE_URL ? 200 : 450) });
+  record({
+    id: 'B8',
+    name: 'server RSS after the loads',
+    value: `${server.rssMb()} MB`,
+    baseline: '—',
+    ratio: null,
+    goal: env.DATABASE_URL ? '≤ 200 MB' : '≤ 450 MB',
+    pass: server.rssMb() <= (env.DATABASE_URL ? 200 : 450),
+  });
 
   mkdirSync(RESULTS, { recursive: true });
-  const out = { at: new Date().toISOString(), mode: quick ? 'quick' : 'full', database: env.DATABASE_URL ? 'postgres' : 'embedded', seconds: SECONDS, figures };
+  const out = {
+    at: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    database: env.DATABASE_URL ? 'postgres' : 'embedded',
+    seconds: SECONDS,
+    figures,
+  };
   writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`\nwrote bench/results/latest.json`);
 }

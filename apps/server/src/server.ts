@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { ensureDefaultAccount } from './accounts/bootstrap.js';
 import type { Config } from './config/config.js';
-import { type AppContext, type Clock, systemClock } from './core/context.js';
 import { createBus } from './core/bus.js';
+import { type AppContext, type Clock, systemClock } from './core/context.js';
 import { deriveKeyring, loadMasterSecret } from './crypto/master-key.js';
 import { connectDatabase, type Database, waitForDatabase } from './db/database.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.js';
@@ -65,8 +65,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const opened = opts.database ?? (await openDatabase(config, (m) => log.warn(m)));
   const { db } = opened;
   await migrate(db, (m) => log.info(m));
-  const created = await ensureDefaultAccount(db, { email: config.adminEmail, password: config.adminPassword });
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  const created = await ensureDefaultAccount(db, {
+    email: config.adminEmail,
+    password: config.adminPassword,
+  });
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined;
   redis?.on('error', (err) => log.warn({ err: err.message }, 'redis unavailable'));
   const ctx: AppContext = {
     config,
@@ -77,7 +82,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     bus: await createBus(db),
     onShutdown: [],
   };
-  const stopSealer = startSealer(db, 1000, (err) => log.warn({ err: (err as Error).message }, 'event sealing failed'));
+  const stopSealer = startSealer(db, 1000, (err) =>
+    log.warn({ err: (err as Error).message }, 'event sealing failed'),
+  );
   const state = { shuttingDown: false };
   const app = await buildApp(ctx, { redis, state, web: opts.web });
   const address = await app.listen({ port: config.port, host: config.host });
@@ -88,7 +95,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     closing ??= (async () => {
       state.shuttingDown = true;
       await app.close(); // stops accepting, lets in-flight requests finish
-      for (const hook of ctx.onShutdown) await hook().catch((err) => log.error({ err }, 'shutdown hook failed'));
+      for (const hook of ctx.onShutdown)
+        await hook().catch((err) => log.error({ err }, 'shutdown hook failed'));
       await stopSealer();
       await ctx.bus.close();
       redis?.disconnect();
@@ -113,7 +121,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     app,
     ctx,
     url,
-    ...(created?.generatedPassword ? { generatedAdmin: { email: config.adminEmail, password: created.generatedPassword } } : {}),
+    ...(created?.generatedPassword
+      ? { generatedAdmin: { email: config.adminEmail, password: created.generatedPassword } }
+      : {}),
     close,
   };
 }

@@ -27,7 +27,9 @@ export async function createAccount(
   const generatedPassword = input.ownerPassword ? undefined : randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(input.ownerPassword ?? generatedPassword!);
   return db.tx(async (tx) => {
-    const [account] = await tx<{ id: string }[]>`insert into accounts (slug, name) values (${input.slug}, ${input.name}) returning id`;
+    const [account] = await tx<
+      { id: string }[]
+    >`insert into accounts (slug, name) values (${input.slug}, ${input.name}) returning id`;
     const [owner] = await tx<{ id: string }[]>`
       insert into users (account_id, email, name, role, password_hash)
       values (${account!.id}, ${input.ownerEmail.toLowerCase()}, 'Owner', 'owner', ${passwordHash}) returning id`;
@@ -39,7 +41,11 @@ export async function createAccount(
       subject: { type: 'account', id: account!.id },
       data: { slug: input.slug, owner_email: input.ownerEmail.toLowerCase() },
     });
-    return { accountId: account!.id, ownerId: owner!.id, ...(generatedPassword ? { generatedPassword } : {}) };
+    return {
+      accountId: account!.id,
+      ownerId: owner!.id,
+      ...(generatedPassword ? { generatedPassword } : {}),
+    };
   });
 }
 
@@ -54,7 +60,12 @@ export async function ensureDefaultAccount(
   const [existing] = await db.sql`select id from accounts limit 1`;
   if (existing) return undefined;
   const create = () =>
-    createAccount(db, { slug: 'default', name: 'Default', ownerEmail: admin.email, ownerPassword: admin.password });
+    createAccount(db, {
+      slug: 'default',
+      name: 'Default',
+      ownerEmail: admin.email,
+      ownerPassword: admin.password,
+    });
   // The embedded database has one process (data-dir lock) and one connection: no lock needed, and none possible.
   if (db.kind === 'embedded') return create();
   const conn = await db.sql.reserve();

@@ -34,14 +34,23 @@ export const ACTIVATION_COLUMNS = `id, account_id, license_id, device_id, machin
   app_version, cpu_cores, ip, country, user_agent, activation_type, status, activated_at, last_heartbeat_at, last_validated_at,
   deactivated_at, deactivation_reason, usage_metrics, metadata, created_at, updated_at`;
 
-export async function findActivation(q: Queryable, accountId: string, id: string, lock = false): Promise<ActivationRow | undefined> {
+export async function findActivation(
+  q: Queryable,
+  accountId: string,
+  id: string,
+  lock = false,
+): Promise<ActivationRow | undefined> {
   const [row] = await q<ActivationRow[]>`
     select ${q.unsafe(ACTIVATION_COLUMNS)}, fingerprint_hash from activations
     where account_id = ${accountId} and id = ${id} ${lock ? q`for update` : q``}`;
   return row;
 }
 
-export async function findActiveSeat(q: Queryable, licenseId: string, deviceId: string): Promise<ActivationRow | undefined> {
+export async function findActiveSeat(
+  q: Queryable,
+  licenseId: string,
+  deviceId: string,
+): Promise<ActivationRow | undefined> {
   const [row] = await q<ActivationRow[]>`
     select ${q.unsafe(ACTIVATION_COLUMNS)}, fingerprint_hash from activations
     where license_id = ${licenseId} and device_id = ${deviceId} and status = 'active'`;
@@ -68,7 +77,11 @@ const SORTABLE: Record<string, string> = {
 export async function listActivations(q: Queryable, accountId: string, f: ActivationFilters) {
   const term = f.q?.trim();
   return q<(ActivationRow & { license_key_last4: string; customer_id: string | null })[]>`
-    select ${q.unsafe(ACTIVATION_COLUMNS.split(',').map((c) => `a.${c.trim()}`).join(', '))},
+    select ${q.unsafe(
+      ACTIVATION_COLUMNS.split(',')
+        .map((c) => `a.${c.trim()}`)
+        .join(', '),
+    )},
       l.key_last4 as license_key_last4, l.customer_id
     from activations a join licenses l on l.id = a.license_id
     where a.account_id = ${accountId}
@@ -82,7 +95,12 @@ export async function listActivations(q: Queryable, accountId: string, f: Activa
 }
 
 /** True when the device id or fingerprint digest is on the account's block list. */
-export async function isDeviceBlocked(q: Queryable, accountId: string, deviceId: string, fingerprintHash: string | null): Promise<boolean> {
+export async function isDeviceBlocked(
+  q: Queryable,
+  accountId: string,
+  deviceId: string,
+  fingerprintHash: string | null,
+): Promise<boolean> {
   const [row] = await q`
     select 1 from device_blocks where account_id = ${accountId}
       and (device_id = ${deviceId} ${fingerprintHash ? q`or fingerprint_hash = ${fingerprintHash}` : q``}) limit 1`;

@@ -4,15 +4,18 @@ import type { AppContext } from '../core/context.js';
 import { errorResponses, IdParams, listOf, page } from '../http/common-schemas.js';
 import { notFound } from '../http/errors.js';
 import type { App } from '../http/types.js';
-import { ActivationSchema, ListActivationsQuery } from '../licenses/schemas.js';
 import { findLicense } from '../licenses/repository.js';
+import { ActivationSchema, ListActivationsQuery } from '../licenses/schemas.js';
 import { findActivation, listActivations } from './repository.js';
 import { blockActivationDevice, deactivateActivation } from './service.js';
 
 const tags = ['activations'];
 const security = [{ bearer: [] }];
 const Activation = Type.Ref('Activation');
-const ReasonBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+const ReasonBody = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
 
 export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.addSchema(ActivationSchema);
@@ -20,29 +23,59 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.get(
     '/api/v1/activations',
     {
-      schema: { tags, security, summary: 'List device activations (devices monitor)', querystring: ListActivationsQuery, response: { 200: listOf(Activation), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'List device activations (devices monitor)',
+        querystring: ListActivationsQuery,
+        response: { 200: listOf(Activation), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'read'),
     },
-    async (request) => page(await listActivations(ctx.db.sql, principalOf(request).accountId, request.query), request.query.limit, request.query.offset),
+    async (request) =>
+      page(
+        await listActivations(ctx.db.sql, principalOf(request).accountId, request.query),
+        request.query.limit,
+        request.query.offset,
+      ),
   );
 
   app.get(
     '/api/v1/licenses/:id/activations',
     {
-      schema: { tags, security, summary: 'Devices of a license', params: IdParams, querystring: ListActivationsQuery, response: { 200: listOf(Activation), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Devices of a license',
+        params: IdParams,
+        querystring: ListActivationsQuery,
+        response: { 200: listOf(Activation), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'read'),
     },
     async (request) => {
       const { accountId } = principalOf(request);
       if (!(await findLicense(ctx.db.sql, accountId, request.params.id))) throw notFound('License');
-      const rows = await listActivations(ctx.db.sql, accountId, { ...request.query, license_id: request.params.id });
+      const rows = await listActivations(ctx.db.sql, accountId, {
+        ...request.query,
+        license_id: request.params.id,
+      });
       return page(rows, request.query.limit, request.query.offset);
     },
   );
 
   app.get(
     '/api/v1/activations/:id',
-    { schema: { tags, security, summary: 'Get an activation', params: IdParams, response: { 200: Activation, ...errorResponses } }, preHandler: requireAction(ctx, 'read') },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Get an activation',
+        params: IdParams,
+        response: { 200: Activation, ...errorResponses },
+      },
+      preHandler: requireAction(ctx, 'read'),
+    },
     async (request) => {
       const row = await findActivation(ctx.db.sql, principalOf(request).accountId, request.params.id);
       if (!row) throw notFound('Activation');
@@ -53,7 +86,14 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.post(
     '/api/v1/activations/:id/deactivate',
     {
-      schema: { tags, security, summary: 'Free the seat (staff)', params: IdParams, body: Type.Optional(ReasonBody), response: { 200: Activation, ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Free the seat (staff)',
+        params: IdParams,
+        body: Type.Optional(ReasonBody),
+        response: { 200: Activation, ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'activations:deactivate'),
     },
     async (request) => {
@@ -70,10 +110,23 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.post(
     '/api/v1/activations/:id/block',
     {
-      schema: { tags, security, summary: 'End the seat and block the device', params: IdParams, body: Type.Optional(ReasonBody), response: { 200: Activation, ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'End the seat and block the device',
+        params: IdParams,
+        body: Type.Optional(ReasonBody),
+        response: { 200: Activation, ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'devices:block'),
     },
     async (request) =>
-      blockActivationDevice(ctx, principalOf(request), request.params.id, request.body?.reason ?? 'blocked by staff', { ip: request.ip, requestId: String(request.id) }),
+      blockActivationDevice(
+        ctx,
+        principalOf(request),
+        request.params.id,
+        request.body?.reason ?? 'blocked by staff',
+        { ip: request.ip, requestId: String(request.id) },
+      ),
   );
 }

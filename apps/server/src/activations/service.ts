@@ -9,7 +9,7 @@ import { normalizeLicenseKey } from '../licenses/keys.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import { countActiveSeats, findLicenseByDigest, type LicenseWithPlan } from '../licenses/repository.js';
 import { checkRestrictions, type Restriction } from '../restrictions/check.js';
-import { type ActivationRow, findActiveSeat, findActivation, isDeviceBlocked } from './repository.js';
+import { type ActivationRow, findActivation, findActiveSeat, isDeviceBlocked } from './repository.js';
 
 export interface DeviceInfo {
   device_id?: string | undefined;
@@ -38,31 +38,53 @@ export interface CallerFacts {
   requestId: string;
 }
 
-const KNOWN_DEVICE_FIELDS = new Set(['device_id', 'platform', 'app_version', 'machine_name', 'hostname', 'os', 'os_version', 'cpu_cores']);
+const KNOWN_DEVICE_FIELDS = new Set([
+  'device_id',
+  'platform',
+  'app_version',
+  'machine_name',
+  'hostname',
+  'os',
+  'os_version',
+  'cpu_cores',
+]);
 
 export function fingerprintHash(ctx: AppContext, fingerprint: string): string {
   return digestSecret(ctx.keyring, `fp:${fingerprint}`);
 }
 
 /** The device id a seat is keyed by: the app's own id, else one derived from the fingerprint. */
-export function deviceIdOf(ctx: AppContext, input: { device_fingerprint: string; device_info?: DeviceInfo | undefined }): string {
+export function deviceIdOf(
+  ctx: AppContext,
+  input: { device_fingerprint: string; device_info?: DeviceInfo | undefined },
+): string {
   return input.device_info?.device_id ?? `fp_${fingerprintHash(ctx, input.device_fingerprint).slice(0, 24)}`;
 }
 
 /** Why a license cannot take a new seat or be used, as a client-API error code; null when usable. */
-export function licenseRefusal(license: LicenseWithPlan, now: Date): { code: ErrorCode; message: string } | null {
+export function licenseRefusal(
+  license: LicenseWithPlan,
+  now: Date,
+): { code: ErrorCode; message: string } | null {
   const timing = licenseTiming(license, now);
   switch (timing.status) {
     case 'revoked':
       return { code: 'LICENSE_REVOKED', message: 'This license has been revoked' };
     case 'suspended':
-      return { code: 'LICENSE_SUSPENDED', message: `This license is suspended${license.status_reason ? `: ${license.status_reason}` : ''}` };
+      return {
+        code: 'LICENSE_SUSPENDED',
+        message: `This license is suspended${license.status_reason ? `: ${license.status_reason}` : ''}`,
+      };
     case 'expired':
-      return { code: 'LICENSE_EXPIRED', message: 'This license has expired and its grace period is over; renew it' };
+      return {
+        code: 'LICENSE_EXPIRED',
+        message: 'This license has expired and its grace period is over; renew it',
+      };
     case 'pending':
       return { code: 'LICENSE_INACTIVE', message: 'This license is not active yet' };
   }
-  if (license.starts_at > now) return { code: 'LICENSE_INACTIVE', message: `This license starts on ${license.starts_at.toISOString()}` };
+  if (license.starts_at > now)
+    return { code: 'LICENSE_INACTIVE', message: `This license starts on ${license.starts_at.toISOString()}` };
   return null;
 }
 
@@ -78,7 +100,11 @@ export interface ActivationResult {
  * unique index allows one live seat per device, so the limit holds across any number of processes.
  * The same device again gets its existing seat back (idempotent).
  */
-export async function activateDevice(ctx: AppContext, input: ActivateInput, caller: CallerFacts): Promise<ActivationResult> {
+export async function activateDevice(
+  ctx: AppContext,
+  input: ActivateInput,
+  caller: CallerFacts,
+): Promise<ActivationResult> {
   const digest = digestSecret(ctx.keyring, normalizeLicenseKey(input.license_key));
   const deviceId = deviceIdOf(ctx, input);
   const fpHash = fingerprintHash(ctx, input.device_fingerprint);
@@ -102,7 +128,8 @@ export async function activateDevice(ctx: AppContext, input: ActivateInput, call
       app_version: info.app_version,
       hostname: info.hostname,
     });
-    if (violation) throw new AppError('RESTRICTION_VIOLATION', violation.reason, { restriction: violation.type });
+    if (violation)
+      throw new AppError('RESTRICTION_VIOLATION', violation.reason, { restriction: violation.type });
 
     const existing = await findActiveSeat(tx, license.id, deviceId);
     if (existing) {
@@ -113,10 +140,14 @@ export async function activateDevice(ctx: AppContext, input: ActivateInput, call
     }
     const used = await countActiveSeats(tx, license.id);
     if (license.max_activations !== null && used >= license.max_activations) {
-      throw new AppError('ACTIVATION_LIMIT_REACHED', `This license allows ${license.max_activations} device(s) and all are in use; deactivate one first`, {
-        max_activations: license.max_activations,
-        active_activations: used,
-      });
+      throw new AppError(
+        'ACTIVATION_LIMIT_REACHED',
+        `This license allows ${license.max_activations} device(s) and all are in use; deactivate one first`,
+        {
+          max_activations: license.max_activations,
+          active_activations: used,
+        },
+      );
     }
     const [row] = await tx<ActivationRow[]>`
       insert into activations (account_id, license_id, device_id, fingerprint_hash, machine_name, hostname, platform, os, os_version,
@@ -133,7 +164,12 @@ export async function activateDevice(ctx: AppContext, input: ActivateInput, call
       subject: { type: 'activation', id: row!.id },
       ip: caller.ip,
       requestId: caller.requestId,
-      data: { license_id: license.id, device_id: deviceId, platform: info.platform ?? null, seats_used: used + 1 },
+      data: {
+        license_id: license.id,
+        device_id: deviceId,
+        platform: info.platform ?? null,
+        seats_used: used + 1,
+      },
     });
     return { license, activation: row!, reused: false, seatsUsed: used + 1 };
   }
@@ -155,13 +191,20 @@ export async function deactivateActivation(
   ctx: AppContext,
   accountId: string,
   activationId: string,
-  by: { actor: { type: 'user' | 'api_key' | 'license' | 'activation' | 'customer'; id: string }; reason: string; ip: string; requestId: string },
+  by: {
+    actor: { type: 'user' | 'api_key' | 'license' | 'activation' | 'customer'; id: string };
+    reason: string;
+    ip: string;
+    requestId: string;
+  },
 ): Promise<ActivationRow> {
   const row = await ctx.db.tx(async (tx) => {
     const current = await findActivation(tx, accountId, activationId, true);
     if (!current) throw notFound('Activation');
     if (current.status !== 'active') {
-      throw new AppError('INVALID_STATE_TRANSITION', `The activation is already ${current.status}`, { status: current.status });
+      throw new AppError('INVALID_STATE_TRANSITION', `The activation is already ${current.status}`, {
+        status: current.status,
+      });
     }
     const [updated] = await tx<ActivationRow[]>`
       update activations set status = 'deactivated', deactivated_at = ${ctx.clock.now()}, deactivation_reason = ${by.reason}, updated_at = now()
@@ -177,12 +220,22 @@ export async function deactivateActivation(
     });
     return updated!;
   });
-  await publishLicenseChanged(ctx, accountId, { license_id: row.license_id, event: 'activation.deactivated', activation_id: row.id });
+  await publishLicenseChanged(ctx, accountId, {
+    license_id: row.license_id,
+    event: 'activation.deactivated',
+    activation_id: row.id,
+  });
   return row;
 }
 
 /** Blocks the device of an activation: its seat ends and the device id + fingerprint cannot activate again. */
-export async function blockActivationDevice(ctx: AppContext, p: Principal, activationId: string, reason: string, meta: { ip: string; requestId: string }) {
+export async function blockActivationDevice(
+  ctx: AppContext,
+  p: Principal,
+  activationId: string,
+  reason: string,
+  meta: { ip: string; requestId: string },
+) {
   const row = await ctx.db.tx(async (tx) => {
     const current = await findActivation(tx, p.accountId, activationId, true);
     if (!current) throw notFound('Activation');
@@ -203,6 +256,10 @@ export async function blockActivationDevice(ctx: AppContext, p: Principal, activ
     });
     return updated!;
   });
-  await publishLicenseChanged(ctx, p.accountId, { license_id: row.license_id, event: 'activation.blocked', activation_id: row.id });
+  await publishLicenseChanged(ctx, p.accountId, {
+    license_id: row.license_id,
+    event: 'activation.blocked',
+    activation_id: row.id,
+  });
   return row;
 }

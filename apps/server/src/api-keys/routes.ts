@@ -24,7 +24,10 @@ const ApiKeySchema = Type.Object(
   { $id: 'ApiKey' },
 );
 
-const CreatedApiKeySchema = Type.Intersect([Type.Ref('ApiKey'), Type.Object({ secret: Type.String({ description: 'Shown once' }) })]);
+const CreatedApiKeySchema = Type.Intersect([
+  Type.Ref('ApiKey'),
+  Type.Object({ secret: Type.String({ description: 'Shown once' }) }),
+]);
 
 const CreateBody = Type.Object(
   {
@@ -53,19 +56,35 @@ export async function apiKeyRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.get(
     '/api/v1/api-keys',
     {
-      schema: { tags, security, summary: 'List API keys', querystring: ListQuery, response: { 200: listOf(Type.Ref('ApiKey')), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'List API keys',
+        querystring: ListQuery,
+        response: { 200: listOf(Type.Ref('ApiKey')), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'read'),
     },
     async (request) => {
       const { limit, offset, include_revoked } = request.query;
-      return page(await listApiKeys(ctx, principalOf(request).accountId, limit, offset, include_revoked), limit, offset);
+      return page(
+        await listApiKeys(ctx, principalOf(request).accountId, limit, offset, include_revoked),
+        limit,
+        offset,
+      );
     },
   );
 
   app.get(
     '/api/v1/api-keys/:id',
     {
-      schema: { tags, security, summary: 'Get an API key', params: IdParams, response: { 200: Type.Ref('ApiKey'), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Get an API key',
+        params: IdParams,
+        response: { 200: Type.Ref('ApiKey'), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'read'),
     },
     async (request) => findApiKey(ctx, principalOf(request).accountId, request.params.id),
@@ -74,17 +93,30 @@ export async function apiKeyRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.post(
     '/api/v1/api-keys',
     {
-      schema: { tags, security, summary: 'Create an API key (secret shown once)', body: CreateBody, response: { 201: CreatedApiKeySchema, ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Create an API key (secret shown once)',
+        body: CreateBody,
+        response: { 201: CreatedApiKeySchema, ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'api_keys:write'),
       config: { idempotent: true },
     },
-    async (request, reply) => reply.status(201).send(await createApiKey(ctx, principalOf(request), request.body, request.ip)),
+    async (request, reply) =>
+      reply.status(201).send(await createApiKey(ctx, principalOf(request), request.body, request.ip)),
   );
 
   app.delete(
     '/api/v1/api-keys/:id',
     {
-      schema: { tags, security, summary: 'Revoke an API key', params: IdParams, response: { 200: Type.Ref('ApiKey'), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Revoke an API key',
+        params: IdParams,
+        response: { 200: Type.Ref('ApiKey'), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'api_keys:write'),
     },
     async (request) => revokeApiKey(ctx, principalOf(request), request.params.id, request.ip),

@@ -5,7 +5,8 @@ import { digestSecret } from '../crypto/master-key.js';
 import { recordEvent } from '../events/record.js';
 import { AppError, notFound } from '../http/errors.js';
 
-const COLUMNS = 'id, account_id, name, prefix, role, created_by, last_used_at, expires_at, revoked_at, created_at';
+const COLUMNS =
+  'id, account_id, name, prefix, role, created_by, last_used_at, expires_at, revoked_at, created_at';
 
 /** Creates an API key. The secret (`kw_<prefix>_<random>`) is returned once and stored only as an HMAC digest. */
 export async function createApiKey(
@@ -16,11 +17,16 @@ export async function createApiKey(
 ) {
   const roleRank = ['read_only', 'support', 'sales', 'developer', 'admin', 'owner'];
   if (roleRank.indexOf(input.role) > roleRank.indexOf(p.role)) {
-    throw new AppError('FORBIDDEN', `A ${p.role} cannot create an API key with the more powerful ${input.role} role`);
+    throw new AppError(
+      'FORBIDDEN',
+      `A ${p.role} cannot create an API key with the more powerful ${input.role} role`,
+    );
   }
   const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
   if (expiresAt && expiresAt <= ctx.clock.now()) {
-    throw new AppError('INVALID_FIELD', '/body/expires_at must be in the future', { pointer: '/body/expires_at' });
+    throw new AppError('INVALID_FIELD', '/body/expires_at must be in the future', {
+      pointer: '/body/expires_at',
+    });
   }
   const prefix = randomBytes(6).toString('hex');
   const secret = `kw_${prefix}_${randomBytes(32).toString('base64url')}`;
@@ -42,7 +48,13 @@ export async function createApiKey(
   });
 }
 
-export async function listApiKeys(ctx: AppContext, accountId: string, limit: number, offset: number, includeRevoked: boolean) {
+export async function listApiKeys(
+  ctx: AppContext,
+  accountId: string,
+  limit: number,
+  offset: number,
+  includeRevoked: boolean,
+) {
   return ctx.db.sql`
     select ${ctx.db.sql.unsafe(COLUMNS)} from api_keys
     where account_id = ${accountId} ${includeRevoked ? ctx.db.sql`` : ctx.db.sql`and revoked_at is null`}
@@ -50,7 +62,8 @@ export async function listApiKeys(ctx: AppContext, accountId: string, limit: num
 }
 
 export async function findApiKey(ctx: AppContext, accountId: string, id: string) {
-  const [row] = await ctx.db.sql`select ${ctx.db.sql.unsafe(COLUMNS)} from api_keys where account_id = ${accountId} and id = ${id}`;
+  const [row] = await ctx.db
+    .sql`select ${ctx.db.sql.unsafe(COLUMNS)} from api_keys where account_id = ${accountId} and id = ${id}`;
   if (!row) throw notFound('API key');
   return row;
 }

@@ -12,7 +12,11 @@ export interface AccessClaims {
 const ISSUER = 'keyward';
 const AUDIENCE = 'keyward:admin';
 
-export async function signAccessToken(key: Buffer, claims: AccessClaims, ttlSeconds: number): Promise<string> {
+export async function signAccessToken(
+  key: Buffer,
+  claims: AccessClaims,
+  ttlSeconds: number,
+): Promise<string> {
   return new SignJWT({ acc: claims.accountId, role: claims.role, typ: 'access' })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.userId)
@@ -25,14 +29,19 @@ export async function signAccessToken(key: Buffer, claims: AccessClaims, ttlSeco
 
 export async function verifyAccessToken(key: Buffer, token: string): Promise<AccessClaims> {
   try {
-    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, key, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+    });
     if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.acc !== 'string') {
       throw new AppError('TOKEN_INVALID', 'The access token is not valid');
     }
     return { userId: payload.sub, accountId: payload.acc, role: payload.role as Role };
   } catch (err) {
     if (err instanceof AppError) throw err;
-    if (err instanceof joseErrors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'The access token has expired; refresh it');
+    if (err instanceof joseErrors.JWTExpired)
+      throw new AppError('TOKEN_EXPIRED', 'The access token has expired; refresh it');
     throw new AppError('TOKEN_INVALID', 'The access token is not valid');
   }
 }

@@ -11,7 +11,7 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
 });
-afterAll(() => server.close());
+afterAll(() => server?.close());
 
 function login(account: TestAccount, password = account.ownerPassword) {
   return server.request('POST', '/api/v1/auth/login', { body: { email: account.ownerEmail, password } });

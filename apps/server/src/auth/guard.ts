@@ -38,7 +38,16 @@ function bearer(request: FastifyRequest): string | undefined {
 
 async function authenticate(ctx: AppContext, token: string): Promise<Principal> {
   if (token.startsWith('kw_')) {
-    const [key] = await ctx.db.sql<{ id: string; account_id: string; role: Role; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null }[]>`
+    const [key] = await ctx.db.sql<
+      {
+        id: string;
+        account_id: string;
+        role: Role;
+        expires_at: Date | null;
+        revoked_at: Date | null;
+        last_used_at: Date | null;
+      }[]
+    >`
       select id, account_id, role, expires_at, revoked_at, last_used_at from api_keys
       where secret_digest = ${digestSecret(ctx.keyring, token)}`;
     const now = ctx.clock.now();
@@ -55,7 +64,7 @@ async function authenticate(ctx: AppContext, token: string): Promise<Principal> 
   // The user row is read on every call so a disabled user or a role change takes effect at once.
   const [user] = await ctx.db.sql<{ role: Role; status: string }[]>`
     select role, status from users where id = ${claims.userId} and account_id = ${claims.accountId}`;
-  if (!user || user.status !== 'active') throw new AppError('TOKEN_INVALID', 'The user no longer has access');
+  if (user?.status !== 'active') throw new AppError('TOKEN_INVALID', 'The user no longer has access');
   return { accountId: claims.accountId, role: user.role, actorType: 'user', actorId: claims.userId };
 }
 
@@ -63,13 +72,20 @@ async function authenticate(ctx: AppContext, token: string): Promise<Principal> 
 export function requireAction(ctx: AppContext, action: Action): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearer(request);
-    if (!token) throw new AppError('UNAUTHENTICATED', 'Authentication required: send a Bearer access token or API key');
+    if (!token)
+      throw new AppError('UNAUTHENTICATED', 'Authentication required: send a Bearer access token or API key');
     const principal = await authenticate(ctx, token);
     if (!can(principal.role, action)) {
-      throw new AppError('FORBIDDEN', `The ${principal.role} role may not perform ${action}`, { action, role: principal.role });
+      throw new AppError('FORBIDDEN', `The ${principal.role} role may not perform ${action}`, {
+        action,
+        role: principal.role,
+      });
     }
     request.principal = principal;
-    if (request.routeOptions.config.idempotent && (await beginIdempotentRequest(ctx, principal.accountId, request, reply))) {
+    if (
+      request.routeOptions.config.idempotent &&
+      (await beginIdempotentRequest(ctx, principal.accountId, request, reply))
+    ) {
       return reply;
     }
     return undefined;

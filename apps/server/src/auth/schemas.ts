@@ -22,7 +22,9 @@ export const LoginBody = Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 254 }),
     password: Type.String({ minLength: 1, maxLength: 1024 }),
-    account: Type.Optional(Type.String({ maxLength: 63, description: 'Account slug, when one email belongs to several accounts' })),
+    account: Type.Optional(
+      Type.String({ maxLength: 63, description: 'Account slug, when one email belongs to several accounts' }),
+    ),
   },
   { additionalProperties: false },
 );

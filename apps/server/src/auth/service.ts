@@ -26,7 +26,11 @@ interface LoginUser {
   password_hash: string;
 }
 
-async function issueSession(ctx: AppContext, user: Omit<LoginUser, 'password_hash' | 'status'>, familyId: string): Promise<Session> {
+async function issueSession(
+  ctx: AppContext,
+  user: Omit<LoginUser, 'password_hash' | 'status'>,
+  familyId: string,
+): Promise<Session> {
   const refresh = `kwr_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.refreshTokenTtlSeconds * 1000);
   await ctx.db.sql`
@@ -34,7 +38,11 @@ async function issueSession(ctx: AppContext, user: Omit<LoginUser, 'password_has
     values (${user.account_id}, ${user.id}, ${familyId}, ${digestSecret(ctx.keyring, refresh)}, ${expiresAt})`;
   const ttl = ctx.config.accessTokenTtlSeconds;
   return {
-    access_token: await signAccessToken(ctx.keyring.accessToken, { userId: user.id, accountId: user.account_id, role: user.role }, ttl),
+    access_token: await signAccessToken(
+      ctx.keyring.accessToken,
+      { userId: user.id, accountId: user.account_id, role: user.role },
+      ttl,
+    ),
     token_type: 'Bearer',
     expires_in: ttl,
     refresh_token: refresh,
@@ -82,7 +90,16 @@ export async function login(
 export async function refresh(ctx: AppContext, token: string): Promise<Session> {
   const digest = digestSecret(ctx.keyring, token);
   const outcome = await ctx.db.tx(async (tx) => {
-    const [row] = await tx<{ id: string; family_id: string; status: string; expires_at: Date; user_id: string; account_id: string }[]>`
+    const [row] = await tx<
+      {
+        id: string;
+        family_id: string;
+        status: string;
+        expires_at: Date;
+        user_id: string;
+        account_id: string;
+      }[]
+    >`
       select id, family_id, status, expires_at, user_id, account_id from refresh_tokens where token_digest = ${digest} for update`;
     if (!row) return { kind: 'invalid' as const };
     if (row.status === 'rotated') {
@@ -99,14 +116,18 @@ export async function refresh(ctx: AppContext, token: string): Promise<Session> 
     if (row.status !== 'active' || row.expires_at <= ctx.clock.now()) return { kind: 'invalid' as const };
     const [user] = await tx<Omit<LoginUser, 'password_hash'>[]>`
       select id, account_id, email, name, role, status from users where id = ${row.user_id}`;
-    if (!user || user.status !== 'active') return { kind: 'invalid' as const };
+    if (user?.status !== 'active') return { kind: 'invalid' as const };
     await tx`update refresh_tokens set status = 'rotated', used_at = now() where id = ${row.id}`;
     return { kind: 'ok' as const, user, familyId: row.family_id };
   });
   if (outcome.kind === 'reused') {
-    throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; all sessions from it are signed out');
+    throw new AppError(
+      'REFRESH_TOKEN_REUSED',
+      'This refresh token was already used; all sessions from it are signed out',
+    );
   }
-  if (outcome.kind === 'invalid') throw new AppError('TOKEN_INVALID', 'The refresh token is unknown, expired or revoked');
+  if (outcome.kind === 'invalid')
+    throw new AppError('TOKEN_INVALID', 'The refresh token is unknown, expired or revoked');
   return issueSession(ctx, outcome.user, outcome.familyId);
 }
 

@@ -6,7 +6,10 @@ import { migrate } from '../db/migrate.js';
 import { verifyEvents } from '../events/verify.js';
 import { openDatabase } from '../server.js';
 
-async function withDatabase<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>) {
+async function withDatabase<T>(
+  config: Config,
+  fn: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>,
+) {
   const opened = await openDatabase(config, (m) => console.error(m));
   try {
     await migrate(opened.db, (m) => console.log(m));
@@ -26,12 +29,15 @@ export async function createAdminCommand(
   config: Config,
   opts: { email: string; password?: string; role: string; account: string },
 ): Promise<void> {
-  if (!(ROLES as readonly string[]).includes(opts.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-  if (opts.password !== undefined && opts.password.length < 12) throw new Error('--password must be at least 12 characters');
+  if (!(ROLES as readonly string[]).includes(opts.role))
+    throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+  if (opts.password !== undefined && opts.password.length < 12)
+    throw new Error('--password must be at least 12 characters');
   const password = opts.password ?? randomBytes(12).toString('base64url');
   await withDatabase(config, async (db) => {
     const [account] = await db.sql<{ id: string }[]>`select id from accounts where slug = ${opts.account}`;
-    if (!account) throw new Error(`no account with slug "${opts.account}" (start the server once to create "default")`);
+    if (!account)
+      throw new Error(`no account with slug "${opts.account}" (start the server once to create "default")`);
     const hash = await hashPassword(password);
     await db.sql`
       insert into users (account_id, email, name, role, password_hash) values (${account.id}, ${opts.email.toLowerCase()}, '', ${opts.role}, ${hash})
@@ -48,7 +54,8 @@ export async function eventsVerifyCommand(config: Config, opts: { account?: stri
       console.log(`event log intact: ${report.checked} events verified`);
       return;
     }
-    for (const p of report.problems) console.log(`${p.problem}: event ${p.event_id} (account ${p.account_id})`);
+    for (const p of report.problems)
+      console.log(`${p.problem}: event ${p.event_id} (account ${p.account_id})`);
     console.log(`${report.problems.length} problem(s) in ${report.checked} events`);
     process.exitCode = 3;
   });

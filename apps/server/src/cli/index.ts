@@ -1,16 +1,22 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
-import { serveCommand } from './serve.js';
 import { createAdminCommand, eventsVerifyCommand, migrateCommand } from './admin-commands.js';
+import { serveCommand } from './serve.js';
 
 const program = new Command('keyward')
   .description('Keyward: licensing, subscription and entitlement server')
   .version('0.1.0')
   .showHelpAfterError();
 
-program.command('serve').description('Start the API, dashboard (/admin) and portal (/portal)').action(() => run(serveCommand));
-program.command('migrate').description('Apply pending database migrations (safe to run from several processes)').action(() => run(migrateCommand));
+program
+  .command('serve')
+  .description('Start the API, dashboard (/admin) and portal (/portal)')
+  .action(() => run(serveCommand));
+program
+  .command('migrate')
+  .description('Apply pending database migrations (safe to run from several processes)')
+  .action(() => run(migrateCommand));
 program
   .command('create-admin')
   .description('Create a staff user with the owner role (or another role) in an account')

@@ -60,18 +60,26 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** Reads configuration from `env` (and `.env` in the working directory when `loadDotenv`). */
 export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
-  if (loadDotenv && existsSync('.env')) dotenv.config({ path: '.env', processEnv: env as NodeJS.ProcessEnv, quiet: true });
+  if (loadDotenv && existsSync('.env'))
+    dotenv.config({ path: '.env', processEnv: env as NodeJS.ProcessEnv, quiet: true });
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}"`);
   }
   const adminEmail = env.ADMIN_EMAIL ?? 'admin@keyward.local';
-  if (!/^[^@\s]+@[^@\s]+$/.test(adminEmail)) throw new ConfigError(`ADMIN_EMAIL must be an email address; got "${adminEmail}"`);
+  if (!/^[^@\s]+@[^@\s]+$/.test(adminEmail))
+    throw new ConfigError(`ADMIN_EMAIL must be an email address; got "${adminEmail}"`);
   if (env.ADMIN_PASSWORD !== undefined && env.ADMIN_PASSWORD.length > 0 && env.ADMIN_PASSWORD.length < 12) {
     throw new ConfigError('ADMIN_PASSWORD must be at least 12 characters long');
   }
-  if (env.KEYWARD_MASTER_KEY !== undefined && env.KEYWARD_MASTER_KEY.length > 0 && env.KEYWARD_MASTER_KEY.length < 32) {
-    throw new ConfigError('KEYWARD_MASTER_KEY must be at least 32 characters (e.g. `openssl rand -base64 32`)');
+  if (
+    env.KEYWARD_MASTER_KEY !== undefined &&
+    env.KEYWARD_MASTER_KEY.length > 0 &&
+    env.KEYWARD_MASTER_KEY.length < 32
+  ) {
+    throw new ConfigError(
+      'KEYWARD_MASTER_KEY must be at least 32 characters (e.g. `openssl rand -base64 32`)',
+    );
   }
   const port = int(env, 'PORT', 8080, 0, 65535);
   const host = env.HOST || '0.0.0.0';
@@ -82,7 +90,9 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     .filter(Boolean);
   for (const origin of corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) {
-      throw new ConfigError(`CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com; got "${origin}"`);
+      throw new ConfigError(
+        `CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com; got "${origin}"`,
+      );
     }
   }
   return {

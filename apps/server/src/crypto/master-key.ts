@@ -33,7 +33,11 @@ function derive(secret: Buffer, purpose: string): Buffer {
 }
 
 export function deriveKeyring(secret: Buffer): Keyring {
-  return { accessToken: derive(secret, 'access-token'), digest: derive(secret, 'digest'), encryption: derive(secret, 'encryption') };
+  return {
+    accessToken: derive(secret, 'access-token'),
+    digest: derive(secret, 'digest'),
+    encryption: derive(secret, 'encryption'),
+  };
 }
 
 /** Keyed digest for looking up a secret without storing it. */
@@ -46,7 +50,12 @@ export function encryptAtRest(keyring: Keyring, plaintext: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keyring.encryption, iv);
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
+  return [
+    'v1',
+    iv.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+    data.toString('base64url'),
+  ].join('.');
 }
 
 export function decryptAtRest(keyring: Keyring, sealed: string): string {

@@ -90,7 +90,11 @@ export function isConnectionError(err: unknown): boolean {
 }
 
 /** Retries `fn` while the database is unreachable, up to `timeoutMs`. Used at start-up. */
-export async function waitForDatabase(db: Database, timeoutMs: number, log: (msg: string) => void): Promise<void> {
+export async function waitForDatabase(
+  db: Database,
+  timeoutMs: number,
+  log: (msg: string) => void,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -5,7 +5,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 const db = await PGlite.create({ dataDir: workerData.pgDir });
-const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: workerData.port ?? 0, maxConnections: 1 });
+const server = new PGLiteSocketServer({
+  db,
+  host: '127.0.0.1',
+  port: workerData.port ?? 0,
+  maxConnections: 1,
+});
 await server.start();
 const conn = server.getServerConn();
 parentPort.postMessage({ type: 'ready', port: Number(conn.split(':').pop()) });

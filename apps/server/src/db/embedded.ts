@@ -18,7 +18,9 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   try {
     const port = await new Promise<number>((resolve, reject) => {
       worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`embedded database exited during start (code ${code})`)));
+      worker.once('exit', (code) =>
+        reject(new Error(`embedded database exited during start (code ${code})`)),
+      );
       worker.on('message', (msg: { type: string; port?: number }) => {
         if (msg.type === 'ready' && msg.port) resolve(msg.port);
       });

@@ -19,7 +19,11 @@ function readMigrations(): Migration[] {
     .sort()
     .map((file) => {
       const sql = readFileSync(MIGRATIONS_DIR + file, 'utf8');
-      return { version: file.replace(/\.sql$/, ''), sql, checksum: createHash('sha256').update(sql).digest('hex') };
+      return {
+        version: file.replace(/\.sql$/, ''),
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
     });
 }
 
@@ -37,9 +41,9 @@ export async function migrate(db: Database, log: (msg: string) => void = () => {
     await conn`create table if not exists schema_migrations (
       version text primary key, checksum text not null, applied_at timestamptz not null default now())`;
     const done = new Map(
-      (await conn<{ version: string; checksum: string }[]>`select version, checksum from schema_migrations`).map(
-        (r) => [r.version, r.checksum],
-      ),
+      (
+        await conn<{ version: string; checksum: string }[]>`select version, checksum from schema_migrations`
+      ).map((r) => [r.version, r.checksum]),
     );
     for (const m of migrations) {
       const existing = done.get(m.version);

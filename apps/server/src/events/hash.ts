@@ -38,5 +38,7 @@ export function rowHash(e: HashedEventFields): string {
 }
 
 export function chainHash(previous: string | null, row: string): string {
-  return createHash('sha256').update(`${previous ?? 'genesis'}:${row}`).digest('hex');
+  return createHash('sha256')
+    .update(`${previous ?? 'genesis'}:${row}`)
+    .digest('hex');
 }

@@ -15,7 +15,9 @@ export async function sealEvents(db: Database): Promise<number> {
   let sealed = 0;
   for (const { account_id } of accounts) {
     sealed += await db.tx(async (tx) => {
-      const [lock] = await tx<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(hashtext(${`events:${account_id}`})) as ok`;
+      const [lock] = await tx<
+        { ok: boolean }[]
+      >`select pg_try_advisory_xact_lock(hashtext(${`events:${account_id}`})) as ok`;
       if (!lock?.ok) return 0;
       const [last] = await tx<{ chain_seq: string; chain_hash: string }[]>`
         select chain_seq, chain_hash from events where account_id = ${account_id} and chain_seq is not null
@@ -46,7 +48,11 @@ export async function sealEvents(db: Database): Promise<number> {
 }
 
 /** Seals in the background every `intervalMs`; returns a stop function that seals once more. */
-export function startSealer(db: Database, intervalMs: number, onError: (err: unknown) => void): () => Promise<void> {
+export function startSealer(
+  db: Database,
+  intervalMs: number,
+  onError: (err: unknown) => void,
+): () => Promise<void> {
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;

@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import type { Redis } from 'ioredis';
-import { apiKeyRoutes, ApiKeySchema } from '../api-keys/routes.js';
+import { ApiKeySchema, apiKeyRoutes } from '../api-keys/routes.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import { authRoutes } from '../auth/routes.js';
 import { UserSchema } from '../auth/schemas.js';
@@ -15,8 +15,8 @@ import { healthRoutes } from '../ops/health.js';
 import { installMetrics } from '../ops/metrics.js';
 import { userRoutes } from '../users/routes.js';
 import { serveWebApps } from '../web/serve.js';
-import { ErrorBodySchema } from './error-schema.js';
 import { installErrorHandling } from './error-handler.js';
+import { ErrorBodySchema } from './error-schema.js';
 import { AppError } from './errors.js';
 import { installIdempotency } from './idempotency.js';
 import { registerModules } from './modules.js';
@@ -42,9 +42,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     requestIdHeader: 'x-request-id',
     logController: new LogController({ disableRequestLogging: process.env.KEYWARD_LOG_REQUESTS !== 'true' }),
     routerOptions: { maxParamLength: 500 },
+    // Every plugin context (even one that adds schemas) validates with our strict compiler.
+    schemaController: { compilersFactory: { buildValidator: (() => validatorCompiler) as never } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
   // Bodies are JSON only: without this, text/plain is parsed as a string and reported as a schema error.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
@@ -80,10 +81,15 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     ...(opts.redis ? { redis: opts.redis, nameSpace: 'kw_rl:' } : {}),
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-      const err = new AppError('RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded; retry in ${seconds} s`, {
-        limit: context.max,
-        retry_after_seconds: seconds,
-      }, { 'retry-after': String(seconds) });
+      const err = new AppError(
+        'RATE_LIMITED',
+        `Rate limit of ${context.max} requests per minute exceeded; retry in ${seconds} s`,
+        {
+          limit: context.max,
+          retry_after_seconds: seconds,
+        },
+        { 'retry-after': String(seconds) },
+      );
       return Object.assign(err, { statusCode: 429 });
     },
   });
@@ -91,19 +97,30 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Keyward API', version: '0.1.0', description: 'Licensing, subscriptions and entitlements' },
+      info: {
+        title: 'Keyward API',
+        version: '0.1.0',
+        description: 'Licensing, subscriptions and entitlements',
+      },
       servers: [{ url: config.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}`,
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-  app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () =>
+    app.swagger(),
+  );
 
   installMetrics(app);
   installIdempotency(app, ctx);
   await app.register(healthRoutes, { ctx, state: opts.state ?? { shuttingDown: false } });
-  await app.register(authRoutes, { ctx, limiter: new LoginLimiter(config.loginAttemptsPerMinute, opts.redis) });
+  await app.register(authRoutes, {
+    ctx,
+    limiter: new LoginLimiter(config.loginAttemptsPerMinute, opts.redis),
+  });
   await app.register(userRoutes, { ctx });
   await app.register(apiKeyRoutes, { ctx });
   await registerModules(app, ctx);

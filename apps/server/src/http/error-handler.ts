@@ -7,28 +7,49 @@ import { validationToAppError } from './validation.js';
 export function toAppError(err: unknown): { error: AppError; fault: boolean } {
   if (err instanceof AppError) return { error: err, fault: false };
   const e = err as FastifyError & { validationContext?: string; code?: string };
-  if (e.validation) return { error: validationToAppError(e.validation as never, e.validationContext ?? 'body'), fault: false };
+  if (e.validation)
+    return {
+      error: validationToAppError(e.validation as never, e.validationContext ?? 'body'),
+      fault: false,
+    };
   if (isConnectionError(err)) {
     return {
-      error: new AppError('DATABASE_UNAVAILABLE', 'The database is unreachable; retry shortly', {}, { 'retry-after': '5' }),
+      error: new AppError(
+        'DATABASE_UNAVAILABLE',
+        'The database is unreachable; retry shortly',
+        {},
+        { 'retry-after': '5' },
+      ),
       fault: false,
     };
   }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { error: new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'), fault: false };
+      return {
+        error: new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'),
+        fault: false,
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { error: new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts'), fault: false };
+      return {
+        error: new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts'),
+        fault: false,
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { error: new AppError('INVALID_JSON', 'The body is empty; send a JSON object'), fault: false };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { error: new AppError('INVALID_JSON', 'The body is not valid JSON'), fault: false };
     case '23505':
-      return { error: new AppError('ALREADY_EXISTS', 'A record with the same unique value already exists'), fault: false };
+      return {
+        error: new AppError('ALREADY_EXISTS', 'A record with the same unique value already exists'),
+        fault: false,
+      };
     case '40001':
     case '40P01':
-      return { error: new AppError('CONCURRENT_UPDATE', 'A concurrent change conflicted; retry the request'), fault: false };
+      return {
+        error: new AppError('CONCURRENT_UPDATE', 'A concurrent change conflicted; retry the request'),
+        fault: false,
+      };
     case '22P02':
     case '22003':
       return { error: new AppError('INVALID_FIELD', 'A value is out of range or malformed'), fault: false };
@@ -36,17 +57,26 @@ export function toAppError(err: unknown): { error: AppError; fault: boolean } {
   if (e instanceof SyntaxError && e.statusCode === 400) {
     return { error: new AppError('INVALID_JSON', 'The body is not valid JSON'), fault: false };
   }
-  if (e.statusCode === 429) return { error: new AppError('RATE_LIMITED', 'Too many requests; slow down'), fault: false };
+  if (e.statusCode === 429)
+    return { error: new AppError('RATE_LIMITED', 'Too many requests; slow down'), fault: false };
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     return { error: new AppError('INVALID_REQUEST', e.message || 'The request is invalid'), fault: false };
   }
-  return { error: new AppError('INTERNAL_ERROR', 'Something went wrong on our side; it has been logged'), fault: true };
+  return {
+    error: new AppError('INTERNAL_ERROR', 'Something went wrong on our side; it has been logged'),
+    fault: true,
+  };
 }
 
 /** Renders an AppError as the one error body. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   const body: ErrorBody = {
-    error: { code: error.code, message: error.message, details: error.details ?? {}, request_id: String(request.id) },
+    error: {
+      code: error.code,
+      message: error.message,
+      details: error.details ?? {},
+      request_id: String(request.id),
+    },
   };
   if (error.headers) reply.headers(error.headers);
   if (RETRYABLE_CODES.has(error.code) && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
@@ -58,10 +88,15 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
     const { error, fault } = toAppError(err);
     if (fault) request.log.error({ err }, 'unhandled error');
-    else if (error.status >= 500) request.log.warn({ code: error.code, msg: (err as Error).message }, 'service unavailable');
+    else if (error.status >= 500)
+      request.log.warn({ code: error.code, msg: (err as Error).message }, 'service unavailable');
     return sendError(request, reply, error);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new AppError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
+    sendError(
+      request,
+      reply,
+      new AppError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 }

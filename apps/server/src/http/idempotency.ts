@@ -30,12 +30,18 @@ export async function beginIdempotentRequest(
   const key = request.headers['idempotency-key'];
   if (key === undefined) return false;
   if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
-    throw new AppError('INVALID_FIELD', 'Idempotency-Key must be 1–255 characters of letters, digits, _ - : .', {
-      pointer: '/headers/idempotency-key',
-    });
+    throw new AppError(
+      'INVALID_FIELD',
+      'Idempotency-Key must be 1–255 characters of letters, digits, _ - : .',
+      {
+        pointer: '/headers/idempotency-key',
+      },
+    );
   }
   const route = `${request.method} ${request.routeOptions.url}`;
-  const hash = createHash('sha256').update(canonicalJson(request.body ?? null)).digest('hex');
+  const hash = createHash('sha256')
+    .update(canonicalJson(request.body ?? null))
+    .digest('hex');
   const claimed = await ctx.db.sql`
     insert into idempotency_keys (account_id, key, route, request_hash) values (${accountId}, ${key}, ${route}, ${hash})
     on conflict do nothing returning key`;
@@ -43,15 +49,27 @@ export async function beginIdempotentRequest(
     request.idempotency = { accountId, route, key };
     return false;
   }
-  const [prior] = await ctx.db.sql<{ request_hash: string; status: string; response_status: number; response_body: unknown }[]>`
+  const [prior] = await ctx.db.sql<
+    { request_hash: string; status: string; response_status: number; response_body: unknown }[]
+  >`
     select request_hash, status, response_status, response_body from idempotency_keys
     where account_id = ${accountId} and route = ${route} and key = ${key}`;
-  if (!prior) throw new AppError('IDEMPOTENCY_KEY_IN_USE', 'The request with this Idempotency-Key is still running; retry shortly');
+  if (!prior)
+    throw new AppError(
+      'IDEMPOTENCY_KEY_IN_USE',
+      'The request with this Idempotency-Key is still running; retry shortly',
+    );
   if (prior.request_hash !== hash) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body; use a new key');
+    throw new AppError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used with a different request body; use a new key',
+    );
   }
   if (prior.status !== 'completed') {
-    throw new AppError('IDEMPOTENCY_KEY_IN_USE', 'The request with this Idempotency-Key is still running; retry shortly');
+    throw new AppError(
+      'IDEMPOTENCY_KEY_IN_USE',
+      'The request with this Idempotency-Key is still running; retry shortly',
+    );
   }
   await reply.status(prior.response_status).header('idempotent-replayed', 'true').send(prior.response_body);
   return true;
@@ -64,7 +82,8 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
     if (!claim) return payload;
     request.idempotency = undefined;
     if (reply.statusCode >= 500) {
-      await ctx.db.sql`delete from idempotency_keys where account_id = ${claim.accountId} and route = ${claim.route} and key = ${claim.key}`;
+      await ctx.db
+        .sql`delete from idempotency_keys where account_id = ${claim.accountId} and route = ${claim.route} and key = ${claim.key}`;
       return payload;
     }
     let body: unknown = null;

@@ -1,8 +1,29 @@
+import { deviceBlockRoutes } from '../activations/device-blocks.js';
+import { activationRoutes } from '../activations/routes.js';
 import type { AppContext } from '../core/context.js';
+import { customerRoutes } from '../customers/routes.js';
+import { eventRoutes } from '../events/routes.js';
+import { licenseRoutes } from '../licenses/routes.js';
+import { licensingRoutes } from '../licensing/routes.js';
+import { planRoutes } from '../plans/routes.js';
+import { productRoutes } from '../products/routes.js';
+import { signingRoutes } from '../signing/routes.js';
+import { subscriptionRoutes } from '../subscriptions/routes.js';
 import type { App } from './types.js';
 
 /**
  * Domain modules register their routes here (customers, plans, licenses, …), in one list,
  * so app.ts stays about plumbing.
  */
-export async function registerModules(_app: App, _ctx: AppContext): Promise<void> {}
+export async function registerModules(app: App, ctx: AppContext): Promise<void> {
+  await app.register(customerRoutes, { ctx });
+  await app.register(productRoutes, { ctx });
+  await app.register(planRoutes, { ctx });
+  await app.register(subscriptionRoutes, { ctx });
+  await app.register(eventRoutes, { ctx });
+  await app.register(signingRoutes, { ctx });
+  await app.register(licenseRoutes, { ctx });
+  await app.register(activationRoutes, { ctx });
+  await app.register(deviceBlockRoutes, { ctx });
+  await app.register(licensingRoutes, { ctx });
+}

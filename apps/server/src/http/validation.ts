@@ -26,7 +26,13 @@ const textAjv = makeAjv('array');
 /** Fastify validator compiler: strict for bodies, coercing for query/params/headers. */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  const validate = ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  // An optional body (TypeBox `Type.Optional`) may be left out entirely.
+  if (httpPart === 'body' && (schema as Record<string, unknown>)['~optional']) {
+    return ((data: unknown) =>
+      data === undefined || data === null ? true : validate(data)) as typeof validate;
+  }
+  return validate;
 };
 
 /** Turns the first ajv error into a specific code with a JSON pointer to the field. */

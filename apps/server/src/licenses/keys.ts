@@ -21,11 +21,7 @@ export function generateLicenseKey(): string {
  * characters people confuse mapped as Crockford says (I, L → 1; O → 0).
  */
 export function normalizeLicenseKey(input: string): string {
-  return input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
+  return input.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
 }
 
 /** Last four characters, the only part of a key that may appear in logs and lists. */

@@ -1,11 +1,16 @@
 import type { Keyring } from '../crypto/master-key.js';
 import { decryptAtRest } from '../crypto/master-key.js';
+import { licenseTiming } from './evaluate.js';
 import { maskKey } from './keys.js';
 import type { LicenseWithPlan } from './repository.js';
-import { licenseTiming } from './evaluate.js';
 
 /** The API shape of a license. The full key is included only for roles allowed to see it. */
-export function presentLicense(row: LicenseWithPlan & { customer_email?: string | null; customer_company?: string | null }, keyring: Keyring, now: Date, showKey: boolean) {
+export function presentLicense(
+  row: LicenseWithPlan & { customer_email?: string | null; customer_company?: string | null },
+  keyring: Keyring,
+  now: Date,
+  showKey: boolean,
+) {
   const timing = licenseTiming(row, now);
   return {
     id: row.id,

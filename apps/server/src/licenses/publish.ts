@@ -11,7 +11,11 @@ export interface LicenseChange {
 }
 
 /** Call after the transaction commits, so no process reloads the old row. */
-export async function publishLicenseChanged(ctx: AppContext, accountId: string, change: LicenseChange): Promise<void> {
+export async function publishLicenseChanged(
+  ctx: AppContext,
+  accountId: string,
+  change: LicenseChange,
+): Promise<void> {
   try {
     await ctx.bus.publish({ topic: LICENSE_CHANGED, accountId, data: { ...change } });
   } catch (err) {

@@ -43,7 +43,12 @@ const COLUMNS = `l.id, l.account_id, l.key_enc, l.key_last4, l.product_id, l.pla
   l.offline_file_ttl_days, l.metadata, l.version, l.revoked_at, l.created_at, l.updated_at,
   p.code as plan_code, p.name as plan_name, p.rank as plan_rank`;
 
-export async function findLicense(q: Queryable, accountId: string, id: string, lock = false): Promise<LicenseWithPlan | undefined> {
+export async function findLicense(
+  q: Queryable,
+  accountId: string,
+  id: string,
+  lock = false,
+): Promise<LicenseWithPlan | undefined> {
   const [row] = await q<LicenseWithPlan[]>`
     select ${q.unsafe(COLUMNS)} from licenses l join plans p on p.id = l.plan_id
     where l.account_id = ${accountId} and l.id = ${id} ${lock ? q`for update of l` : q``}`;
@@ -51,7 +56,11 @@ export async function findLicense(q: Queryable, accountId: string, id: string, l
 }
 
 /** Looks a key up by its digest; the digest is unique across accounts, so the client API needs no account. */
-export async function findLicenseByDigest(q: Queryable, digest: string, lock = false): Promise<LicenseWithPlan | undefined> {
+export async function findLicenseByDigest(
+  q: Queryable,
+  digest: string,
+  lock = false,
+): Promise<LicenseWithPlan | undefined> {
   const [row] = await q<LicenseWithPlan[]>`
     select ${q.unsafe(COLUMNS)} from licenses l join plans p on p.id = l.plan_id
     where l.key_digest = ${digest} ${lock ? q`for update of l` : q``}`;
@@ -71,7 +80,11 @@ export interface LicenseFilters {
   expires_after?: string | undefined;
 }
 
-const SORTABLE: Record<string, string> = { created_at: 'l.created_at', expires_at: 'l.expires_at', status: 'l.status' };
+const SORTABLE: Record<string, string> = {
+  created_at: 'l.created_at',
+  expires_at: 'l.expires_at',
+  status: 'l.status',
+};
 
 /** `keyDigest` is set when `q` looks like a whole key: search then matches it exactly. */
 export async function listLicenses(q: Queryable, accountId: string, f: LicenseFilters, keyDigest?: string) {
@@ -100,6 +113,8 @@ export async function listLicenses(q: Queryable, accountId: string, f: LicenseFi
 
 /** Active seats of a license (call with the license row locked to count safely). */
 export async function countActiveSeats(q: Queryable, licenseId: string): Promise<number> {
-  const [row] = await q<{ n: number }[]>`select count(*)::int as n from activations where license_id = ${licenseId} and status = 'active'`;
+  const [row] = await q<
+    { n: number }[]
+  >`select count(*)::int as n from activations where license_id = ${licenseId} and status = 'active'`;
   return row?.n ?? 0;
 }

@@ -44,7 +44,13 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.get(
     '/api/v1/licenses',
     {
-      schema: { tags, security, summary: 'List licenses (filters, search by key, last 4 or customer)', querystring: ListLicensesQuery, response: { 200: listOf(License), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'List licenses (filters, search by key, last 4 or customer)',
+        querystring: ListLicensesQuery,
+        response: { 200: listOf(License), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'read'),
     },
     async (request) => {
@@ -59,7 +65,16 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
 
   app.get(
     '/api/v1/licenses/:id',
-    { schema: { tags, security, summary: 'Get a license', params: IdParams, response: { 200: License, ...errorResponses } }, preHandler: requireAction(ctx, 'read') },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Get a license',
+        params: IdParams,
+        response: { 200: License, ...errorResponses },
+      },
+      preHandler: requireAction(ctx, 'read'),
+    },
     async (request) => {
       const row = await findLicense(ctx.db.sql, principalOf(request).accountId, request.params.id);
       if (!row) throw notFound('License');
@@ -74,13 +89,19 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
         tags,
         security,
         summary: 'Find a license by its key (POST so the key stays out of URLs and logs)',
-        body: Type.Object({ key: Type.String({ minLength: 8, maxLength: 100 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { key: Type.String({ minLength: 8, maxLength: 100 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: License, ...errorResponses },
       },
       preHandler: requireAction(ctx, 'read'),
     },
     async (request) => {
-      const row = await findLicenseByDigest(ctx.db.sql, digestSecret(ctx.keyring, normalizeLicenseKey(request.body.key)));
+      const row = await findLicenseByDigest(
+        ctx.db.sql,
+        digestSecret(ctx.keyring, normalizeLicenseKey(request.body.key)),
+      );
       if (!row || row.account_id !== principalOf(request).accountId) throw notFound('License');
       return show(request, row);
     },
@@ -89,7 +110,13 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.post(
     '/api/v1/licenses',
     {
-      schema: { tags, security, summary: 'Issue a license from a plan', body: CreateLicenseBody, response: { 201: License, ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Issue a license from a plan',
+        body: CreateLicenseBody,
+        response: { 201: License, ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'licenses:create'),
       config: { idempotent: true },
     },
@@ -102,10 +129,21 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.patch(
     '/api/v1/licenses/:id',
     {
-      schema: { tags, security, summary: 'Update mutable fields', params: IdParams, body: UpdateLicenseBody, response: { 200: License, ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Update mutable fields',
+        params: IdParams,
+        body: UpdateLicenseBody,
+        response: { 200: License, ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'licenses:write'),
     },
-    async (request) => show(request, await updateLicense(ctx, principalOf(request), request.params.id, request.body, meta(request))),
+    async (request) =>
+      show(
+        request,
+        await updateLicense(ctx, principalOf(request), request.params.id, request.body, meta(request)),
+      ),
   );
 
   const transitions = [
@@ -118,49 +156,122 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
     app.post(
       `/api/v1/licenses/:id/${action}`,
       {
-        schema: { tags, security, summary, params: IdParams, body: Type.Optional(ReasonBody), response: { 200: License, ...errorResponses } },
+        schema: {
+          tags,
+          security,
+          summary,
+          params: IdParams,
+          body: Type.Optional(ReasonBody),
+          response: { 200: License, ...errorResponses },
+        },
         preHandler: requireAction(ctx, permission),
       },
       async (request) =>
-        show(request, await transitionLicense(ctx, principalOf(request), request.params.id, action, request.body?.reason, meta(request))),
+        show(
+          request,
+          await transitionLicense(
+            ctx,
+            principalOf(request),
+            request.params.id,
+            action,
+            request.body?.reason,
+            meta(request),
+          ),
+        ),
     );
   }
 
   app.post(
     '/api/v1/licenses/:id/renew',
     {
-      schema: { tags, security, summary: 'Extend the expiry', params: IdParams, body: Type.Optional(RenewBody), response: { 200: License, ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Extend the expiry',
+        params: IdParams,
+        body: Type.Optional(RenewBody),
+        response: { 200: License, ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'licenses:write'),
     },
-    async (request) => show(request, await renewLicense(ctx, principalOf(request), request.params.id, request.body ?? {}, meta(request))),
+    async (request) =>
+      show(
+        request,
+        await renewLicense(ctx, principalOf(request), request.params.id, request.body ?? {}, meta(request)),
+      ),
   );
 
   app.post(
     '/api/v1/licenses/:id/transfer',
     {
-      schema: { tags, security, summary: 'Move to another customer', params: IdParams, body: TransferBody, response: { 200: License, ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Move to another customer',
+        params: IdParams,
+        body: TransferBody,
+        response: { 200: License, ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'licenses:write'),
     },
-    async (request) => show(request, await transferLicense(ctx, principalOf(request), request.params.id, request.body.customer_id, meta(request))),
+    async (request) =>
+      show(
+        request,
+        await transferLicense(
+          ctx,
+          principalOf(request),
+          request.params.id,
+          request.body.customer_id,
+          meta(request),
+        ),
+      ),
   );
 
   app.post(
     '/api/v1/licenses/:id/change-plan',
     {
-      schema: { tags, security, summary: 'Upgrade or downgrade (features and limits follow the plan)', params: IdParams, body: ChangePlanBody, response: { 200: License, ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Upgrade or downgrade (features and limits follow the plan)',
+        params: IdParams,
+        body: ChangePlanBody,
+        response: { 200: License, ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'licenses:write'),
     },
-    async (request) => show(request, await changeLicensePlan(ctx, principalOf(request), request.params.id, request.body.plan_id, meta(request))),
+    async (request) =>
+      show(
+        request,
+        await changeLicensePlan(
+          ctx,
+          principalOf(request),
+          request.params.id,
+          request.body.plan_id,
+          meta(request),
+        ),
+      ),
   );
 
   app.post(
     '/api/v1/licenses/:id/regenerate-key',
     {
-      schema: { tags, security, summary: 'Issue a new key; the old one stops working', params: IdParams, response: { 200: License, ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Issue a new key; the old one stops working',
+        params: IdParams,
+        response: { 200: License, ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'licenses:write'),
     },
     async (request) => {
-      const { license } = await regenerateLicenseKey(ctx, principalOf(request), request.params.id, meta(request));
+      const { license } = await regenerateLicenseKey(
+        ctx,
+        principalOf(request),
+        request.params.id,
+        meta(request),
+      );
       return presentLicense(license, ctx.keyring, ctx.clock.now(), true);
     },
   );

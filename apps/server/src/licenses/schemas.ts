@@ -89,16 +89,24 @@ export const UpdateLicenseBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const ReasonBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+export const ReasonBody = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
 export const RenewBody = Type.Object(
-  { duration_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 })), expires_at: Type.Optional(DateTime) },
+  {
+    duration_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 })),
+    expires_at: Type.Optional(DateTime),
+  },
   { additionalProperties: false },
 );
 export const TransferBody = Type.Object({ customer_id: Uuid }, { additionalProperties: false });
 export const ChangePlanBody = Type.Object({ plan_id: Uuid }, { additionalProperties: false });
 
 export const ListLicensesQuery = listQuery(['created_at', 'expires_at', 'status'], {
-  status: Type.Optional(Type.Union(['pending', 'active', 'suspended', 'expired', 'revoked'].map((s) => Type.Literal(s)))),
+  status: Type.Optional(
+    Type.Union(['pending', 'active', 'suspended', 'expired', 'revoked'].map((s) => Type.Literal(s))),
+  ),
   plan_id: Type.Optional(Uuid),
   product_id: Type.Optional(Uuid),
   customer_id: Type.Optional(Uuid),
@@ -140,7 +148,9 @@ export const ActivationSchema = Type.Object(
 );
 
 export const ListActivationsQuery = listQuery(['created_at', 'last_heartbeat_at', 'activated_at'], {
-  status: Type.Optional(Type.Union(['active', 'deactivated', 'expired', 'blocked'].map((s) => Type.Literal(s)))),
+  status: Type.Optional(
+    Type.Union(['active', 'deactivated', 'expired', 'blocked'].map((s) => Type.Literal(s))),
+  ),
   license_id: Type.Optional(Uuid),
   platform: Type.Optional(Type.String({ maxLength: 50 })),
   seen_before: Type.Optional(DateTime),

@@ -42,19 +42,39 @@ function actorOf(p: Principal) {
   return { type: p.actorType, id: p.actorId } as const;
 }
 
-async function assertInAccount(tx: TxSql, table: 'customers' | 'products' | 'subscriptions', accountId: string, id: string, field: string) {
+async function assertInAccount(
+  tx: TxSql,
+  table: 'customers' | 'products' | 'subscriptions',
+  accountId: string,
+  id: string,
+  field: string,
+) {
   const [row] = await tx`select 1 from ${tx(table)} where account_id = ${accountId} and id = ${id}`;
-  if (!row) throw new AppError('NOT_FOUND', `${field} does not name a record of this account`, { pointer: `/body/${field}` });
+  if (!row)
+    throw new AppError('NOT_FOUND', `${field} does not name a record of this account`, {
+      pointer: `/body/${field}`,
+    });
 }
 
 /** Issues a license from a plan, with per-license overrides. Returns the row and the plain key (shown once to staff). */
-export async function createLicense(ctx: AppContext, p: Principal, input: CreateLicenseInput, meta: RequestMeta, tx?: TxSql) {
+export async function createLicense(
+  ctx: AppContext,
+  p: Principal,
+  input: CreateLicenseInput,
+  meta: RequestMeta,
+  tx?: TxSql,
+) {
   const run = async (t: TxSql) => {
     const plan = await findPlan(t, p.accountId, input.plan_id);
-    if (!plan) throw new AppError('NOT_FOUND', 'plan_id does not name a plan of this account', { pointer: '/body/plan_id' });
-    if (input.customer_id) await assertInAccount(t, 'customers', p.accountId, input.customer_id, 'customer_id');
+    if (!plan)
+      throw new AppError('NOT_FOUND', 'plan_id does not name a plan of this account', {
+        pointer: '/body/plan_id',
+      });
+    if (input.customer_id)
+      await assertInAccount(t, 'customers', p.accountId, input.customer_id, 'customer_id');
     if (input.product_id) await assertInAccount(t, 'products', p.accountId, input.product_id, 'product_id');
-    if (input.subscription_id) await assertInAccount(t, 'subscriptions', p.accountId, input.subscription_id, 'subscription_id');
+    if (input.subscription_id)
+      await assertInAccount(t, 'subscriptions', p.accountId, input.subscription_id, 'subscription_id');
     const now = ctx.clock.now();
     const startsAt = input.starts_at ? new Date(input.starts_at) : now;
     let expiresAt: Date | null;
@@ -62,7 +82,9 @@ export async function createLicense(ctx: AppContext, p: Principal, input: Create
     let licenseType = plan.license_type;
     if (input.trial) {
       if (!plan.trial_allowed || !plan.trial_days) {
-        throw new AppError('INVALID_FIELD', `Plan ${plan.code} does not offer a trial`, { pointer: '/body/trial' });
+        throw new AppError('INVALID_FIELD', `Plan ${plan.code} does not offer a trial`, {
+          pointer: '/body/trial',
+        });
       }
       trialEndsAt = new Date(startsAt.getTime() + plan.trial_days * DAY);
       expiresAt = trialEndsAt;
@@ -74,7 +96,9 @@ export async function createLicense(ctx: AppContext, p: Principal, input: Create
       expiresAt = days === null || days === undefined ? null : new Date(startsAt.getTime() + days * DAY);
     }
     if (expiresAt && expiresAt <= startsAt) {
-      throw new AppError('INVALID_FIELD', 'expires_at must be after starts_at', { pointer: '/body/expires_at' });
+      throw new AppError('INVALID_FIELD', 'expires_at must be after starts_at', {
+        pointer: '/body/expires_at',
+      });
     }
     const key = generateLicenseKey();
     const [row] = await t<{ id: string }[]>`
@@ -97,7 +121,12 @@ export async function createLicense(ctx: AppContext, p: Principal, input: Create
       subject: { type: 'license', id: row!.id },
       ip: meta.ip,
       requestId: meta.requestId,
-      data: { plan: plan.code, customer_id: input.customer_id ?? null, key_last4: keyLast4(key), trial: Boolean(input.trial) },
+      data: {
+        plan: plan.code,
+        customer_id: input.customer_id ?? null,
+        key_last4: keyLast4(key),
+        trial: Boolean(input.trial),
+      },
     });
     return { license: (await findLicense(t, p.accountId, row!.id))!, key };
   };
@@ -137,8 +166,20 @@ async function changeLicense(
 }
 
 /** Status-only transitions: activate, suspend, reinstate, revoke. */
-export function transitionLicense(ctx: AppContext, p: Principal, id: string, action: Exclude<LicenseAction, 'renew' | 'expire'>, reason: string | undefined, meta: RequestMeta) {
-  const eventType = { activate: 'license.activated', suspend: 'license.suspended', reinstate: 'license.reinstated', revoke: 'license.revoked' }[action];
+export function transitionLicense(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  action: Exclude<LicenseAction, 'renew' | 'expire'>,
+  reason: string | undefined,
+  meta: RequestMeta,
+) {
+  const eventType = {
+    activate: 'license.activated',
+    suspend: 'license.suspended',
+    reinstate: 'license.reinstated',
+    revoke: 'license.revoked',
+  }[action];
   return changeLicense(ctx, p, id, meta, eventType, async (tx, license) => {
     const status = nextStatus(license.status, action);
     await tx`update licenses set status = ${status}, status_reason = ${reason ?? null},
@@ -146,16 +187,27 @@ export function transitionLicense(ctx: AppContext, p: Principal, id: string, act
     let freed = 0;
     if (action === 'revoke') {
       // Revocation is final and frees every seat.
-      const rows = await tx`update activations set status = 'deactivated', deactivated_at = now(), deactivation_reason = 'license_revoked', updated_at = now()
+      const rows =
+        await tx`update activations set status = 'deactivated', deactivated_at = now(), deactivation_reason = 'license_revoked', updated_at = now()
         where license_id = ${id} and status = 'active' returning id`;
       freed = rows.length;
     }
-    return { to_status: status, reason: reason ?? null, ...(action === 'revoke' ? { seats_freed: freed } : {}) };
+    return {
+      to_status: status,
+      reason: reason ?? null,
+      ...(action === 'revoke' ? { seats_freed: freed } : {}),
+    };
   });
 }
 
 /** Extends the license from max(now, expires_at) by `duration_days` (default: the plan's duration). */
-export function renewLicense(ctx: AppContext, p: Principal, id: string, input: { duration_days?: number | undefined; expires_at?: string | undefined }, meta: RequestMeta) {
+export function renewLicense(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  input: { duration_days?: number | undefined; expires_at?: string | undefined },
+  meta: RequestMeta,
+) {
   return changeLicense(ctx, p, id, meta, 'license.renewed', async (tx, license) => {
     const status = nextStatus(license.status, 'renew');
     const now = ctx.clock.now();
@@ -166,18 +218,31 @@ export function renewLicense(ctx: AppContext, p: Principal, id: string, input: {
       const plan = await findPlan(tx, p.accountId, license.plan_id);
       const days = input.duration_days ?? plan?.duration_days;
       if (!days) {
-        throw new AppError('MISSING_FIELD', 'This plan is perpetual: give duration_days or expires_at to renew', { pointer: '/body/duration_days' });
+        throw new AppError(
+          'MISSING_FIELD',
+          'This plan is perpetual: give duration_days or expires_at to renew',
+          { pointer: '/body/duration_days' },
+        );
       }
       const from = license.expires_at && license.expires_at > now ? license.expires_at : now;
       expiresAt = new Date(from.getTime() + days * DAY);
     }
-    if (expiresAt <= now) throw new AppError('INVALID_FIELD', 'The new expiry must be in the future', { pointer: '/body/expires_at' });
+    if (expiresAt <= now)
+      throw new AppError('INVALID_FIELD', 'The new expiry must be in the future', {
+        pointer: '/body/expires_at',
+      });
     await tx`update licenses set status = ${status}, expires_at = ${expiresAt}, status_reason = null where id = ${id}`;
     return { to_status: status, previous_expires_at: license.expires_at, expires_at: expiresAt };
   });
 }
 
-export function transferLicense(ctx: AppContext, p: Principal, id: string, customerId: string, meta: RequestMeta) {
+export function transferLicense(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  customerId: string,
+  meta: RequestMeta,
+) {
   return changeLicense(ctx, p, id, meta, 'license.transferred', async (tx, license) => {
     if (license.status === 'revoked') nextStatus(license.status, 'revoke');
     await assertInAccount(tx, 'customers', p.accountId, customerId, 'customer_id');
@@ -187,24 +252,44 @@ export function transferLicense(ctx: AppContext, p: Principal, id: string, custo
 }
 
 /** Moves the license to another plan: features, limits, restrictions and seats come from the new plan. */
-export function changeLicensePlan(ctx: AppContext, p: Principal, id: string, planId: string, meta: RequestMeta) {
+export function changeLicensePlan(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  planId: string,
+  meta: RequestMeta,
+) {
   return changeLicense(ctx, p, id, meta, 'license.plan_changed', async (tx, license) => {
-    if (license.status === 'revoked') throw new AppError('INVALID_STATE_TRANSITION', 'Cannot change the plan of a revoked license');
+    if (license.status === 'revoked')
+      throw new AppError('INVALID_STATE_TRANSITION', 'Cannot change the plan of a revoked license');
     const plan = await findPlan(tx, p.accountId, planId);
-    if (!plan) throw new AppError('NOT_FOUND', 'plan_id does not name a plan of this account', { pointer: '/body/plan_id' });
-    const [seats] = await tx<{ n: number }[]>`select count(*)::int as n from activations where license_id = ${id} and status = 'active'`;
-    if (plan.max_activations !== null && seats!.n > plan.max_activations) {
-      throw new AppError('CONFLICT', `The license has ${seats!.n} active devices but plan ${plan.code} allows ${plan.max_activations}; deactivate some first`, {
-        active_activations: seats!.n,
-        max_activations: plan.max_activations,
+    if (!plan)
+      throw new AppError('NOT_FOUND', 'plan_id does not name a plan of this account', {
+        pointer: '/body/plan_id',
       });
+    const [seats] = await tx<
+      { n: number }[]
+    >`select count(*)::int as n from activations where license_id = ${id} and status = 'active'`;
+    if (plan.max_activations !== null && seats!.n > plan.max_activations) {
+      throw new AppError(
+        'CONFLICT',
+        `The license has ${seats!.n} active devices but plan ${plan.code} allows ${plan.max_activations}; deactivate some first`,
+        {
+          active_activations: seats!.n,
+          max_activations: plan.max_activations,
+        },
+      );
     }
     await tx`update licenses set plan_id = ${plan.id}, license_model = ${plan.license_model},
       license_type = case when license_type = 'trial' then license_type else ${plan.license_type} end,
       max_activations = ${plan.max_activations}, features = ${tx.json(plan.features as never)},
       limits = ${tx.json(plan.limits as never)}, restrictions = ${tx.json(plan.restrictions as never)},
       grace_period_days = ${plan.grace_period_days} where id = ${id}`;
-    return { from_plan: license.plan_code, to_plan: plan.code, direction: plan.rank >= license.plan_rank ? 'upgrade' : 'downgrade' };
+    return {
+      from_plan: license.plan_code,
+      to_plan: plan.code,
+      direction: plan.rank >= license.plan_rank ? 'upgrade' : 'downgrade',
+    };
   });
 }
 
@@ -212,7 +297,8 @@ export function changeLicensePlan(ctx: AppContext, p: Principal, id: string, pla
 export async function regenerateLicenseKey(ctx: AppContext, p: Principal, id: string, meta: RequestMeta) {
   const key = generateLicenseKey();
   const license = await changeLicense(ctx, p, id, meta, 'license.key_regenerated', async (tx, l) => {
-    if (l.status === 'revoked') throw new AppError('INVALID_STATE_TRANSITION', 'Cannot regenerate the key of a revoked license');
+    if (l.status === 'revoked')
+      throw new AppError('INVALID_STATE_TRANSITION', 'Cannot regenerate the key of a revoked license');
     await tx`update licenses set key_digest = ${digestSecret(ctx.keyring, normalizeLicenseKey(key))},
       key_enc = ${encryptAtRest(ctx.keyring, key)}, key_last4 = ${keyLast4(key)} where id = ${id}`;
     return { previous_key_last4: l.key_last4, key_last4: keyLast4(key) };
@@ -233,7 +319,13 @@ export interface UpdateLicenseInput {
 }
 
 /** Updates mutable fields only; status, key, plan and dates have their own actions. */
-export function updateLicense(ctx: AppContext, p: Principal, id: string, input: UpdateLicenseInput, meta: RequestMeta) {
+export function updateLicense(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  input: UpdateLicenseInput,
+  meta: RequestMeta,
+) {
   return changeLicense(ctx, p, id, meta, 'license.updated', async (tx, license) => {
     await tx`update licenses set
       max_activations = ${input.max_activations === undefined ? license.max_activations : input.max_activations},

@@ -14,7 +14,10 @@ const EXPECTED: Record<LicenseAction, Partial<Record<LicenseStatus, LicenseStatu
 };
 
 describe('license state machine', () => {
-  for (const [action, table] of Object.entries(EXPECTED) as [LicenseAction, Partial<Record<LicenseStatus, LicenseStatus>>][]) {
+  for (const [action, table] of Object.entries(EXPECTED) as [
+    LicenseAction,
+    Partial<Record<LicenseStatus, LicenseStatus>>,
+  ][]) {
     for (const from of STATUSES) {
       const to = table[from];
       it(`${action} from ${from} → ${to ?? 'INVALID_STATE_TRANSITION'}`, () => {
@@ -35,7 +38,13 @@ describe('license state machine', () => {
 });
 
 describe('license timing with a fixed clock', () => {
-  const base = { status: 'active' as const, starts_at: new Date('2026-01-01T00:00:00Z'), expires_at: new Date('2026-02-01T00:00:00Z'), grace_period_days: 7, trial_ends_at: null };
+  const base = {
+    status: 'active' as const,
+    starts_at: new Date('2026-01-01T00:00:00Z'),
+    expires_at: new Date('2026-02-01T00:00:00Z'),
+    grace_period_days: 7,
+    trial_ends_at: null,
+  };
   it('counts days remaining before expiry', () => {
     const t = licenseTiming(base, new Date('2026-01-21T12:00:00Z'));
     expect(t).toMatchObject({ status: 'active', expired: false, in_grace_period: false, days_remaining: 10 });
@@ -49,6 +58,9 @@ describe('license timing with a fixed clock', () => {
     expect(licenseTiming(base, new Date('2026-02-08T00:00:01Z')).status).toBe('expired');
   });
   it('perpetual licenses never expire', () => {
-    expect(licenseTiming({ ...base, expires_at: null }, new Date('2099-01-01T00:00:00Z'))).toMatchObject({ status: 'active', days_remaining: null });
+    expect(licenseTiming({ ...base, expires_at: null }, new Date('2099-01-01T00:00:00Z'))).toMatchObject({
+      status: 'active',
+      days_remaining: null,
+    });
   });
 });

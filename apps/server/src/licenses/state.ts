@@ -7,13 +7,19 @@ export type LicenseAction = 'activate' | 'suspend' | 'reinstate' | 'revoke' | 'r
  * The license state machine: pending → active → (suspended ⇄ active) → expired → (renew → active);
  * revoked is final. Each action lists the states it may start from and where it leads.
  */
-const TRANSITIONS: Record<LicenseAction, { from: readonly LicenseStatus[]; to: (from: LicenseStatus) => LicenseStatus }> = {
+const TRANSITIONS: Record<
+  LicenseAction,
+  { from: readonly LicenseStatus[]; to: (from: LicenseStatus) => LicenseStatus }
+> = {
   activate: { from: ['pending'], to: () => 'active' },
   suspend: { from: ['active', 'pending'], to: () => 'suspended' },
   reinstate: { from: ['suspended'], to: () => 'active' },
   revoke: { from: ['pending', 'active', 'suspended', 'expired'], to: () => 'revoked' },
   // Renewing a suspended license extends it but leaves it suspended: reinstating is a separate decision.
-  renew: { from: ['active', 'expired', 'suspended'], to: (from) => (from === 'suspended' ? 'suspended' : 'active') },
+  renew: {
+    from: ['active', 'expired', 'suspended'],
+    to: (from) => (from === 'suspended' ? 'suspended' : 'active'),
+  },
   expire: { from: ['active'], to: () => 'expired' },
 };
 

@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
-import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../../test/support/server.js';
+import {
+  createTestAccount,
+  startTestServer,
+  type TestAccount,
+  type TestServer,
+} from '../../test/support/server.js';
 
 // On PostgreSQL two servers (own pools, own caches) share the database, as two processes would.
 // The embedded engine takes one connection, so there both halves go to one server.
@@ -15,7 +19,7 @@ beforeAll(async () => {
   account = await createTestAccount(servers[0]!);
 });
 afterAll(async () => {
-  for (const s of servers) await s.close();
+  for (const s of servers ?? []) await s.close();
 });
 
 async function storm(key: string, devices: string[]) {
@@ -26,7 +30,10 @@ describe('activation limit under concurrency', () => {
   for (const limit of [1, 5]) {
     it(`50 parallel distinct devices on a license allowing ${limit}: exactly ${limit} succeed`, async () => {
       const license = await issueLicense(servers[0]!, account, { max_activations: limit });
-      const results = await storm(license.key, Array.from({ length: 50 }, (_, i) => `storm-${limit}-${i}`));
+      const results = await storm(
+        license.key,
+        Array.from({ length: 50 }, (_, i) => `storm-${limit}-${i}`),
+      );
       const ok = results.filter((r) => r.status === 200);
       const refused = results.filter((r) => r.status !== 200);
       expect(ok).toHaveLength(limit);
@@ -35,17 +42,22 @@ describe('activation limit under concurrency', () => {
         expect(r.status).toBe(403);
         expect(r.body.error.code).toBe('ACTIVATION_LIMIT_REACHED');
       }
-      const [row] = await servers[0]!.ctx.db.sql`select count(*)::int as n from activations where license_id = ${license.id} and status = 'active'`;
+      const [row] = await servers[0]!.ctx.db
+        .sql`select count(*)::int as n from activations where license_id = ${license.id} and status = 'active'`;
       expect(row!.n).toBe(limit);
     });
   }
 
   it('the same device sent 10 times at once yields one seat, and every caller gets it', async () => {
     const license = await issueLicense(servers[0]!, account, { max_activations: 5 });
-    const results = await storm(license.key, Array.from({ length: 10 }, () => 'same-device'));
+    const results = await storm(
+      license.key,
+      Array.from({ length: 10 }, () => 'same-device'),
+    );
     for (const r of results) expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(new Set(results.map((r) => r.body.activation_id)).size).toBe(1);
-    const [row] = await servers[0]!.ctx.db.sql`select count(*)::int as n from activations where license_id = ${license.id}`;
+    const [row] = await servers[0]!.ctx.db
+      .sql`select count(*)::int as n from activations where license_id = ${license.id}`;
     expect(row!.n).toBe(1);
   });
 
@@ -55,7 +67,15 @@ describe('activation limit under concurrency', () => {
     const other = servers[servers.length - 1]!;
     const body = { token: a.body.signed_token, device_id: 'cross-proc' };
     expect((await other.request('POST', '/api/v1/licensing/validate', { body })).body.valid).toBe(true); // now cached there
-    await servers[0]!.request('POST', `/api/v1/licenses/${license.id}/suspend`, { token: await account.token('owner'), body: { reason: 'chargeback' } });
-    await expect.poll(async () => (await other.request('POST', '/api/v1/licensing/validate', { body })).body.code, { timeout: 2000, interval: 50 }).toBe('LICENSE_SUSPENDED');
+    await servers[0]!.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
+      token: await account.token('owner'),
+      body: { reason: 'chargeback' },
+    });
+    await expect
+      .poll(async () => (await other.request('POST', '/api/v1/licensing/validate', { body })).body.code, {
+        timeout: 2000,
+        interval: 50,
+      })
+      .toBe('LICENSE_SUSPENDED');
   });
 });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
-import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../../test/support/server.js';
+import {
+  createTestAccount,
+  startTestServer,
+  type TestAccount,
+  type TestServer,
+} from '../../test/support/server.js';
 
 let server: TestServer;
 let account: TestAccount;
@@ -9,7 +14,7 @@ beforeAll(async () => {
   server = await startTestServer();
   account = await createTestAccount(server);
 });
-afterAll(() => server.close());
+afterAll(() => server?.close());
 
 describe('seed 000 desktop client flow', () => {
   it('activate → validate → sync with the seed field names', async () => {
@@ -30,14 +35,23 @@ describe('seed 000 desktop client flow', () => {
     expect(new Date(act.body.expires_at).getTime()).toBeGreaterThan(Date.now());
     expect(act.body.activation_id).toMatch(/^[0-9a-f-]{36}$/);
 
-    const val = await server.request('POST', '/api/v1/licensing/validate', { body: { token: act.body.signed_token, device_id: 'test-device-123' } });
+    const val = await server.request('POST', '/api/v1/licensing/validate', {
+      body: { token: act.body.signed_token, device_id: 'test-device-123' },
+    });
     expect(val.status).toBe(200);
-    expect(val.body).toMatchObject({ valid: true, code: 'VALID', subscription_tier: license.plan_code, is_in_grace_period: false });
+    expect(val.body).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      subscription_tier: license.plan_code,
+      is_in_grace_period: false,
+    });
     expect(val.body.days_remaining).toBeGreaterThan(0);
     expect(val.body.features).toContain('advanced_reporting');
     expect(val.body.expires_at).toBe(act.body.expires_at);
 
-    const sync = await server.request('POST', '/api/v1/licensing/sync', { body: { device_id: 'test-device-123', tenant_id: act.body.tenant_id } });
+    const sync = await server.request('POST', '/api/v1/licensing/sync', {
+      body: { device_id: 'test-device-123', tenant_id: act.body.tenant_id },
+    });
     expect(sync.status).toBe(200);
     expect(sync.body).toMatchObject({ success: true, valid: true, subscription_tier: license.plan_code });
   });
@@ -63,25 +77,41 @@ describe('seed 000 desktop client flow', () => {
     const license = await issueLicense(server, account, { max_activations: 1 });
     const a = await activate(server, license.key, 'dev-hb');
     const token = a.body.signed_token;
-    const hb = await server.request('POST', '/api/v1/licensing/heartbeat', { body: { token, device_id: 'dev-hb', metrics: { documents: 12 } } });
+    const hb = await server.request('POST', '/api/v1/licensing/heartbeat', {
+      body: { token, device_id: 'dev-hb', metrics: { documents: 12 } },
+    });
     expect(hb.body).toMatchObject({ valid: true, next_heartbeat_seconds: 3600 });
-    const refreshed = await server.request('POST', '/api/v1/licensing/refresh', { body: { token, device_id: 'dev-hb' } });
+    const refreshed = await server.request('POST', '/api/v1/licensing/refresh', {
+      body: { token, device_id: 'dev-hb' },
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.signed_token).not.toBe(token);
-    const vk = await server.request('POST', '/api/v1/licensing/validate-key', { body: { license_key: license.key, device_id: 'dev-hb' } });
+    const vk = await server.request('POST', '/api/v1/licensing/validate-key', {
+      body: { license_key: license.key, device_id: 'dev-hb' },
+    });
     expect(vk.body).toMatchObject({ valid: true, code: 'VALID', activation_id: a.body.activation_id });
 
-    const off = await server.request('POST', '/api/v1/licensing/deactivate', { body: { token, device_id: 'dev-hb' } });
+    const off = await server.request('POST', '/api/v1/licensing/deactivate', {
+      body: { token, device_id: 'dev-hb' },
+    });
     expect(off.status).toBe(200);
     expect(off.body).toMatchObject({ success: true, status: 'deactivated' });
     // The seat is free: another device can take it, and the old token no longer validates.
     expect((await activate(server, license.key, 'dev-other')).status).toBe(200);
-    const after = await server.request('POST', '/api/v1/licensing/validate', { body: { token, device_id: 'dev-hb' } });
+    const after = await server.request('POST', '/api/v1/licensing/validate', {
+      body: { token, device_id: 'dev-hb' },
+    });
     expect(after.body).toMatchObject({ valid: false, code: 'DEVICE_NOT_ACTIVATED' });
 
     // Heartbeat metrics reach the seat in the batch flush.
     await expect
-      .poll(async () => (await server.ctx.db.sql`select usage_metrics from activations where id = ${a.body.activation_id}`)[0]!.usage_metrics, { timeout: 5000 })
+      .poll(
+        async () =>
+          (
+            await server.ctx.db.sql`select usage_metrics from activations where id = ${a.body.activation_id}`
+          )[0]!.usage_metrics,
+        { timeout: 5000 },
+      )
       .toMatchObject({ documents: 12 });
   });
 
@@ -92,9 +122,14 @@ describe('seed 000 desktop client flow', () => {
     const list = await server.request('GET', `/api/v1/licenses/${license.id}/activations`, { token });
     expect(list.body.data.map((x: { id: string }) => x.id)).toContain(a.body.activation_id);
     expect(list.body.data[0]).not.toHaveProperty('fingerprint_hash');
-    const off = await server.request('POST', `/api/v1/activations/${a.body.activation_id}/deactivate`, { token, body: { reason: 'laptop lost' } });
+    const off = await server.request('POST', `/api/v1/activations/${a.body.activation_id}/deactivate`, {
+      token,
+      body: { reason: 'laptop lost' },
+    });
     expect(off.body.status).toBe('deactivated');
-    const again = await server.request('POST', `/api/v1/activations/${a.body.activation_id}/deactivate`, { token });
+    const again = await server.request('POST', `/api/v1/activations/${a.body.activation_id}/deactivate`, {
+      token,
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('INVALID_STATE_TRANSITION');
   });
@@ -102,7 +137,10 @@ describe('seed 000 desktop client flow', () => {
   it('writes events for license and activation changes', async () => {
     const license = await issueLicense(server, account);
     const a = await activate(server, license.key, 'dev-ev');
-    const rows = await server.ctx.db.sql`select type from events where account_id = ${account.accountId} and (subject_id = ${license.id} or subject_id = ${a.body.activation_id})`;
-    expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['license.created', 'activation.created']));
+    const rows = await server.ctx.db
+      .sql`select type from events where account_id = ${account.accountId} and (subject_id = ${license.id} or subject_id = ${a.body.activation_id})`;
+    expect(rows.map((r) => r.type)).toEqual(
+      expect.arrayContaining(['license.created', 'activation.created']),
+    );
   });
 });

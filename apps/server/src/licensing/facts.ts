@@ -5,7 +5,11 @@ const COUNTRY_HEADER = (process.env.KEYWARD_COUNTRY_HEADER ?? 'cf-ipcountry').to
 const TRUST_PROXY = process.env.TRUST_PROXY === 'true' || process.env.TRUST_PROXY === '1';
 
 /** Facts about the caller taken from the connection; the country only when a proxy is trusted. */
-export function requestFacts(request: FastifyRequest): { ip: string; country: string | null; user_agent: string | null } {
+export function requestFacts(request: FastifyRequest): {
+  ip: string;
+  country: string | null;
+  user_agent: string | null;
+} {
   const header = TRUST_PROXY ? request.headers[COUNTRY_HEADER] : undefined;
   const country = typeof header === 'string' && /^[A-Za-z]{2}$/.test(header) ? header.toUpperCase() : null;
   const ua = request.headers['user-agent'];

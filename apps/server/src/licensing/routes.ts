@@ -9,9 +9,9 @@ import {
   heartbeat,
   refreshToken,
   syncDevice,
+  type ValidationDeps,
   validateKey,
   validateToken,
-  type ValidationDeps,
 } from '../validation/service.js';
 import { SnapshotCache } from '../validation/snapshot-cache.js';
 import { requestFacts } from './facts.js';
@@ -31,13 +31,21 @@ import {
 import { issueActivationToken } from './token.js';
 
 const tags = ['licensing (client API)'];
-const errors = { 400: Type.Ref('ErrorBody'), 403: Type.Ref('ErrorBody'), 404: Type.Ref('ErrorBody'), 409: Type.Ref('ErrorBody'), 422: Type.Ref('ErrorBody'), 429: Type.Ref('ErrorBody') };
+const errors = {
+  400: Type.Ref('ErrorBody'),
+  403: Type.Ref('ErrorBody'),
+  404: Type.Ref('ErrorBody'),
+  409: Type.Ref('ErrorBody'),
+  422: Type.Ref('ErrorBody'),
+  429: Type.Ref('ErrorBody'),
+};
 
 /**
  * The client API licensed apps call (seed 000 contract). Authenticated by the license key or the
  * activation token, never by staff credentials.
  */
 export async function licensingRoutes(app: App, { ctx }: { ctx: AppContext }) {
+  app.addSchema(ValidationResponse);
   const deps: ValidationDeps = { ctx, cache: new SnapshotCache(ctx), recorder: new UsageRecorder(ctx) };
   deps.recorder.start();
   ctx.onShutdown.push(async () => {
@@ -46,11 +54,21 @@ export async function licensingRoutes(app: App, { ctx }: { ctx: AppContext }) {
   });
   app.decorate('validationDeps', deps);
   // Key guessing is throttled harder than the global per-IP limit.
-  const strict = { rateLimit: { max: Math.max(10, Math.floor(ctx.config.rateLimitPerMinute / 2)), timeWindow: 60_000 } };
+  const strict = {
+    rateLimit: { max: Math.max(10, Math.floor(ctx.config.rateLimitPerMinute / 2)), timeWindow: 60_000 },
+  };
 
   app.post(
     '/api/v1/licensing/activate',
-    { schema: { tags, summary: 'Activate a license on a device', body: ActivateBody, response: { 200: ActivateResponse, ...errors } }, config: strict },
+    {
+      schema: {
+        tags,
+        summary: 'Activate a license on a device',
+        body: ActivateBody,
+        response: { 200: ActivateResponse, ...errors },
+      },
+      config: strict,
+    },
     async (request) => {
       const facts = requestFacts(request);
       const result = await activateDevice(ctx, request.body, { ...facts, requestId: String(request.id) });
@@ -79,37 +97,91 @@ export async function licensingRoutes(app: App, { ctx }: { ctx: AppContext }) {
 
   app.post(
     '/api/v1/licensing/validate',
-    { schema: { tags, summary: 'Validate a token on a device (invalid licenses are 200 outcomes)', body: ValidateBody, response: { 200: ValidationResponse, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Validate a token on a device (invalid licenses are 200 outcomes)',
+        body: ValidateBody,
+        response: { 200: ValidationResponse, ...errors },
+      },
+    },
     async (request) => validateToken(deps, request.body.token, request.body.device_id, requestFacts(request)),
   );
 
   app.post(
     '/api/v1/licensing/validate-key',
-    { schema: { tags, summary: 'Validate a license key (apps without a token)', body: ValidateKeyBody, response: { 200: ValidationResponse, ...errors } }, config: strict },
+    {
+      schema: {
+        tags,
+        summary: 'Validate a license key (apps without a token)',
+        body: ValidateKeyBody,
+        response: { 200: ValidationResponse, ...errors },
+      },
+      config: strict,
+    },
     async (request) => validateKey(deps, request.body, requestFacts(request)),
   );
 
   app.post(
     '/api/v1/licensing/heartbeat',
-    { schema: { tags, summary: 'Keep a seat alive and report usage metrics', body: HeartbeatBody, response: { 200: HeartbeatResponse, ...errors } } },
-    async (request) => heartbeat(deps, request.body.token, request.body.device_id, request.body.metrics, requestFacts(request)),
+    {
+      schema: {
+        tags,
+        summary: 'Keep a seat alive and report usage metrics',
+        body: HeartbeatBody,
+        response: { 200: HeartbeatResponse, ...errors },
+      },
+    },
+    async (request) =>
+      heartbeat(
+        deps,
+        request.body.token,
+        request.body.device_id,
+        request.body.metrics,
+        requestFacts(request),
+      ),
   );
 
   app.post(
     '/api/v1/licensing/refresh',
-    { schema: { tags, summary: 'Get a fresh token for a live seat', body: ValidateBody, response: { 200: RefreshResponse, 401: Type.Ref('ErrorBody'), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get a fresh token for a live seat',
+        body: ValidateBody,
+        response: { 200: RefreshResponse, 401: Type.Ref('ErrorBody'), ...errors },
+      },
+    },
     async (request) => refreshToken(deps, request.body.token, request.body.device_id, requestFacts(request)),
   );
 
   app.post(
     '/api/v1/licensing/deactivate',
-    { schema: { tags, summary: 'Free this device\'s seat', body: ValidateBody, response: { 200: DeactivateResponse, 401: Type.Ref('ErrorBody'), ...errors } } },
-    async (request) => deactivateByToken(deps, request.body.token, request.body.device_id, { ...requestFacts(request), requestId: String(request.id) }),
+    {
+      schema: {
+        tags,
+        summary: "Free this device's seat",
+        body: ValidateBody,
+        response: { 200: DeactivateResponse, 401: Type.Ref('ErrorBody'), ...errors },
+      },
+    },
+    async (request) =>
+      deactivateByToken(deps, request.body.token, request.body.device_id, {
+        ...requestFacts(request),
+        requestId: String(request.id),
+      }),
   );
 
   app.post(
     '/api/v1/licensing/sync',
-    { schema: { tags, summary: 'Current license state of a device (seed 000 sync)', body: SyncBody, response: { 200: SyncResponse, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Current license state of a device (seed 000 sync)',
+        body: SyncBody,
+        response: { 200: SyncResponse, ...errors },
+      },
+    },
     async (request) => syncDevice(deps, request.body, requestFacts(request)),
   );
 }

@@ -20,7 +20,15 @@ export const DeviceInfoSchema = Type.Object(
     cpu_cores: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
   },
   // Apps send more device details than these; extras are kept in the seat's metadata (bounded).
-  { additionalProperties: Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean(), Type.Null()]), maxProperties: 30 },
+  {
+    additionalProperties: Type.Union([
+      Type.String({ maxLength: 500 }),
+      Type.Number(),
+      Type.Boolean(),
+      Type.Null(),
+    ]),
+    maxProperties: 30,
+  },
 );
 
 export const ActivateBody = Type.Object(
@@ -28,12 +36,17 @@ export const ActivateBody = Type.Object(
     license_key: LicenseKey,
     device_fingerprint: Type.String({ minLength: 1, maxLength: 512 }),
     device_info: Type.Optional(DeviceInfoSchema),
-    metadata: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 20 })),
+    metadata: Type.Optional(
+      Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 20 }),
+    ),
   },
   { additionalProperties: false },
 );
 
-export const ValidateBody = Type.Object({ token: Token, device_id: DeviceId }, { additionalProperties: false });
+export const ValidateBody = Type.Object(
+  { token: Token, device_id: DeviceId },
+  { additionalProperties: false },
+);
 
 export const ValidateKeyBody = Type.Object(
   {
@@ -48,13 +61,23 @@ export const HeartbeatBody = Type.Object(
   {
     token: Token,
     device_id: DeviceId,
-    metrics: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.Number(), Type.String({ maxLength: 200 }), Type.Boolean()]), { maxProperties: 50 })),
+    metrics: Type.Optional(
+      Type.Record(
+        Type.String({ maxLength: 64 }),
+        Type.Union([Type.Number(), Type.String({ maxLength: 200 }), Type.Boolean()]),
+        { maxProperties: 50 },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const SyncBody = Type.Object(
-  { device_id: DeviceId, tenant_id: Type.String({ minLength: 1, maxLength: 100 }), token: Type.Optional(Token) },
+  {
+    device_id: DeviceId,
+    tenant_id: Type.String({ minLength: 1, maxLength: 100 }),
+    token: Type.Optional(Token),
+  },
   { additionalProperties: false },
 );
 
@@ -102,12 +125,18 @@ export const ActivateResponse = Type.Object({
   reused: Type.Boolean(),
 });
 
-export const HeartbeatResponse = Type.Intersect([Type.Ref('ValidationResult'), Type.Object({ next_heartbeat_seconds: Type.Integer() })]);
+export const HeartbeatResponse = Type.Intersect([
+  Type.Ref('ValidationResult'),
+  Type.Object({ next_heartbeat_seconds: Type.Integer() }),
+]);
 export const RefreshResponse = Type.Intersect([
   Type.Ref('ValidationResult'),
   Type.Object({ signed_token: Type.String(), token_expires_at: Type.String({ format: 'date-time' }) }),
 ]);
-export const SyncResponse = Type.Intersect([Type.Ref('ValidationResult'), Type.Object({ success: Type.Boolean(), synced_at: Type.String({ format: 'date-time' }) })]);
+export const SyncResponse = Type.Intersect([
+  Type.Ref('ValidationResult'),
+  Type.Object({ success: Type.Boolean(), synced_at: Type.String({ format: 'date-time' }) }),
+]);
 export const DeactivateResponse = Type.Object({
   success: Type.Boolean(),
   activation_id: Type.String(),

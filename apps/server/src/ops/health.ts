@@ -11,7 +11,10 @@ const HealthSchema = Type.Object({
 });
 
 /** Liveness with dependency status (/health) and readiness for load balancers (/ready). */
-export async function healthRoutes(app: App, { ctx, state }: { ctx: AppContext; state: { shuttingDown: boolean } }) {
+export async function healthRoutes(
+  app: App,
+  { ctx, state }: { ctx: AppContext; state: { shuttingDown: boolean } },
+) {
   const started = Date.now();
   const report = async () => {
     const up = await ctx.db.ping();
@@ -23,7 +26,10 @@ export async function healthRoutes(app: App, { ctx, state }: { ctx: AppContext; 
       uptime_seconds: Math.round((Date.now() - started) / 1000),
     };
   };
-  const opts = { schema: { tags: ['operations'], response: { 200: HealthSchema, 503: HealthSchema } }, config: { rateLimit: false as const } };
+  const opts = {
+    schema: { tags: ['operations'], response: { 200: HealthSchema, 503: HealthSchema } },
+    config: { rateLimit: false as const },
+  };
   app.get('/health', opts, async (_request, reply) => {
     const body = await report();
     return reply.status(body.database === 'up' ? 200 : 503).send(body);

@@ -3,7 +3,9 @@ import { checkRestrictions } from './check.js';
 
 describe('checkRestrictions', () => {
   it('allows and denies IP ranges (v4 and v6, mapped v4)', () => {
-    const r = [{ type: 'ip_range' as const, values: ['10.0.0.0/8', '2001:db8::/32'], operator: 'allow' as const }];
+    const r = [
+      { type: 'ip_range' as const, values: ['10.0.0.0/8', '2001:db8::/32'], operator: 'allow' as const },
+    ];
     expect(checkRestrictions(r, { ip: '10.1.2.3' })).toBeNull();
     expect(checkRestrictions(r, { ip: '::ffff:10.1.2.3' })).toBeNull();
     expect(checkRestrictions(r, { ip: '2001:db8::1' })).toBeNull();

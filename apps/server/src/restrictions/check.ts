@@ -47,7 +47,12 @@ function versionMatches(version: string, spec: string): boolean {
 }
 
 function globMatches(value: string, pattern: string): boolean {
-  const re = new RegExp(`^${pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .toLowerCase()
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')}$`,
+  );
   return re.test(value.toLowerCase());
 }
 
@@ -70,7 +75,9 @@ function matches(r: Restriction, value: string): boolean {
       return ipMatches(value, r.values);
     case 'app_version':
       // allow: every spec must hold (">=1.2", "<2"); deny: any listed version/spec matches.
-      return r.operator === 'allow' ? r.values.every((s) => versionMatches(value, s)) : r.values.some((s) => versionMatches(value, s));
+      return r.operator === 'allow'
+        ? r.values.every((s) => versionMatches(value, s))
+        : r.values.some((s) => versionMatches(value, s));
     case 'hostname':
     case 'domain':
       return r.values.some((p) => globMatches(value, p));
@@ -92,17 +99,38 @@ const FACT: Record<Restriction['type'], keyof RequestFacts> = {
  * The first restriction the caller breaks, or null. An allow-list needs the fact to be known:
  * a caller whose country or version cannot be established does not pass an allow-list.
  */
-export function checkRestrictions(restrictions: readonly Restriction[], facts: RequestFacts): RestrictionViolation | null {
+export function checkRestrictions(
+  restrictions: readonly Restriction[],
+  facts: RequestFacts,
+): RestrictionViolation | null {
   for (const r of restrictions) {
     if (r.values.length === 0) continue;
     const value = facts[FACT[r.type]] ?? null;
     if (value === null || value === '') {
-      if (r.operator === 'allow') return { type: r.type, operator: r.operator, value, reason: `${r.type} is restricted and could not be determined` };
+      if (r.operator === 'allow')
+        return {
+          type: r.type,
+          operator: r.operator,
+          value,
+          reason: `${r.type} is restricted and could not be determined`,
+        };
       continue;
     }
     const hit = matches(r, value);
-    if (r.operator === 'allow' && !hit) return { type: r.type, operator: r.operator, value, reason: `${r.type} "${value}" is not allowed by this license` };
-    if (r.operator === 'deny' && hit) return { type: r.type, operator: r.operator, value, reason: `${r.type} "${value}" is denied by this license` };
+    if (r.operator === 'allow' && !hit)
+      return {
+        type: r.type,
+        operator: r.operator,
+        value,
+        reason: `${r.type} "${value}" is not allowed by this license`,
+      };
+    if (r.operator === 'deny' && hit)
+      return {
+        type: r.type,
+        operator: r.operator,
+        value,
+        reason: `${r.type} "${value}" is denied by this license`,
+      };
   }
   return null;
 }

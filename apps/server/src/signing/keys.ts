@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import type { Keyring } from '../crypto/master-key.js';
 import { decryptAtRest, encryptAtRest } from '../crypto/master-key.js';
 import type { Queryable } from '../db/database.js';
@@ -22,7 +28,8 @@ export interface SigningKeyRow {
 
 /** A generated key pair, ready to store (the private half encrypted). */
 export function generateSigningKey(keyring: Keyring, alg: SigningAlg) {
-  const pair = alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pair =
+    alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = `kw_${randomBytes(12).toString('base64url')}`;
   const jwk = { ...pair.publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
   return {
@@ -30,7 +37,10 @@ export function generateSigningKey(keyring: Keyring, alg: SigningAlg) {
     alg,
     publicKeyPem: pair.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
     publicJwk: jwk,
-    privateKeyEnc: encryptAtRest(keyring, pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()),
+    privateKeyEnc: encryptAtRest(
+      keyring,
+      pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    ),
   };
 }
 
@@ -42,7 +52,11 @@ export function publicKeyOf(row: Pick<SigningKeyRow, 'public_key_pem'>): KeyObje
   return createPublicKey(row.public_key_pem);
 }
 
-export async function insertSigningKey(q: Queryable, accountId: string, key: ReturnType<typeof generateSigningKey>): Promise<SigningKeyRow> {
+export async function insertSigningKey(
+  q: Queryable,
+  accountId: string,
+  key: ReturnType<typeof generateSigningKey>,
+): Promise<SigningKeyRow> {
   const [row] = await q<SigningKeyRow[]>`
     insert into signing_keys (account_id, kid, alg, public_key_pem, public_jwk, private_key_enc)
     values (${accountId}, ${key.kid}, ${key.alg}, ${key.publicKeyPem}, ${q.json(key.publicJwk as never)}, ${key.privateKeyEnc})
@@ -51,7 +65,9 @@ export async function insertSigningKey(q: Queryable, accountId: string, key: Ret
 }
 
 export async function findActiveKey(q: Queryable, accountId: string): Promise<SigningKeyRow | undefined> {
-  const [row] = await q<SigningKeyRow[]>`select * from signing_keys where account_id = ${accountId} and status = 'active'`;
+  const [row] = await q<
+    SigningKeyRow[]
+  >`select * from signing_keys where account_id = ${accountId} and status = 'active'`;
   return row;
 }
 

@@ -39,7 +39,11 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.get(
     '/.well-known/jwks.json',
     {
-      schema: { tags, summary: 'Public keys that verify activation tokens and license files', response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) } },
+      schema: {
+        tags,
+        summary: 'Public keys that verify activation tokens and license files',
+        response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) },
+      },
       config: { rateLimit: false },
     },
     async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(await jwks(ctx)),
@@ -48,7 +52,12 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.get(
     '/api/v1/signing-keys',
     {
-      schema: { tags, security, summary: 'List the account signing keys (public parts only)', response: { 200: Type.Object({ data: Type.Array(Type.Ref('SigningKey')) }), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'List the account signing keys (public parts only)',
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('SigningKey')) }), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'read'),
     },
     async (request) => ({ data: await listSigningKeys(ctx, principalOf(request).accountId) }),
@@ -57,12 +66,23 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.post(
     '/api/v1/signing-keys/rotate',
     {
-      schema: { tags, security, summary: 'New active key; the old one verifies during the overlap', body: Type.Optional(RotateBody), response: { 201: Type.Ref('SigningKey'), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'New active key; the old one verifies during the overlap',
+        body: Type.Optional(RotateBody),
+        response: { 201: Type.Ref('SigningKey'), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'signing_keys:write'),
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const row = await rotateSigningKey(ctx, p.accountId, { alg: request.body?.alg, overlapHours: request.body?.overlap_hours }, { type: p.actorType, id: p.actorId });
+      const row = await rotateSigningKey(
+        ctx,
+        p.accountId,
+        { alg: request.body?.alg, overlapHours: request.body?.overlap_hours },
+        { type: p.actorType, id: p.actorId },
+      );
       return reply.status(201).send(row);
     },
   );
@@ -70,7 +90,13 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.post(
     '/api/v1/signing-keys/:id/retire',
     {
-      schema: { tags, security, summary: 'Retire a superseded key now', params: IdParams, response: { 200: Type.Ref('SigningKey'), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Retire a superseded key now',
+        params: IdParams,
+        response: { 200: Type.Ref('SigningKey'), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'signing_keys:write'),
     },
     async (request) => {

@@ -35,7 +35,11 @@ const states = new WeakMap<AppContext, SigningState>();
 function stateOf(ctx: AppContext): SigningState {
   let s = states.get(ctx);
   if (!s) {
-    const state: SigningState = { byKid: new Map(), activeByAccount: new Map(), tokens: new VerifiedTokenCache() };
+    const state: SigningState = {
+      byKid: new Map(),
+      activeByAccount: new Map(),
+      tokens: new VerifiedTokenCache(),
+    };
     // Rotation or retirement in any process: forget what we know and reload on demand.
     ctx.bus.subscribe(CHANGED, () => {
       state.byKid.clear();
@@ -50,7 +54,11 @@ function stateOf(ctx: AppContext): SigningState {
 
 function remember(ctx: AppContext, row: SigningKeyRow, withPrivate: boolean): KnownKey {
   const s = stateOf(ctx);
-  const known: KnownKey = { row, publicKey: publicKeyOf(row), ...(withPrivate ? { privateKey: privateKeyOf(ctx.keyring, row) } : {}) };
+  const known: KnownKey = {
+    row,
+    publicKey: publicKeyOf(row),
+    ...(withPrivate ? { privateKey: privateKeyOf(ctx.keyring, row) } : {}),
+  };
   s.byKid.set(row.kid, known);
   if (row.status === 'active' && withPrivate) s.activeByAccount.set(row.account_id, known);
   return known;
@@ -88,7 +96,11 @@ async function activeKey(ctx: AppContext, accountId: string): Promise<KnownKey> 
 /** The account's current signing key; creates the first one (EdDSA) on demand. */
 export async function getSigner(ctx: AppContext, accountId: string) {
   const key = await activeKey(ctx, accountId);
-  return { kid: key.row.kid, alg: key.row.alg, sign: (data: Buffer) => rawSign(key.row.alg, key.privateKey!, data) };
+  return {
+    kid: key.row.kid,
+    alg: key.row.alg,
+    sign: (data: Buffer) => rawSign(key.row.alg, key.privateKey!, data),
+  };
 }
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -104,7 +116,15 @@ export async function signLicenseToken(
   const iat = Math.floor(ctx.clock.now().getTime() / 1000);
   const exp = iat + opts.ttlSeconds;
   const jti = randomBytes(12).toString('base64url');
-  const body = { ...claims, iss: ctx.config.publicUrl, aud: LICENSE_AUDIENCE, sub: opts.subject, iat, exp, jti };
+  const body = {
+    ...claims,
+    iss: ctx.config.publicUrl,
+    aud: LICENSE_AUDIENCE,
+    sub: opts.subject,
+    iat,
+    exp,
+    jti,
+  };
   const input = `${b64({ alg: signer.alg, typ: 'JWT', kid: signer.kid })}.${b64(body)}`;
   const token = `${input}.${signer.sign(Buffer.from(input)).toString('base64url')}`;
   return { token, jti, kid: signer.kid, expires_at: new Date(exp * 1000) };
@@ -142,12 +162,18 @@ export async function verifyLicenseToken(ctx: AppContext, token: string): Promis
   if (hit) {
     const key = state.byKid.get(hit.kid);
     if (key && usable(ctx, key.row)) {
-      if (hit.exp <= nowSec) return { ok: false, code: 'TOKEN_EXPIRED', reason: 'The token has expired; refresh or activate again' };
+      if (hit.exp <= nowSec)
+        return {
+          ok: false,
+          code: 'TOKEN_EXPIRED',
+          reason: 'The token has expired; refresh or activate again',
+        };
       return { ok: true, claims: hit.claims, kid: hit.kid };
     }
   }
   const parts = token.split('.');
-  if (parts.length !== 3 || !parts[0] || !parts[1] || !parts[2]) return invalid('The token is not a signed JWT');
+  if (parts.length !== 3 || !parts[0] || !parts[1] || !parts[2])
+    return invalid('The token is not a signed JWT');
   let header: { alg?: string; kid?: string };
   let claims: Record<string, any>;
   try {
@@ -156,18 +182,28 @@ export async function verifyLicenseToken(ctx: AppContext, token: string): Promis
   } catch {
     return invalid('The token is not a signed JWT');
   }
-  if (typeof header.kid !== 'string' || header.kid.length > 100) return invalid('The token names no signing key');
+  if (typeof header.kid !== 'string' || header.kid.length > 100)
+    return invalid('The token names no signing key');
   const key = await keyForKid(ctx, header.kid);
   if (!key) return invalid('The token was signed by an unknown key');
   if (header.alg !== key.row.alg) return invalid(`The token's algorithm is not the key's (${key.row.alg})`);
   if (!usable(ctx, key.row)) return invalid('The token was signed by a retired key');
-  if (!rawVerify(key.row.alg, key.publicKey, Buffer.from(`${parts[0]}.${parts[1]}`), Buffer.from(parts[2], 'base64url'))) {
+  if (
+    !rawVerify(
+      key.row.alg,
+      key.publicKey,
+      Buffer.from(`${parts[0]}.${parts[1]}`),
+      Buffer.from(parts[2], 'base64url'),
+    )
+  ) {
     return invalid('The token signature does not verify');
   }
-  if (claims.iss !== ctx.config.publicUrl || claims.aud !== LICENSE_AUDIENCE) return invalid('The token was issued for another server or audience');
+  if (claims.iss !== ctx.config.publicUrl || claims.aud !== LICENSE_AUDIENCE)
+    return invalid('The token was issued for another server or audience');
   if (typeof claims.exp !== 'number') return invalid('The token has no expiry');
   state.tokens.set(cacheKey, { claims, kid: header.kid, exp: claims.exp });
-  if (claims.exp <= nowSec) return { ok: false, code: 'TOKEN_EXPIRED', reason: 'The token has expired; refresh or activate again' };
+  if (claims.exp <= nowSec)
+    return { ok: false, code: 'TOKEN_EXPIRED', reason: 'The token has expired; refresh or activate again' };
   return { ok: true, claims, kid: header.kid };
 }
 
@@ -178,7 +214,10 @@ export async function signDetached(ctx: AppContext, accountId: string, payload: 
 }
 
 /** The public key of `kid` if it may still be used to verify. */
-export async function getPublicKey(ctx: AppContext, kid: string): Promise<{ key: KeyObject; alg: SigningAlg; accountId: string } | undefined> {
+export async function getPublicKey(
+  ctx: AppContext,
+  kid: string,
+): Promise<{ key: KeyObject; alg: SigningAlg; accountId: string } | undefined> {
   const known = await keyForKid(ctx, kid);
   if (!known || !usable(ctx, known.row)) return undefined;
   return { key: known.publicKey, alg: known.row.alg, accountId: known.row.account_id };
@@ -196,21 +235,32 @@ export async function jwks(ctx: AppContext) {
 type Actor = { type: 'user' | 'api_key' | 'system'; id?: string | null };
 
 /** New active key; the old one keeps verifying for `overlapHours`, then retires. */
-export async function rotateSigningKey(ctx: AppContext, accountId: string, opts: { alg?: SigningAlg; overlapHours?: number }, actor: Actor) {
+export async function rotateSigningKey(
+  ctx: AppContext,
+  accountId: string,
+  opts: { alg?: SigningAlg; overlapHours?: number },
+  actor: Actor,
+) {
   const fresh = generateSigningKey(ctx.keyring, opts.alg ?? 'EdDSA');
   const now = ctx.clock.now();
   const retireAfter = new Date(now.getTime() + (opts.overlapHours ?? 168) * 3_600_000);
   const row = await ctx.db.tx(async (tx) => {
     await tx`select id from accounts where id = ${accountId} for update`; // one rotation at a time per account
     const old = await findActiveKey(tx, accountId);
-    if (old) await tx`update signing_keys set status = 'retiring', rotated_at = ${now}, retire_after = ${retireAfter} where id = ${old.id}`;
+    if (old)
+      await tx`update signing_keys set status = 'retiring', rotated_at = ${now}, retire_after = ${retireAfter} where id = ${old.id}`;
     const created = await insertSigningKey(tx, accountId, fresh);
     await recordEvent(tx, {
       accountId,
       type: 'signing_key.rotated',
       actor,
       subject: { type: 'signing_key', id: created.id },
-      data: { kid: created.kid, alg: created.alg, previous_kid: old?.kid ?? null, retire_after: old ? retireAfter.toISOString() : null },
+      data: {
+        kid: created.kid,
+        alg: created.alg,
+        previous_kid: old?.kid ?? null,
+        retire_after: old ? retireAfter.toISOString() : null,
+      },
     });
     return created;
   });
@@ -221,11 +271,22 @@ export async function rotateSigningKey(ctx: AppContext, accountId: string, opts:
 /** Retires a non-active key at once: tokens it signed stop verifying. */
 export async function retireSigningKey(ctx: AppContext, accountId: string, id: string, actor: Actor) {
   const row = await ctx.db.tx(async (tx) => {
-    const [current] = await tx<SigningKeyRow[]>`select * from signing_keys where account_id = ${accountId} and id = ${id} for update`;
+    const [current] = await tx<
+      SigningKeyRow[]
+    >`select * from signing_keys where account_id = ${accountId} and id = ${id} for update`;
     if (!current) throw new AppError('NOT_FOUND', 'Signing key not found');
-    if (current.status === 'active') throw new AppError('INVALID_STATE_TRANSITION', 'Rotate first: the active key cannot be retired');
-    const [updated] = await tx<SigningKeyRow[]>`update signing_keys set status = 'retired', retired_at = ${ctx.clock.now()} where id = ${id} returning *`;
-    await recordEvent(tx, { accountId, type: 'signing_key.retired', actor, subject: { type: 'signing_key', id }, data: { kid: current.kid } });
+    if (current.status === 'active')
+      throw new AppError('INVALID_STATE_TRANSITION', 'Rotate first: the active key cannot be retired');
+    const [updated] = await tx<
+      SigningKeyRow[]
+    >`update signing_keys set status = 'retired', retired_at = ${ctx.clock.now()} where id = ${id} returning *`;
+    await recordEvent(tx, {
+      accountId,
+      type: 'signing_key.retired',
+      actor,
+      subject: { type: 'signing_key', id },
+      data: { kid: current.kid },
+    });
     return updated!;
   });
   await ctx.bus.publish({ topic: CHANGED, accountId, data: {} });

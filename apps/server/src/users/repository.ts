@@ -15,14 +15,25 @@ export interface UserRow {
   updated_at: Date;
 }
 
-const SORT_COLUMNS: Record<string, string> = { email: 'email', created_at: 'created_at', role: 'role', name: 'name' };
+const SORT_COLUMNS: Record<string, string> = {
+  email: 'email',
+  created_at: 'created_at',
+  role: 'role',
+  name: 'name',
+};
 
 export { orderBy } from '../db/order-by.js';
 
 export async function listUsers(
   q: Queryable,
   accountId: string,
-  opts: { limit: number; offset: number; q?: string | undefined; sort?: string | undefined; role?: string | undefined },
+  opts: {
+    limit: number;
+    offset: number;
+    q?: string | undefined;
+    sort?: string | undefined;
+    role?: string | undefined;
+  },
 ) {
   return q<UserRow[]>`
     select ${q.unsafe(COLUMNS)} from users
@@ -34,7 +45,9 @@ export async function listUsers(
 }
 
 export async function findUser(q: Queryable, accountId: string, id: string): Promise<UserRow | undefined> {
-  const [row] = await q<UserRow[]>`select ${q.unsafe(COLUMNS)} from users where account_id = ${accountId} and id = ${id}`;
+  const [row] = await q<
+    UserRow[]
+  >`select ${q.unsafe(COLUMNS)} from users where account_id = ${accountId} and id = ${id}`;
   return row;
 }
 
@@ -54,7 +67,12 @@ export async function updateUser(
   q: Queryable,
   accountId: string,
   id: string,
-  patch: { name?: string | undefined; role?: string | undefined; status?: string | undefined; passwordHash?: string | undefined },
+  patch: {
+    name?: string | undefined;
+    role?: string | undefined;
+    status?: string | undefined;
+    passwordHash?: string | undefined;
+  },
 ): Promise<UserRow | undefined> {
   const [row] = await q<UserRow[]>`
     update users set

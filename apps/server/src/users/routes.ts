@@ -28,7 +28,9 @@ const UpdateUserBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const ListUsersQuery = listQuery(['email', 'name', 'role', 'created_at'], { role: Type.Optional(RoleSchema) });
+const ListUsersQuery = listQuery(['email', 'name', 'role', 'created_at'], {
+  role: Type.Optional(RoleSchema),
+});
 const tags = ['users'];
 const security = [{ bearer: [] }];
 
@@ -36,7 +38,13 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.get(
     '/api/v1/users',
     {
-      schema: { tags, security, summary: 'List staff users', querystring: ListUsersQuery, response: { 200: listOf(Type.Ref('User')), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'List staff users',
+        querystring: ListUsersQuery,
+        response: { 200: listOf(Type.Ref('User')), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'read'),
     },
     async (request) => {
@@ -49,7 +57,13 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.get(
     '/api/v1/users/:id',
     {
-      schema: { tags, security, summary: 'Get a staff user', params: IdParams, response: { 200: Type.Ref('User'), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Get a staff user',
+        params: IdParams,
+        response: { 200: Type.Ref('User'), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'read'),
     },
     async (request) => {
@@ -62,17 +76,31 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.post(
     '/api/v1/users',
     {
-      schema: { tags, security, summary: 'Create a staff user', body: CreateUserBody, response: { 201: Type.Ref('User'), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Create a staff user',
+        body: CreateUserBody,
+        response: { 201: Type.Ref('User'), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'users:write'),
       config: { idempotent: true },
     },
-    async (request, reply) => reply.status(201).send(await createUser(ctx, principalOf(request), request.body, request.ip)),
+    async (request, reply) =>
+      reply.status(201).send(await createUser(ctx, principalOf(request), request.body, request.ip)),
   );
 
   app.patch(
     '/api/v1/users/:id',
     {
-      schema: { tags, security, summary: 'Update a staff user', params: IdParams, body: UpdateUserBody, response: { 200: Type.Ref('User'), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Update a staff user',
+        params: IdParams,
+        body: UpdateUserBody,
+        response: { 200: Type.Ref('User'), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'users:write'),
     },
     async (request) => updateUser(ctx, principalOf(request), request.params.id, request.body, request.ip),
@@ -81,7 +109,13 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.delete(
     '/api/v1/users/:id',
     {
-      schema: { tags, security, summary: 'Delete a staff user', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a staff user',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
       preHandler: requireAction(ctx, 'users:write'),
     },
     async (request, reply) => {

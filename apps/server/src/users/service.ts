@@ -15,12 +15,22 @@ export async function createUser(
   input: { email: string; name?: string | undefined; role: string; password: string },
   ip: string,
 ) {
-  if (input.role === 'owner' && p.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner may create another owner');
+  if (input.role === 'owner' && p.role !== 'owner')
+    throw new AppError('FORBIDDEN', 'Only an owner may create another owner');
   const passwordHash = await hashPassword(input.password);
   return ctx.db.tx(async (tx) => {
-    const [exists] = await tx`select 1 from users where account_id = ${p.accountId} and lower(email) = lower(${input.email})`;
-    if (exists) throw new AppError('ALREADY_EXISTS', `A user with email ${input.email} already exists`, { pointer: '/body/email' });
-    const user = await repo.insertUser(tx, p.accountId, { email: input.email, name: input.name ?? '', role: input.role, passwordHash });
+    const [exists] =
+      await tx`select 1 from users where account_id = ${p.accountId} and lower(email) = lower(${input.email})`;
+    if (exists)
+      throw new AppError('ALREADY_EXISTS', `A user with email ${input.email} already exists`, {
+        pointer: '/body/email',
+      });
+    const user = await repo.insertUser(tx, p.accountId, {
+      email: input.email,
+      name: input.name ?? '',
+      role: input.role,
+      passwordHash,
+    });
     await recordEvent(tx, {
       accountId: p.accountId,
       type: 'user.created',
@@ -37,17 +47,27 @@ export async function updateUser(
   ctx: AppContext,
   p: Principal,
   id: string,
-  patch: { name?: string | undefined; role?: string | undefined; status?: string | undefined; password?: string | undefined },
+  patch: {
+    name?: string | undefined;
+    role?: string | undefined;
+    status?: string | undefined;
+    password?: string | undefined;
+  },
   ip: string,
 ) {
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   return ctx.db.tx(async (tx) => {
     const current = await repo.findUser(tx, p.accountId, id);
     if (!current) throw notFound('User');
-    if ((patch.role === 'owner' || current.role === 'owner') && p.role !== 'owner' && patch.role !== undefined) {
+    if (
+      (patch.role === 'owner' || current.role === 'owner') &&
+      p.role !== 'owner' &&
+      patch.role !== undefined
+    ) {
       throw new AppError('FORBIDDEN', 'Only an owner may grant or take away the owner role');
     }
-    const losesOwner = current.role === 'owner' && ((patch.role && patch.role !== 'owner') || patch.status === 'disabled');
+    const losesOwner =
+      current.role === 'owner' && ((patch.role && patch.role !== 'owner') || patch.status === 'disabled');
     if (losesOwner) {
       await tx`select id from users where account_id = ${p.accountId} and role = 'owner' for update`;
       if ((await repo.countOtherOwners(tx, p.accountId, id)) === 0) {
@@ -64,14 +84,18 @@ export async function updateUser(
       actor: actorOf(p),
       subject: { type: 'user', id },
       ip,
-      data: { changed: Object.keys(patch).filter((k) => k !== 'password'), password_changed: Boolean(passwordHash) },
+      data: {
+        changed: Object.keys(patch).filter((k) => k !== 'password'),
+        password_changed: Boolean(passwordHash),
+      },
     });
     return user!;
   });
 }
 
 export async function removeUser(ctx: AppContext, p: Principal, id: string, ip: string) {
-  if (p.actorType === 'user' && p.actorId === id) throw new AppError('CONFLICT', 'You cannot delete your own user');
+  if (p.actorType === 'user' && p.actorId === id)
+    throw new AppError('CONFLICT', 'You cannot delete your own user');
   await ctx.db.tx(async (tx) => {
     const current = await repo.findUser(tx, p.accountId, id);
     if (!current) throw notFound('User');

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { runSecuritySuite } from '../../test/support/security-suite.js';
-import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../../test/support/server.js';
+import {
+  createTestAccount,
+  startTestServer,
+  type TestAccount,
+  type TestServer,
+} from '../../test/support/server.js';
 
 let server: TestServer;
 let accountA: TestAccount;
@@ -11,7 +16,7 @@ beforeAll(async () => {
   accountA = await createTestAccount(server);
   accountB = await createTestAccount(server);
 });
-afterAll(() => server.close());
+afterAll(() => server?.close());
 
 describe('users security', () => {
   runSecuritySuite(
@@ -20,15 +25,29 @@ describe('users security', () => {
       create: async (account) => {
         const res = await server.request('POST', '/api/v1/users', {
           token: await account.token('owner'),
-          body: { email: `u${Math.random().toString(36).slice(2)}@x.test`, role: 'support', password: 'long-enough-password' },
+          body: {
+            email: `u${Math.random().toString(36).slice(2)}@x.test`,
+            role: 'support',
+            password: 'long-enough-password',
+          },
         });
         return res.body.id;
       },
       routes: [
         { method: 'GET', path: '/api/v1/users' },
         { method: 'GET', path: '/api/v1/users/:id' },
-        { method: 'POST', path: '/api/v1/users', body: { email: 'new@x.test', role: 'support', password: 'long-enough-password' }, allowed: ['owner', 'admin'] },
-        { method: 'PATCH', path: '/api/v1/users/:id', body: { name: 'Renamed' }, allowed: ['owner', 'admin'] },
+        {
+          method: 'POST',
+          path: '/api/v1/users',
+          body: { email: 'new@x.test', role: 'support', password: 'long-enough-password' },
+          allowed: ['owner', 'admin'],
+        },
+        {
+          method: 'PATCH',
+          path: '/api/v1/users/:id',
+          body: { name: 'Renamed' },
+          allowed: ['owner', 'admin'],
+        },
         { method: 'DELETE', path: '/api/v1/users/:id', allowed: ['owner', 'admin'] },
       ],
     },

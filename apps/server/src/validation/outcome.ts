@@ -40,14 +40,22 @@ export function evaluateValidation(
   now: Date,
   caller: { ip?: string | null; country?: string | null },
 ): Outcome {
-  if (activation && (blocked || activation.status === 'blocked')) return no('DEVICE_BLOCKED', 'This device is blocked');
+  if (activation && (blocked || activation.status === 'blocked'))
+    return no('DEVICE_BLOCKED', 'This device is blocked');
   const timing = licenseTiming(license, now);
   if (timing.status === 'revoked') return no('LICENSE_REVOKED', 'The license has been revoked');
-  if (timing.status === 'suspended') return no('LICENSE_SUSPENDED', `The license is suspended${license.status_reason ? `: ${license.status_reason}` : ''}`);
-  if (timing.status === 'expired') return no('LICENSE_EXPIRED', 'The license has expired and its grace period is over');
-  if (timing.status === 'pending' || license.starts_at > now) return no('LICENSE_INACTIVE', 'The license is not active yet');
+  if (timing.status === 'suspended')
+    return no(
+      'LICENSE_SUSPENDED',
+      `The license is suspended${license.status_reason ? `: ${license.status_reason}` : ''}`,
+    );
+  if (timing.status === 'expired')
+    return no('LICENSE_EXPIRED', 'The license has expired and its grace period is over');
+  if (timing.status === 'pending' || license.starts_at > now)
+    return no('LICENSE_INACTIVE', 'The license is not active yet');
   if (activation === null) return ok;
-  if (activation.status !== 'active') return no('DEVICE_NOT_ACTIVATED', `This device's activation is ${activation.status}; activate again`);
+  if (activation.status !== 'active')
+    return no('DEVICE_NOT_ACTIVATED', `This device's activation is ${activation.status}; activate again`);
   const violation = checkRestrictions(license.restrictions as Restriction[], {
     ip: caller.ip,
     country: caller.country,

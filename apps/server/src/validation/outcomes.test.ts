@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
-import { createTestAccount, FixedClock, startTestServer, type TestAccount, type TestServer } from '../../test/support/server.js';
+import {
+  createTestAccount,
+  FixedClock,
+  startTestServer,
+  type TestAccount,
+  type TestServer,
+} from '../../test/support/server.js';
 
 const clock = new FixedClock();
 let server: TestServer;
@@ -12,7 +18,7 @@ beforeAll(async () => {
   account = await createTestAccount(server);
   owner = await account.token('owner');
 });
-afterAll(() => server.close());
+afterAll(() => server?.close());
 beforeEach(() => clock.set('2026-01-15T12:00:00Z'));
 
 async function seat(device: string, licenseBody: Record<string, unknown> = {}) {
@@ -21,8 +27,10 @@ async function seat(device: string, licenseBody: Record<string, unknown> = {}) {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return { license, token: res.body.signed_token as string, activationId: res.body.activation_id as string };
 }
-const validate = (token: string, device_id: string) => server.request('POST', '/api/v1/licensing/validate', { body: { token, device_id } });
-const action = (id: string, name: string, body: unknown = {}) => server.request('POST', `/api/v1/licenses/${id}/${name}`, { token: owner, body });
+const validate = (token: string, device_id: string) =>
+  server.request('POST', '/api/v1/licensing/validate', { body: { token, device_id } });
+const action = (id: string, name: string, body: unknown = {}) =>
+  server.request('POST', `/api/v1/licenses/${id}/${name}`, { token: owner, body });
 
 describe('every validation outcome is a 200 with its code', () => {
   it('VALID', async () => {
@@ -47,21 +55,35 @@ describe('every validation outcome is a 200 with its code', () => {
   });
   it('DEVICE_MISMATCH when the token belongs to another device', async () => {
     const s = await seat('o-mine');
-    expect((await validate(s.token, 'o-yours')).body).toMatchObject({ valid: false, code: 'DEVICE_MISMATCH' });
+    expect((await validate(s.token, 'o-yours')).body).toMatchObject({
+      valid: false,
+      code: 'DEVICE_MISMATCH',
+    });
   });
   it('LICENSE_NOT_FOUND for an unknown key', async () => {
-    const res = await server.request('POST', '/api/v1/licensing/validate-key', { body: { license_key: 'ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ' } });
+    const res = await server.request('POST', '/api/v1/licensing/validate-key', {
+      body: { license_key: 'ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ' },
+    });
     expect(res.body).toMatchObject({ valid: false, code: 'LICENSE_NOT_FOUND' });
   });
   it('DEVICE_NOT_ACTIVATED after the seat is freed', async () => {
     const s = await seat('o-freed');
     await server.request('POST', `/api/v1/activations/${s.activationId}/deactivate`, { token: owner });
-    expect((await validate(s.token, 'o-freed')).body).toMatchObject({ valid: false, code: 'DEVICE_NOT_ACTIVATED' });
+    expect((await validate(s.token, 'o-freed')).body).toMatchObject({
+      valid: false,
+      code: 'DEVICE_NOT_ACTIVATED',
+    });
   });
   it('DEVICE_BLOCKED after staff block the device, and it cannot activate again', async () => {
     const s = await seat('o-blocked');
-    await server.request('POST', `/api/v1/activations/${s.activationId}/block`, { token: owner, body: { reason: 'piracy' } });
-    expect((await validate(s.token, 'o-blocked')).body).toMatchObject({ valid: false, code: 'DEVICE_BLOCKED' });
+    await server.request('POST', `/api/v1/activations/${s.activationId}/block`, {
+      token: owner,
+      body: { reason: 'piracy' },
+    });
+    expect((await validate(s.token, 'o-blocked')).body).toMatchObject({
+      valid: false,
+      code: 'DEVICE_BLOCKED',
+    });
     const again = await activate(server, (await issueLicense(server, account)).key, 'o-blocked');
     expect(again.status).toBe(403);
     expect(again.body.error.code).toBe('DEVICE_BLOCKED');
@@ -69,7 +91,10 @@ describe('every validation outcome is a 200 with its code', () => {
   it('LICENSE_SUSPENDED, then VALID again after reinstate', async () => {
     const s = await seat('o-susp');
     await action(s.license.id, 'suspend', { reason: 'unpaid' });
-    expect((await validate(s.token, 'o-susp')).body).toMatchObject({ valid: false, code: 'LICENSE_SUSPENDED' });
+    expect((await validate(s.token, 'o-susp')).body).toMatchObject({
+      valid: false,
+      code: 'LICENSE_SUSPENDED',
+    });
     await action(s.license.id, 'reinstate');
     expect((await validate(s.token, 'o-susp')).body).toMatchObject({ valid: true, code: 'VALID' });
   });
@@ -89,31 +114,50 @@ describe('every validation outcome is a 200 with its code', () => {
   it('in grace after expiry (valid, is_in_grace_period), LICENSE_EXPIRED after grace, VALID after renew', async () => {
     const s = await seat('o-exp', { duration_days: 10, grace_period_days: 2 });
     clock.advanceDays(11);
-    expect((await validate(s.token, 'o-exp')).body).toMatchObject({ valid: true, code: 'VALID', is_in_grace_period: true, days_remaining: 0 });
+    expect((await validate(s.token, 'o-exp')).body).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      is_in_grace_period: true,
+      days_remaining: 0,
+    });
     clock.advanceDays(2);
     expect((await validate(s.token, 'o-exp')).body).toMatchObject({ valid: false, code: 'LICENSE_EXPIRED' });
     const renewed = await action(s.license.id, 'renew', { duration_days: 30 });
     expect(renewed.status).toBe(200);
-    expect((await validate(s.token, 'o-exp')).body).toMatchObject({ valid: true, code: 'VALID', is_in_grace_period: false });
+    expect((await validate(s.token, 'o-exp')).body).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      is_in_grace_period: false,
+    });
   });
   it('LICENSE_INACTIVE for a pending license; activate makes it usable', async () => {
     const license = await issueLicense(server, account, { status: 'pending' });
     const refused = await activate(server, license.key, 'o-pending');
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('LICENSE_INACTIVE');
-    const vk = await server.request('POST', '/api/v1/licensing/validate-key', { body: { license_key: license.key } });
+    const vk = await server.request('POST', '/api/v1/licensing/validate-key', {
+      body: { license_key: license.key },
+    });
     expect(vk.body).toMatchObject({ valid: false, code: 'LICENSE_INACTIVE' });
     await action(license.id, 'activate');
     expect((await activate(server, license.key, 'o-pending')).status).toBe(200);
   });
   it('RESTRICTION_VIOLATION at activation and at validation', async () => {
-    const restricted = await issueLicense(server, account, { restrictions: [{ type: 'ip_range', values: ['10.0.0.0/8'], operator: 'allow' }] });
+    const restricted = await issueLicense(server, account, {
+      restrictions: [{ type: 'ip_range', values: ['10.0.0.0/8'], operator: 'allow' }],
+    });
     const refused = await activate(server, restricted.key, 'o-restr');
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('RESTRICTION_VIOLATION');
     const s = await seat('o-restr2');
-    await server.request('PATCH', `/api/v1/licenses/${s.license.id}`, { token: owner, body: { restrictions: [{ type: 'platform', values: ['mac'], operator: 'deny' }] } });
-    expect((await validate(s.token, 'o-restr2')).body).toMatchObject({ valid: false, code: 'RESTRICTION_VIOLATION' });
+    await server.request('PATCH', `/api/v1/licenses/${s.license.id}`, {
+      token: owner,
+      body: { restrictions: [{ type: 'platform', values: ['mac'], operator: 'deny' }] },
+    });
+    expect((await validate(s.token, 'o-restr2')).body).toMatchObject({
+      valid: false,
+      code: 'RESTRICTION_VIOLATION',
+    });
   });
   it('ACTIVATION_LIMIT_REACHED, LICENSE_EXPIRED and LICENSE_SUSPENDED refuse activation with 403 codes', async () => {
     const one = await issueLicense(server, account, { max_activations: 1 });
@@ -131,7 +175,10 @@ describe('every validation outcome is a 200 with its code', () => {
 describe('license actions', () => {
   it('transfer, change plan (recomputes features), regenerate key (old key stops working)', async () => {
     const s = await seat('o-actions');
-    const other = await server.request('POST', '/api/v1/customers', { token: owner, body: { email: 'other@example.com' } });
+    const other = await server.request('POST', '/api/v1/customers', {
+      token: owner,
+      body: { email: 'other@example.com' },
+    });
     const moved = await action(s.license.id, 'transfer', { customer_id: other.body.id });
     expect(moved.body.customer_id).toBe(other.body.id);
 

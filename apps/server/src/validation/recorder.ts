@@ -17,20 +17,48 @@ const MAX_PENDING = 50_000;
  * loses at most one interval of last-seen times, never a seat or a license change.
  */
 export class UsageRecorder {
-  private events: Array<{ accountId: string; licenseId: string | null; activationId: string | null; kind: UsageKind; success: boolean; code: string; ip: string | null; at: Date }> = [];
+  private events: Array<{
+    accountId: string;
+    licenseId: string | null;
+    activationId: string | null;
+    kind: UsageKind;
+    success: boolean;
+    code: string;
+    ip: string | null;
+    at: Date;
+  }> = [];
   private touches = new Map<string, PendingTouch>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
   constructor(private readonly ctx: AppContext) {}
 
-  record(e: { accountId: string; licenseId?: string | null; activationId?: string | null; kind: UsageKind; success: boolean; code: string; ip?: string | null }) {
+  record(e: {
+    accountId: string;
+    licenseId?: string | null;
+    activationId?: string | null;
+    kind: UsageKind;
+    success: boolean;
+    code: string;
+    ip?: string | null;
+  }) {
     if (this.events.length >= MAX_PENDING) this.events.shift(); // analytics rows are the first thing shed under overload
-    this.events.push({ ...e, licenseId: e.licenseId ?? null, activationId: e.activationId ?? null, ip: e.ip ?? null, at: this.ctx.clock.now() });
+    this.events.push({
+      ...e,
+      licenseId: e.licenseId ?? null,
+      activationId: e.activationId ?? null,
+      ip: e.ip ?? null,
+      at: this.ctx.clock.now(),
+    });
   }
 
   /** Remembers that a seat was seen; heartbeat metrics are merged into the seat's usage_metrics. */
-  touch(accountId: string, activationId: string, kind: 'validation' | 'heartbeat', metrics?: Record<string, unknown>) {
+  touch(
+    accountId: string,
+    activationId: string,
+    kind: 'validation' | 'heartbeat',
+    metrics?: Record<string, unknown>,
+  ) {
     const now = this.ctx.clock.now();
     const t = this.touches.get(activationId) ?? { accountId };
     if (kind === 'heartbeat') t.heartbeatAt = now;
@@ -41,7 +69,9 @@ export class UsageRecorder {
 
   start(intervalMs = 1000) {
     this.timer = setInterval(() => {
-      this.flush().catch((err) => this.ctx.log.warn({ err: (err as Error).message }, 'usage flush failed; will retry'));
+      this.flush().catch((err) =>
+        this.ctx.log.warn({ err: (err as Error).message }, 'usage flush failed; will retry'),
+      );
     }, intervalMs);
     this.timer.unref();
   }
@@ -71,7 +101,7 @@ export class UsageRecorder {
           insert into usage_events (account_id, license_id, activation_id, kind, success, code, ip, at)
           select * from unnest(${events.map((e) => e.accountId)}::uuid[], ${events.map((e) => e.licenseId) as string[]}::uuid[],
             ${events.map((e) => e.activationId) as string[]}::uuid[], ${events.map((e) => e.kind)}::text[],
-            ${events.map((e) => e.success)}::boolean[], ${events.map((e) => e.code)}::text[],
+            ${events.map((e) => (e.success ? 'true' : 'false'))}::text[]::boolean[], ${events.map((e) => e.code)}::text[],
             ${events.map((e) => e.ip) as string[]}::text[], ${events.map((e) => e.at.toISOString())}::timestamptz[])`;
       }
       if (touches.size > 0) {
@@ -81,10 +111,10 @@ export class UsageRecorder {
           update activations a set
             last_validated_at = greatest(a.last_validated_at, v.validated_at),
             last_heartbeat_at = greatest(a.last_heartbeat_at, v.heartbeat_at),
-            usage_metrics = case when v.metrics is null then a.usage_metrics else a.usage_metrics || v.metrics end
+            usage_metrics = case when v.metrics is null then a.usage_metrics else a.usage_metrics || v.metrics::jsonb end
           from unnest(${ids}::uuid[], ${list.map((t) => t.validatedAt?.toISOString() ?? null) as string[]}::timestamptz[],
                       ${list.map((t) => t.heartbeatAt?.toISOString() ?? null) as string[]}::timestamptz[],
-                      ${list.map((t) => (t.metrics ? JSON.stringify(t.metrics) : null)) as string[]}::jsonb[])
+                      ${list.map((t) => (t.metrics ? JSON.stringify(t.metrics) : null)) as string[]}::text[])
             as v(id, validated_at, heartbeat_at, metrics)
           where a.id = v.id`;
       }

@@ -1,5 +1,10 @@
-import { type CallerFacts, deactivateActivation, deviceIdOf, fingerprintHash } from '../activations/service.js';
 import { findActiveSeat } from '../activations/repository.js';
+import {
+  type CallerFacts,
+  deactivateActivation,
+  deviceIdOf,
+  fingerprintHash,
+} from '../activations/service.js';
 import type { AppContext } from '../core/context.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { AppError } from '../http/errors.js';
@@ -20,7 +25,8 @@ export interface ValidationDeps {
 
 type Caller = Pick<CallerFacts, 'ip' | 'country'>;
 
-export type ValidationAnswer = Outcome & Partial<ReturnType<typeof licenseFacts>> & { activation_id?: string | null; validated_at: string };
+export type ValidationAnswer = Outcome &
+  Partial<ReturnType<typeof licenseFacts>> & { activation_id?: string | null; validated_at: string };
 
 function answer(deps: ValidationDeps, outcome: Outcome, snap?: Snapshot): ValidationAnswer {
   const now = deps.ctx.clock.now();
@@ -32,16 +38,47 @@ function answer(deps: ValidationDeps, outcome: Outcome, snap?: Snapshot): Valida
 }
 
 /** Token → claims → cached snapshot → outcome. No database round trip when the snapshot is cached. */
-async function resolveToken(deps: ValidationDeps, token: string, deviceId: string, caller: Caller, kind: UsageKind) {
+async function resolveToken(
+  deps: ValidationDeps,
+  token: string,
+  deviceId: string,
+  caller: Caller,
+  kind: UsageKind,
+) {
   const verified = await verifyLicenseToken(deps.ctx, token);
-  if (!verified.ok) return { outcome: { valid: false, code: verified.code, reason: verified.reason } as Outcome };
-  const claims = verified.claims as { account_id: string; license_id: string; activation_id: string; device_id: string };
+  if (!verified.ok)
+    return { outcome: { valid: false, code: verified.code, reason: verified.reason } as Outcome };
+  const claims = verified.claims as {
+    account_id: string;
+    license_id: string;
+    activation_id: string;
+    device_id: string;
+  };
   if (claims.device_id !== deviceId) {
-    return { outcome: { valid: false, code: 'DEVICE_MISMATCH', reason: 'The token was issued to another device' } as Outcome };
+    return {
+      outcome: {
+        valid: false,
+        code: 'DEVICE_MISMATCH',
+        reason: 'The token was issued to another device',
+      } as Outcome,
+    };
   }
   const snap = await deps.cache.get(claims.account_id, claims.activation_id, claims.license_id);
-  if (!snap) return { outcome: { valid: false, code: 'LICENSE_NOT_FOUND', reason: 'The license of this token no longer exists' } as Outcome };
-  const outcome = evaluateValidation(snap.license, snap.activation, snap.blocked, deps.ctx.clock.now(), caller);
+  if (!snap)
+    return {
+      outcome: {
+        valid: false,
+        code: 'LICENSE_NOT_FOUND',
+        reason: 'The license of this token no longer exists',
+      } as Outcome,
+    };
+  const outcome = evaluateValidation(
+    snap.license,
+    snap.activation,
+    snap.blocked,
+    deps.ctx.clock.now(),
+    caller,
+  );
   deps.recorder.record({
     accountId: snap.license.account_id,
     licenseId: snap.license.id,
@@ -55,23 +92,40 @@ async function resolveToken(deps: ValidationDeps, token: string, deviceId: strin
 }
 
 /** POST /validate: is this token's license valid on this device right now? */
-export async function validateToken(deps: ValidationDeps, token: string, deviceId: string, caller: Caller): Promise<ValidationAnswer> {
+export async function validateToken(
+  deps: ValidationDeps,
+  token: string,
+  deviceId: string,
+  caller: Caller,
+): Promise<ValidationAnswer> {
   const { outcome, snap } = await resolveToken(deps, token, deviceId, caller, 'validation');
   if (snap && outcome.valid) deps.recorder.touch(snap.license.account_id, snap.activation.id, 'validation');
   return answer(deps, outcome, snap);
 }
 
 /** POST /heartbeat: validate, keep the seat alive and merge usage metrics. */
-export async function heartbeat(deps: ValidationDeps, token: string, deviceId: string, metrics: Record<string, unknown> | undefined, caller: Caller) {
+export async function heartbeat(
+  deps: ValidationDeps,
+  token: string,
+  deviceId: string,
+  metrics: Record<string, unknown> | undefined,
+  caller: Caller,
+) {
   const { outcome, snap } = await resolveToken(deps, token, deviceId, caller, 'heartbeat');
-  if (snap && outcome.valid) deps.recorder.touch(snap.license.account_id, snap.activation.id, 'heartbeat', metrics);
+  if (snap && outcome.valid)
+    deps.recorder.touch(snap.license.account_id, snap.activation.id, 'heartbeat', metrics);
   return { ...answer(deps, outcome, snap), next_heartbeat_seconds: 3600 };
 }
 
 /** POST /refresh: a new token for a live seat. An invalid seat is refused with its code. */
 export async function refreshToken(deps: ValidationDeps, token: string, deviceId: string, caller: Caller) {
   const { outcome, snap } = await resolveToken(deps, token, deviceId, caller, 'validation');
-  if (!snap || !outcome.valid) throw new AppError(outcome.code === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'LICENSE_INVALID', outcome.reason, { code: outcome.code });
+  if (!snap || !outcome.valid)
+    throw new AppError(
+      outcome.code === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'LICENSE_INVALID',
+      outcome.reason,
+      { code: outcome.code },
+    );
   const signed = await issueActivationToken(deps.ctx, snap.license, snap.activation);
   return { ...answer(deps, outcome, snap), signed_token: signed.token, token_expires_at: signed.expires_at };
 }
@@ -83,8 +137,12 @@ export async function validateKey(
   caller: Caller,
 ): Promise<ValidationAnswer> {
   const { ctx } = deps;
-  const license = await findLicenseByDigest(ctx.db.sql, digestSecret(ctx.keyring, normalizeLicenseKey(input.license_key)));
-  if (!license) return answer(deps, { valid: false, code: 'LICENSE_NOT_FOUND', reason: 'No license matches this key' });
+  const license = await findLicenseByDigest(
+    ctx.db.sql,
+    digestSecret(ctx.keyring, normalizeLicenseKey(input.license_key)),
+  );
+  if (!license)
+    return answer(deps, { valid: false, code: 'LICENSE_NOT_FOUND', reason: 'No license matches this key' });
   let seat = null;
   let blocked = false;
   if (input.device_fingerprint || input.device_id) {
@@ -100,35 +158,74 @@ export async function validateKey(
   let outcome = evaluateValidation(license, seat, blocked, ctx.clock.now(), caller);
   if (blocked) outcome = { valid: false, code: 'DEVICE_BLOCKED', reason: 'This device is blocked' };
   else if (outcome.valid && (input.device_fingerprint || input.device_id) && !seat) {
-    outcome = { valid: false, code: 'DEVICE_NOT_ACTIVATED', reason: 'This device has no seat on the license; activate it first' };
+    outcome = {
+      valid: false,
+      code: 'DEVICE_NOT_ACTIVATED',
+      reason: 'This device has no seat on the license; activate it first',
+    };
   }
-  deps.recorder.record({ accountId: license.account_id, licenseId: license.id, activationId: seat?.id ?? null, kind: 'validation', success: outcome.valid, code: outcome.code, ip: caller.ip });
+  deps.recorder.record({
+    accountId: license.account_id,
+    licenseId: license.id,
+    activationId: seat?.id ?? null,
+    kind: 'validation',
+    success: outcome.valid,
+    code: outcome.code,
+    ip: caller.ip,
+  });
   const now = ctx.clock.now();
-  return { ...outcome, ...licenseFacts(license, now), activation_id: seat?.id ?? null, validated_at: now.toISOString() };
+  return {
+    ...outcome,
+    ...licenseFacts(license, now),
+    activation_id: seat?.id ?? null,
+    validated_at: now.toISOString(),
+  };
 }
 
 /** POST /deactivate by the app: the token proves the seat; the seat is freed. */
-export async function deactivateByToken(deps: ValidationDeps, token: string, deviceId: string, caller: CallerFacts) {
+export async function deactivateByToken(
+  deps: ValidationDeps,
+  token: string,
+  deviceId: string,
+  caller: CallerFacts,
+) {
   const verified = await verifyLicenseToken(deps.ctx, token);
   if (!verified.ok) throw new AppError(verified.code, verified.reason);
   const claims = verified.claims as { account_id: string; activation_id: string; device_id: string };
-  if (claims.device_id !== deviceId) throw new AppError('DEVICE_MISMATCH', 'The token was issued to another device');
+  if (claims.device_id !== deviceId)
+    throw new AppError('DEVICE_MISMATCH', 'The token was issued to another device');
   const row = await deactivateActivation(deps.ctx, claims.account_id, claims.activation_id, {
     actor: { type: 'activation', id: claims.activation_id },
     reason: 'deactivated_by_device',
     ip: caller.ip,
     requestId: caller.requestId,
   });
-  deps.recorder.record({ accountId: row.account_id, licenseId: row.license_id, activationId: row.id, kind: 'deactivation', success: true, code: 'DEACTIVATED', ip: caller.ip });
+  deps.recorder.record({
+    accountId: row.account_id,
+    licenseId: row.license_id,
+    activationId: row.id,
+    kind: 'deactivation',
+    success: true,
+    code: 'DEACTIVATED',
+    ip: caller.ip,
+  });
   return { success: true, activation_id: row.id, status: row.status, deactivated_at: row.deactivated_at };
 }
 
 /** POST /sync (seed 000): the current license state of a device, by device id and tenant (customer) id. */
-export async function syncDevice(deps: ValidationDeps, input: { device_id: string; tenant_id: string; token?: string | undefined }, caller: Caller) {
+export async function syncDevice(
+  deps: ValidationDeps,
+  input: { device_id: string; tenant_id: string; token?: string | undefined },
+  caller: Caller,
+) {
   const { ctx } = deps;
   if (input.token) {
     const { outcome, snap } = await resolveToken(deps, input.token, input.device_id, caller, 'sync');
-    return { success: outcome.valid, ...answer(deps, outcome, snap), synced_at: ctx.clock.now().toISOString() };
+    return {
+      success: outcome.valid,
+      ...answer(deps, outcome, snap),
+      synced_at: ctx.clock.now().toISOString(),
+    };
   }
   const [seat] = await ctx.db.sql<{ id: string; account_id: string; license_id: string }[]>`
     select a.id, a.account_id, a.license_id from activations a join licenses l on l.id = a.license_id
@@ -136,12 +233,24 @@ export async function syncDevice(deps: ValidationDeps, input: { device_id: strin
       and (l.customer_id::text = ${input.tenant_id} or (l.customer_id is null and l.account_id::text = ${input.tenant_id}))
     order by a.activated_at desc limit 1`;
   if (!seat) {
-    const outcome: Outcome = { valid: false, code: 'DEVICE_NOT_ACTIVATED', reason: 'No active seat for this device and tenant' };
+    const outcome: Outcome = {
+      valid: false,
+      code: 'DEVICE_NOT_ACTIVATED',
+      reason: 'No active seat for this device and tenant',
+    };
     return { success: false, ...answer(deps, outcome), synced_at: ctx.clock.now().toISOString() };
   }
   const snap = await deps.cache.get(seat.account_id, seat.id, seat.license_id);
   if (!snap) throw new AppError('LICENSE_NOT_FOUND', 'The license of this device no longer exists');
   const outcome = evaluateValidation(snap.license, snap.activation, snap.blocked, ctx.clock.now(), caller);
-  deps.recorder.record({ accountId: seat.account_id, licenseId: seat.license_id, activationId: seat.id, kind: 'sync', success: outcome.valid, code: outcome.code, ip: caller.ip });
+  deps.recorder.record({
+    accountId: seat.account_id,
+    licenseId: seat.license_id,
+    activationId: seat.id,
+    kind: 'sync',
+    success: outcome.valid,
+    code: outcome.code,
+    ip: caller.ip,
+  });
   return { success: outcome.valid, ...answer(deps, outcome, snap), synced_at: ctx.clock.now().toISOString() };
 }

@@ -3,7 +3,11 @@ import { expect } from 'vitest';
 import type { TestAccount, TestServer } from './server.js';
 
 /** Creates a plan through the admin API. */
-export async function createPlan(server: TestServer, account: TestAccount, overrides: Record<string, unknown> = {}) {
+export async function createPlan(
+  server: TestServer,
+  account: TestAccount,
+  overrides: Record<string, unknown> = {},
+) {
   const res = await server.request('POST', '/api/v1/plans', {
     token: await account.token('owner'),
     body: {
@@ -17,7 +21,14 @@ export async function createPlan(server: TestServer, account: TestAccount, overr
       grace_period_days: 7,
       features: [
         { feature_id: 'advanced_reporting', name: 'Advanced reporting', enabled: true },
-        { feature_id: 'api_access', name: 'API access', enabled: true, limit_value: 1000, limit_type: 'count', period: 'hour' },
+        {
+          feature_id: 'api_access',
+          name: 'API access',
+          enabled: true,
+          limit_value: 1000,
+          limit_type: 'count',
+          period: 'hour',
+        },
         { feature_id: 'sso', name: 'SSO', enabled: false },
       ],
       limits: { max_users: 10, max_api_requests_per_hour: 1000 },
@@ -32,7 +43,11 @@ export async function createPlan(server: TestServer, account: TestAccount, overr
   return res.body as { id: string; code: string };
 }
 
-export async function createCustomer(server: TestServer, account: TestAccount, overrides: Record<string, unknown> = {}) {
+export async function createCustomer(
+  server: TestServer,
+  account: TestAccount,
+  overrides: Record<string, unknown> = {},
+) {
   const res = await server.request('POST', '/api/v1/customers', {
     token: await account.token('owner'),
     body: { email: `c-${randomUUID().slice(0, 8)}@example.com`, company_name: 'Acme', ...overrides },
@@ -42,19 +57,38 @@ export async function createCustomer(server: TestServer, account: TestAccount, o
 }
 
 /** Issues a license (plan and customer created when not given); returns the license with its full key. */
-export async function issueLicense(server: TestServer, account: TestAccount, body: Record<string, unknown> = {}, planOverrides: Record<string, unknown> = {}) {
-  const planId = (body.plan_id as string | undefined) ?? (await createPlan(server, account, planOverrides)).id;
+export async function issueLicense(
+  server: TestServer,
+  account: TestAccount,
+  body: Record<string, unknown> = {},
+  planOverrides: Record<string, unknown> = {},
+) {
+  const planId =
+    (body.plan_id as string | undefined) ?? (await createPlan(server, account, planOverrides)).id;
   const customerId = (body.customer_id as string | undefined) ?? (await createCustomer(server, account)).id;
   const res = await server.request('POST', '/api/v1/licenses', {
     token: await account.token('owner'),
     body: { plan_id: planId, customer_id: customerId, ...body },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string; key: string; customer_id: string; plan_id: string; status: string; expires_at: string | null; plan_code: string };
+  return res.body as {
+    id: string;
+    key: string;
+    customer_id: string;
+    plan_id: string;
+    status: string;
+    expires_at: string | null;
+    plan_code: string;
+  };
 }
 
 /** Activates a device through the client API, exactly as the seed 000 desktop client does. */
-export function activate(server: TestServer, key: string, deviceId: string, extra: Record<string, unknown> = {}) {
+export function activate(
+  server: TestServer,
+  key: string,
+  deviceId: string,
+  extra: Record<string, unknown> = {},
+) {
   return server.request('POST', '/api/v1/licensing/activate', {
     body: {
       license_key: key,

@@ -34,7 +34,11 @@ export function runSecuritySuite(
     const { server, accountA } = get();
     const id = await suite.create(accountA);
     for (const r of suite.routes) {
-      const res = await server.request(r.method, fill(r.path, id), r.body !== undefined ? { body: r.body } : {});
+      const res = await server.request(
+        r.method,
+        fill(r.path, id),
+        r.body !== undefined ? { body: r.body } : {},
+      );
       expect(res.status, `${r.method} ${r.path}`).toBe(401);
       expect(res.body.error.code).toBe('UNAUTHENTICATED');
     }
@@ -46,7 +50,10 @@ export function runSecuritySuite(
     for (const r of suite.routes.filter((x) => x.allowed)) {
       for (const role of ROLES.filter((x) => !r.allowed!.includes(x))) {
         const token = await accountA.token(role);
-        const res = await server.request(r.method, fill(r.path, id), { token, ...(r.body !== undefined ? { body: r.body } : {}) });
+        const res = await server.request(r.method, fill(r.path, id), {
+          token,
+          ...(r.body !== undefined ? { body: r.body } : {}),
+        });
         expect(res.status, `${role} ${r.method} ${r.path}`).toBe(403);
         expect(res.body.error.code).toBe('FORBIDDEN');
       }
@@ -57,13 +64,18 @@ export function runSecuritySuite(
     const { server, accountA, accountB } = get();
     const idOfB = await suite.create(accountB);
     const tokenA = await accountA.token('owner');
-    const before = await server.ctx.db.sql`select count(*)::int as n from events where account_id = ${accountB.accountId}`;
+    const before = await server.ctx.db
+      .sql`select count(*)::int as n from events where account_id = ${accountB.accountId}`;
     for (const r of suite.routes.filter((x) => x.path.includes(':id'))) {
-      const res = await server.request(r.method, fill(r.path, idOfB), { token: tokenA, ...(r.body !== undefined ? { body: r.body } : {}) });
+      const res = await server.request(r.method, fill(r.path, idOfB), {
+        token: tokenA,
+        ...(r.body !== undefined ? { body: r.body } : {}),
+      });
       expect(res.status, `${r.method} ${r.path}`).toBe(404);
       expect(res.body.error.code).toMatch(/NOT_FOUND$/);
     }
-    const after = await server.ctx.db.sql`select count(*)::int as n from events where account_id = ${accountB.accountId}`;
+    const after = await server.ctx.db
+      .sql`select count(*)::int as n from events where account_id = ${accountB.accountId}`;
     expect(after[0]!.n).toBe(before[0]!.n);
   });
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { createAccount } from '../../src/accounts/bootstrap.js';
 import { signAccessToken } from '../../src/auth/access-tokens.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import type { Role } from '../../src/auth/permissions.js';
-import { createAccount } from '../../src/accounts/bootstrap.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/core/context.js';
 import { connectDatabase } from '../../src/db/database.js';
@@ -25,7 +25,11 @@ export class FixedClock implements Clock {
 
 export interface TestServer extends RunningServer {
   /** fetch against the server; JSON bodies are encoded; returns status, headers and parsed body. */
-  request(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<TestResponse>;
+  request(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string },
+  ): Promise<TestResponse>;
 }
 
 export interface TestResponse {
@@ -37,7 +41,10 @@ export interface TestResponse {
 /** Test configuration: real defaults, loopback, no rate limit unless a test asks for one. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ LOG_LEVEL: 'silent', KEYWARD_MASTER_KEY: 'test-master-key-test-master-key-0123456789' }, false),
+    ...loadConfig(
+      { LOG_LEVEL: 'silent', KEYWARD_MASTER_KEY: 'test-master-key-test-master-key-0123456789' },
+      false,
+    ),
     port: 0,
     host: '127.0.0.1',
     dataDir: inject('dataDir'),
@@ -101,7 +108,12 @@ export async function createTestAccount(server: RunningServer): Promise<TestAcco
   const slug = `t-${randomUUID().slice(0, 12)}`;
   const ownerPassword = 'correct-horse-battery-staple';
   const ownerEmail = `owner@${slug}.test`;
-  const { accountId, ownerId } = await createAccount(server.ctx.db, { slug, name: slug, ownerEmail, ownerPassword });
+  const { accountId, ownerId } = await createAccount(server.ctx.db, {
+    slug,
+    name: slug,
+    ownerEmail,
+    ownerPassword,
+  });
   const users = new Map<Role, string>([['owner', ownerId]]);
   return {
     accountId,

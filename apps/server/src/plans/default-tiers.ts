@@ -1,0 +1,156 @@
+import type { Queryable } from '../db/database.js';
+import type { Feature, Limits } from './schemas.js';
+
+const ALL_FEATURES = [
+  ['api_access', 'API access'],
+  ['sales_module', 'Sales module'],
+  ['hr_module', 'HR module'],
+  ['inventory_module', 'Inventory module'],
+  ['manufacturing_module', 'Manufacturing module'],
+  ['purchasing_module', 'Purchasing module'],
+  ['accounting_module', 'Accounting module'],
+  ['advanced_reporting', 'Advanced reporting'],
+  ['webhook_support', 'Webhooks'],
+  ['real_time_sync', 'Real-time sync'],
+  ['priority_support', 'Priority support'],
+  ['sso', 'Single sign-on'],
+] as const;
+
+type FeatureId = (typeof ALL_FEATURES)[number][0];
+
+function features(enabled: FeatureId[], apiPerHour: number | null): Feature[] {
+  return ALL_FEATURES.map(([feature_id, name]) => ({
+    feature_id,
+    name,
+    enabled: enabled.includes(feature_id),
+    ...(feature_id === 'api_access' && apiPerHour !== null
+      ? { limit_value: apiPerHour, limit_type: 'count' as const, period: 'hour' as const }
+      : {}),
+  }));
+}
+
+/** The seed documents' tiers (seed 002 LICENSE_TIERS, seed 004 prices); vendors edit them freely. */
+export const DEFAULT_TIERS: Array<{
+  code: string;
+  name: string;
+  rank: number;
+  price_monthly_cents: number;
+  price_yearly_cents: number;
+  max_activations: number | null;
+  limits: Limits;
+  features: Feature[];
+  popular: boolean;
+  trial_days: number;
+}> = [
+  {
+    code: 'free',
+    name: 'Free',
+    rank: 0,
+    price_monthly_cents: 0,
+    price_yearly_cents: 0,
+    max_activations: 1,
+    popular: false,
+    trial_days: 0,
+    limits: {
+      max_users: 1,
+      max_api_requests_per_hour: 100,
+      max_concurrent_connections: 1,
+      storage_limit_gb: 1,
+    },
+    features: features(['api_access', 'sales_module'], 100),
+  },
+  {
+    code: 'basic',
+    name: 'Basic',
+    rank: 1,
+    price_monthly_cents: 2900,
+    price_yearly_cents: 29000,
+    max_activations: 3,
+    popular: false,
+    trial_days: 14,
+    limits: {
+      max_users: 5,
+      max_api_requests_per_hour: 1000,
+      max_concurrent_connections: 3,
+      storage_limit_gb: 10,
+    },
+    features: features(
+      [
+        'api_access',
+        'sales_module',
+        'hr_module',
+        'inventory_module',
+        'purchasing_module',
+        'accounting_module',
+        'real_time_sync',
+      ],
+      1000,
+    ),
+  },
+  {
+    code: 'professional',
+    name: 'Professional',
+    rank: 2,
+    price_monthly_cents: 9900,
+    price_yearly_cents: 99000,
+    max_activations: 10,
+    popular: true,
+    trial_days: 14,
+    limits: {
+      max_users: 50,
+      max_api_requests_per_hour: 5000,
+      max_concurrent_connections: 10,
+      storage_limit_gb: 100,
+    },
+    features: features(
+      [
+        'api_access',
+        'sales_module',
+        'hr_module',
+        'inventory_module',
+        'manufacturing_module',
+        'purchasing_module',
+        'accounting_module',
+        'advanced_reporting',
+        'webhook_support',
+        'real_time_sync',
+      ],
+      5000,
+    ),
+  },
+  {
+    code: 'enterprise',
+    name: 'Enterprise',
+    rank: 3,
+    price_monthly_cents: 19900,
+    price_yearly_cents: 199000,
+    max_activations: null,
+    popular: false,
+    trial_days: 30,
+    limits: {
+      max_users: null,
+      max_api_requests_per_hour: null,
+      max_concurrent_connections: null,
+      storage_limit_gb: null,
+    },
+    features: features(
+      ALL_FEATURES.map(([id]) => id),
+      null,
+    ),
+  },
+];
+
+/** Seeds a new account with a default product and the four tiers. */
+export async function seedDefaultCatalogue(tx: Queryable, accountId: string): Promise<void> {
+  const [product] = await tx<{ id: string }[]>`
+    insert into products (account_id, code, name, version, description)
+    values (${accountId}, 'app', 'App', '1.0', 'Your licensed application') returning id`;
+  for (const t of DEFAULT_TIERS) {
+    await tx`
+      insert into plans (account_id, product_id, code, name, rank, license_type, license_model, duration_days, max_activations,
+        features, limits, price_monthly_cents, price_yearly_cents, trial_allowed, trial_days, grace_period_days, popular)
+      values (${accountId}, ${product!.id}, ${t.code}, ${t.name}, ${t.rank}, ${t.code === 'free' ? 'perpetual' : 'subscription'},
+        'per_device', ${t.code === 'free' ? null : 365}, ${t.max_activations}, ${tx.json(t.features as never)}, ${tx.json(t.limits as never)},
+        ${t.price_monthly_cents}, ${t.price_yearly_cents}, ${t.trial_days > 0}, ${t.trial_days}, 7, ${t.popular})`;
+  }
+}

@@ -1,0 +1,117 @@
+import type { Principal } from '../auth/guard.js';
+import type { AppContext } from '../core/context.js';
+import { insertRow, updateRow } from '../db/patch.js';
+import { recordEvent } from '../events/record.js';
+import { AppError, notFound } from '../http/errors.js';
+import { findPlan } from './repository.js';
+import type { PlanRow } from './schemas.js';
+
+const JSON_COLUMNS = ['features', 'limits', 'restrictions', 'metadata'] as const;
+type Meta = { ip: string; requestId: string };
+
+async function assertProduct(ctx: AppContext, accountId: string, productId: unknown) {
+  if (typeof productId !== 'string') return;
+  const [row] = await ctx.db
+    .sql`select 1 from products where account_id = ${accountId} and id = ${productId}`;
+  if (!row)
+    throw new AppError('NOT_FOUND', 'product_id does not name a product of this account', {
+      pointer: '/body/product_id',
+    });
+}
+
+async function codeTaken(ctx: AppContext, accountId: string, code: string, exceptId?: string) {
+  const [row] = await ctx.db
+    .sql`select 1 from plans where account_id = ${accountId} and code = ${code} ${exceptId ? ctx.db.sql`and id <> ${exceptId}` : ctx.db.sql``}`;
+  if (row)
+    throw new AppError('ALREADY_EXISTS', `A plan with code "${code}" already exists`, {
+      pointer: '/body/code',
+    });
+}
+
+function event(p: Principal, type: string, plan: PlanRow, meta: Meta, data: Record<string, unknown> = {}) {
+  return {
+    accountId: p.accountId,
+    type,
+    actor: { type: p.actorType, id: p.actorId },
+    subject: { type: 'plan', id: plan.id },
+    ip: meta.ip,
+    requestId: meta.requestId,
+    data: { code: plan.code, ...data },
+  };
+}
+
+export async function createPlan(
+  ctx: AppContext,
+  p: Principal,
+  body: Record<string, unknown> & { code: string },
+  meta: Meta,
+) {
+  await assertProduct(ctx, p.accountId, body.product_id);
+  await codeTaken(ctx, p.accountId, body.code);
+  return ctx.db.tx(async (tx) => {
+    const plan = await insertRow<PlanRow>(tx, 'plans', p.accountId, body, JSON_COLUMNS);
+    await recordEvent(tx, event(p, 'plan.created', plan, meta));
+    return plan;
+  });
+}
+
+export async function updatePlan(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  patch: Record<string, unknown>,
+  meta: Meta,
+) {
+  await assertProduct(ctx, p.accountId, patch.product_id);
+  if (typeof patch.code === 'string') await codeTaken(ctx, p.accountId, patch.code, id);
+  return ctx.db.tx(async (tx) => {
+    const plan = await updateRow<PlanRow>(tx, 'plans', p.accountId, id, patch, JSON_COLUMNS);
+    if (!plan) throw notFound('Plan');
+    await recordEvent(tx, event(p, 'plan.updated', plan, meta, { changed: Object.keys(patch) }));
+    return plan;
+  });
+}
+
+/** Copies a plan under a new code (inactive, so it can be edited before it is sold). */
+export async function duplicatePlan(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  input: { code: string; name?: string | undefined },
+  meta: Meta,
+) {
+  const source = await findPlan(ctx.db.sql, p.accountId, id);
+  if (!source) throw notFound('Plan');
+  await codeTaken(ctx, p.accountId, input.code);
+  const { id: _id, account_id: _a, created_at: _c, updated_at: _u, archived_at: _ar, ...fields } = source;
+  return ctx.db.tx(async (tx) => {
+    const plan = await insertRow<PlanRow>(
+      tx,
+      'plans',
+      p.accountId,
+      {
+        ...fields,
+        code: input.code,
+        name: input.name ?? `${source.name} (copy)`,
+        active: false,
+        popular: false,
+      },
+      JSON_COLUMNS,
+    );
+    await recordEvent(tx, event(p, 'plan.duplicated', plan, meta, { source_plan_id: id }));
+    return plan;
+  });
+}
+
+/** Archived plans stay on existing licenses but are no longer offered. */
+export async function archivePlan(ctx: AppContext, p: Principal, id: string, meta: Meta) {
+  return ctx.db.tx(async (tx) => {
+    const [plan] = await tx<
+      PlanRow[]
+    >`update plans set archived_at = coalesce(archived_at, now()), active = false, updated_at = now()
+      where account_id = ${p.accountId} and id = ${id} returning *`;
+    if (!plan) throw notFound('Plan');
+    await recordEvent(tx, event(p, 'plan.archived', plan, meta));
+    return plan;
+  });
+}
