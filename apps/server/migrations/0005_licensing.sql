@@ -87,7 +87,8 @@ create table device_blocks (
 create index device_blocks_device on device_blocks (account_id, device_id);
 create index device_blocks_fingerprint on device_blocks (account_id, fingerprint_hash);
 
--- What apps did (activation, validation, heartbeat, sync, usage), for analytics; written in batches.
+-- What apps did (activation, validation, heartbeat, sync, usage), for analytics. Written in batches;
+-- identical outcomes of one seat within a flush interval are one row with a count.
 create table usage_events (
   id bigint generated always as identity primary key,
   account_id uuid not null references accounts(id) on delete cascade,
@@ -97,6 +98,7 @@ create table usage_events (
   success boolean not null,
   code text not null,
   ip text,
+  count int not null default 1 check (count > 0),
   at timestamptz not null default now()
 );
 create index usage_events_account_at on usage_events (account_id, at desc);

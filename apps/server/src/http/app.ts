@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -20,6 +19,7 @@ import { ErrorBodySchema } from './error-schema.js';
 import { AppError } from './errors.js';
 import { installIdempotency } from './idempotency.js';
 import { registerModules } from './modules.js';
+import { installSecurityHeaders } from './security-headers.js';
 import type { App } from './types.js';
 import { validatorCompiler } from './validation.js';
 
@@ -49,35 +49,34 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   // Bodies are JSON only: without this, text/plain is parsed as a string and reported as a schema error.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
   app.addSchema(ErrorBodySchema);
   app.addSchema(UserSchema);
   app.addSchema(ApiKeySchema);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
-        upgradeInsecureRequests: null,
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-  });
-  await app.register(cors, {
-    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-    credentials: false,
-    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
-  });
+  installSecurityHeaders(app);
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      credentials: false,
+      exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
+    });
+  }
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
+    // Limit headers only on refusal (with Retry-After): they cost a header write on every request.
+    addHeaders: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+      'retry-after': true,
+    },
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
     ...(opts.redis ? { redis: opts.redis, nameSpace: 'kw_rl:' } : {}),
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));

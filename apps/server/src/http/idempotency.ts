@@ -77,7 +77,13 @@ export async function beginIdempotentRequest(
 
 /** Stores the response of a claimed key (2xx/4xx); a 5xx releases the key so the client can retry. */
 export function installIdempotency(app: FastifyInstance, ctx: AppContext): void {
-  app.addHook('onSend', async (request, reply, payload) => {
+  // Only routes that accept Idempotency-Key get the hook; the rest pay nothing.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.idempotent) return;
+    const existing = route.onSend ? (Array.isArray(route.onSend) ? route.onSend : [route.onSend]) : [];
+    route.onSend = [...existing, storeResponse as never];
+  });
+  async function storeResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
     const claim = request.idempotency;
     if (!claim) return payload;
     request.idempotency = undefined;
@@ -96,5 +102,5 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
       update idempotency_keys set status = 'completed', response_status = ${reply.statusCode}, response_body = ${ctx.db.sql.json(body as never)}
       where account_id = ${claim.accountId} and route = ${claim.route} and key = ${claim.key}`;
     return payload;
-  });
+  }
 }

@@ -18,10 +18,22 @@ export function installMetrics(app: FastifyInstance): Registry {
     labelNames: ['status'] as const,
     registers: [registry],
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    duration.observe({ method: request.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
+  // Label children are cached per method/route/status: resolving labels on every request was measurable.
+  const children = new Map<string, ReturnType<typeof duration.labels>>();
+  app.addHook('onResponse', (request, reply, done) => {
+    const key = `${request.method} ${request.routeOptions.url ?? 'unmatched'} ${reply.statusCode}`;
+    let child = children.get(key);
+    if (!child) {
+      child = duration.labels(
+        request.method,
+        request.routeOptions.url ?? 'unmatched',
+        String(reply.statusCode),
+      );
+      children.set(key, child);
+    }
+    child.observe(reply.elapsedTime / 1000);
     if (reply.statusCode >= 400) errors.inc({ status: reply.statusCode });
+    done();
   });
   app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),

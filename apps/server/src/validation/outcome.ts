@@ -67,24 +67,52 @@ export function evaluateValidation(
   return ok;
 }
 
-/** The license facts every client-API answer carries (seed 000 field names). */
-export function licenseFacts(license: LicenseWithPlan, now: Date) {
-  const timing = licenseTiming(license, now);
+/** The parts of a license's answer that do not depend on the time, computed once per loaded row. */
+const staticFacts = new WeakMap<LicenseWithPlan, ReturnType<typeof computeStaticFacts>>();
+
+function computeStaticFacts(license: LicenseWithPlan) {
   return {
     license_id: license.id,
-    status: timing.status,
     subscription_tier: license.plan_code,
     tier_name: license.plan_name,
     tier_rank: license.plan_rank,
     expires_at: license.expires_at,
-    days_remaining: timing.days_remaining,
-    is_in_grace_period: timing.in_grace_period,
     grace_period_days: license.grace_period_days,
-    grace_ends_at: timing.grace_ends_at,
     features: license.features.filter((f) => f.enabled).map((f) => f.feature_id),
-    entitlements: license.features,
     limits: license.limits,
     max_activations: license.max_activations,
     tenant_id: license.customer_id ?? license.account_id,
+  };
+}
+
+/**
+ * The license facts every client-API answer carries (seed 000 names first). `entitlements` (the full
+ * feature objects) is included on request: activation and sync need it, the hot validate path does not.
+ */
+export function licenseFacts(license: LicenseWithPlan, now: Date, withEntitlements = true) {
+  let fixed = staticFacts.get(license);
+  if (!fixed) {
+    fixed = computeStaticFacts(license);
+    staticFacts.set(license, fixed);
+  }
+  const timing = licenseTiming(license, now);
+  // One object literal with a fixed shape: spreading several objects per request cost more than the
+  // rest of validation on the hot path.
+  return {
+    license_id: fixed.license_id,
+    subscription_tier: fixed.subscription_tier,
+    tier_name: fixed.tier_name,
+    tier_rank: fixed.tier_rank,
+    expires_at: fixed.expires_at,
+    grace_period_days: fixed.grace_period_days,
+    features: fixed.features,
+    limits: fixed.limits,
+    max_activations: fixed.max_activations,
+    tenant_id: fixed.tenant_id,
+    status: timing.status,
+    days_remaining: timing.days_remaining,
+    is_in_grace_period: timing.in_grace_period,
+    grace_ends_at: timing.grace_ends_at,
+    entitlements: withEntitlements ? license.features : undefined,
   };
 }

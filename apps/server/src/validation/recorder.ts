@@ -11,22 +11,26 @@ interface PendingTouch {
 
 const MAX_PENDING = 50_000;
 
+interface PendingEvent {
+  accountId: string;
+  licenseId: string | null;
+  activationId: string | null;
+  kind: UsageKind;
+  success: boolean;
+  code: string;
+  ip: string | null;
+  at: Date;
+  count: number;
+}
+
 /**
  * Batches the writes of the validation path (usage log rows, last-seen times, heartbeat metrics)
  * so a validation costs no database round trip. Flushed every second and on shutdown; a crash
  * loses at most one interval of last-seen times, never a seat or a license change.
  */
 export class UsageRecorder {
-  private events: Array<{
-    accountId: string;
-    licenseId: string | null;
-    activationId: string | null;
-    kind: UsageKind;
-    success: boolean;
-    code: string;
-    ip: string | null;
-    at: Date;
-  }> = [];
+  /** Pending rows keyed by seat + kind + outcome; repeats within an interval only bump the count. */
+  private events = new Map<string, PendingEvent>();
   private touches = new Map<string, PendingTouch>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
@@ -42,13 +46,23 @@ export class UsageRecorder {
     code: string;
     ip?: string | null;
   }) {
-    if (this.events.length >= MAX_PENDING) this.events.shift(); // analytics rows are the first thing shed under overload
-    this.events.push({
-      ...e,
+    const key = `${e.activationId ?? e.licenseId ?? e.accountId}|${e.kind}|${e.code}`;
+    const pending = this.events.get(key);
+    if (pending) {
+      pending.count++;
+      return;
+    }
+    if (this.events.size >= MAX_PENDING) return; // analytics rows are the first thing shed under overload
+    this.events.set(key, {
+      accountId: e.accountId,
       licenseId: e.licenseId ?? null,
       activationId: e.activationId ?? null,
+      kind: e.kind,
+      success: e.success,
+      code: e.code,
       ip: e.ip ?? null,
       at: this.ctx.clock.now(),
+      count: 1,
     });
   }
 
@@ -90,19 +104,21 @@ export class UsageRecorder {
   }
 
   private async doFlush() {
-    const events = this.events;
+    const events = [...this.events.values()];
+    const pendingEvents = this.events;
     const touches = this.touches;
-    this.events = [];
+    this.events = new Map();
     this.touches = new Map();
     const sql = this.ctx.db.sql;
     try {
       if (events.length > 0) {
         await sql`
-          insert into usage_events (account_id, license_id, activation_id, kind, success, code, ip, at)
+          insert into usage_events (account_id, license_id, activation_id, kind, success, code, ip, at, count)
           select * from unnest(${events.map((e) => e.accountId)}::uuid[], ${events.map((e) => e.licenseId) as string[]}::uuid[],
             ${events.map((e) => e.activationId) as string[]}::uuid[], ${events.map((e) => e.kind)}::text[],
             ${events.map((e) => (e.success ? 'true' : 'false'))}::text[]::boolean[], ${events.map((e) => e.code)}::text[],
-            ${events.map((e) => e.ip) as string[]}::text[], ${events.map((e) => e.at.toISOString())}::timestamptz[])`;
+            ${events.map((e) => e.ip) as string[]}::text[], ${events.map((e) => e.at.toISOString())}::timestamptz[],
+            ${events.map((e) => String(e.count))}::text[]::int[])`;
       }
       if (touches.size > 0) {
         const ids = [...touches.keys()];
@@ -120,7 +136,8 @@ export class UsageRecorder {
       }
     } catch (err) {
       // Keep the batch (bounded) so a database blip does not lose it.
-      this.events = [...events, ...this.events].slice(-MAX_PENDING);
+      for (const [k, e] of pendingEvents)
+        if (!this.events.has(k) && this.events.size < MAX_PENDING) this.events.set(k, e);
       for (const [id, t] of touches) if (!this.touches.has(id)) this.touches.set(id, t);
       throw err;
     }

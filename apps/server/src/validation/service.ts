@@ -28,13 +28,27 @@ type Caller = Pick<CallerFacts, 'ip' | 'country'>;
 export type ValidationAnswer = Outcome &
   Partial<ReturnType<typeof licenseFacts>> & { activation_id?: string | null; validated_at: string };
 
-function answer(deps: ValidationDeps, outcome: Outcome, snap?: Snapshot): ValidationAnswer {
+function answer(
+  deps: ValidationDeps,
+  outcome: Outcome,
+  snap?: Snapshot,
+  withEntitlements = false,
+): ValidationAnswer {
   const now = deps.ctx.clock.now();
-  return {
-    ...outcome,
-    ...(snap ? { ...licenseFacts(snap.license, now), activation_id: snap.activation.id } : {}),
-    validated_at: now.toISOString(),
-  };
+  if (!snap)
+    return {
+      valid: outcome.valid,
+      code: outcome.code,
+      reason: outcome.reason,
+      validated_at: now.toISOString(),
+    };
+  const facts = licenseFacts(snap.license, now, withEntitlements) as ValidationAnswer;
+  facts.valid = outcome.valid;
+  facts.code = outcome.code;
+  facts.reason = outcome.reason;
+  facts.activation_id = snap.activation.id;
+  facts.validated_at = now.toISOString();
+  return facts;
 }
 
 /** Token → claims → cached snapshot → outcome. No database round trip when the snapshot is cached. */
@@ -252,5 +266,9 @@ export async function syncDevice(
     code: outcome.code,
     ip: caller.ip,
   });
-  return { success: outcome.valid, ...answer(deps, outcome, snap), synced_at: ctx.clock.now().toISOString() };
+  return {
+    success: outcome.valid,
+    ...answer(deps, outcome, snap, true),
+    synced_at: ctx.clock.now().toISOString(),
+  };
 }

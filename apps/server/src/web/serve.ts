@@ -5,6 +5,19 @@ import type { FastifyInstance } from 'fastify';
 
 const DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
+/** CSP for the dashboard and portal pages (scripts only from this origin, no inline scripts). */
+export const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: https:",
+  "connect-src 'self' ws: wss:",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join('; ');
+
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Keyward</title>
 <p>The web app is not built yet. Run <code>npm run build -w apps/web</code> (npm install does it for you).</p>`;
 
@@ -22,7 +35,10 @@ export async function serveWebApps(app: FastifyInstance, distDir = DIST): Promis
   }
   const page = (file: string) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
     if (!built) return reply.status(503).type('text/html').send(NOT_BUILT);
-    return reply.header('cache-control', 'no-cache').sendFile(file, distDir);
+    return reply
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', PAGE_CSP)
+      .sendFile(file, distDir);
   };
   const opts = { schema: { hide: true }, config: { rateLimit: false as const } };
   for (const [prefix, file] of [
