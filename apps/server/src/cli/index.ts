@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { createAdminCommand, eventsVerifyCommand, migrateCommand } from './admin-commands.js';
+import { keysRotateCommand } from './keys-rotate.js';
 import { serveCommand } from './serve.js';
 
 const program = new Command('keyward')
@@ -32,6 +33,16 @@ program
   .description('Recompute the hash chain of the event log and report any edited or missing row')
   .option('--account <id>', 'only this account id')
   .action((opts) => run((config) => eventsVerifyCommand(config, opts)));
+
+program
+  .command('keys')
+  .description('Signing keys')
+  .command('rotate')
+  .description('Make a new active signing key; the previous one keeps verifying during the overlap')
+  .option('--account <slug>', 'account slug', 'default')
+  .option('--alg <alg>', 'EdDSA or RS256', 'EdDSA')
+  .option('--overlap-hours <hours>', 'how long tokens of the previous key stay valid', '168')
+  .action((opts) => run((config) => keysRotateCommand(config, opts)));
 
 async function run(fn: (config: ReturnType<typeof loadConfig>) => Promise<void>) {
   try {

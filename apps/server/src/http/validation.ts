@@ -14,8 +14,6 @@ function makeAjv(coerceTypes: boolean | 'array'): Ajv {
     removeAdditional: false, // unknown fields on writes are refused, not silently dropped
     allErrors: false,
     strict: false,
-    // Lengths in UTF-16 units: counting code points walks every string on every request.
-    unicode: false,
   });
   addFormats(ajv);
   return ajv;
