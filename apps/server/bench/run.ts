@@ -140,12 +140,22 @@ async function main() {
     pass: lat.p99 <= 10,
   });
 
+  // Distinct devices spread over many licenses, as in real traffic (one license's seats serialise on its row lock).
+  const keys: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const lic = await api(server.url, token, 'POST', '/api/v1/licenses', {
+      plan_id: plan.id,
+      customer_id: customer.id,
+      max_activations: null,
+    });
+    keys.push(lic.key);
+  }
   const runId = Date.now().toString(36);
   const activation = await load({
     url: `${server.url}/api/v1/licensing/activate`,
     seconds: SECONDS,
     bodyFor: (i) => ({
-      license_key: license.key,
+      license_key: keys[i % keys.length],
       device_fingerprint: `fp-${runId}-${i}`,
       device_info: { device_id: `dev-${runId}-${i}`, platform: 'linux', app_version: '1.0.0' },
     }),
