@@ -1,21 +1,27 @@
 import pino from 'pino';
 import type { Config } from '../config/config.js';
-import { type AppContext, systemClock } from '../core/context.js';
 import { createBus } from '../core/bus.js';
+import { type AppContext, systemClock } from '../core/context.js';
 import { deriveKeyring, loadMasterSecret } from '../crypto/master-key.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../server.js';
 import { rotateSigningKey } from '../signing/service.js';
 
 /** `keyward keys rotate`: new active signing key for an account; running servers hear it over the bus. */
-export async function keysRotateCommand(config: Config, opts: { account: string; alg: string; overlapHours: string }): Promise<void> {
+export async function keysRotateCommand(
+  config: Config,
+  opts: { account: string; alg: string; overlapHours: string },
+): Promise<void> {
   if (opts.alg !== 'EdDSA' && opts.alg !== 'RS256') throw new Error('--alg must be EdDSA or RS256');
   const overlapHours = Number(opts.overlapHours);
-  if (!Number.isInteger(overlapHours) || overlapHours < 0) throw new Error('--overlap-hours must be a whole number ≥ 0');
+  if (!Number.isInteger(overlapHours) || overlapHours < 0)
+    throw new Error('--overlap-hours must be a whole number ≥ 0');
   const opened = await openDatabase(config, (m) => console.error(m));
   try {
     await migrate(opened.db);
-    const [account] = await opened.db.sql<{ id: string }[]>`select id from accounts where slug = ${opts.account}`;
+    const [account] = await opened.db.sql<
+      { id: string }[]
+    >`select id from accounts where slug = ${opts.account}`;
     if (!account) throw new Error(`no account with slug "${opts.account}"`);
     const ctx: AppContext = {
       config,
@@ -27,7 +33,9 @@ export async function keysRotateCommand(config: Config, opts: { account: string;
       onShutdown: [],
     };
     const key = await rotateSigningKey(ctx, account.id, { alg: opts.alg, overlapHours }, { type: 'system' });
-    console.log(`new active key ${key.kid} (${key.alg}); the previous key verifies for ${overlapHours} more hours`);
+    console.log(
+      `new active key ${key.kid} (${key.alg}); the previous key verifies for ${overlapHours} more hours`,
+    );
     await ctx.bus.close();
   } finally {
     await opened.close();

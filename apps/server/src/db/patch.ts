@@ -1,15 +1,11 @@
 import type { Queryable } from './database.js';
 
-/**
- * `set a = $1, b = $2 …` for the keys present in `patch`. Columns listed in `jsonColumns` are sent as
- * JSON (arrays would otherwise become PostgreSQL arrays). Keys come from validated schemas only.
- */
-export function setClause(q: Queryable, patch: Record<string, unknown>, jsonColumns: readonly string[]) {
+/** The validated patch with JSON columns wrapped (arrays would otherwise become PostgreSQL arrays). */
+function patchValues(q: Queryable, patch: Record<string, unknown>, jsonColumns: readonly string[]) {
   const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
-  const values = Object.fromEntries(
+  return Object.fromEntries(
     entries.map(([k, v]) => [k, jsonColumns.includes(k) && v !== null ? q.json(v as never) : v]),
   );
-  return q`${q(values as Record<string, never>, ...(entries.map(([k]) => k) as never[]))}, updated_at = now()`;
 }
 
 /** `insert into <table> (…) values (…) returning *` for a validated body plus `account_id`. */
@@ -20,12 +16,10 @@ export async function insertRow<T extends object>(
   values: Record<string, unknown>,
   jsonColumns: readonly string[],
 ): Promise<T> {
-  const entries = Object.entries(values).filter(([, v]) => v !== undefined);
-  const row = Object.fromEntries([
-    ['account_id', accountId],
-    ...entries.map(([k, v]) => [k, jsonColumns.includes(k) && v !== null ? q.json(v as never) : v]),
-  ]);
-  const [inserted] = await q<T[]>`insert into ${q(table)} ${q(row as Record<string, never>)} returning *`;
+  const row = { account_id: accountId, ...patchValues(q, values, jsonColumns) };
+  const [inserted] = await q<
+    T[]
+  >`insert into ${q(table)} ${q(row as unknown as Record<string, never>)} returning *`;
   return inserted!;
 }
 
@@ -38,8 +32,9 @@ export async function updateRow<T extends object>(
   patch: Record<string, unknown>,
   jsonColumns: readonly string[],
 ): Promise<T | undefined> {
-  const [row] = await q<
-    T[]
-  >`update ${q(table)} set ${setClause(q, patch, jsonColumns)} where account_id = ${accountId} and id = ${id} returning *`;
+  const values = patchValues(q, patch, jsonColumns) as Record<string, never>;
+  // postgres.js expands `set ${q(values)}` into "a = $1, b = $2" only directly after the `set` keyword.
+  const [row] = await q<T[]>`update ${q(table)} set ${q(values)}, updated_at = now()
+    where account_id = ${accountId} and id = ${id} returning *`;
   return row;
 }

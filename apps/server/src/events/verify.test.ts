@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomer } from '../../test/support/fixtures.js';
+import {
+  createTestAccount,
+  startTestServer,
+  type TestAccount,
+  type TestServer,
+} from '../../test/support/server.js';
+import { verifyEvents } from './verify.js';
+
+let server: TestServer;
+let account: TestAccount;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  account = await createTestAccount(server);
+});
+afterAll(() => server?.close());
+
+describe('the event log is append-only and hash-chained', () => {
+  it('the database refuses updates and deletes', async () => {
+    await createCustomer(server, account);
+    const sql = server.ctx.db.sql;
+    await expect(sql`update events set type = 'x' where account_id = ${account.accountId}`).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`delete from events where account_id = ${account.accountId}`).rejects.toThrow(
+      /append-only/,
+    );
+  });
+
+  it('verify passes on an intact chain and names the row an attacker edited', async () => {
+    await createCustomer(server, account);
+    await createCustomer(server, account);
+    const ok = await verifyEvents(server.ctx.db, account.accountId);
+    expect(ok.problems).toEqual([]);
+    expect(ok.checked).toBeGreaterThanOrEqual(3);
+    const sql = server.ctx.db.sql;
+    const [victim] = await sql<
+      { id: string }[]
+    >`select id::text as id from events where account_id = ${account.accountId} and type = 'customer.created' order by id limit 1`;
+    // An attacker with database superuser rights bypasses the trigger…
+    await sql.begin(async (tx) => {
+      await tx`alter table events disable trigger events_no_update`;
+      await tx`update events set data = ${tx.json({ email: 'forged@example.com' } as never)} where id = ${victim!.id}`;
+      await tx`alter table events enable trigger events_no_update`;
+    });
+    // …and the chain still gives them away.
+    const report = await verifyEvents(server.ctx.db, account.accountId);
+    expect(report.problems).toContainEqual({
+      account_id: account.accountId,
+      event_id: victim!.id,
+      problem: 'row_edited',
+    });
+  });
+
+  it('events are searchable by type prefix and subject', async () => {
+    const c = await createCustomer(server, account);
+    const token = await account.token('read_only');
+    const byType = await server.request('GET', '/api/v1/events?type=customer.*', { token });
+    expect(byType.body.data.every((e: { type: string }) => e.type.startsWith('customer.'))).toBe(true);
+    const bySubject = await server.request('GET', `/api/v1/events?subject_id=${c.id}`, { token });
+    expect(bySubject.body.data.map((e: { type: string }) => e.type)).toEqual(['customer.created']);
+  });
+});

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomer, createPlan } from '../../test/support/fixtures.js';
+import { runSecuritySuite } from '../../test/support/security-suite.js';
+import {
+  createTestAccount,
+  startTestServer,
+  type TestAccount,
+  type TestServer,
+} from '../../test/support/server.js';
+
+let server: TestServer;
+let accountA: TestAccount;
+let accountB: TestAccount;
+const get = () => ({ server, accountA, accountB });
+
+beforeAll(async () => {
+  server = await startTestServer();
+  accountA = await createTestAccount(server);
+  accountB = await createTestAccount(server);
+});
+afterAll(() => server?.close());
+
+const CATALOGUE = ['owner', 'admin', 'developer'] as const;
+
+describe('catalogue security (401 / 403 / cross-account 404)', () => {
+  runSecuritySuite(
+    {
+      name: 'customers',
+      create: async (a) => (await createCustomer(server, a)).id,
+      routes: [
+        { method: 'GET', path: '/api/v1/customers' },
+        { method: 'GET', path: '/api/v1/customers/:id' },
+        {
+          method: 'POST',
+          path: '/api/v1/customers',
+          body: { email: 'x@example.com' },
+          allowed: ['owner', 'admin', 'sales', 'support'],
+        },
+        {
+          method: 'PATCH',
+          path: '/api/v1/customers/:id',
+          body: { company_name: 'New' },
+          allowed: ['owner', 'admin', 'sales', 'support'],
+        },
+      ],
+    },
+    get,
+  );
+  runSecuritySuite(
+    {
+      name: 'plans',
+      create: async (a) => (await createPlan(server, a)).id,
+      routes: [
+        { method: 'GET', path: '/api/v1/plans' },
+        { method: 'GET', path: '/api/v1/plans/:id' },
+        { method: 'POST', path: '/api/v1/plans', body: { code: 'p-sec', name: 'P' }, allowed: CATALOGUE },
+        { method: 'PATCH', path: '/api/v1/plans/:id', body: { name: 'Q' }, allowed: CATALOGUE },
+        {
+          method: 'POST',
+          path: '/api/v1/plans/:id/duplicate',
+          body: { code: 'dup-sec' },
+          allowed: CATALOGUE,
+        },
+        { method: 'POST', path: '/api/v1/plans/:id/archive', allowed: CATALOGUE },
+      ],
+    },
+    get,
+  );
+  runSecuritySuite(
+    {
+      name: 'products',
+      create: async (a) => {
+        const res = await server.request('POST', '/api/v1/products', {
+          token: await a.token(),
+          body: { code: `p${randomUUID().slice(0, 6)}`, name: 'P' },
+        });
+        return res.body.id;
+      },
+      routes: [
+        { method: 'GET', path: '/api/v1/products' },
+        { method: 'GET', path: '/api/v1/products/:id' },
+        {
+          method: 'POST',
+          path: '/api/v1/products',
+          body: { code: 'prod-sec', name: 'P' },
+          allowed: CATALOGUE,
+        },
+        { method: 'PATCH', path: '/api/v1/products/:id', body: { name: 'Q' }, allowed: CATALOGUE },
+        { method: 'POST', path: '/api/v1/products/:id/archive', allowed: CATALOGUE },
+      ],
+    },
+    get,
+  );
+  runSecuritySuite(
+    {
+      name: 'subscriptions',
+      create: async (a) => {
+        const body = {
+          customer_id: (await createCustomer(server, a)).id,
+          plan_id: (await createPlan(server, a)).id,
+        };
+        return (await server.request('POST', '/api/v1/subscriptions', { token: await a.token(), body })).body
+          .id;
+      },
+      routes: [
+        { method: 'GET', path: '/api/v1/subscriptions' },
+        { method: 'GET', path: '/api/v1/subscriptions/:id' },
+        {
+          method: 'PATCH',
+          path: '/api/v1/subscriptions/:id',
+          body: { quantity: 2 },
+          allowed: ['owner', 'admin', 'sales'],
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/subscriptions/:id/cancel',
+          body: {},
+          allowed: ['owner', 'admin', 'sales'],
+        },
+      ],
+    },
+    get,
+  );
+  runSecuritySuite(
+    {
+      name: 'device-blocks',
+      create: async (a) =>
+        (
+          await server.request('POST', '/api/v1/device-blocks', {
+            token: await a.token(),
+            body: { device_id: `d-${randomUUID()}`, reason: 'test' },
+          })
+        ).body.id,
+      routes: [
+        { method: 'GET', path: '/api/v1/device-blocks' },
+        {
+          method: 'POST',
+          path: '/api/v1/device-blocks',
+          body: { device_id: 'x', reason: 'r' },
+          allowed: ['owner', 'admin', 'support'],
+        },
+        { method: 'DELETE', path: '/api/v1/device-blocks/:id', allowed: ['owner', 'admin', 'support'] },
+      ],
+    },
+    get,
+  );
+  runSecuritySuite(
+    {
+      name: 'events',
+      create: async (a) => {
+        await createCustomer(server, a);
+        return (await server.request('GET', '/api/v1/events?limit=1', { token: await a.token() })).body
+          .data[0].id;
+      },
+      routes: [
+        { method: 'GET', path: '/api/v1/events' },
+        { method: 'GET', path: '/api/v1/events/:id' },
+      ],
+    },
+    get,
+  );
+});
+
+describe('catalogue behaviour', () => {
+  it('a new account starts with the seed tiers free < basic < professional < enterprise', async () => {
+    const res = await server.request('GET', '/api/v1/plans?sort=rank', {
+      token: await accountA.token('read_only'),
+    });
+    const seeded = res.body.data.filter((p: { code: string }) =>
+      ['free', 'basic', 'professional', 'enterprise'].includes(p.code),
+    );
+    expect(seeded.map((p: { code: string }) => p.code)).toEqual([
+      'free',
+      'basic',
+      'professional',
+      'enterprise',
+    ]);
+    expect(seeded.find((p: { code: string }) => p.code === 'professional').popular).toBe(true);
+    const portal = await server.request('GET', `/api/v1/portal/plans?account=${accountA.slug}`);
+    expect(portal.body.data.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('Idempotency-Key: a replay returns the first response, another body is 422, keys are per account', async () => {
+    const token = await accountA.token();
+    const headers = { 'idempotency-key': `k-${randomUUID()}` };
+    const body = { email: `idem-${randomUUID().slice(0, 6)}@example.com` };
+    const first = await server.request('POST', '/api/v1/customers', { token, body, headers });
+    const replay = await server.request('POST', '/api/v1/customers', { token, body, headers });
+    expect(first.status).toBe(201);
+    expect(replay.status).toBe(201);
+    expect(replay.body.id).toBe(first.body.id);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    const other = await server.request('POST', '/api/v1/customers', {
+      token,
+      body: { email: 'other@example.com' },
+      headers,
+    });
+    expect([other.status, other.body.error.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    const inB = await server.request('POST', '/api/v1/customers', {
+      token: await accountB.token(),
+      body,
+      headers,
+    });
+    expect(inB.status).toBe(201);
+    expect(inB.body.id).not.toBe(first.body.id);
+  });
+
+  it('plans: search, duplicate, archive; duplicate codes are 409; negative durations 422', async () => {
+    const token = await accountA.token('developer');
+    const plan = await createPlan(server, accountA, { code: `searchme-${randomUUID().slice(0, 4)}` });
+    const found = await server.request('GET', '/api/v1/plans?q=searchme', { token });
+    expect(found.body.data.map((p: { id: string }) => p.id)).toContain(plan.id);
+    const dup = await server.request('POST', `/api/v1/plans/${plan.id}/duplicate`, {
+      token,
+      body: { code: `copy-${randomUUID().slice(0, 4)}` },
+    });
+    expect(dup.status).toBe(201);
+    expect(dup.body.features).toEqual(
+      (await server.request('GET', `/api/v1/plans/${plan.id}`, { token })).body.features,
+    );
+    const again = await server.request('POST', '/api/v1/plans', {
+      token,
+      body: { code: plan.code, name: 'x' },
+    });
+    expect([again.status, again.body.error.code]).toEqual([409, 'ALREADY_EXISTS']);
+    const neg = await server.request('POST', '/api/v1/plans', {
+      token,
+      body: { code: 'neg', name: 'x', duration_days: -1 },
+    });
+    expect([neg.status, neg.body.error.details.pointer]).toEqual([422, '/body/duration_days']);
+    const archived = await server.request('POST', `/api/v1/plans/${plan.id}/archive`, { token });
+    expect(archived.body.archived_at).not.toBeNull();
+  });
+
+  it('customers: duplicate email is 409; subscriptions cancel at period end, then again is 409', async () => {
+    const token = await accountA.token('sales');
+    const c = await createCustomer(server, accountA);
+    const dup = await server.request('POST', '/api/v1/customers', {
+      token,
+      body: { email: c.email.toUpperCase() },
+    });
+    expect(dup.status).toBe(409);
+    const plan = await createPlan(server, accountA);
+    const sub = await server.request('POST', '/api/v1/subscriptions', {
+      token,
+      body: { customer_id: c.id, plan_id: plan.id, billing_cycle: 'annual' },
+    });
+    expect(sub.body.price_cents).toBe(49000);
+    const cancel = await server.request('POST', `/api/v1/subscriptions/${sub.body.id}/cancel`, {
+      token,
+      body: { at_period_end: false },
+    });
+    expect(cancel.body.status).toBe('canceled');
+    const twice = await server.request('POST', `/api/v1/subscriptions/${sub.body.id}/cancel`, { token });
+    expect(twice.status).toBe(409);
+  });
+});
