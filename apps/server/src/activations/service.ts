@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
 import { digestSecret } from '../crypto/master-key.js';
@@ -7,9 +8,9 @@ import { AppError, type ErrorCode, notFound } from '../http/errors.js';
 import { licenseTiming } from '../licenses/evaluate.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
-import { countActiveSeats, findLicenseByDigest, type LicenseWithPlan } from '../licenses/repository.js';
+import { findLicenseByDigest, type LicenseWithPlan } from '../licenses/repository.js';
 import { checkRestrictions, type Restriction } from '../restrictions/check.js';
-import { type ActivationRow, findActivation, findActiveSeat, isDeviceBlocked } from './repository.js';
+import { type ActivationRow, findActivation, seatState } from './repository.js';
 
 export interface DeviceInfo {
   device_id?: string | undefined;
@@ -118,7 +119,8 @@ export async function activateDevice(
     if (!license) throw new AppError('LICENSE_NOT_FOUND', 'No license matches this key; check it for typos');
     const refusal = licenseRefusal(license, now);
     if (refusal) throw new AppError(refusal.code, refusal.message, { license_status: license.status });
-    if (await isDeviceBlocked(tx, license.account_id, deviceId, fpHash)) {
+    const seats = await seatState(tx, license.id, license.account_id, deviceId, fpHash);
+    if (seats.blocked) {
       throw new AppError('DEVICE_BLOCKED', 'This device is blocked from activating licenses of this vendor');
     }
     const violation = checkRestrictions(license.restrictions as Restriction[], {
@@ -131,46 +133,46 @@ export async function activateDevice(
     if (violation)
       throw new AppError('RESTRICTION_VIOLATION', violation.reason, { restriction: violation.type });
 
-    const existing = await findActiveSeat(tx, license.id, deviceId);
-    if (existing) {
+    if (seats.existing_id) {
       const [row] = await tx<ActivationRow[]>`
         update activations set app_version = coalesce(${info.app_version ?? null}, app_version), ip = ${caller.ip},
-          last_heartbeat_at = ${now}, updated_at = now() where id = ${existing.id} returning *`;
-      return { license, activation: row!, reused: true, seatsUsed: await countActiveSeats(tx, license.id) };
+          last_heartbeat_at = ${now}, updated_at = now() where id = ${seats.existing_id} returning *`;
+      return { license, activation: row!, reused: true, seatsUsed: seats.seats_used };
     }
-    const used = await countActiveSeats(tx, license.id);
+    const used = seats.seats_used;
     if (license.max_activations !== null && used >= license.max_activations) {
       throw new AppError(
         'ACTIVATION_LIMIT_REACHED',
         `This license allows ${license.max_activations} device(s) and all are in use; deactivate one first`,
-        {
-          max_activations: license.max_activations,
-          active_activations: used,
-        },
+        { max_activations: license.max_activations, active_activations: used },
       );
     }
-    const [row] = await tx<ActivationRow[]>`
-      insert into activations (account_id, license_id, device_id, fingerprint_hash, machine_name, hostname, platform, os, os_version,
+    // The seat and its event are sent together (pipelined on the transaction's connection).
+    const activationId = randomUUID();
+    const [[row]] = await Promise.all([
+      tx<ActivationRow[]>`
+      insert into activations (id, account_id, license_id, device_id, fingerprint_hash, machine_name, hostname, platform, os, os_version,
         app_version, cpu_cores, ip, country, user_agent, activation_type, activated_at, last_heartbeat_at, metadata)
-      values (${license.account_id}, ${license.id}, ${deviceId}, ${fpHash}, ${info.machine_name ?? null}, ${info.hostname ?? null},
+      values (${activationId}, ${license.account_id}, ${license.id}, ${deviceId}, ${fpHash}, ${info.machine_name ?? null}, ${info.hostname ?? null},
         ${info.platform ?? null}, ${info.os ?? null}, ${info.os_version ?? null}, ${info.app_version ?? null}, ${info.cpu_cores ?? null},
         ${caller.ip}, ${caller.country}, ${caller.user_agent}, ${input.activation_type ?? 'online'}, ${now}, ${now},
         ${tx.json({ ...extras, ...(input.metadata ?? {}) } as never)})
-      returning *`;
-    await recordEvent(tx, {
-      accountId: license.account_id,
-      type: 'activation.created',
-      actor: { type: 'license', id: license.id },
-      subject: { type: 'activation', id: row!.id },
-      ip: caller.ip,
-      requestId: caller.requestId,
-      data: {
-        license_id: license.id,
-        device_id: deviceId,
-        platform: info.platform ?? null,
-        seats_used: used + 1,
-      },
-    });
+      returning *`,
+      recordEvent(tx, {
+        accountId: license.account_id,
+        type: 'activation.created',
+        actor: { type: 'license', id: license.id },
+        subject: { type: 'activation', id: activationId },
+        ip: caller.ip,
+        requestId: caller.requestId,
+        data: {
+          license_id: license.id,
+          device_id: deviceId,
+          platform: info.platform ?? null,
+          seats_used: used + 1,
+        },
+      }),
+    ]);
     return { license, activation: row!, reused: false, seatsUsed: used + 1 };
   }
 
