@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
 /** A free loopback port. */
 export function freePort(): Promise<number> {
@@ -49,7 +48,8 @@ export async function startProcess(
 ): Promise<Proc> {
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, [TSX, entry, ...args], {
+  // `--import tsx` keeps the server in this child process (the tsx CLI would add a wrapper process).
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: SERVER_DIR,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
