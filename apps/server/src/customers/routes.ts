@@ -1,9 +1,8 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { insertAudited, updateAudited } from '../db/audited-rows.js';
 import { orderBy } from '../db/order-by.js';
-import { insertRow, updateRow } from '../db/patch.js';
-import { recordEvent } from '../events/record.js';
 import { errorResponses, IdParams, listOf, listQuery, MetadataSchema, page } from '../http/common-schemas.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { App } from '../http/types.js';
@@ -132,18 +131,13 @@ export async function customerRoutes(app: App, { ctx }: { ctx: AppContext }) {
       const p = principalOf(request);
       const body = request.body as unknown as Record<string, unknown> & { email: string };
       await emailTaken(p.accountId, body.email);
-      const row = await ctx.db.tx(async (tx) => {
-        const created = await insertRow<CustomerRow>(tx, 'customers', p.accountId, body, JSON_COLUMNS);
-        await recordEvent(tx, {
-          accountId: p.accountId,
-          type: 'customer.created',
-          actor: { type: p.actorType, id: p.actorId },
-          subject: { type: 'customer', id: created.id },
-          ip: request.ip,
-          data: { email: created.email },
-        });
-        return created;
-      });
+      const row = await insertAudited<CustomerRow>(
+        ctx,
+        p,
+        { table: 'customers', event: 'customer.created', jsonColumns: JSON_COLUMNS, ip: request.ip },
+        body,
+        (c) => ({ email: c.email }),
+      );
       return reply.status(201).send(row);
     },
   );
@@ -165,26 +159,19 @@ export async function customerRoutes(app: App, { ctx }: { ctx: AppContext }) {
       const p = principalOf(request);
       const patch = request.body as unknown as Record<string, unknown>;
       if (typeof patch.email === 'string') await emailTaken(p.accountId, patch.email, request.params.id);
-      return ctx.db.tx(async (tx) => {
-        const row = await updateRow<CustomerRow>(
-          tx,
-          'customers',
-          p.accountId,
-          request.params.id,
-          patch,
-          JSON_COLUMNS,
-        );
-        if (!row) throw notFound('Customer');
-        await recordEvent(tx, {
-          accountId: p.accountId,
-          type: 'customer.updated',
-          actor: { type: p.actorType, id: p.actorId },
-          subject: { type: 'customer', id: row.id },
+      return updateAudited<CustomerRow>(
+        ctx,
+        p,
+        {
+          table: 'customers',
+          event: 'customer.updated',
+          jsonColumns: JSON_COLUMNS,
           ip: request.ip,
-          data: { changed: Object.keys(patch) },
-        });
-        return row;
-      });
+          what: 'Customer',
+        },
+        request.params.id,
+        patch,
+      );
     },
   );
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { VALIDATION_CODES } from '../validation/outcome.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const _Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 /**
  * Response-side nullable scalars as `type: [x, 'null']`, not `anyOf`: fast-json-stringify runs an ajv

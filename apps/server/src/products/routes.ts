@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
-import { insertRow, updateRow } from '../db/patch.js';
+import { insertAudited, updateAudited } from '../db/audited-rows.js';
 import { recordEvent } from '../events/record.js';
 import { errorResponses, IdParams, listOf, listQuery, page } from '../http/common-schemas.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -118,18 +118,13 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
         throw new AppError('ALREADY_EXISTS', `A product with code "${request.body.code}" already exists`, {
           pointer: '/body/code',
         });
-      const row = await ctx.db.tx(async (tx) => {
-        const created = await insertRow<ProductRow>(tx, 'products', p.accountId, request.body, []);
-        await recordEvent(tx, {
-          accountId: p.accountId,
-          type: 'product.created',
-          actor: { type: p.actorType, id: p.actorId },
-          subject: { type: 'product', id: created.id },
-          ip: request.ip,
-          data: { code: created.code },
-        });
-        return created;
-      });
+      const row = await insertAudited<ProductRow>(
+        ctx,
+        p,
+        { table: 'products', event: 'product.created', jsonColumns: [], ip: request.ip },
+        request.body,
+        (r) => ({ code: r.code }),
+      );
       return reply.status(201).send(row);
     },
   );
@@ -149,26 +144,13 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) => {
       const p = principalOf(request);
-      return ctx.db.tx(async (tx) => {
-        const row = await updateRow<ProductRow>(
-          tx,
-          'products',
-          p.accountId,
-          request.params.id,
-          request.body,
-          [],
-        );
-        if (!row) throw notFound('Product');
-        await recordEvent(tx, {
-          accountId: p.accountId,
-          type: 'product.updated',
-          actor: { type: p.actorType, id: p.actorId },
-          subject: { type: 'product', id: row.id },
-          ip: request.ip,
-          data: { changed: Object.keys(request.body) },
-        });
-        return row;
-      });
+      return updateAudited<ProductRow>(
+        ctx,
+        p,
+        { table: 'products', event: 'product.updated', jsonColumns: [], ip: request.ip, what: 'Product' },
+        request.params.id,
+        request.body,
+      );
     },
   );
 

@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { updateAudited } from '../db/audited-rows.js';
 import { orderBy } from '../db/order-by.js';
-import { insertRow, updateRow } from '../db/patch.js';
+import { insertRow } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { errorResponses, IdParams, listOf, listQuery, MetadataSchema, page } from '../http/common-schemas.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -215,26 +216,19 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
     async (request) => {
       const p = principalOf(request);
       if (request.body.plan_id) await inAccount('plans', p.accountId, request.body.plan_id, 'plan_id');
-      return ctx.db.tx(async (tx) => {
-        const row = await updateRow<SubscriptionRow>(
-          tx,
-          'subscriptions',
-          p.accountId,
-          request.params.id,
-          request.body,
-          JSON_COLUMNS,
-        );
-        if (!row) throw notFound('Subscription');
-        await recordEvent(tx, {
-          accountId: p.accountId,
-          type: 'subscription.updated',
-          actor: { type: p.actorType, id: p.actorId },
-          subject: { type: 'subscription', id: row.id },
+      return updateAudited<SubscriptionRow>(
+        ctx,
+        p,
+        {
+          table: 'subscriptions',
+          event: 'subscription.updated',
+          jsonColumns: JSON_COLUMNS,
           ip: request.ip,
-          data: { changed: Object.keys(request.body) },
-        });
-        return row;
-      });
+          what: 'Subscription',
+        },
+        request.params.id,
+        request.body,
+      );
     },
   );
 

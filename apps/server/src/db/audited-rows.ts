@@ -1,0 +1,58 @@
+import type { Principal } from '../auth/guard.js';
+import type { AppContext } from '../core/context.js';
+import { recordEvent } from '../events/record.js';
+import { notFound } from '../http/errors.js';
+import { insertRow, updateRow } from './patch.js';
+
+interface AuditedWrite {
+  table: string;
+  /** Event type, e.g. "customer.created"; the subject type is the part before the dot. */
+  event: string;
+  jsonColumns: readonly string[];
+  ip: string;
+}
+
+/** Inserts an account-scoped row and its event in one transaction. */
+export function insertAudited<T extends { id: string }>(
+  ctx: AppContext,
+  p: Principal,
+  w: AuditedWrite,
+  values: Record<string, unknown>,
+  data: (row: T) => Record<string, unknown> = () => ({}),
+): Promise<T> {
+  return ctx.db.tx(async (tx) => {
+    const row = await insertRow<T>(tx, w.table, p.accountId, values, w.jsonColumns);
+    await recordEvent(tx, {
+      accountId: p.accountId,
+      type: w.event,
+      actor: { type: p.actorType, id: p.actorId },
+      subject: { type: w.event.split('.')[0]!, id: row.id },
+      ip: w.ip,
+      data: data(row),
+    });
+    return row;
+  });
+}
+
+/** Updates the patched fields of an account-scoped row and records the event; 404 when not in the account. */
+export function updateAudited<T extends { id: string }>(
+  ctx: AppContext,
+  p: Principal,
+  w: AuditedWrite & { what: string },
+  id: string,
+  patch: Record<string, unknown>,
+): Promise<T> {
+  return ctx.db.tx(async (tx) => {
+    const row = await updateRow<T>(tx, w.table, p.accountId, id, patch, w.jsonColumns);
+    if (!row) throw notFound(w.what);
+    await recordEvent(tx, {
+      accountId: p.accountId,
+      type: w.event,
+      actor: { type: p.actorType, id: p.actorId },
+      subject: { type: w.event.split('.')[0]!, id: row.id },
+      ip: w.ip,
+      data: { changed: Object.keys(patch) },
+    });
+    return row;
+  });
+}
