@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { runSecuritySuite } from '../../test/support/security-suite.js';
-import {
-  createTestAccount,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../../test/support/server.js';
+import { useTwoAccountWorld } from '../../test/support/server.js';
 
-let server: TestServer;
-let accountA: TestAccount;
-let accountB: TestAccount;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  accountA = await createTestAccount(server);
-  accountB = await createTestAccount(server);
-});
-afterAll(() => server?.close());
+const world = useTwoAccountWorld();
 
 describe('api keys security', () => {
   runSecuritySuite(
     {
       name: 'api-keys',
       create: async (account) => {
-        const res = await server.request('POST', '/api/v1/api-keys', {
+        const res = await world.server.request('POST', '/api/v1/api-keys', {
           token: await account.token('owner'),
           body: { name: 'ci', role: 'read_only' },
         });
@@ -41,6 +27,6 @@ describe('api keys security', () => {
         { method: 'DELETE', path: '/api/v1/api-keys/:id', allowed: ['owner', 'admin', 'developer'] },
       ],
     },
-    () => ({ server, accountA, accountB }),
+    () => world,
   );
 });

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { activate, createCustomer, createPlan, issueLicense } from '../../test/support/fixtures.js';
 import { runSecuritySuite } from '../../test/support/security-suite.js';
-import {
-  createTestAccount,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../../test/support/server.js';
+import { type TestAccount, type TestServer, useTwoAccountWorld } from '../../test/support/server.js';
 
+const world = useTwoAccountWorld();
 let server: TestServer;
 let accountA: TestAccount;
 let accountB: TestAccount;
@@ -15,13 +11,10 @@ let planA: string;
 let customerA: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  accountA = await createTestAccount(server);
-  accountB = await createTestAccount(server);
+  ({ server, accountA, accountB } = world);
   planA = (await createPlan(server, accountA)).id;
   customerA = (await createCustomer(server, accountA)).id;
 });
-afterAll(() => server?.close());
 
 const WRITE = ['owner', 'admin', 'sales'] as const;
 
@@ -59,7 +52,7 @@ describe('licenses and activations security', () => {
         { method: 'POST', path: '/api/v1/licenses/:id/revoke', body: {}, allowed: ['owner', 'admin'] },
       ],
     },
-    () => ({ server, accountA, accountB }),
+    () => world,
   );
 
   runSecuritySuite(
@@ -86,7 +79,7 @@ describe('licenses and activations security', () => {
         },
       ],
     },
-    () => ({ server, accountA, accountB }),
+    () => world,
   );
 
   it('read-only staff see masked keys; writers see full keys', async () => {

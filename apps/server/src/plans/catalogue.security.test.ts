@@ -1,25 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, createPlan } from '../../test/support/fixtures.js';
 import { runSecuritySuite } from '../../test/support/security-suite.js';
-import {
-  createTestAccount,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../../test/support/server.js';
+import { type TestAccount, type TestServer, useTwoAccountWorld } from '../../test/support/server.js';
 
+const world = useTwoAccountWorld();
+const get = () => world;
 let server: TestServer;
 let accountA: TestAccount;
 let accountB: TestAccount;
-const get = () => ({ server, accountA, accountB });
 
-beforeAll(async () => {
-  server = await startTestServer();
-  accountA = await createTestAccount(server);
-  accountB = await createTestAccount(server);
+beforeAll(() => {
+  ({ server, accountA, accountB } = world);
 });
-afterAll(() => server?.close());
 
 const CATALOGUE = ['owner', 'admin', 'developer'] as const;
 

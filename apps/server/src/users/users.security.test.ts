@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { runSecuritySuite } from '../../test/support/security-suite.js';
-import {
-  createTestAccount,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../../test/support/server.js';
+import { useTwoAccountWorld } from '../../test/support/server.js';
 
-let server: TestServer;
-let accountA: TestAccount;
-let accountB: TestAccount;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  accountA = await createTestAccount(server);
-  accountB = await createTestAccount(server);
-});
-afterAll(() => server?.close());
+const world = useTwoAccountWorld();
 
 describe('users security', () => {
   runSecuritySuite(
     {
       name: 'users',
       create: async (account) => {
-        const res = await server.request('POST', '/api/v1/users', {
+        const res = await world.server.request('POST', '/api/v1/users', {
           token: await account.token('owner'),
           body: {
             email: `u${Math.random().toString(36).slice(2)}@x.test`,
@@ -51,6 +37,6 @@ describe('users security', () => {
         { method: 'DELETE', path: '/api/v1/users/:id', allowed: ['owner', 'admin'] },
       ],
     },
-    () => ({ server, accountA, accountB }),
+    () => world,
   );
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createAccount } from '../../src/accounts/bootstrap.js';
 import { signAccessToken } from '../../src/auth/access-tokens.js';
 import { hashPassword } from '../../src/auth/passwords.js';
@@ -132,4 +132,23 @@ export async function createTestAccount(server: RunningServer): Promise<TestAcco
       return signAccessToken(server.ctx.keyring.accessToken, { userId, accountId, role }, 900);
     },
   };
+}
+
+/** A test file's server and two accounts (A and B, for cross-account checks), started once per file. */
+export interface TwoAccountWorld {
+  server: TestServer;
+  accountA: TestAccount;
+  accountB: TestAccount;
+}
+
+/** Registers beforeAll/afterAll that start a server with two accounts; read the fields inside tests. */
+export function useTwoAccountWorld(opts: { clock?: Clock; config?: Partial<Config> } = {}): TwoAccountWorld {
+  const world = {} as TwoAccountWorld;
+  beforeAll(async () => {
+    world.server = await startTestServer(opts);
+    world.accountA = await createTestAccount(world.server);
+    world.accountB = await createTestAccount(world.server);
+  });
+  afterAll(() => world.server?.close());
+  return world;
 }
