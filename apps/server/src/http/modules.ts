@@ -2,6 +2,7 @@ import { deviceBlockRoutes } from '../activations/device-blocks.js';
 import { activationRoutes } from '../activations/routes.js';
 import type { AppContext } from '../core/context.js';
 import { customerRoutes } from '../customers/routes.js';
+import { entitlementRoutes } from '../entitlements/routes.js';
 import { eventRoutes } from '../events/routes.js';
 import { licenseRoutes } from '../licenses/routes.js';
 import { licensingRoutes } from '../licensing/routes.js';
@@ -26,4 +27,5 @@ export async function registerModules(app: App, ctx: AppContext): Promise<void> 
   await app.register(activationRoutes, { ctx });
   await app.register(deviceBlockRoutes, { ctx });
   await app.register(licensingRoutes, { ctx });
+  await app.register(entitlementRoutes, { ctx });
 }

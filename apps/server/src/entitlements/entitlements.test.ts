@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { activate, issueLicense } from '../../test/support/fixtures.js';
+import {
+  createTestAccount,
+  FixedClock,
+  startTestServer,
+  type TestAccount,
+  type TestServer,
+} from '../../test/support/server.js';
+import { licenseAlerts, licenseRecommendations, type UsageLine } from './status-rules.js';
+
+const clock = new FixedClock();
+// Two servers with their own pools share PostgreSQL, as two processes would (embedded takes one connection).
+const twoServers = inject('databaseKind') === 'postgres';
+let servers: TestServer[];
+let account: TestAccount;
+let other: TestAccount;
+
+beforeAll(async () => {
+  servers = [await startTestServer({ clock })];
+  if (twoServers) servers.push(await startTestServer({ clock }));
+  account = await createTestAccount(servers[0]!);
+  other = await createTestAccount(servers[0]!);
+});
+afterAll(async () => {
+  for (const s of servers ?? []) await s.close();
+});
+beforeEach(() => clock.set('2026-01-15T12:30:00Z'));
+
+const quotaPlan = {
+  features: [
+    {
+      feature_id: 'exports',
+      name: 'Exports',
+      enabled: true,
+      limit_value: 50,
+      limit_type: 'count',
+      period: 'hour',
+    },
+    { feature_id: 'reports', name: 'Reports', enabled: true },
+    { feature_id: 'sso', name: 'SSO', enabled: false },
+  ],
+};
+const check = async (body: Record<string, unknown>, acct = account, server = servers[0]!) =>
+  (await server.request('POST', '/api/v1/entitlements/check', { token: await acct.token('read_only'), body }))
+    .body;
+
+describe('entitlement checks', () => {
+  it('answers every code as an outcome', async () => {
+    const license = await issueLicense(servers[0]!, account, {}, quotaPlan);
+    expect(await check({ license_key: license.key, feature: 'reports' })).toMatchObject({
+      allowed: true,
+      code: 'ALLOWED',
+      tier: license.plan_code,
+      tier_rank: 2,
+    });
+    expect(await check({ license_key: license.key, feature: 'sso' })).toMatchObject({
+      allowed: false,
+      code: 'FEATURE_NOT_LICENSED',
+    });
+    expect(await check({ license_key: license.key, feature: 'nope' })).toMatchObject({
+      allowed: false,
+      code: 'FEATURE_NOT_LICENSED',
+    });
+    expect(await check({ license_key: license.key, min_tier: 'enterprise' })).toMatchObject({
+      allowed: false,
+      code: 'INSUFFICIENT_LICENSE_TIER',
+    });
+    expect(await check({ license_key: license.key, min_tier: 1 })).toMatchObject({ allowed: true });
+    expect(await check({ license_key: 'ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ' })).toMatchObject({
+      allowed: false,
+      code: 'LICENSE_MISSING',
+    });
+    // Another account's key is as good as unknown.
+    expect(await check({ license_key: license.key }, other)).toMatchObject({
+      allowed: false,
+      code: 'LICENSE_MISSING',
+    });
+    expect(await check({ customer_id: license.customer_id, feature: 'reports' })).toMatchObject({
+      allowed: true,
+      license_id: license.id,
+    });
+    await servers[0]!.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
+      token: await account.token('owner'),
+      body: {},
+    });
+    expect(await check({ license_key: license.key, feature: 'reports' })).toMatchObject({
+      allowed: false,
+      code: 'LICENSE_INVALID',
+    });
+  });
+
+  it('meters quota per period with reset_at, and refuses over-quota consumption', async () => {
+    const license = await issueLicense(servers[0]!, account, {}, quotaPlan);
+    const first = await check({ license_key: license.key, feature: 'exports', consume: 45 });
+    expect(first).toMatchObject({
+      allowed: true,
+      limit: 50,
+      used: 45,
+      remaining: 5,
+      reset_at: '2026-01-15T13:00:00.000Z',
+    });
+    expect(await check({ license_key: license.key, feature: 'exports', consume: 10 })).toMatchObject({
+      allowed: false,
+      code: 'USAGE_LIMIT_EXCEEDED',
+      used: 45,
+    });
+    expect(await check({ license_key: license.key, feature: 'exports', consume: 5 })).toMatchObject({
+      allowed: true,
+      used: 50,
+      remaining: 0,
+    });
+    expect(await check({ license_key: license.key, feature: 'exports' })).toMatchObject({
+      allowed: false,
+      code: 'USAGE_LIMIT_EXCEEDED',
+    });
+    clock.set('2026-01-15T13:00:01Z');
+    expect(await check({ license_key: license.key, feature: 'exports', consume: 1 })).toMatchObject({
+      allowed: true,
+      used: 1,
+    });
+  });
+
+  it(`100 concurrent consumptions against a quota of 50${twoServers ? ' through 2 servers' : ''}: exactly 50 allowed`, async () => {
+    const license = await issueLicense(servers[0]!, account, {}, quotaPlan);
+    const token = await account.token('read_only');
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        servers[i % servers.length]!.request('POST', '/api/v1/entitlements/check', {
+          token,
+          body: { license_key: license.key, feature: 'exports', consume: 1 },
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.body.allowed)).toHaveLength(50);
+    expect(results.filter((r) => r.body.code === 'USAGE_LIMIT_EXCEEDED')).toHaveLength(50);
+  });
+
+  it('apps record usage with their token; the check API needs staff or API-key credentials', async () => {
+    const license = await issueLicense(servers[0]!, account, {}, quotaPlan);
+    const a = await activate(servers[0]!, license.key, 'ent-dev');
+    const used = await servers[0]!.request('POST', '/api/v1/licensing/usage', {
+      body: { token: a.body.signed_token, feature: 'exports', count: 3 },
+    });
+    expect(used.body).toMatchObject({ allowed: true, used: 3 });
+    const anon = await servers[0]!.request('POST', '/api/v1/entitlements/check', {
+      body: { license_key: license.key },
+    });
+    expect(anon.status).toBe(401);
+    const both = await servers[0]!.request('POST', '/api/v1/entitlements/check', {
+      token: await account.token(),
+      body: { license_key: license.key, customer_id: license.customer_id },
+    });
+    expect(both.status).toBe(400);
+  });
+});
+
+describe('license status (seed 002)', () => {
+  const line = (name: string, used: number, peak: number, limit: number | null): UsageLine => ({
+    name,
+    used,
+    peak,
+    limit,
+    percentage: limit ? Math.round((used / limit) * 1000) / 10 : null,
+    period: 'hour',
+    reset_at: null,
+  });
+  it('alerts at 30/7/1 days before expiry and at 75 % / 90 % usage', () => {
+    expect(licenseAlerts(45, [], true)).toEqual([]);
+    expect(licenseAlerts(30, [], true)[0]).toMatchObject({ type: 'expiring_soon', severity: 'info' });
+    expect(licenseAlerts(7, [], true)[0]).toMatchObject({ severity: 'warning' });
+    expect(licenseAlerts(1, [], true)[0]).toMatchObject({ severity: 'critical' });
+    expect(licenseAlerts(null, [line('a', 74, 74, 100)], true)).toEqual([]);
+    expect(licenseAlerts(null, [line('a', 75, 75, 100)], true)[0]).toMatchObject({
+      type: 'usage_high',
+      limit: 'a',
+    });
+    expect(licenseAlerts(null, [line('a', 90, 90, 100)], true)[0]).toMatchObject({ type: 'usage_critical' });
+  });
+  it('recommends upgrade above 80 % peak, downgrade for a barely used high tier, and names unused features', () => {
+    expect(licenseRecommendations(1, [line('api', 10, 81, 100)], [], new Set())).toEqual([
+      expect.objectContaining({ type: 'upgrade', limit: 'api' }),
+    ]);
+    expect(licenseRecommendations(1, [line('api', 10, 80, 100)], [], new Set())).toEqual([]);
+    expect(
+      licenseRecommendations(3, [line('api', 1, 19, 100), line('users', 1, 1, 50)], [], new Set()),
+    ).toEqual([expect.objectContaining({ type: 'downgrade' })]);
+    expect(licenseRecommendations(1, [line('api', 1, 19, 100)], [], new Set())).toEqual([]);
+    expect(licenseRecommendations(1, [], ['exports', 'reports'], new Set(['exports']))).toEqual([
+      expect.objectContaining({ type: 'unused_feature', feature: 'reports' }),
+    ]);
+  });
+  it('GET /licensing/status reports usage, percentages, days until expiry and alerts', async () => {
+    const license = await issueLicense(servers[0]!, account, { duration_days: 6 }, quotaPlan);
+    const a = await activate(servers[0]!, license.key, 'status-dev');
+    await servers[0]!.request('POST', '/api/v1/licensing/usage', {
+      body: { token: a.body.signed_token, feature: 'exports', count: 46 },
+    });
+    const res = await servers[0]!.request('GET', '/api/v1/licensing/status', {
+      headers: { authorization: `Bearer ${a.body.signed_token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ is_valid: true, days_until_expiry: 6, usage_percentage: 92 });
+    expect(res.body.usage).toContainEqual(
+      expect.objectContaining({ name: 'exports', used: 46, limit: 50, percentage: 92 }),
+    );
+    expect(res.body.alerts.map((x: { type: string }) => x.type)).toEqual(
+      expect.arrayContaining(['expiring_soon', 'usage_critical']),
+    );
+    expect(res.body.recommendations.map((x: { type: string }) => x.type)).toContain('upgrade');
+    const anon = await servers[0]!.request('GET', '/api/v1/licensing/status');
+    expect(anon.status).toBe(401);
+  });
+});

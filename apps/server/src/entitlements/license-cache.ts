@@ -1,0 +1,41 @@
+import type { AppContext } from '../core/context.js';
+import { digestSecret } from '../crypto/master-key.js';
+import { normalizeLicenseKey } from '../licenses/keys.js';
+import { LICENSE_CHANGED } from '../licenses/publish.js';
+import { findLicenseByDigest, type LicenseWithPlan } from '../licenses/repository.js';
+
+const TTL_MS = 60_000;
+const MAX = 100_000;
+
+/**
+ * Licenses by key digest for entitlement checks, so a cached check needs no database round trip.
+ * Dropped for every process by `license.changed` on the bus; a TTL bounds staleness otherwise.
+ */
+export class LicenseCache {
+  private byDigest = new Map<string, { license: LicenseWithPlan; at: number; gen: number }>();
+  private generations = new Map<string, number>();
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly ctx: AppContext) {
+    this.unsubscribe = ctx.bus.subscribe(LICENSE_CHANGED, (msg) => {
+      const id = msg.data.license_id;
+      if (typeof id === 'string') this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+    });
+  }
+
+  close() {
+    this.unsubscribe();
+  }
+
+  async byKey(key: string): Promise<LicenseWithPlan | undefined> {
+    const digest = digestSecret(this.ctx.keyring, normalizeLicenseKey(key));
+    const hit = this.byDigest.get(digest);
+    if (hit && Date.now() - hit.at < TTL_MS && hit.gen === (this.generations.get(hit.license.id) ?? 0))
+      return hit.license;
+    const license = await findLicenseByDigest(this.ctx.db.sql, digest);
+    if (!license) return undefined;
+    if (this.byDigest.size >= MAX) this.byDigest.delete(this.byDigest.keys().next().value as string);
+    this.byDigest.set(digest, { license, at: Date.now(), gen: this.generations.get(license.id) ?? 0 });
+    return license;
+  }
+}

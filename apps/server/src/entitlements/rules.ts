@@ -1,0 +1,101 @@
+import { licenseTiming } from '../licenses/evaluate.js';
+import type { LicenseWithPlan } from '../licenses/repository.js';
+
+export type Period = 'hour' | 'day' | 'month' | 'total';
+
+/** Outcome codes of an entitlement check (seed 002 names for denials). */
+export type EntitlementCode =
+  | 'ALLOWED'
+  | 'LICENSE_MISSING'
+  | 'LICENSE_INVALID'
+  | 'FEATURE_NOT_LICENSED'
+  | 'INSUFFICIENT_LICENSE_TIER'
+  | 'USAGE_LIMIT_EXCEEDED';
+
+/** Start of the quota period containing `now` (UTC). "total" never resets. */
+export function periodStart(period: Period, now: Date): Date {
+  const d = new Date(now);
+  if (period === 'total') return new Date(0);
+  d.setUTCMinutes(0, 0, 0);
+  if (period === 'hour') return d;
+  d.setUTCHours(0);
+  if (period === 'day') return d;
+  d.setUTCDate(1);
+  return d;
+}
+
+/** When the counter of the period containing `now` resets; null for "total". */
+export function periodReset(period: Period, now: Date): Date | null {
+  const start = periodStart(period, now);
+  if (period === 'total') return null;
+  if (period === 'hour') return new Date(start.getTime() + 3_600_000);
+  if (period === 'day') return new Date(start.getTime() + 86_400_000);
+  const next = new Date(start);
+  next.setUTCMonth(next.getUTCMonth() + 1);
+  return next;
+}
+
+export interface FeatureGrant {
+  feature_id: string;
+  enabled: boolean;
+  limit_value?: number | null;
+  period?: Period;
+  expires_at?: string | null;
+}
+
+export interface EntitlementDecision {
+  allowed: boolean;
+  code: EntitlementCode;
+  reason: string;
+  feature: FeatureGrant | null;
+}
+
+/**
+ * Decides a check over plain data, ordered: license valid → tier → feature present, enabled, unexpired.
+ * Quota is decided afterwards by the atomic counter (it needs the database).
+ */
+export function decideEntitlement(
+  license: LicenseWithPlan,
+  now: Date,
+  featureId?: string,
+  minRank?: number,
+): EntitlementDecision {
+  const timing = licenseTiming(license, now);
+  if (timing.status !== 'active' || license.starts_at > now) {
+    return {
+      allowed: false,
+      code: 'LICENSE_INVALID',
+      reason: `The license is ${timing.status}`,
+      feature: null,
+    };
+  }
+  if (minRank !== undefined && license.plan_rank < minRank) {
+    return {
+      allowed: false,
+      code: 'INSUFFICIENT_LICENSE_TIER',
+      reason: `Requires tier rank ${minRank}; the license is ${license.plan_code}`,
+      feature: null,
+    };
+  }
+  if (featureId === undefined)
+    return { allowed: true, code: 'ALLOWED', reason: 'The license is valid', feature: null };
+  const feature =
+    (license.features as unknown as FeatureGrant[]).find((f) => f.feature_id === featureId) ?? null;
+  if (!feature || !feature.enabled) {
+    return {
+      allowed: false,
+      code: 'FEATURE_NOT_LICENSED',
+      reason: `The ${license.plan_code} plan does not include ${featureId}`,
+      feature,
+    };
+  }
+  if (feature.expires_at && new Date(feature.expires_at) <= now) {
+    return {
+      allowed: false,
+      code: 'FEATURE_NOT_LICENSED',
+      reason: `${featureId} expired on ${feature.expires_at}`,
+      feature,
+    };
+  }
+  return { allowed: true, code: 'ALLOWED', reason: 'The feature is licensed', feature };
+}

@@ -1,0 +1,85 @@
+import type { AppContext } from '../core/context.js';
+import { licenseTiming } from '../licenses/evaluate.js';
+import type { LicenseWithPlan } from '../licenses/repository.js';
+import { usageSummary } from './repository.js';
+import { type Period, periodReset, periodStart } from './rules.js';
+import { licenseAlerts, licenseRecommendations, type UsageLine } from './status-rules.js';
+
+/** Counters recorded under these names measure the seed 002 named limits. */
+const LIMIT_COUNTERS: Record<string, { feature: string; period: Period }> = {
+  max_api_requests_per_hour: { feature: 'api_requests', period: 'hour' },
+  max_users: { feature: 'active_users', period: 'total' },
+  max_concurrent_connections: { feature: 'concurrent_connections', period: 'total' },
+};
+
+const DAY = 86_400_000;
+
+/** GET /licensing/status (seed 002): the license, usage against every limit, alerts and recommendations. */
+export async function licenseStatus(ctx: AppContext, license: LicenseWithPlan) {
+  const now = ctx.clock.now();
+  const timing = licenseTiming(license, now);
+  const rows = await usageSummary(ctx.db.sql, license.id, new Date(now.getTime() - 30 * DAY));
+  const lineFor = (name: string, feature: string, period: Period, limit: number | null): UsageLine => {
+    const current = periodStart(period, now).getTime();
+    const mine = rows.filter((r) => r.feature === feature);
+    const used = Number(mine.find((r) => r.period_start.getTime() === current)?.count ?? 0);
+    const peak = Math.max(used, ...mine.map((r) => Number(r.count)));
+    return {
+      name,
+      used,
+      peak,
+      limit,
+      percentage: limit ? Math.round((used / limit) * 1000) / 10 : null,
+      period,
+      reset_at: periodReset(period, now)?.toISOString() ?? null,
+    };
+  };
+  const usage: UsageLine[] = [];
+  for (const f of license.features as Array<{
+    feature_id: string;
+    enabled: boolean;
+    limit_value?: number | null;
+    period?: Period;
+  }>) {
+    if (f.enabled && f.limit_value != null)
+      usage.push(lineFor(f.feature_id, f.feature_id, f.period ?? 'total', f.limit_value));
+  }
+  for (const [name, limit] of Object.entries(license.limits)) {
+    const counter = LIMIT_COUNTERS[name] ?? { feature: name, period: 'total' as const };
+    usage.push(lineFor(name, counter.feature, counter.period, limit));
+  }
+  const valid = timing.status === 'active';
+  const daysUntilExpiry = license.expires_at
+    ? Math.ceil((license.expires_at.getTime() - now.getTime()) / DAY)
+    : null;
+  const metered = (
+    license.features as Array<{ feature_id: string; enabled: boolean; limit_value?: number | null }>
+  )
+    .filter((f) => f.enabled && f.limit_value != null)
+    .map((f) => f.feature_id);
+  const percentages = usage.map((u) => u.percentage).filter((p): p is number => p !== null);
+  return {
+    license: {
+      id: license.id,
+      tier: license.plan_code,
+      tier_name: license.plan_name,
+      tier_rank: license.plan_rank,
+      status: timing.status,
+      expires_at: license.expires_at,
+      is_in_grace_period: timing.in_grace_period,
+      features: license.features,
+      limits: license.limits,
+    },
+    is_valid: valid,
+    days_until_expiry: daysUntilExpiry,
+    usage_percentage: percentages.length ? Math.max(...percentages) : 0,
+    usage,
+    alerts: licenseAlerts(daysUntilExpiry, usage, valid),
+    recommendations: licenseRecommendations(
+      license.plan_rank,
+      usage,
+      metered,
+      new Set(rows.map((r) => r.feature)),
+    ),
+  };
+}
