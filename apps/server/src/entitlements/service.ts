@@ -1,5 +1,6 @@
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../http/errors.js';
+import { publishLicenseChanged } from '../licenses/publish.js';
 import { findLicense, type LicenseWithPlan } from '../licenses/repository.js';
 import { verifyLicenseToken } from '../signing/service.js';
 import type { LicenseCache } from './license-cache.js';
@@ -133,6 +134,12 @@ export async function checkEntitlement(
     const count = await consumeQuota(ctx.db.sql, key, input.consume, limit);
     if (count === null) {
       const used = await currentCount(ctx.db.sql, license.id, input.feature, key.periodStart);
+      // Apps listening on the WebSocket hear it (license.limit_exceeded).
+      void publishLicenseChanged(ctx, license.account_id, {
+        license_id: license.id,
+        event: 'license.limit_exceeded',
+        feature: input.feature,
+      } as never);
       return {
         ...result,
         allowed: false,

@@ -3,6 +3,7 @@ import { activationRoutes } from '../activations/routes.js';
 import type { AppContext } from '../core/context.js';
 import { customerRoutes } from '../customers/routes.js';
 import { entitlementRoutes } from '../entitlements/routes.js';
+import { websocketRoutes } from '../entitlements/websocket.js';
 import { eventRoutes } from '../events/routes.js';
 import { licenseRoutes } from '../licenses/routes.js';
 import { licensingRoutes } from '../licensing/routes.js';
@@ -28,4 +29,5 @@ export async function registerModules(app: App, ctx: AppContext): Promise<void> 
   await app.register(deviceBlockRoutes, { ctx });
   await app.register(licensingRoutes, { ctx });
   await app.register(entitlementRoutes, { ctx });
+  await app.register(websocketRoutes, { ctx });
 }

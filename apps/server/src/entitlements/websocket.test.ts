@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { activate, issueLicense } from '../../test/support/fixtures.js';
+import {
+  createTestAccount,
+  startTestServer,
+  type TestAccount,
+  type TestServer,
+} from '../../test/support/server.js';
+
+let server: TestServer;
+let account: TestAccount;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  account = await createTestAccount(server);
+});
+afterAll(() => server?.close());
+
+const realtime = {
+  features: [{ feature_id: 'real_time_sync', name: 'Real-time', enabled: true }],
+  limits: { max_concurrent_connections: 1 },
+};
+
+interface Conn {
+  messages: Array<{ type: string }>;
+  closed: Promise<number>;
+  socket: WebSocket;
+}
+
+function connect(token: string): Promise<Conn> {
+  const socket = new WebSocket(
+    `${server.url.replace('http', 'ws')}/api/v1/ws?token=${encodeURIComponent(token)}`,
+  );
+  const messages: Array<{ type: string }> = [];
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  socket.on('message', (raw) => messages.push(JSON.parse(raw.toString())));
+  return new Promise((resolve, reject) => {
+    socket.on('open', () => resolve({ messages, closed, socket }));
+    socket.on('error', reject);
+  });
+}
+
+async function seat(planOverrides: Record<string, unknown>, device: string) {
+  const license = await issueLicense(server, account, {}, planOverrides);
+  const a = await activate(server, license.key, device);
+  return { license, token: a.body.signed_token as string };
+}
+
+describe('real-time WebSocket', () => {
+  it('pushes license.suspended and closes with 4001 when staff suspend the license', async () => {
+    const { license, token } = await seat(realtime, 'ws-1');
+    const conn = await connect(token);
+    await expect.poll(() => conn.messages.map((m) => m.type)).toContain('connected');
+    await server.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
+      token: await account.token('owner'),
+      body: { reason: 'unpaid' },
+    });
+    expect(await conn.closed).toBe(4001);
+    expect(conn.messages.map((m) => m.type)).toContain('license.suspended');
+  });
+
+  it('pushes license.updated on changes, and limit_exceeded when a quota runs out', async () => {
+    const plan = {
+      ...realtime,
+      features: [
+        ...realtime.features,
+        { feature_id: 'exports', name: 'Exports', enabled: true, limit_value: 1, period: 'day' },
+      ],
+    };
+    const { license, token } = await seat(plan, 'ws-2');
+    const conn = await connect(token);
+    await server.request('PATCH', `/api/v1/licenses/${license.id}`, {
+      token: await account.token('owner'),
+      body: { metadata: { note: 'x' } },
+    });
+    await expect.poll(() => conn.messages.map((m) => m.type)).toContain('license.updated');
+    await server.request('POST', '/api/v1/licensing/usage', {
+      body: { token, feature: 'exports', count: 2 },
+    });
+    await expect.poll(() => conn.messages.map((m) => m.type)).toContain('license.limit_exceeded');
+    conn.socket.close();
+  });
+
+  it('closes with 4002 for a bad token, 4003 without real_time_sync, 4005 over the connection limit', async () => {
+    expect(await (await connect('not-a-valid-token-at-all')).closed).toBe(4002);
+    const without = await seat(
+      { features: [{ feature_id: 'reports', name: 'Reports', enabled: true }] },
+      'ws-3',
+    );
+    expect(await (await connect(without.token)).closed).toBe(4003);
+    const limited = await seat(realtime, 'ws-4');
+    const first = await connect(limited.token);
+    const second = await connect(limited.token);
+    expect(await second.closed).toBe(4005);
+    first.socket.close();
+  });
+});
