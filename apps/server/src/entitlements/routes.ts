@@ -24,6 +24,7 @@ const CheckResultSchema = Type.Object(
     used: nullable('number'),
     remaining: nullable('number'),
     reset_at: nullable('string'),
+    features: Type.Array(Type.String()),
   },
   { $id: 'EntitlementCheck' },
 );

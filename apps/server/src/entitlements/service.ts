@@ -31,6 +31,8 @@ export interface CheckResult {
   used: number | null;
   remaining: number | null;
   reset_at: string | null;
+  /** Enabled feature ids of the license, so a caller (the enforce middleware) can cache and decide locally. */
+  features: string[];
 }
 
 /** Finds the license a check is about, within `accountId` (undefined = any account, for client tokens). */
@@ -99,6 +101,7 @@ export async function checkEntitlement(
     used: null,
     remaining: null,
     reset_at: null,
+    features: [] as string[],
   };
   if (!license) return { ...base, allowed: false, code: 'LICENSE_MISSING', reason: 'No license matches' };
   const now = ctx.clock.now();
@@ -110,6 +113,7 @@ export async function checkEntitlement(
   );
   const result: CheckResult = {
     ...base,
+    features: license.features.filter((f) => f.enabled).map((f) => f.feature_id),
     license_id: license.id,
     tier: license.plan_code,
     tier_rank: license.plan_rank,
