@@ -4,6 +4,7 @@ import type { AppContext } from '../core/context.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { recordEvent } from '../events/record.js';
 import { AppError, notFound } from '../http/errors.js';
+import { API_KEYS_CHANGED } from './key-cache.js';
 
 const COLUMNS =
   'id, account_id, name, prefix, role, created_by, last_used_at, expires_at, revoked_at, created_at';
@@ -69,7 +70,7 @@ export async function findApiKey(ctx: AppContext, accountId: string, id: string)
 }
 
 export async function revokeApiKey(ctx: AppContext, p: Principal, id: string, ip: string) {
-  return ctx.db.tx(async (tx) => {
+  const revoked = await ctx.db.tx(async (tx) => {
     const [row] = await tx`
       update api_keys set revoked_at = coalesce(revoked_at, now())
       where account_id = ${p.accountId} and id = ${id} returning ${tx.unsafe(COLUMNS)}`;
@@ -83,4 +84,6 @@ export async function revokeApiKey(ctx: AppContext, p: Principal, id: string, ip
     });
     return row;
   });
+  await ctx.bus.publish({ topic: API_KEYS_CHANGED, accountId: p.accountId, data: { id } });
+  return revoked;
 }

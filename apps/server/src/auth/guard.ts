@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { lookupApiKey } from '../api-keys/key-cache.js';
 import type { AppContext } from '../core/context.js';
-import { digestSecret } from '../crypto/master-key.js';
 import { AppError } from '../http/errors.js';
 import { beginIdempotentRequest } from '../http/idempotency.js';
 import { verifyAccessToken } from './access-tokens.js';
@@ -38,24 +38,14 @@ function bearer(request: FastifyRequest): string | undefined {
 
 async function authenticate(ctx: AppContext, token: string): Promise<Principal> {
   if (token.startsWith('kw_')) {
-    const [key] = await ctx.db.sql<
-      {
-        id: string;
-        account_id: string;
-        role: Role;
-        expires_at: Date | null;
-        revoked_at: Date | null;
-        last_used_at: Date | null;
-      }[]
-    >`
-      select id, account_id, role, expires_at, revoked_at, last_used_at from api_keys
-      where secret_digest = ${digestSecret(ctx.keyring, token)}`;
+    const key = await lookupApiKey(ctx, token);
     const now = ctx.clock.now();
     if (!key || key.revoked_at || (key.expires_at && key.expires_at <= now)) {
       throw new AppError('TOKEN_INVALID', 'The API key is unknown, revoked or expired');
     }
     // last_used_at is for humans: a minute's precision saves a write per request.
     if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() > 60_000) {
+      key.last_used_at = now; // the cached row too, so the next minute of calls skips this write
       ctx.db.sql`update api_keys set last_used_at = ${now} where id = ${key.id}`.catch(() => {});
     }
     return { accountId: key.account_id, role: key.role, actorType: 'api_key', actorId: key.id };
