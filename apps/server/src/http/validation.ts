@@ -29,8 +29,14 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
   const validate = ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
   // An optional body (TypeBox `Type.Optional`) may be left out entirely.
   if (httpPart === 'body' && (schema as Record<string, unknown>)['~optional']) {
-    return ((data: unknown) =>
-      data === undefined || data === null ? true : validate(data)) as typeof validate;
+    // Fastify reads the failure from `.errors` of the function it was given, so pass them on.
+    const optional = ((data: unknown) => {
+      if (data === undefined || data === null) return true;
+      const ok = validate(data);
+      (optional as { errors?: unknown }).errors = (validate as { errors?: unknown }).errors;
+      return ok;
+    }) as typeof validate;
+    return optional;
   }
   return validate;
 };
