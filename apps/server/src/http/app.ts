@@ -14,7 +14,7 @@ import { healthRoutes } from '../ops/health.js';
 import { installMetrics } from '../ops/metrics.js';
 import { userRoutes } from '../users/routes.js';
 import { serveWebApps } from '../web/serve.js';
-import { installErrorHandling } from './error-handler.js';
+import { installErrorHandling, sendError } from './error-handler.js';
 import { ErrorBodySchema } from './error-schema.js';
 import { AppError } from './errors.js';
 import { installIdempotency } from './idempotency.js';
@@ -42,6 +42,17 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     requestIdHeader: 'x-request-id',
     logController: new LogController({ disableRequestLogging: process.env.KEYWARD_LOG_REQUESTS !== 'true' }),
     routerOptions: { maxParamLength: 500 },
+    // Router-level failures (an over-long path parameter, a malformed URL) use the one error body too.
+    frameworkErrors: (error, request, reply) => {
+      const code = (error as { code?: string }).code;
+      const appError =
+        code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AppError('INVALID_FIELD', 'A path parameter is longer than 500 characters', {
+              pointer: '/params',
+            })
+          : new AppError('INVALID_REQUEST', 'The request URL or headers are malformed');
+      sendError(request, reply, appError);
+    },
     // Every plugin context (even one that adds schemas) validates with our strict compiler.
     schemaController: { compilersFactory: { buildValidator: (() => validatorCompiler) as never } },
   }).withTypeProvider<TypeBoxTypeProvider>();
