@@ -1,8 +1,10 @@
 // npm run bench [-- --quick]: every figure next to its baseline, measured in one run (performance.md).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
 import { load } from './load.js';
 import { type Proc, startProcess } from './processes.js';
@@ -11,6 +13,19 @@ const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 5 : 15;
 const ADMIN = { email: 'bench@keyward.local', password: 'bench-password-0123456789' };
 const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
+const ENFORCE_BENCH = fileURLToPath(
+  new URL('../../../packages/enforce/bench/cached-check.ts', import.meta.url),
+);
+const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** Gzip size (KiB) of the scripts and styles admin.html loads first. */
+function webWeight(): number | null {
+  if (!existsSync(`${WEB_DIST}admin.html`)) return null;
+  const html = readFileSync(`${WEB_DIST}admin.html`, 'utf8');
+  const assets = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+  const bytes = assets.reduce((sum, a) => sum + gzipSync(readFileSync(WEB_DIST + a)).length, 0);
+  return Math.round((bytes / 1024) * 10) / 10;
+}
 
 interface Figure {
   id: string;
@@ -172,6 +187,90 @@ async function main() {
     note: `p50 ${activation.p50} ms, p99 ${activation.p99} ms, non-2xx ${activation.non2xx}`,
   });
 
+  // B4: entitlement check over HTTP with an API key (what @keyward/enforce does on a cache miss).
+  const apiKey = (
+    await api(server.url, token, 'POST', '/api/v1/api-keys', { name: 'bench', role: 'read_only' })
+  ).secret as string;
+  const checkBody = { license_key: license.key, feature: 'advanced_reporting' };
+  await load({
+    url: `${server.url}/api/v1/entitlements/check`,
+    body: checkBody,
+    seconds: 2,
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  const check = await load({
+    url: `${server.url}/api/v1/entitlements/check`,
+    body: checkBody,
+    seconds: SECONDS,
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  const r4 = check.rps / bareRun.rps;
+  record({
+    id: 'B4',
+    name: 'entitlement check over HTTP',
+    value: `${check.rps} req/s`,
+    baseline: `bare ${bareRun.rps} req/s`,
+    ratio: r4,
+    goal: '≥ 0.5×',
+    pass: r4 >= 0.5,
+    note: `non-2xx ${check.non2xx}`,
+  });
+  const inProcess = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', ENFORCE_BENCH], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!,
+  ) as { checks_per_second: number };
+  record({
+    id: 'B4',
+    name: 'middleware cached check, in-process',
+    value: `${inProcess.checks_per_second} checks/s`,
+    baseline: '—',
+    ratio: null,
+    goal: '≥ 500k/s',
+    pass: inProcess.checks_per_second >= 500_000,
+  });
+  record({
+    id: 'B5',
+    name: 'SDK offline verification',
+    value: 'not measured',
+    baseline: 'crypto.verify',
+    ratio: null,
+    goal: '≥ 0.8×',
+    pass: null,
+    note: 'the SDK package (issue C) has no verification bench yet',
+  });
+  record({
+    id: 'B6',
+    name: 'validate/activate p50 at 1k vs 1M licenses',
+    value: 'not measured',
+    baseline: '1k licenses',
+    ratio: null,
+    goal: '≤ 1.5×',
+    pass: null,
+    note: 'bulk seeding of 1M licenses is not built yet (issue F)',
+  });
+  record({
+    id: 'B7',
+    name: 'analytics at 1M licenses',
+    value: 'not measured',
+    baseline: '—',
+    ratio: null,
+    goal: '≤ 500 ms',
+    pass: null,
+    note: 'analytics endpoints and 1M seeding are not built yet (issues E, F)',
+  });
+  record({
+    id: 'B11',
+    name: 'validate with 2 processes vs 1',
+    value: 'not measured',
+    baseline: '1 process',
+    ratio: null,
+    goal: '≥ 1.6×',
+    pass: null,
+    note: 'not built yet (issue F)',
+  });
+
   record({
     id: 'B8',
     name: 'server RSS after the loads',
@@ -180,6 +279,36 @@ async function main() {
     ratio: null,
     goal: env.DATABASE_URL ? '≤ 200 MB' : '≤ 450 MB',
     pass: server.rssMb() <= (env.DATABASE_URL ? 200 : 450),
+  });
+
+  // B9: start-up on the existing data directory (or database) that this run created.
+  await server.stop();
+  started.splice(started.indexOf(server), 1);
+  const t0 = Date.now();
+  const again = await startProcess('src/cli/index.ts', ['serve'], env, '/health');
+  started.push(again);
+  const startupMs = Date.now() - t0;
+  record({
+    id: 'B9',
+    name: 'start-up to /health 200 (existing data)',
+    value: `${startupMs} ms`,
+    baseline: '—',
+    ratio: null,
+    goal: '≤ 2000 ms',
+    pass: startupMs <= 2000,
+    note: 'includes Node + tsx start',
+  });
+
+  // B10: what a browser downloads first for the dashboard.
+  const web = webWeight();
+  record({
+    id: 'B10',
+    name: 'dashboard initial JS + CSS (gzip)',
+    value: web === null ? 'not built' : `${web} KiB`,
+    baseline: '—',
+    ratio: null,
+    goal: '≤ 250 KiB',
+    pass: web === null ? null : web <= 250,
   });
 
   mkdirSync(RESULTS, { recursive: true });
