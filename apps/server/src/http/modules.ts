@@ -1,5 +1,6 @@
 import { deviceBlockRoutes } from '../activations/device-blocks.js';
 import { activationRoutes } from '../activations/routes.js';
+import { analyticsRoutes } from '../analytics/routes.js';
 import type { AppContext } from '../core/context.js';
 import { customerRoutes } from '../customers/routes.js';
 import { entitlementRoutes } from '../entitlements/routes.js';
@@ -8,6 +9,7 @@ import { eventRoutes } from '../events/routes.js';
 import { licenseRoutes } from '../licenses/routes.js';
 import { licensingRoutes } from '../licensing/routes.js';
 import { planRoutes } from '../plans/routes.js';
+import { portalRoutes } from '../portal/routes.js';
 import { productRoutes } from '../products/routes.js';
 import { signingRoutes } from '../signing/routes.js';
 import { subscriptionRoutes } from '../subscriptions/routes.js';
@@ -30,4 +32,6 @@ export async function registerModules(app: App, ctx: AppContext): Promise<void> 
   await app.register(licensingRoutes, { ctx });
   await app.register(entitlementRoutes, { ctx });
   await app.register(websocketRoutes, { ctx });
+  await app.register(portalRoutes, { ctx });
+  await app.register(analyticsRoutes, { ctx });
 }
