@@ -122,6 +122,14 @@ const routeTree = rootRoute.addChildren([
       '/licenses',
       lazyRouteComponent(() => import('./pages/Licenses'), 'LicensesPage'),
     ),
+    page(
+      '/licenses/$id',
+      lazyRouteComponent(() => import('./pages/LicenseDetail'), 'LicenseDetailPage'),
+    ),
+    page(
+      '/customers/$id',
+      lazyRouteComponent(() => import('./pages/CustomerDetail'), 'CustomerDetailPage'),
+    ),
     listPage(
       '/devices',
       lazyRouteComponent(() => import('./pages/Devices'), 'DevicesPage'),

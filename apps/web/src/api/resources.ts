@@ -1,8 +1,10 @@
 /**
- * Shapes of admin resources whose endpoints are not in the generated schema yet. Each type mirrors the
- * domain model of the product spec; replace it with `components['schemas'][...]` once `npm run gen:api`
- * publishes the resource, and delete it from here.
+ * Resource types of the admin and portal, taken from the generated OpenAPI schema (`npm run gen:api`),
+ * so a server change that breaks the dashboard fails `tsc` (and `npm run check:api` fails when stale).
  */
+import type { components, paths } from './schema';
+
+type Schemas = components['schemas'];
 
 /** The envelope of every admin list (limit/offset paging with a look-ahead `has_more`). */
 export interface Page<T> {
@@ -18,97 +20,45 @@ export interface ListParams {
   [filter: string]: string | number | boolean | undefined;
 }
 
-export interface Customer {
-  id: string;
-  email: string;
-  company_name: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  status: 'active' | 'suspended' | 'cancelled';
-  created_at: string;
-}
-
+export type Customer = Schemas['Customer'];
+export type License = Schemas['License'];
 export type LicenseStatus = 'pending' | 'active' | 'suspended' | 'expired' | 'revoked';
+export type Activation = Schemas['Activation'];
+export type Plan = Schemas['Plan'];
+export type Product = Schemas['Product'];
+export type Subscription = Schemas['Subscription'];
+export type AuditEvent = Schemas['Event'];
+export type ApiKey = Schemas['ApiKey'];
+export type StaffUser = Schemas['User'];
+export type SigningKey = Schemas['SigningKey'];
+export type DeviceBlock = Schemas['DeviceBlock'];
 
-export interface License {
-  id: string;
-  key: string;
-  status: LicenseStatus;
-  license_type: string;
-  plan?: { id: string; name: string } | null;
-  customer?: { id: string; email: string; company_name: string | null } | null;
-  max_activations: number | null;
-  activations_count?: number;
-  expires_at: string | null;
-  created_at: string;
+type JsonBody<P extends keyof paths, M extends 'post' | 'patch'> = paths[P][M] extends {
+  requestBody: { content: { 'application/json': infer B } };
 }
-
-export interface Activation {
-  id: string;
-  device_id: string;
-  machine_name: string | null;
-  hostname: string | null;
-  platform: string | null;
-  app_version: string | null;
-  status: 'active' | 'deactivated' | 'expired' | 'blocked';
-  license_id: string;
-  last_heartbeat_at: string | null;
-  activated_at: string;
+  ? B
+  : never;
+type JsonOk<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends {
+  responses: { 200: { content: { 'application/json': infer R } } };
 }
+  ? R
+  : paths[P][M] extends { responses: { 201: { content: { 'application/json': infer R } } } }
+    ? R
+    : unknown;
 
-export interface Plan {
-  id: string;
-  code: string;
+export type PlanInput = JsonBody<'/api/v1/plans', 'post'>;
+export type PlanFeature = NonNullable<PlanInput['features']>[number];
+export type CustomerInput = JsonBody<'/api/v1/customers', 'post'>;
+export type LicenseInput = JsonBody<'/api/v1/licenses', 'post'>;
+
+/** A feature entry as stored on plans and licenses. */
+export interface Feature {
+  feature_id: string;
   name: string;
-  rank: number;
-  license_type: string;
-  price_monthly_cents: number | null;
-  price_yearly_cents: number | null;
-  currency: string;
-  max_activations: number | null;
-  active: boolean;
-  public: boolean;
-}
-
-export interface Subscription {
-  id: string;
-  status: 'trialing' | 'active' | 'past_due' | 'canceled' | 'expired' | 'suspended';
-  billing_cycle: 'monthly' | 'annual';
-  price_cents: number;
-  currency: string;
-  quantity: number;
-  customer?: { id: string; email: string } | null;
-  plan?: { id: string; name: string } | null;
-  current_period_end: string | null;
-  cancel_at_period_end: boolean;
-}
-
-export interface AuditEvent {
-  id: string;
-  type: string;
-  actor: { type: string; id: string | null; label?: string | null } | null;
-  subject: { type: string; id: string } | null;
-  ip: string | null;
-  occurred_at: string;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  role: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-  created_at: string;
-}
-
-export interface StaffUser {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  status: 'active' | 'disabled';
-  last_login_at: string | null;
+  enabled: boolean;
+  limit_value?: number | null;
+  limit_type?: string;
+  period?: string | null;
 }
 
 /** Public plan of the customer portal (`GET /api/v1/portal/plans`). */
@@ -131,3 +81,72 @@ export interface PortalPlanFeature {
   limit_value: number | null;
   period: 'hour' | 'day' | 'month' | 'total' | null;
 }
+
+/** `GET /api/v1/analytics/overview` (the route declares no response schema yet). */
+export interface Overview {
+  licenses_by_status: Record<string, number>;
+  licenses_total: number;
+  customers: number;
+  active_devices_24h: number;
+  tier_distribution: { code: string; name: string; rank: number; licenses: number; mrr_cents: number }[];
+  mrr_cents: number;
+  expiring_30d: {
+    count: number;
+    licenses: {
+      id: string;
+      key_last4: string;
+      expires_at: string;
+      plan_code: string;
+      customer_id: string | null;
+    }[];
+  };
+  recent_activations: {
+    id: string;
+    license_id: string;
+    device_id: string;
+    platform: string | null;
+    activated_at: string;
+  }[];
+  alerts: { type: string; severity: string; message: string }[];
+  generated_at: string;
+}
+
+export interface TimeSeries {
+  metric: string;
+  interval: string;
+  range: string;
+  points: { at: string; total: number; failed: number }[];
+}
+
+/** `POST /api/v1/portal/license-lookup`. */
+export interface PortalLookup {
+  license: {
+    key_last4: string;
+    tier: string;
+    tier_name: string;
+    status: string;
+    status_reason: string | null;
+    starts_at: string;
+    expires_at: string | null;
+    days_until_expiry: number | null;
+    is_in_grace_period: boolean;
+    features: Feature[];
+    limits: Record<string, number | null>;
+    max_activations: number | null;
+  };
+  devices: {
+    id: string;
+    device_id: string;
+    machine_name: string | null;
+    hostname: string | null;
+    platform: string | null;
+    app_version: string | null;
+    status: string;
+    activated_at: string;
+    last_heartbeat_at: string | null;
+    last_validated_at: string | null;
+  }[];
+  alerts: { type?: string; code?: string; severity?: string; message: string }[];
+}
+
+export type LicenseByKey = JsonOk<'/api/v1/licenses/by-key', 'post'>;

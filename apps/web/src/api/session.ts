@@ -1,6 +1,6 @@
-import type { components } from './schema';
+import type { paths } from './schema';
 
-export type Session = components['schemas']['Session'];
+export type Session = paths['/api/v1/auth/login']['post']['responses'][200]['content']['application/json'];
 export type SessionUser = Session['user'];
 export type Role = SessionUser['role'];
 /** Why a session ended: the user asked, the refresh token was refused, or another tab signed out. */

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useId, useState } from 'react';
-import { requestJson } from '../../api/client';
+import { type QueryValue, requestJson } from '../../api/client';
 import type { Page } from '../../api/resources';
 import {
   type Column,
@@ -28,6 +28,12 @@ export interface ListViewProps<T extends { id: string }> {
   empty: { title: string; description?: ReactNode; action?: ReactNode };
   /** Where paging and filters are kept (default: the URL). */
   state?: ListState;
+  /** Query parameter the search box fills (default `q`; the events log searches by `type`). */
+  searchParam?: string;
+  /** Extra query parameters (filters owned by the page, fixed scopes such as `customer_id`). */
+  query?: Record<string, QueryValue>;
+  /** More filter controls, rendered next to the search box. */
+  toolbar?: ReactNode;
 }
 
 /**
@@ -39,19 +45,20 @@ export function ListView<T extends { id: string }>(props: ListViewProps<T>) {
   const state = props.state ?? urlState;
   const { offset, limit, q, status } = state;
 
+  const params = { offset, limit, [props.searchParam ?? 'q']: q, status, ...props.query };
   const query = useQuery({
-    queryKey: [props.endpoint, { offset, limit, q, status }],
-    queryFn: ({ signal }) =>
-      requestJson<Page<T>>(props.endpoint, { query: { offset, limit, q, status }, signal }),
+    queryKey: [props.endpoint, params],
+    queryFn: ({ signal }) => requestJson<Page<T>>(props.endpoint, { query: params, signal }),
     placeholderData: keepPreviousData,
   });
 
-  const filtered = q !== '' || status !== '';
+  const filtered =
+    q !== '' || status !== '' || Object.values(props.query ?? {}).some((v) => v !== undefined && v !== '');
   const rows = query.data?.data;
 
   return (
     <div className="rounded-lg border border-zinc-200 bg-white shadow-xs">
-      {(props.searchLabel || props.statusOptions) && (
+      {(props.searchLabel || props.statusOptions || props.toolbar) && (
         <div className="flex flex-col gap-3 border-b border-zinc-200 p-4 sm:flex-row sm:items-end sm:px-5">
           {props.searchLabel && (
             <SearchBox label={props.searchLabel} value={q} onSearch={(v) => state.update({ q: v })} />
@@ -66,6 +73,7 @@ export function ListView<T extends { id: string }>(props: ListViewProps<T>) {
               fieldClassName="sm:w-48"
             />
           )}
+          {props.toolbar}
         </div>
       )}
       {query.isError && !rows ? (

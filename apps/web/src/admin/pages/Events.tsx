@@ -7,7 +7,7 @@ const columns: Column<AuditEvent>[] = [
   {
     id: 'at',
     header: 'When',
-    cell: (e) => <time dateTime={e.occurred_at}>{formatDateTime(e.occurred_at)}</time>,
+    cell: (e) => <time dateTime={e.created_at}>{formatDateTime(e.created_at)}</time>,
     className: 'whitespace-nowrap',
   },
   {
@@ -18,14 +18,13 @@ const columns: Column<AuditEvent>[] = [
   {
     id: 'actor',
     header: 'Actor',
-    cell: (e) =>
-      e.actor ? (e.actor.label ?? `${e.actor.type}${e.actor.id ? ` ${e.actor.id.slice(0, 8)}` : ''}`) : '—',
+    cell: (e) => `${e.actor_type}${e.actor_id ? ` ${e.actor_id.slice(0, 8)}` : ''}`,
   },
   {
     id: 'subject',
     header: 'Subject',
     secondary: true,
-    cell: (e) => (e.subject ? `${e.subject.type} ${e.subject.id.slice(0, 8)}` : '—'),
+    cell: (e) => (e.subject_type ? `${e.subject_type} ${e.subject_id?.slice(0, 8) ?? ''}` : '—'),
   },
   { id: 'ip', header: 'IP', secondary: true, cell: (e) => e.ip ?? '—' },
 ];
@@ -39,7 +38,8 @@ export function EventsPage() {
         endpoint="/api/v1/events"
         caption="Audit events"
         columns={columns}
-        searchLabel="Search by event type, actor or subject"
+        searchLabel="Search by event type (license.* for a prefix)"
+        searchParam="type"
         empty={{ title: 'No events yet', description: 'Every change in the account is recorded here.' }}
       />
     </>

@@ -1,12 +1,22 @@
+import { Link } from '@tanstack/react-router';
 import type { Subscription } from '../../api/resources';
 import { formatDate, formatMoney } from '../../lib/format';
 import { type Column, PageHeader } from '../../ui';
 import { StatusBadge, statusOptions } from '../../ui/StatusBadge';
 import { ListView } from '../components/ListView';
+import { usePlanOptions } from '../hooks';
 
 const columns: Column<Subscription>[] = [
-  { id: 'customer', header: 'Customer', cell: (s) => s.customer?.email ?? '—' },
-  { id: 'plan', header: 'Plan', cell: (s) => s.plan?.name ?? '—' },
+  {
+    id: 'customer',
+    header: 'Customer',
+    cell: (s) => (
+      <Link to="/customers/$id" params={{ id: s.customer_id }} className="text-brand-700 hover:underline">
+        Customer {s.customer_id.slice(0, 8)}
+      </Link>
+    ),
+  },
+  { id: 'plan', header: 'Plan', cell: (s) => <PlanName id={s.plan_id} /> },
   { id: 'status', header: 'Status', cell: (s) => <StatusBadge status={s.status} /> },
   {
     id: 'price',
@@ -53,4 +63,9 @@ export function SubscriptionsPage() {
       />
     </>
   );
+}
+
+function PlanName({ id }: { id: string }) {
+  const plans = usePlanOptions();
+  return <>{plans.data?.find((p) => p.id === id)?.name ?? '—'}</>;
 }

@@ -1,0 +1,44 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { requestJson } from '../api/client';
+import type { Page, Plan } from '../api/resources';
+import type { Role } from '../api/session';
+import { meQuery } from './auth';
+import { type Action, can } from './permissions';
+
+/** The signed-in user's role (undefined while loading). */
+export function useRole(): Role | undefined {
+  return useQuery(meQuery).data?.user.role;
+}
+
+/** True when the signed-in role may perform `action` (hides buttons; the server still decides). */
+export function useCan(action: Action): boolean {
+  return can(useRole(), action);
+}
+
+/** Plans for pickers (first 100 by rank). */
+export function usePlanOptions() {
+  return useQuery({
+    queryKey: ['/api/v1/plans', 'options'],
+    queryFn: ({ signal }) =>
+      requestJson<Page<Plan>>('/api/v1/plans', { query: { limit: 100, offset: 0, sort: 'rank' }, signal }),
+    staleTime: 60_000,
+    select: (page) => page.data,
+  });
+}
+
+/** Invalidate every cached query whose key starts with one of the given endpoints. */
+export function useInvalidate() {
+  const client = useQueryClient();
+  return (...prefixes: string[]) =>
+    client.invalidateQueries({
+      predicate: (q) =>
+        prefixes.some((p) => typeof q.queryKey[0] === 'string' && q.queryKey[0].startsWith(p)),
+    });
+}
+
+/** State of a confirmation dialog that carries which action it confirms. */
+export function usePending<T>() {
+  const [pending, setPending] = useState<T | null>(null);
+  return { pending, open: setPending, close: () => setPending(null) };
+}
