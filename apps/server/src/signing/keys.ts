@@ -64,6 +64,20 @@ export async function insertSigningKey(
   return row!;
 }
 
+/** Inserts an account's first key unless another process just did (then: undefined). */
+export async function insertFirstSigningKey(
+  q: Queryable,
+  accountId: string,
+  key: ReturnType<typeof generateSigningKey>,
+): Promise<SigningKeyRow | undefined> {
+  const [row] = await q<SigningKeyRow[]>`
+    insert into signing_keys (account_id, kid, alg, public_key_pem, public_jwk, private_key_enc)
+    values (${accountId}, ${key.kid}, ${key.alg}, ${key.publicKeyPem}, ${q.json(key.publicJwk as never)}, ${key.privateKeyEnc})
+    on conflict do nothing
+    returning *`;
+  return row;
+}
+
 export async function findActiveKey(q: Queryable, accountId: string): Promise<SigningKeyRow | undefined> {
   const [row] = await q<
     SigningKeyRow[]

@@ -3,32 +3,8 @@ import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
 import { errorResponses, IdParams } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
-import { jwks, listSigningKeys, retireSigningKey, rotateSigningKey } from './service.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-
-const SigningKeySchema = Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    kid: Type.String(),
-    alg: Type.Union([Type.Literal('EdDSA'), Type.Literal('RS256')]),
-    status: Type.Union([Type.Literal('active'), Type.Literal('retiring'), Type.Literal('retired')]),
-    public_jwk: Type.Record(Type.String(), Type.Unknown()),
-    created_at: Type.String({ format: 'date-time' }),
-    rotated_at: Nullable(Type.String({ format: 'date-time' })),
-    retire_after: Nullable(Type.String({ format: 'date-time' })),
-    retired_at: Nullable(Type.String({ format: 'date-time' })),
-  },
-  { $id: 'SigningKey' },
-);
-
-const RotateBody = Type.Object(
-  {
-    alg: Type.Optional(Type.Union([Type.Literal('EdDSA'), Type.Literal('RS256')])),
-    overlap_hours: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 * 365 })),
-  },
-  { additionalProperties: false },
-);
+import { JwksSchema, RotateBody, SigningKeySchema } from './schemas.js';
+import { jwks, listSigningKeys, retireExpiredKeys, retireSigningKey, rotateSigningKey } from './service.js';
 
 const tags = ['signing keys'];
 const security = [{ bearer: [] }];
@@ -36,13 +12,22 @@ const security = [{ bearer: [] }];
 export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.addSchema(SigningKeySchema);
 
+  // Keys past their overlap already fail verification; this marks them retired (with an event) hourly.
+  const sweep = () =>
+    retireExpiredKeys(ctx).catch((err) =>
+      ctx.log.warn({ err: (err as Error).message }, 'retiring expired signing keys failed'),
+    );
+  const timer = setInterval(sweep, 3_600_000);
+  timer.unref();
+  ctx.onShutdown.push(async () => clearInterval(timer));
+
   app.get(
     '/.well-known/jwks.json',
     {
       schema: {
         tags,
         summary: 'Public keys that verify activation tokens and license files',
-        response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) },
+        response: { 200: JwksSchema },
       },
       config: { rateLimit: false },
     },

@@ -6,6 +6,7 @@ import {
   findActiveKey,
   findKeyByKid,
   generateSigningKey,
+  insertFirstSigningKey,
   insertSigningKey,
   privateKeyOf,
   publicKeyOf,
@@ -29,6 +30,8 @@ interface SigningState {
   byKid: Map<string, KnownKey>;
   activeByAccount: Map<string, KnownKey>;
   tokens: VerifiedTokenCache;
+  /** kids looked up and not found → when to look again (bounds DB lookups from forged tokens). */
+  unknownKids: Map<string, number>;
 }
 const states = new WeakMap<AppContext, SigningState>();
 
@@ -39,12 +42,14 @@ function stateOf(ctx: AppContext): SigningState {
       byKid: new Map(),
       activeByAccount: new Map(),
       tokens: new VerifiedTokenCache(),
+      unknownKids: new Map(),
     };
     // Rotation or retirement in any process: forget what we know and reload on demand.
     ctx.bus.subscribe(CHANGED, () => {
       state.byKid.clear();
       state.activeByAccount.clear();
       state.tokens.clear();
+      state.unknownKids.clear();
     });
     states.set(ctx, state);
     s = state;
@@ -81,14 +86,23 @@ async function activeKey(ctx: AppContext, accountId: string): Promise<KnownKey> 
   if (cached) return cached;
   let row = await findActiveKey(ctx.db.sql, accountId);
   if (!row) {
-    try {
-      row = await insertSigningKey(ctx.db.sql, accountId, generateSigningKey(ctx.keyring, 'EdDSA'));
-    } catch (err) {
-      // Another process created the first key at the same moment: use that one.
-      if ((err as { code?: string }).code !== '23505') throw err;
-      row = await findActiveKey(ctx.db.sql, accountId);
-      if (!row) throw err;
-    }
+    const fresh = generateSigningKey(ctx.keyring, 'EdDSA');
+    row = await ctx.db.tx(async (tx) => {
+      // The partial unique index lets one first key per account win; the loser inserts nothing.
+      const created = await insertFirstSigningKey(tx, accountId, fresh);
+      if (created)
+        await recordEvent(tx, {
+          accountId,
+          type: 'signing_key.created',
+          actor: { type: 'system' },
+          subject: { type: 'signing_key', id: created.id },
+          data: { kid: created.kid, alg: created.alg },
+        });
+      return created;
+    });
+    // Another process created the first key at the same moment: use that one.
+    row ??= await findActiveKey(ctx.db.sql, accountId);
+    if (!row) throw new Error(`no active signing key for account ${accountId}`);
   }
   return remember(ctx, row, true);
 }
@@ -130,8 +144,12 @@ export async function signLicenseToken(
   return { token, jti, kid: signer.kid, expires_at: new Date(exp * 1000) };
 }
 
+/** Verified claims: arbitrary JSON from the token, read by callers field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: the public verification API hands out untyped JWT claims
+export type TokenClaims = Record<string, any>;
+
 export type TokenVerification =
-  | { ok: true; claims: Record<string, any>; kid: string }
+  | { ok: true; claims: TokenClaims; kid: string }
   | { ok: false; code: 'TOKEN_INVALID' | 'TOKEN_EXPIRED'; reason: string };
 
 const invalid = (reason: string): TokenVerification => ({ ok: false, code: 'TOKEN_INVALID', reason });
@@ -142,12 +160,46 @@ function usable(ctx: AppContext, row: SigningKeyRow): boolean {
   return row.status === 'retiring' && row.retire_after !== null && row.retire_after > ctx.clock.now();
 }
 
+const UNKNOWN_KID_TTL_MS = 30_000;
+const MAX_UNKNOWN_KIDS = 10_000;
+
 async function keyForKid(ctx: AppContext, kid: string): Promise<KnownKey | undefined> {
-  const known = stateOf(ctx).byKid.get(kid);
+  const state = stateOf(ctx);
+  const known = state.byKid.get(kid);
   if (known) return known;
+  // Not known here: another process may have created or rotated it, so ask the database,
+  // but not again for a while if it does not exist there either.
+  const retryAt = state.unknownKids.get(kid);
+  if (retryAt !== undefined && retryAt > Date.now()) return undefined;
   const row = await findKeyByKid(ctx.db.sql, kid);
-  return row ? remember(ctx, row, false) : undefined;
+  if (row) {
+    state.unknownKids.delete(kid);
+    return remember(ctx, row, false);
+  }
+  if (state.unknownKids.size >= MAX_UNKNOWN_KIDS) state.unknownKids.clear();
+  state.unknownKids.set(kid, Date.now() + UNKNOWN_KID_TTL_MS);
+  return undefined;
 }
+
+const MAX_TOKEN_LENGTH = 16_384;
+const KID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
+
+function decodeSegment(segment: string): TokenClaims | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as TokenClaims)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const expired = (): TokenVerification => ({
+  ok: false,
+  code: 'TOKEN_EXPIRED',
+  reason: 'The token has expired; refresh or activate again',
+});
 
 /**
  * Verifies an activation token. Never throws for a bad token: returns the reason. Rejects malformed
@@ -155,35 +207,43 @@ async function keyForKid(ctx: AppContext, kid: string): Promise<KnownKey | undef
  * bad signatures, wrong iss/aud, and expiry (against the injected clock).
  */
 export async function verifyLicenseToken(ctx: AppContext, token: string): Promise<TokenVerification> {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH)
+    return invalid('The token is not a signed JWT');
   const state = stateOf(ctx);
-  const cacheKey = VerifiedTokenCache.keyOf(token);
   const nowSec = ctx.clock.now().getTime() / 1000;
-  const hit = state.tokens.get(cacheKey);
+  const hit = state.tokens.get(token);
   if (hit) {
     const key = state.byKid.get(hit.kid);
     if (key && usable(ctx, key.row)) {
-      if (hit.exp <= nowSec)
-        return {
-          ok: false,
-          code: 'TOKEN_EXPIRED',
-          reason: 'The token has expired; refresh or activate again',
-        };
+      if (hit.exp <= nowSec) return expired();
       return { ok: true, claims: hit.claims, kid: hit.kid };
     }
   }
+  try {
+    return await verifyUncached(ctx, state, token, nowSec);
+  } catch (err) {
+    // Whatever a crafted token trips over is a bad token; a database failure is not a verdict (5xx).
+    if (err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError)
+      return invalid('The token is not a signed JWT');
+    throw err;
+  }
+}
+
+async function verifyUncached(
+  ctx: AppContext,
+  state: SigningState,
+  token: string,
+  nowSec: number,
+): Promise<TokenVerification> {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts[0] || !parts[1] || !parts[2])
     return invalid('The token is not a signed JWT');
-  let header: { alg?: string; kid?: string };
-  let claims: Record<string, any>;
-  try {
-    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-    claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-  } catch {
-    return invalid('The token is not a signed JWT');
-  }
-  if (typeof header.kid !== 'string' || header.kid.length > 100)
+  const header = decodeSegment(parts[0]);
+  const claims = decodeSegment(parts[1]);
+  if (!header || !claims) return invalid('The token is not a signed JWT');
+  if (typeof header.kid !== 'string' || !KID_PATTERN.test(header.kid))
     return invalid('The token names no signing key');
+  if (header.crit !== undefined) return invalid('The token has critical header parameters');
   const key = await keyForKid(ctx, header.kid);
   if (!key) return invalid('The token was signed by an unknown key');
   if (header.alg !== key.row.alg) return invalid(`The token's algorithm is not the key's (${key.row.alg})`);
@@ -200,10 +260,10 @@ export async function verifyLicenseToken(ctx: AppContext, token: string): Promis
   }
   if (claims.iss !== ctx.config.publicUrl || claims.aud !== LICENSE_AUDIENCE)
     return invalid('The token was issued for another server or audience');
-  if (typeof claims.exp !== 'number') return invalid('The token has no expiry');
-  state.tokens.set(cacheKey, { claims, kid: header.kid, exp: claims.exp });
-  if (claims.exp <= nowSec)
-    return { ok: false, code: 'TOKEN_EXPIRED', reason: 'The token has expired; refresh or activate again' };
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
+    return invalid('The token has no expiry');
+  state.tokens.set(token, { claims, kid: header.kid, exp: claims.exp });
+  if (claims.exp <= nowSec) return expired();
   return { ok: true, claims, kid: header.kid };
 }
 
@@ -270,13 +330,14 @@ export async function rotateSigningKey(
 
 /** Retires a non-active key at once: tokens it signed stop verifying. */
 export async function retireSigningKey(ctx: AppContext, accountId: string, id: string, actor: Actor) {
-  const row = await ctx.db.tx(async (tx) => {
+  const result = await ctx.db.tx(async (tx) => {
     const [current] = await tx<
       SigningKeyRow[]
     >`select * from signing_keys where account_id = ${accountId} and id = ${id} for update`;
     if (!current) throw new AppError('NOT_FOUND', 'Signing key not found');
     if (current.status === 'active')
       throw new AppError('INVALID_STATE_TRANSITION', 'Rotate first: the active key cannot be retired');
+    if (current.status === 'retired') return { row: current, changed: false };
     const [updated] = await tx<
       SigningKeyRow[]
     >`update signing_keys set status = 'retired', retired_at = ${ctx.clock.now()} where id = ${id} returning *`;
@@ -285,22 +346,44 @@ export async function retireSigningKey(ctx: AppContext, accountId: string, id: s
       type: 'signing_key.retired',
       actor,
       subject: { type: 'signing_key', id },
-      data: { kid: current.kid },
+      data: { kid: current.kid, reason: 'manual' },
     });
-    return updated!;
+    return { row: updated!, changed: true };
   });
-  await ctx.bus.publish({ topic: CHANGED, accountId, data: {} });
-  return row;
+  if (result.changed) await ctx.bus.publish({ topic: CHANGED, accountId, data: {} });
+  return result.row;
 }
 
-/** Marks keys whose overlap has ended as retired (scheduled; verification already refuses them). */
+/** Marks keys whose overlap has ended as retired, with an event each (verification already refuses them). */
 export async function retireExpiredKeys(ctx: AppContext): Promise<number> {
-  const rows = await ctx.db.sql`update signing_keys set status = 'retired', retired_at = ${ctx.clock.now()}
-    where status = 'retiring' and retire_after <= ${ctx.clock.now()} returning id`;
-  return rows.length;
+  const now = ctx.clock.now();
+  const retired = await ctx.db.tx(async (tx) => {
+    const rows = await tx<Pick<SigningKeyRow, 'id' | 'account_id' | 'kid' | 'retire_after'>[]>`
+      update signing_keys set status = 'retired', retired_at = ${now}
+      where status = 'retiring' and retire_after <= ${now}
+      returning id, account_id, kid, retire_after`;
+    for (const r of rows)
+      await recordEvent(tx, {
+        accountId: r.account_id,
+        type: 'signing_key.retired',
+        actor: { type: 'system' },
+        subject: { type: 'signing_key', id: r.id },
+        data: { kid: r.kid, reason: 'overlap_ended', retire_after: r.retire_after?.toISOString() ?? null },
+      });
+    return rows;
+  });
+  for (const accountId of new Set(retired.map((r) => r.account_id)))
+    await ctx.bus.publish({ topic: CHANGED, accountId, data: {} });
+  return retired.length;
 }
 
+/** The account's keys, public parts only; a retiring key past its overlap shows as retired. */
 export async function listSigningKeys(ctx: AppContext, accountId: string) {
-  return ctx.db.sql`select id, kid, alg, status, public_jwk, created_at, rotated_at, retire_after, retired_at
+  const now = ctx.clock.now();
+  return ctx.db.sql`
+    select id, kid, alg,
+      case when status = 'retiring' and retire_after <= ${now} then 'retired' else status end as status,
+      public_jwk, created_at, rotated_at, retire_after,
+      case when status = 'retiring' and retire_after <= ${now} then retire_after else retired_at end as retired_at
     from signing_keys where account_id = ${accountId} order by created_at desc`;
 }

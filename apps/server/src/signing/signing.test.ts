@@ -1,5 +1,6 @@
+import { createPublicKey, verify } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
 import { runSecuritySuite } from '../../test/support/security-suite.js';
 import {
@@ -9,7 +10,17 @@ import {
   type TestAccount,
   type TestServer,
 } from '../../test/support/server.js';
-import { LICENSE_AUDIENCE, signLicenseToken, verifyLicenseToken } from './service.js';
+import type { AppContext } from '../core/context.js';
+import {
+  getSigner,
+  LICENSE_AUDIENCE,
+  retireExpiredKeys,
+  retireSigningKey,
+  rotateSigningKey,
+  signDetached,
+  signLicenseToken,
+  verifyLicenseToken,
+} from './service.js';
 
 const clock = new FixedClock();
 let server: TestServer;
@@ -128,6 +139,123 @@ describe('signed activation tokens', () => {
     const rows = await server.ctx.db
       .sql`select private_key_enc from signing_keys where account_id = ${account.accountId}`;
     for (const r of rows) expect(r.private_key_enc).not.toContain('PRIVATE KEY');
+  });
+});
+
+/** The same server seen as another process would: separate key and token caches, same database and bus. */
+const otherProcess = (): AppContext => ({ ...server.ctx });
+
+async function eventsOf(accountId: string, type: string) {
+  return server.ctx.db.sql<{ subject_id: string; data: Record<string, unknown> }[]>`
+    select subject_id, data from events where account_id = ${accountId} and type = ${type}`;
+}
+
+describe('signing keys: lifecycle', () => {
+  it('two processes creating the first key at once agree on one key, recorded once', async () => {
+    const acct = await createTestAccount(server);
+    const signers = await Promise.all(
+      [server.ctx, otherProcess(), otherProcess(), server.ctx].map((c) => getSigner(c, acct.accountId)),
+    );
+    expect(new Set(signers.map((s) => s.kid)).size).toBe(1);
+    expect(signers[0]!.alg).toBe('EdDSA');
+    const rows = await server.ctx.db.sql`select id from signing_keys where account_id = ${acct.accountId}`;
+    expect(rows).toHaveLength(1);
+    expect(await eventsOf(acct.accountId, 'signing_key.created')).toHaveLength(1);
+  });
+
+  it('a detached signature verifies with the stored public key alone', async () => {
+    const payload = Buffer.from('{"license":"file"}');
+    const sig = await signDetached(server.ctx, account.accountId, payload);
+    const [row] = await server.ctx.db.sql<{ public_key_pem: string; alg: string }[]>`
+      select public_key_pem, alg from signing_keys where kid = ${sig.kid}`;
+    const key = createPublicKey(row!.public_key_pem);
+    expect(verify(row!.alg === 'EdDSA' ? null : 'sha256', payload, key, sig.signature)).toBe(true);
+    expect(verify(row!.alg === 'EdDSA' ? null : 'sha256', Buffer.from('x'), key, sig.signature)).toBe(false);
+  });
+
+  it('never throws on garbage: null segments, arrays, odd kids, oversize tokens', async () => {
+    const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const garbage = [
+      '',
+      '.',
+      '..',
+      'a.b',
+      'a.b.c.d',
+      `${enc(null)}.${enc(null)}.AAAA`,
+      `${enc([1])}.${enc({})}.AAAA`,
+      `${enc({ alg: 'EdDSA', kid: 42 })}.${enc({})}.AAAA`,
+      `${enc({ alg: 'EdDSA', kid: "kw_'; drop table signing_keys;--" })}.${enc({})}.AAAA`,
+      `${enc({ alg: 'EdDSA', kid: 'kw_x'.repeat(100) })}.${enc({})}.AAAA`,
+      `${enc({ alg: 'EdDSA' })}.${enc({})}.AAAA`,
+      `%%%.%%%.%%%`,
+      'x'.repeat(100_000),
+      `${'a'.repeat(20_000)}.b.c`,
+    ];
+    for (const token of garbage) {
+      const result = await verifyLicenseToken(server.ctx, token);
+      expect(result, token.slice(0, 40)).toMatchObject({ ok: false, code: 'TOKEN_INVALID' });
+    }
+  });
+
+  it('a token with no exp, or a non-numeric one, is refused even when correctly signed', async () => {
+    const signer = await getSigner(server.ctx, account.accountId);
+    const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const claims = { iss: server.ctx.config.publicUrl, aud: LICENSE_AUDIENCE, sub: 's' };
+    for (const extra of [{}, { exp: 'never' }]) {
+      const input = `${enc({ alg: signer.alg, typ: 'JWT', kid: signer.kid })}.${enc({ ...claims, ...extra })}`;
+      const token = `${input}.${signer.sign(Buffer.from(input)).toString('base64url')}`;
+      expect(await verifyLicenseToken(server.ctx, token)).toMatchObject({ ok: false, code: 'TOKEN_INVALID' });
+    }
+  });
+
+  it('a cached verification stops at once when another process retires the key', async () => {
+    const acct = await createTestAccount(server);
+    const signed = await signLicenseToken(server.ctx, acct.accountId, {}, { subject: 's', ttlSeconds: 3600 });
+    expect((await verifyLicenseToken(server.ctx, signed.token)).ok).toBe(true);
+    expect((await verifyLicenseToken(server.ctx, signed.token)).ok).toBe(true); // cached now
+
+    const other = otherProcess();
+    await rotateSigningKey(other, acct.accountId, {}, { type: 'system' });
+    const [old] = await other.db.sql<{ id: string }[]>`select id from signing_keys where kid = ${signed.kid}`;
+    await retireSigningKey(other, acct.accountId, old!.id, { type: 'system' });
+    await vi.waitFor(async () =>
+      expect(await verifyLicenseToken(server.ctx, signed.token)).toMatchObject({
+        ok: false,
+        code: 'TOKEN_INVALID',
+      }),
+    );
+    // A new token is signed with the new key in this process too.
+    const fresh = await signLicenseToken(server.ctx, acct.accountId, {}, { subject: 's', ttlSeconds: 60 });
+    expect(fresh.kid).not.toBe(signed.kid);
+    expect((await verifyLicenseToken(server.ctx, fresh.token)).ok).toBe(true);
+
+    // Retiring again changes nothing and records nothing more.
+    await retireSigningKey(server.ctx, acct.accountId, old!.id, { type: 'system' });
+    expect(await eventsOf(acct.accountId, 'signing_key.retired')).toHaveLength(1);
+    expect(await eventsOf(acct.accountId, 'signing_key.rotated')).toHaveLength(1);
+  });
+
+  it('retireExpiredKeys marks keys past their overlap retired, with an event', async () => {
+    const acct = await createTestAccount(server);
+    const first = await getSigner(server.ctx, acct.accountId);
+    await rotateSigningKey(server.ctx, acct.accountId, { overlapHours: 2 }, { type: 'system' });
+    expect(await retireExpiredKeys(server.ctx)).toBe(0);
+    const listed = async () =>
+      (
+        await server.request('GET', '/api/v1/signing-keys', { token: await acct.token('read_only') })
+      ).body.data.find((k: { kid: string }) => k.kid === first.kid);
+    expect((await listed()).status).toBe('retiring');
+
+    clock.set('2026-01-15T14:00:01Z');
+    expect((await listed()).status).toBe('retired'); // shown as retired before the sweep runs
+    expect(await retireExpiredKeys(server.ctx)).toBeGreaterThanOrEqual(1);
+    const [row] = await server.ctx.db.sql<{ status: string; retired_at: Date }[]>`
+      select status, retired_at from signing_keys where kid = ${first.kid}`;
+    expect(row!.status).toBe('retired');
+    expect(row!.retired_at).toEqual(clock.now());
+    const events = await eventsOf(acct.accountId, 'signing_key.retired');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toMatchObject({ kid: first.kid, reason: 'overlap_ended' });
   });
 });
 

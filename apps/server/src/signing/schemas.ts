@@ -1,0 +1,31 @@
+import { Type } from 'typebox';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const SigningAlgSchema = Type.Union([Type.Literal('EdDSA'), Type.Literal('RS256')]);
+
+/** A signing key as the admin API shows it: public parts only, never the private key. */
+export const SigningKeySchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    kid: Type.String(),
+    alg: SigningAlgSchema,
+    status: Type.Union([Type.Literal('active'), Type.Literal('retiring'), Type.Literal('retired')]),
+    public_jwk: Type.Record(Type.String(), Type.Unknown()),
+    created_at: Type.String({ format: 'date-time' }),
+    rotated_at: Nullable(Type.String({ format: 'date-time' })),
+    retire_after: Nullable(Type.String({ format: 'date-time' })),
+    retired_at: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'SigningKey' },
+);
+
+export const RotateBody = Type.Object(
+  {
+    alg: Type.Optional(SigningAlgSchema),
+    overlap_hours: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 * 365 })),
+  },
+  { additionalProperties: false },
+);
+
+export const JwksSchema = Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) });
