@@ -32,9 +32,13 @@ export async function keysRotateCommand(
       bus: await createBus(opened.db),
       onShutdown: [],
     };
+    const [previous] = await opened.db.sql<{ kid: string }[]>`
+      select kid from signing_keys where account_id = ${account.id} and status = 'active'`;
     const key = await rotateSigningKey(ctx, account.id, { alg: opts.alg, overlapHours }, { type: 'system' });
     console.log(
-      `new active key ${key.kid} (${key.alg}); the previous key verifies for ${overlapHours} more hours`,
+      previous
+        ? `new active key ${key.kid} (${key.alg}); ${previous.kid} verifies for ${overlapHours} more hours`
+        : `new active key ${key.kid} (${key.alg}); the account had no signing key before`,
     );
     await ctx.bus.close();
   } finally {
