@@ -1,55 +1,43 @@
+import { Link } from '@tanstack/react-router';
 import type { Activation } from '../../api/resources';
-import { formatDateTime, formatRelative } from '../../lib/format';
 import { type Column, PageHeader } from '../../ui';
-import { StatusBadge, statusOptions } from '../../ui/StatusBadge';
+import { statusOptions } from '../../ui/StatusBadge';
 import { ListView } from '../components/ListView';
+import { deviceColumns } from './LicenseDetail';
 
 const columns: Column<Activation>[] = [
+  ...deviceColumns.slice(0, 1),
   {
-    id: 'device',
-    header: 'Device',
+    id: 'license',
+    header: 'License',
     cell: (a) => (
-      <div>
-        <div className="font-medium text-zinc-900">{a.machine_name || a.hostname || 'Unnamed device'}</div>
-        <div className="font-mono text-xs text-zinc-500">{a.device_id}</div>
-      </div>
+      <Link
+        to="/licenses/$id"
+        params={{ id: a.license_id }}
+        className="font-mono text-xs text-brand-700 hover:underline"
+      >
+        ••••{a.license_key_last4 ?? a.license_id.slice(0, 4)}
+      </Link>
     ),
   },
-  { id: 'platform', header: 'Platform', cell: (a) => a.platform ?? '—', secondary: true },
-  { id: 'version', header: 'App version', cell: (a) => a.app_version ?? '—', secondary: true },
-  { id: 'status', header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
-  {
-    id: 'heartbeat',
-    header: 'Last heartbeat',
-    cell: (a) =>
-      a.last_heartbeat_at ? (
-        <time dateTime={a.last_heartbeat_at} title={formatDateTime(a.last_heartbeat_at)}>
-          {formatRelative(a.last_heartbeat_at)}
-        </time>
-      ) : (
-        'Never'
-      ),
-  },
+  ...deviceColumns.slice(1),
 ];
 
-/** Activated devices across all licenses, with their last heartbeat. */
+/** Every device that activated a license, most recently seen first. */
 export function DevicesPage() {
   return (
     <>
-      <PageHeader
-        title="Devices"
-        description="Machines and seats holding an activation, and when they last checked in."
-      />
+      <PageHeader title="Devices" description="Activations across all licenses, by last heartbeat." />
       <ListView<Activation>
         endpoint="/api/v1/activations"
         caption="Devices"
         columns={columns}
-        searchLabel="Search by device id, machine or hostname"
+        searchLabel="Search by device id, name or hostname"
         statusOptions={statusOptions(['active', 'deactivated', 'expired', 'blocked'])}
+        query={{ sort: '-last_heartbeat_at' }}
         empty={{
-          title: 'No devices activated',
-          description:
-            'Devices appear when your application activates a license with the SDK or the client API.',
+          title: 'No devices yet',
+          description: 'Devices appear when your application activates a license key.',
         }}
       />
     </>
