@@ -56,12 +56,18 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 /** Starts a real HTTP server on the run's database. */
 export async function startTestServer(
-  opts: { clock?: Clock; config?: Partial<Config>; logDestination?: StartOptions['logDestination'] } = {},
+  opts: {
+    clock?: Clock;
+    config?: Partial<Config>;
+    logDestination?: StartOptions['logDestination'];
+    /** Serve the built dashboard and portal (apps/web/dist) at /admin and /portal. */
+    web?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const config = testConfig(opts.config);
   const db = connectDatabase(inject('databaseUrl'), inject('databaseKind'));
   const server = await startServer(config, {
-    web: false,
+    web: opts.web ?? false,
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
     database: { db, close: () => db.close() },

@@ -213,7 +213,7 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
     duration_days: plan?.duration_days == null ? '' : String(plan.duration_days),
     price_monthly: fromCents(plan?.price_monthly_cents),
     price_yearly: fromCents(plan?.price_yearly_cents),
-    currency: plan?.currency ?? 'USD',
+    currency: plan?.currency ?? 'usd',
     public: plan?.public ?? false,
   });
   const [features, setFeatures] = useState<FeatureRow[]>(
@@ -252,7 +252,7 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
         duration_days: form.duration_days === '' ? null : Number(form.duration_days),
         price_monthly_cents: toCents(form.price_monthly),
         price_yearly_cents: toCents(form.price_yearly),
-        currency: form.currency.trim().toUpperCase(),
+        currency: form.currency.trim().toLowerCase(),
         public: form.public,
         features: features
           .filter((f) => f.feature_id.trim())
@@ -290,6 +290,13 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
       open
       onClose={busy ? () => {} : onClose}
       title={plan ? `Edit ${plan.name}` : 'New plan'}
+      description={
+        error ? (
+          <span role="alert" className="block rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            {error}
+          </span>
+        ) : undefined
+      }
       footer={
         <>
           <Button variant="secondary" onClick={onClose} disabled={busy}>
@@ -482,11 +489,6 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
             </Button>
           </div>
         </fieldset>
-        {error && (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-            {error}
-          </p>
-        )}
       </form>
     </Dialog>
   );

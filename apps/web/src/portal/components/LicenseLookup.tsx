@@ -2,16 +2,11 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { requestJson } from '../../api/client';
 import { describeError, toApiError } from '../../api/errors';
-import { formatDate } from '../../lib/format';
-import { Button, Input, StatusBadge } from '../../ui';
+import type { PortalLookup } from '../../api/resources';
+import { formatDate, formatNumber, formatRelative } from '../../lib/format';
+import { Badge, Button, ConfirmDialog, Input, StatusBadge } from '../../ui';
 
-/**
- * What `POST /api/v1/portal/license-lookup` answers. Only the fields shown here are relied on; the full
- * result (features, usage, devices, alerts) arrives with the generated schema.
- */
-interface LookupResult {
-  license?: { status?: string; expires_at?: string | null; plan?: { name?: string } | null };
-}
+type LookupResult = PortalLookup;
 
 /** Uppercases and trims what people paste (spaces, lowercase, surrounding quotes). */
 export function normalizeKey(raw: string): string {
@@ -57,8 +52,6 @@ export function LicenseLookup() {
     lookup.mutate(normalized);
   };
 
-  const license = lookup.data?.license;
-
   return (
     <section
       id="check-license"
@@ -98,32 +91,145 @@ export function LicenseLookup() {
             </p>
           )}
           {lookup.isSuccess && (
-            <div className="rounded-lg border border-zinc-200 bg-zinc-50 p-4">
-              <h3 className="text-sm font-semibold text-zinc-900">License found</h3>
-              <dl className="mt-3 grid grid-cols-2 gap-3 text-sm">
-                <div>
-                  <dt className="text-zinc-500">Status</dt>
-                  <dd className="mt-0.5">
-                    {license?.status ? <StatusBadge status={license.status} /> : '—'}
-                  </dd>
-                </div>
-                <div>
-                  <dt className="text-zinc-500">Expires</dt>
-                  <dd className="mt-0.5 font-medium text-zinc-900">
-                    {license?.expires_at ? formatDate(license.expires_at) : license ? 'Never' : '—'}
-                  </dd>
-                </div>
-                {license?.plan?.name && (
-                  <div>
-                    <dt className="text-zinc-500">Plan</dt>
-                    <dd className="mt-0.5 font-medium text-zinc-900">{license.plan.name}</dd>
-                  </div>
-                )}
-              </dl>
-            </div>
+            <LookupResultView
+              result={lookup.data}
+              onDeactivate={async (activationId) => {
+                await requestJson('/api/v1/portal/deactivate-device', {
+                  method: 'POST',
+                  body: { license_key: lookup.variables, activation_id: activationId },
+                  auth: false,
+                });
+                lookup.mutate(lookup.variables);
+              }}
+            />
           )}
         </div>
       </div>
     </section>
+  );
+}
+
+function expiryText(days: number | null, expiresAt: string | null): string {
+  if (!expiresAt || days == null) return 'Never expires';
+  if (days < 0) return `Expired ${formatDate(expiresAt)}`;
+  if (days === 0) return 'Expires today';
+  return `${formatDate(expiresAt)} · ${days} day${days === 1 ? '' : 's'} left`;
+}
+
+function LookupResultView({
+  result,
+  onDeactivate,
+}: {
+  result: LookupResult;
+  onDeactivate: (activationId: string) => Promise<void>;
+}) {
+  const { license, devices, alerts } = result;
+  const [confirming, setConfirming] = useState<string | null>(null);
+  return (
+    <div
+      className="flex flex-col gap-4 rounded-lg border border-zinc-200 bg-zinc-50 p-4"
+      data-testid="license-result"
+    >
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h3 className="text-sm font-semibold text-zinc-900">
+          {license.tier_name} license ••••{license.key_last4}
+        </h3>
+        <span data-testid="portal-status">
+          <StatusBadge status={license.status} />
+        </span>
+      </div>
+      {alerts.length > 0 && (
+        <ul className="flex flex-col gap-1">
+          {alerts.map((a) => (
+            <li
+              key={a.message}
+              role="status"
+              className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            >
+              {a.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <dl className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-2">
+        <div>
+          <dt className="text-zinc-500">Expiry</dt>
+          <dd className="mt-0.5 font-medium text-zinc-900">
+            {expiryText(license.days_until_expiry, license.expires_at)}
+            {license.is_in_grace_period && <Badge tone="warning">Grace period</Badge>}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-zinc-500">Devices</dt>
+          <dd className="mt-0.5 font-medium text-zinc-900">
+            {devices.length} of {license.max_activations == null ? 'unlimited' : license.max_activations}
+          </dd>
+        </div>
+      </dl>
+      {license.features.length > 0 && (
+        <div>
+          <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Features</h4>
+          <ul className="mt-2 flex flex-wrap gap-2">
+            {license.features.map((f) => (
+              <li key={f.feature_id}>
+                <Badge tone={f.enabled ? 'success' : 'neutral'}>
+                  {f.name}
+                  {f.limit_value != null
+                    ? ` · ${formatNumber(f.limit_value)}${f.period ? `/${f.period}` : ''}`
+                    : ''}
+                </Badge>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {Object.keys(license.limits).length > 0 && (
+        <div>
+          <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Limits</h4>
+          <dl className="mt-2 grid grid-cols-2 gap-2 text-sm">
+            {Object.entries(license.limits).map(([name, v]) => (
+              <div key={name}>
+                <dt className="text-zinc-500">{name}</dt>
+                <dd className="font-medium">{v == null ? 'Unlimited' : formatNumber(v)}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+      )}
+      <div>
+        <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Your devices</h4>
+        {devices.length === 0 ? (
+          <p className="mt-2 text-sm text-zinc-600">No device uses this license.</p>
+        ) : (
+          <ul className="mt-2 flex flex-col divide-y divide-zinc-200 rounded-md border border-zinc-200 bg-white">
+            {devices.map((d) => (
+              <li key={d.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm">
+                <div className="min-w-0">
+                  <div className="truncate font-medium text-zinc-900">
+                    {d.machine_name ?? d.hostname ?? d.device_id}
+                  </div>
+                  <div className="text-xs text-zinc-500">
+                    {d.platform ?? 'Unknown platform'} · last seen{' '}
+                    {formatRelative(d.last_heartbeat_at ?? d.last_validated_at ?? d.activated_at)}
+                  </div>
+                </div>
+                <Button size="sm" variant="secondary" onClick={() => setConfirming(d.id)}>
+                  Deactivate this device
+                </Button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <ConfirmDialog
+        open={confirming !== null}
+        onClose={() => setConfirming(null)}
+        title="Deactivate this device?"
+        description="The device loses access at its next check; you can activate another device in its place."
+        confirmLabel="Deactivate"
+        tone="danger"
+        onConfirm={() => (confirming ? onDeactivate(confirming) : undefined)}
+      />
+    </div>
   );
 }

@@ -1,0 +1,212 @@
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../support/server.js';
+
+/**
+ * The dashboard and portal in a real browser (Debian's chromium driven by playwright-core) against a
+ * real server on the run's database: sign in, create a plan with features, a customer and a license,
+ * activate it through the client API, see the device, suspend, check it in the portal, free the device.
+ */
+const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
+const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let server: TestServer;
+let account: TestAccount;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+/** True when apps/web/dist is missing or older than any source file of the web app. */
+function webBuildIsStale(): boolean {
+  const built = `${WEB_DIR}dist/admin.html`;
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
+  return Math.max(newest(`${WEB_DIR}src`), statSync(`${WEB_DIR}admin.html`).mtimeMs) > builtAt;
+}
+
+async function shot(name: string) {
+  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () => {
+  beforeAll(async () => {
+    if (webBuildIsStale() || process.env.KEYWARD_REBUILD_WEB) {
+      execSync('npm run build', { cwd: WEB_DIR, stdio: 'ignore' });
+    }
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startTestServer({ web: true });
+    account = await createTestAccount(server);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--headless',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    page.on('response', (res) => {
+      if (res.status() >= 400) consoleErrors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+    });
+  }, 180_000);
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && page) await shot('zz-failure').catch(() => {});
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('runs the licensing flow end to end', async () => {
+    const base = server.url;
+    const planCode = `pro-${Date.now().toString(36)}`;
+    const customerEmail = `buyer@${account.slug}.test`;
+
+    // Sign in
+    await page.goto(`${base}/admin/`);
+    await page.getByLabel('Email').fill(account.ownerEmail);
+    await page.getByLabel('Password').fill(account.ownerPassword);
+    await shot('01-sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await page.getByRole('term').filter({ hasText: 'Active licenses' }).waitFor();
+    await shot('02-overview');
+
+    // Create a plan with features and a limit
+    await page.getByRole('link', { name: 'Plans' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Plans' }).waitFor();
+    await page.getByRole('button', { name: 'New plan' }).click();
+    const planDialog = page.getByRole('dialog', { name: 'New plan' });
+    await planDialog.getByLabel('Name').fill('Pro');
+    await planDialog.getByLabel('Code').fill(planCode);
+    await planDialog.getByLabel('Max devices').fill('3');
+    await planDialog.getByLabel('Duration (days)').fill('365');
+    await planDialog.getByLabel('Monthly price').fill('29');
+    await planDialog.getByRole('button', { name: 'Add feature' }).click();
+    await planDialog.getByLabel('Feature id').nth(0).fill('export_pdf');
+    await planDialog.getByLabel('Feature name').nth(0).fill('PDF export');
+    await planDialog.getByRole('button', { name: 'Add feature' }).click();
+    await planDialog.getByLabel('Feature id').nth(1).fill('api_calls');
+    await planDialog.getByLabel('Feature name').nth(1).fill('API calls');
+    await planDialog.getByLabel('Limit', { exact: true }).nth(1).fill('1000');
+    await planDialog.getByLabel('Period').nth(1).selectOption('day');
+    await planDialog.getByRole('button', { name: 'Add limit' }).click();
+    await planDialog.getByLabel('Limit name').fill('projects');
+    await planDialog.getByLabel('Value').fill('10');
+    await shot('03-plan-editor');
+    await planDialog.getByRole('button', { name: 'Create plan' }).click();
+    await page.getByRole('cell', { name: planCode }).waitFor();
+    await shot('04-plans');
+    const plans = await server.request('GET', `/api/v1/plans?q=${planCode}`, {
+      token: await account.token(),
+    });
+    expect(plans.body.data[0].features).toHaveLength(2);
+    expect(plans.body.data[0].limits).toEqual({ projects: 10 });
+
+    // Create a customer
+    await page.getByRole('link', { name: 'Customers' }).first().click();
+    await page.getByRole('button', { name: 'New customer' }).click();
+    const customerDialog = page.getByRole('dialog', { name: 'New customer' });
+    await customerDialog.getByLabel('Email').fill(customerEmail);
+    await customerDialog.getByLabel('Company').fill('Buyer Ltd');
+    await customerDialog.getByRole('button', { name: 'Create customer' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Buyer Ltd' }).waitFor();
+    await shot('05-customer');
+
+    // Issue a license from the customer's page
+    await page.getByRole('button', { name: 'Issue license' }).click();
+    const issueDialog = page.getByRole('dialog', { name: 'Issue a license' });
+    await issueDialog.getByLabel('Plan').selectOption({ label: `Pro (${planCode})` });
+    await issueDialog.getByRole('button', { name: 'Issue license' }).click();
+    await page.getByTestId('license-key').waitFor();
+    const licenseKey = (await page.getByTestId('license-key').textContent())?.trim() ?? '';
+    expect(licenseKey).not.toContain('•');
+    await expect.poll(() => page.getByTestId('license-status').textContent()).toMatch(/active/i);
+
+    // Activate through the client API
+    const activation = await fetch(`${base}/api/v1/licensing/activate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        license_key: licenseKey,
+        device_fingerprint: 'browser-test-fingerprint-0001',
+        device_info: { device_id: 'laptop-1', machine_name: 'Build laptop', platform: 'linux' },
+      }),
+    });
+    expect(activation.status).toBeLessThan(300);
+
+    // The device shows on the license page
+    await page.reload();
+    await page.getByRole('cell', { name: /Build laptop/ }).waitFor();
+    await shot('06-license');
+
+    // Suspend it
+    await page.getByRole('button', { name: 'Suspend' }).click();
+    const suspendDialog = page.getByRole('alertdialog');
+    await suspendDialog.getByLabel('Reason (optional)').fill('payment overdue');
+    await suspendDialog.getByRole('button', { name: 'Suspend' }).click();
+    await page.getByText('Suspend: done').waitFor();
+    await expect.poll(() => page.getByTestId('license-status').textContent()).toMatch(/suspended/i);
+    await shot('07-license-suspended');
+
+    // The other main pages load
+    for (const [name, heading] of [
+      ['licenses', 'Licenses'],
+      ['devices', 'Devices'],
+      ['subscriptions', 'Subscriptions'],
+      ['events', 'Events'],
+      ['settings', 'Settings'],
+    ] as const) {
+      await page.goto(`${base}/admin/${name}`);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await shot(`08-${name}`);
+    }
+    await page.goto(`${base}/admin/`);
+    await page.getByRole('cell', { name: 'laptop-1' }).waitFor();
+    await shot('09-overview-with-data');
+
+    // The portal shows it suspended, then frees the device
+    await page.goto(`${base}/portal/`);
+    await page.getByLabel('License key').fill(licenseKey);
+    await page.getByRole('button', { name: 'Check license' }).click();
+    await page.getByTestId('license-result').waitFor();
+    await expect.poll(() => page.getByTestId('portal-status').textContent()).toMatch(/suspended/i);
+    await page.getByText('Build laptop').waitFor();
+    await shot('10-portal-lookup');
+    await page.getByRole('button', { name: 'Deactivate this device' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByText('No device uses this license.').waitFor();
+    await shot('11-portal-deactivated');
+
+    const seats = await server.request('GET', `/api/v1/activations?q=laptop-1`, {
+      token: await account.token(),
+    });
+    expect(seats.body.data[0].status).toBe('deactivated');
+
+    expect(consoleErrors).toEqual([]);
+  }, 120_000);
+});
