@@ -142,8 +142,9 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
     await issueDialog.getByLabel('Plan').selectOption({ label: `Pro (${planCode})` });
     await issueDialog.getByRole('button', { name: 'Issue license' }).click();
     await page.getByTestId('license-key').waitFor();
+    const licenseUrl = page.url();
     const licenseKey = (await page.getByTestId('license-key').textContent())?.trim() ?? '';
-    expect(licenseKey).not.toContain('•');
+    expect(licenseKey).not.toContain('XXXXX');
     await expect.poll(() => page.getByTestId('license-status').textContent()).toMatch(/active/i);
 
     // Activate through the client API
@@ -185,6 +186,20 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
       await page.waitForLoadState('networkidle');
       await shot(`08-${name}`);
     }
+    // Settings: an API key's secret is shown once; the signing key rotates
+    await page.goto(`${base}/admin/settings`);
+    await page.getByRole('button', { name: 'New API key' }).click();
+    await page.getByRole('dialog').getByLabel('Name').fill('CI server');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('api-key-secret').textContent()) ?? '';
+    expect(secret.length).toBeGreaterThan(20);
+    await shot('08-settings-api-key');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Revoke CI server' }).waitFor();
+    await page.getByRole('button', { name: 'Rotate' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Rotate key' }).click();
+    await page.getByText('Signing key rotated').waitFor();
+
     await page.goto(`${base}/admin/`);
     await page.getByRole('cell', { name: 'laptop-1' }).waitFor();
     await shot('09-overview-with-data');
@@ -201,6 +216,30 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
     await page.getByRole('alertdialog').getByRole('button', { name: 'Deactivate' }).click();
     await page.getByText('No device uses this license.').waitFor();
     await shot('11-portal-deactivated');
+
+    // Support staff may not change licenses: no action buttons, and the server refuses (403)
+    await account.token('support'); // creates support@<slug>.test with the owner's password
+    const supportContext = await browser.newContext();
+    const support = await supportContext.newPage();
+    await support.goto(`${base}/admin/sign-in`);
+    await support.getByLabel('Email').fill(`support@${account.slug}.test`);
+    await support.getByLabel('Password').fill(account.ownerPassword);
+    await support.getByRole('button', { name: 'Sign in' }).click();
+    await support.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await support.goto(licenseUrl);
+    await support.getByTestId('license-status').waitFor();
+    await support.getByRole('heading', { level: 2, name: 'History' }).waitFor();
+    expect(await support.getByRole('button', { name: 'Reinstate' }).count()).toBe(0);
+    expect(await support.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+    expect((await support.getByTestId('license-key').textContent())?.trim()).not.toBe(licenseKey);
+    await support.screenshot({ path: `${SHOTS}12-license-as-support.png`, fullPage: true });
+    await supportContext.close();
+    const licenseId = licenseUrl.split('/').pop();
+    const refused = await server.request('POST', `/api/v1/licenses/${licenseId}/reinstate`, {
+      token: await account.token('support'),
+      body: {},
+    });
+    expect(refused.status).toBe(403);
 
     const seats = await server.request('GET', `/api/v1/activations?q=laptop-1`, {
       token: await account.token(),

@@ -1,11 +1,31 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ApiKey, StaffUser } from '../../api/resources';
-import { formatDate, formatRelative } from '../../lib/format';
-import { Badge, Card, type Column, ErrorState, PageHeader, Skeleton } from '../../ui';
+import { useState } from 'react';
+import { requestJson } from '../../api/client';
+import { describeError } from '../../api/errors';
+import type { ApiKey, SigningKey, StaffUser } from '../../api/resources';
+import type { Role } from '../../api/session';
+import { formatDate, formatDateTime, formatRelative } from '../../lib/format';
+import {
+  Badge,
+  Button,
+  Card,
+  type Column,
+  ConfirmDialog,
+  DataTable,
+  Dialog,
+  EmptyState,
+  ErrorState,
+  Input,
+  PageHeader,
+  Select,
+  Skeleton,
+  useToast,
+} from '../../ui';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { meQuery, ROLE_LABELS } from '../auth';
 import { ListView } from '../components/ListView';
 import { useLocalListState } from '../components/useListState';
+import { useCan, useInvalidate, usePending } from '../hooks';
 
 const roleLabel = (role: string) => ROLE_LABELS[role as keyof typeof ROLE_LABELS] ?? role;
 
@@ -20,7 +40,7 @@ const userColumns: Column<StaffUser>[] = [
       </div>
     ),
   },
-  { id: 'role', header: 'Role', cell: (u) => <Badge>{roleLabel(u.role)}</Badge> },
+  { id: 'role', header: 'Role', cell: (u) => <UserRole user={u} /> },
   { id: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} />, secondary: true },
   { id: 'last', header: 'Last sign-in', cell: (u) => formatRelative(u.last_login_at), secondary: true },
 ];
@@ -41,10 +61,245 @@ const keyColumns: Column<ApiKey>[] = [
   {
     id: 'expires',
     header: 'Expires',
-    cell: (k) => (k.expires_at ? formatDate(k.expires_at) : 'Never'),
+    cell: (k) => (k.revoked_at ? 'Revoked' : k.expires_at ? formatDate(k.expires_at) : 'Never'),
     secondary: true,
   },
+  {
+    id: 'actions',
+    header: <span className="sr-only">Actions</span>,
+    align: 'right',
+    cell: (k) => <RevokeKey apiKey={k} />,
+  },
 ];
+
+const ROLE_OPTIONS = (Object.keys(ROLE_LABELS) as Role[]).map((r) => ({ value: r, label: ROLE_LABELS[r] }));
+
+function UserRole({ user }: { user: StaffUser }) {
+  const canWrite = useCan('users:write');
+  const me = useQuery(meQuery);
+  const invalidate = useInvalidate();
+  const toast = useToast();
+  if (!canWrite || me.data?.user.id === user.id) return <Badge>{roleLabel(user.role)}</Badge>;
+  return (
+    <Select
+      label={`Role of ${user.email}`}
+      hideLabel
+      options={ROLE_OPTIONS}
+      value={user.role}
+      onChange={async (e) => {
+        try {
+          await requestJson(`/api/v1/users/${user.id}`, { method: 'PATCH', body: { role: e.target.value } });
+          await invalidate('/api/v1/users');
+          toast({
+            tone: 'success',
+            title: 'Role changed',
+            description: `${user.email}: ${roleLabel(e.target.value)}`,
+          });
+        } catch (error) {
+          toast({
+            tone: 'error',
+            title: 'Could not change the role',
+            description: describeError(error),
+            duration: 0,
+          });
+        }
+      }}
+      fieldClassName="w-36"
+    />
+  );
+}
+
+function RevokeKey({ apiKey }: { apiKey: ApiKey }) {
+  const canWrite = useCan('api_keys:write');
+  const confirm = usePending<true>();
+  const invalidate = useInvalidate();
+  const toast = useToast();
+  if (!canWrite || apiKey.revoked_at) return null;
+  return (
+    <>
+      <Button
+        size="sm"
+        variant="danger"
+        onClick={() => confirm.open(true)}
+        aria-label={`Revoke ${apiKey.name}`}
+      >
+        Revoke
+      </Button>
+      <ConfirmDialog
+        open={confirm.pending !== null}
+        onClose={confirm.close}
+        title={`Revoke ${apiKey.name}?`}
+        description="Servers using this key are refused at once."
+        confirmLabel="Revoke key"
+        tone="danger"
+        onConfirm={async () => {
+          await requestJson(`/api/v1/api-keys/${apiKey.id}`, { method: 'DELETE' });
+          await invalidate('/api/v1/api-keys');
+          toast({ tone: 'success', title: 'API key revoked', description: apiKey.name });
+        }}
+      />
+    </>
+  );
+}
+
+function NewApiKey() {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState('developer');
+  const [secret, setSecret] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const invalidate = useInvalidate();
+  const close = () => {
+    setOpen(false);
+    setSecret(null);
+    setName('');
+    setError(null);
+  };
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await requestJson<ApiKey & { secret: string }>('/api/v1/api-keys', {
+        method: 'POST',
+        body: { name: name.trim(), role },
+      });
+      setSecret(created.secret);
+      await invalidate('/api/v1/api-keys');
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button size="sm" onClick={() => setOpen(true)}>
+        New API key
+      </Button>
+      <Dialog
+        open={open}
+        onClose={busy ? () => {} : close}
+        title={secret ? 'Copy your API key now' : 'New API key'}
+        description={
+          secret ? 'This is the only time the secret is shown. Store it in your secrets manager.' : undefined
+        }
+        footer={
+          secret ? (
+            <Button onClick={close}>Done</Button>
+          ) : (
+            <>
+              <Button variant="secondary" onClick={close} disabled={busy}>
+                Cancel
+              </Button>
+              <Button type="submit" form="api-key-form" loading={busy}>
+                Create key
+              </Button>
+            </>
+          )
+        }
+      >
+        {secret ? (
+          <output
+            className="block rounded-md bg-zinc-100 p-3 font-mono text-sm break-all"
+            data-testid="api-key-secret"
+          >
+            {secret}
+          </output>
+        ) : (
+          <form
+            id="api-key-form"
+            className="flex flex-col gap-3"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void create();
+            }}
+          >
+            <Input
+              label="Name"
+              required
+              maxLength={100}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+            <Select
+              label="Role"
+              options={ROLE_OPTIONS.filter((r) => r.value !== 'owner')}
+              value={role}
+              onChange={(e) => setRole(e.target.value)}
+            />
+            {error && (
+              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+                {error}
+              </p>
+            )}
+          </form>
+        )}
+      </Dialog>
+    </>
+  );
+}
+
+const signingColumns: Column<SigningKey>[] = [
+  { id: 'kid', header: 'Key id', cell: (k) => <span className="font-mono text-xs">{k.kid}</span> },
+  { id: 'alg', header: 'Algorithm', cell: (k) => k.alg, secondary: true },
+  { id: 'status', header: 'Status', cell: (k) => <StatusBadge status={k.status} /> },
+  { id: 'created', header: 'Created', cell: (k) => formatDateTime(k.created_at), secondary: true },
+  { id: 'retire', header: 'Retires', cell: (k) => (k.retire_after ? formatDateTime(k.retire_after) : '—') },
+];
+
+function SigningKeys() {
+  const canRotate = useCan('signing_keys:write');
+  const confirm = usePending<true>();
+  const invalidate = useInvalidate();
+  const toast = useToast();
+  const keys = useQuery({
+    queryKey: ['/api/v1/signing-keys'],
+    queryFn: ({ signal }) => requestJson<{ data: SigningKey[] }>('/api/v1/signing-keys', { signal }),
+  });
+  return (
+    <Card
+      title="Signing keys"
+      description="Keys that sign license tokens and offline files. Rotation keeps the old key valid for a while."
+      flush
+      actions={
+        canRotate && (
+          <Button size="sm" variant="secondary" onClick={() => confirm.open(true)}>
+            Rotate
+          </Button>
+        )
+      }
+    >
+      {keys.isError ? (
+        <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
+      ) : (
+        <DataTable
+          caption="Signing keys"
+          columns={signingColumns}
+          rows={keys.data?.data}
+          rowKey={(k) => k.id}
+          loading={keys.isPending}
+          empty={<EmptyState title="No signing keys" />}
+        />
+      )}
+      <ConfirmDialog
+        open={confirm.pending !== null}
+        onClose={confirm.close}
+        title="Rotate the signing key?"
+        description="A new key signs from now on; tokens signed by the current key stay valid until it retires."
+        confirmLabel="Rotate key"
+        onConfirm={async () => {
+          const created = await requestJson<SigningKey>('/api/v1/signing-keys/rotate', {
+            method: 'POST',
+            body: {},
+          });
+          await invalidate('/api/v1/signing-keys');
+          toast({ tone: 'success', title: 'Signing key rotated', description: `New key ${created.kid}` });
+        }}
+      />
+    </Card>
+  );
+}
 
 function AccountCard() {
   const me = useQuery(meQuery);
@@ -72,10 +327,11 @@ function AccountCard() {
   );
 }
 
-/** Account, staff users and API keys. */
+/** Account, staff users and roles, API keys and signing keys. */
 export function SettingsPage() {
   const users = useLocalListState();
   const keys = useLocalListState();
+  const canWriteKeys = useCan('api_keys:write');
   return (
     <>
       <PageHeader
@@ -98,9 +354,12 @@ export function SettingsPage() {
           />
         </section>
         <section aria-labelledby="settings-keys" className="flex flex-col gap-3">
-          <h2 id="settings-keys" className="text-base font-semibold text-zinc-900">
-            API keys
-          </h2>
+          <div className="flex items-center justify-between gap-2">
+            <h2 id="settings-keys" className="text-base font-semibold text-zinc-900">
+              API keys
+            </h2>
+            {canWriteKeys && <NewApiKey />}
+          </div>
           <ListView<ApiKey>
             endpoint="/api/v1/api-keys"
             caption="API keys"
@@ -112,6 +371,7 @@ export function SettingsPage() {
             }}
           />
         </section>
+        <SigningKeys />
       </div>
     </>
   );
