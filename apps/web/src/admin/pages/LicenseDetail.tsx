@@ -371,6 +371,15 @@ function FeatureList({ features, limits }: { features: Feature[]; limits: Record
   );
 }
 
+/** The license detail does not join the customer; fetch it (cached with the customer page). */
+function CustomerName({ id }: { id: string }) {
+  const customer = useQuery({
+    queryKey: ['/api/v1/customers', id],
+    queryFn: ({ signal }) => requestJson<Customer>(`/api/v1/customers/${id}`, { signal }),
+  });
+  return <>{customer.data ? customer.data.company_name || customer.data.email : 'Customer'}</>;
+}
+
 /** One license: key, status, devices, entitlements, history and the staff actions. */
 export function LicenseDetailPage() {
   const { id } = useParams({ strict: false }) as { id: string };
@@ -455,7 +464,7 @@ export function LicenseDetailPage() {
                       params={{ id: l.customer_id }}
                       className="text-brand-700 hover:underline"
                     >
-                      {l.customer_company || l.customer_email}
+                      {l.customer_company || l.customer_email || <CustomerName id={l.customer_id} />}
                     </Link>
                   ) : (
                     'Unassigned'
