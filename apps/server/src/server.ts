@@ -94,7 +94,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const close = () => {
     closing ??= (async () => {
       state.shuttingDown = true;
-      await app.close(); // stops accepting, lets in-flight requests finish
+      // Stop accepting and let in-flight requests finish. Keep-alive sockets that go idle during the drain
+      // are closed as they do, or shutdown would wait for the keep-alive timeout.
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+      await app.close();
+      clearInterval(reaper);
       for (const hook of ctx.onShutdown)
         await hook().catch((err) => log.error({ err }, 'shutdown hook failed'));
       await stopSealer();

@@ -1,0 +1,280 @@
+// npm run reliability [-- --quick]: scenarios of reliability.md that need several processes, kills or
+// outages. Loopback only; every loop is bounded; each scenario uses its own fresh database.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { type Proc, startProcess } from '../bench/processes.js';
+
+const quick = process.argv.includes('--quick');
+const ADMIN = { email: 'rel@keyward.local', password: 'reliability-password-123' };
+const BASE_ENV = {
+  ADMIN_EMAIL: ADMIN.email,
+  ADMIN_PASSWORD: ADMIN.password,
+  KEYWARD_MASTER_KEY: 'reliability-master-key-0123456789abcdef',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_PER_MINUTE: '1000000000',
+};
+const PG = process.env.DATABASE_URL;
+
+interface Row {
+  id: number;
+  name: string;
+  pass: boolean;
+  figures: string;
+}
+const rows: Row[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+
+async function freshDatabase(): Promise<string> {
+  if (!PG) throw new Error('DATABASE_URL is required (scenarios run several processes on PostgreSQL)');
+  const admin = postgres(PG, { max: 1, onnotice: () => {} });
+  const name = `keyward_rel_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  await admin.unsafe(`create database ${name}`);
+  cleanups.push(async () => {
+    await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+    await admin.end();
+  });
+  const url = new URL(PG);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'keyward-rel-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function api(base: string, token: string | null, method: string, p: string, body?: unknown) {
+  const res = await fetch(base + p, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+}
+
+async function servers(n: number, databaseUrl: string): Promise<Proc[]> {
+  const env = { ...BASE_ENV, DATABASE_URL: databaseUrl, KEYWARD_DATA_DIR: tempDir() };
+  const list: Proc[] = [];
+  for (let i = 0; i < n; i++) list.push(await startProcess('src/cli/index.ts', ['serve'], env, '/health'));
+  cleanups.push(async () => {
+    for (const p of list) await p.stop();
+  });
+  return list;
+}
+
+async function issue(base: string, maxActivations: number | null) {
+  const token = (await api(base, null, 'POST', '/api/v1/auth/login', ADMIN)).body.access_token as string;
+  const plans = (await api(base, token, 'GET', '/api/v1/plans?limit=100')).body.data;
+  const plan = plans.find((p: { code: string }) => p.code === 'professional');
+  const license = (
+    await api(base, token, 'POST', '/api/v1/licenses', { plan_id: plan.id, max_activations: maxActivations })
+  ).body;
+  return { token, license };
+}
+
+const activate = (base: string, key: string, device: string) =>
+  api(base, null, 'POST', '/api/v1/licensing/activate', {
+    license_key: key,
+    device_fingerprint: `fp-${device}`,
+    device_info: { device_id: device },
+  });
+
+async function scenario(id: number, name: string, fn: () => Promise<{ pass: boolean; figures: string }>) {
+  const started = Date.now();
+  try {
+    const r = await fn();
+    rows.push({ id, name, ...r, figures: `${r.figures} (${((Date.now() - started) / 1000).toFixed(1)} s)` });
+  } catch (err) {
+    rows.push({ id, name, pass: false, figures: `error: ${(err as Error).message.slice(0, 200)}` });
+  }
+}
+
+/** 1: 50 parallel activations of distinct devices through 2 processes; count never above k. */
+async function activationStorm(k: number) {
+  const db = await freshDatabase();
+  const [a, b] = await servers(2, db);
+  const { license } = await issue(a!.url, k);
+  const sql = postgres(db, { max: 1, onnotice: () => {} });
+  let maxSeen = 0;
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const [r] = await sql<
+        { n: number }[]
+      >`select count(*)::int as n from activations where license_id = ${license.id} and status = 'active'`;
+      maxSeen = Math.max(maxSeen, r!.n);
+    }
+  })();
+  const results = await Promise.all(
+    Array.from({ length: 50 }, (_, i) => activate((i % 2 ? a : b)!.url, license.key, `storm-${i}`)),
+  );
+  polling = false;
+  await poller;
+  const [final] = await sql<
+    { n: number }[]
+  >`select count(*)::int as n from activations where license_id = ${license.id} and status = 'active'`;
+  await sql.end();
+  const ok = results.filter((r) => r.status === 200).length;
+  const limit = results.filter((r) => r.body?.error?.code === 'ACTIVATION_LIMIT_REACHED').length;
+  return {
+    pass: ok === k && limit === 50 - k && final!.n === k && maxSeen <= k,
+    figures: `sent 50, acknowledged ${ok}, ACTIVATION_LIMIT_REACHED ${limit}, seats ${final!.n}, max seen ${maxSeen}, over-activations ${Math.max(0, final!.n - k)}`,
+  };
+}
+
+/** 2: the same device twice at once through 2 processes → one row. */
+async function sameDevice() {
+  const db = await freshDatabase();
+  const [a, b] = await servers(2, db);
+  const { license } = await issue(a!.url, 5);
+  const results = await Promise.all([
+    activate(a!.url, license.key, 'twin'),
+    activate(b!.url, license.key, 'twin'),
+  ]);
+  const sql = postgres(db, { max: 1, onnotice: () => {} });
+  const [r] = await sql<
+    { n: number }[]
+  >`select count(*)::int as n from activations where license_id = ${license.id}`;
+  await sql.end();
+  const ids = new Set(results.map((x) => x.body?.activation_id));
+  return {
+    pass: results.every((x) => x.status === 200) && ids.size === 1 && r!.n === 1,
+    figures: `statuses ${results.map((x) => x.status).join(',')}, rows ${r!.n}`,
+  };
+}
+
+/** 25 + 4: kill -9 during an activation storm; every acknowledged activation survives, seats ≤ max. */
+async function killDuringStorm() {
+  const db = await freshDatabase();
+  const [a] = await servers(1, db);
+  const { license } = await issue(a!.url, 20);
+  const acknowledged: string[] = [];
+  let sent = 0;
+  const storm = (async () => {
+    for (let i = 0; i < (quick ? 60 : 300); i++) {
+      sent++;
+      const r = await activate(a!.url, license.key, `kill-${i}`).catch(() => null);
+      if (r?.status === 200) acknowledged.push(r.body.activation_id);
+      if (i % 7 === 3 && r?.status === 200) {
+        await api(a!.url, null, 'POST', '/api/v1/licensing/deactivate', {
+          token: r.body.signed_token,
+          device_id: `kill-${i}`,
+        }).catch(() => null);
+        acknowledged.pop();
+      }
+    }
+  })();
+  await new Promise((r) => setTimeout(r, quick ? 400 : 1500));
+  a!.child.kill('SIGKILL');
+  await storm;
+  const [b] = await servers(1, db);
+  void b;
+  const sql = postgres(db, { max: 1, onnotice: () => {} });
+  const found = await sql<
+    { id: string }[]
+  >`select id from activations where license_id = ${license.id} and status = 'active'`;
+  await sql.end();
+  const present = new Set(found.map((f) => f.id));
+  const lost = acknowledged.filter((id) => !present.has(id)).length;
+  return {
+    pass: lost === 0 && found.length <= 20,
+    figures: `sent ${sent}, acknowledged ${acknowledged.length}, found after restart ${found.length}, lost ${lost}, seats ≤ 20: ${found.length <= 20}`,
+  };
+}
+
+/** 26: a second process on the same embedded data directory refuses to start. */
+async function embeddedLock() {
+  const dir = tempDir();
+  const env = { ...BASE_ENV, KEYWARD_DATA_DIR: dir, DATABASE_URL: '' };
+  const first = await startProcess('src/cli/index.ts', ['serve'], env, '/health');
+  cleanups.push(() => first.stop());
+  const second: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
+    env: { ...process.env, ...env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  second.stderr?.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
+  const stillUp = (await fetch(`${first.url}/health`)).status === 200;
+  return {
+    pass: code !== 0 && /in use by another Keyward process/.test(err) && stillUp,
+    figures: `second exit code ${code}, first still serving ${stillUp}`,
+  };
+}
+
+/** 27: three `keyward migrate` at once on an empty database: all succeed, one application. */
+async function concurrentMigrate() {
+  const db = await freshDatabase();
+  const run = () =>
+    new Promise<number | null>((resolve) => {
+      const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'migrate'], {
+        env: { ...process.env, ...BASE_ENV, DATABASE_URL: db },
+        stdio: 'ignore',
+      });
+      p.on('exit', resolve);
+    });
+  const codes = await Promise.all([run(), run(), run()]);
+  const sql = postgres(db, { max: 1, onnotice: () => {} });
+  const dupes =
+    await sql`select version, count(*) from schema_migrations group by version having count(*) > 1`;
+  const [n] = await sql<{ n: number }[]>`select count(*)::int as n from schema_migrations`;
+  await sql.end();
+  return {
+    pass: codes.every((c) => c === 0) && dupes.length === 0,
+    figures: `exit codes ${codes.join(',')}, migrations ${n!.n}, duplicates ${dupes.length}`,
+  };
+}
+
+/** 30: SIGTERM with requests in flight: they complete, then the process exits 0. */
+async function gracefulShutdown() {
+  const db = await freshDatabase();
+  const [a] = await servers(1, db);
+  const { license } = await issue(a!.url, null);
+  const inflight = Array.from({ length: 30 }, (_, i) =>
+    activate(a!.url, license.key, `term-${i}`).catch(() => ({ status: 0, body: null })),
+  );
+  await new Promise((r) => setTimeout(r, 20));
+  const exited = new Promise<number | null>((resolve) => a!.child.on('exit', resolve));
+  a!.child.kill('SIGTERM');
+  const results = await Promise.all(inflight);
+  const code = await exited;
+  const failed = results.filter((r) => r.status !== 200 && r.status !== 503 && r.status !== 0).length;
+  return {
+    pass: code === 0 && failed === 0,
+    figures: `exit code ${code}, completed ${results.filter((r) => r.status === 200).length}/30, refused while draining ${results.filter((r) => r.status !== 200).length}`,
+  };
+}
+
+async function main() {
+  if (!existsSync('src/cli/index.ts')) throw new Error('run from apps/server (npm run reliability)');
+  await scenario(1, 'activation limit k=1, 50 parallel, 2 processes', () => activationStorm(1));
+  await scenario(1, 'activation limit k=5, 50 parallel, 2 processes', () => activationStorm(5));
+  await scenario(2, 'same device twice at once, 2 processes', sameDevice);
+  await scenario(26, 'second process on one embedded data dir', embeddedLock);
+  await scenario(27, 'three concurrent migrates', concurrentMigrate);
+  await scenario(30, 'graceful shutdown with requests in flight', gracefulShutdown);
+  await scenario(25, 'kill -9 during activations; acknowledged rows survive', killDuringStorm);
+  console.log('\n# | scenario | result | figures');
+  for (const r of rows)
+    console.log(
+      `${String(r.id).padEnd(2)} | ${r.name.padEnd(55)} | ${r.pass ? 'PASS' : 'FAIL'} | ${r.figures}`,
+    );
+  const failed = rows.filter((r) => !r.pass).length;
+  console.log(
+    `\nTests  ${rows.length - failed} passed${failed ? ` | ${failed} failed` : ''} (${rows.length})`,
+  );
+  if (failed) process.exitCode = 1;
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  });
