@@ -97,6 +97,26 @@ async function api(req, body) {
       },
     ];
   }
+  if (path === '/api/v1/analytics/overview') {
+    return [
+      200,
+      {
+        licenses_by_status: { active: 8, suspended: 1 },
+        licenses_total: 9,
+        customers: 25,
+        active_devices_24h: 4,
+        tier_distribution: [{ code: 'pro', name: 'Pro', rank: 1, licenses: 8, mrr_cents: 23200 }],
+        mrr_cents: 23200,
+        expiring_30d: { count: 0, licenses: [] },
+        recent_activations: [],
+        alerts: [],
+        generated_at: new Date().toISOString(),
+      },
+    ];
+  }
+  if (path === '/api/v1/analytics/timeseries') {
+    return [200, { metric: 'activations', interval: 'day', range: '30d', points: [] }];
+  }
   if (path === '/api/v1/customers') {
     const data = Array.from({ length: 25 }, (_, i) => ({
       id: randomUUID(),
@@ -186,7 +206,8 @@ try {
 
   await page.getByLabel('Password').fill('correct-horse');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Welcome back, Ada' }).waitFor();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await page.getByText('Tier distribution').waitFor();
   check(/\/admin\/?$/.test(page.url()), `after sign-in lands on /admin (${page.url()})`);
   await page.screenshot({ path: join(out, 'admin-overview.png') });
 
