@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { requestJson } from '../api/client';
-import type { Page, Plan } from '../api/resources';
+import type { Page, Plan, Product } from '../api/resources';
 import type { Role } from '../api/session';
 import { meQuery } from './auth';
 import { type Action, can } from './permissions';
@@ -41,4 +41,15 @@ export function useInvalidate() {
 export function usePending<T>() {
   const [pending, setPending] = useState<T | null>(null);
   return { pending, open: setPending, close: () => setPending(null) };
+}
+
+/** Products for pickers (first 100). */
+export function useProductOptions() {
+  return useQuery({
+    queryKey: ['/api/v1/products', 'options'],
+    queryFn: ({ signal }) =>
+      requestJson<Page<Product>>('/api/v1/products', { query: { limit: 100, offset: 0 }, signal }),
+    staleTime: 60_000,
+    select: (page) => page.data,
+  });
 }

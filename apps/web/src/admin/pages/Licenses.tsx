@@ -7,7 +7,7 @@ import { formatDate } from '../../lib/format';
 import { Button, type Column, Dialog, Input, PageHeader, Select, useToast } from '../../ui';
 import { StatusBadge, statusOptions } from '../../ui/StatusBadge';
 import { ListView } from '../components/ListView';
-import { useCan, useInvalidate, usePlanOptions } from '../hooks';
+import { useCan, useInvalidate, usePlanOptions, useProductOptions } from '../hooks';
 
 const columns: Column<License>[] = [
   {
@@ -50,7 +50,9 @@ const EXPIRY_OPTIONS = [
 /** Every license key issued by the account, with status and seat usage. */
 export function LicensesPage() {
   const plans = usePlanOptions();
+  const products = useProductOptions();
   const [planId, setPlanId] = useState('');
+  const [productId, setProductId] = useState('');
   const [expiry, setExpiry] = useState('');
   const [issuing, setIssuing] = useState(false);
   const canCreate = useCan('licenses:create');
@@ -70,6 +72,7 @@ export function LicensesPage() {
         statusOptions={statusOptions(['pending', 'active', 'suspended', 'expired', 'revoked'])}
         query={{
           plan_id: planId || undefined,
+          product_id: productId || undefined,
           expires_before: expiresBefore,
           expires_after: expiry ? new Date().toISOString().slice(0, 10) : undefined,
         }}
@@ -83,6 +86,16 @@ export function LicensesPage() {
               onChange={(e) => setPlanId(e.target.value)}
               fieldClassName="sm:w-44"
             />
+            {(products.data?.length ?? 0) > 0 && (
+              <Select
+                label="Product"
+                placeholder="Any product"
+                options={(products.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+                value={productId}
+                onChange={(e) => setProductId(e.target.value)}
+                fieldClassName="sm:w-44"
+              />
+            )}
             <Select
               label="Expires"
               placeholder="Any time"
