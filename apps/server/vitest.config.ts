@@ -1,14 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// The embedded database (PGlite) serves one connection, so on it test files run one at a time.
-const embedded = !process.env.DATABASE_URL;
+// Test files run one at a time: the embedded database (PGlite) serves one connection, and on PostgreSQL
+// the process-spawning and browser tests need the machine's two cores to themselves.
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    fileParallelism: !embedded,
-    maxWorkers: embedded ? 1 : 2,
+    fileParallelism: false,
+    maxWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],

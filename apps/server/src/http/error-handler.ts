@@ -54,6 +54,20 @@ export function toAppError(err: unknown): { error: AppError; fault: boolean } {
     case '22003':
       return { error: new AppError('INVALID_FIELD', 'A value is out of range or malformed'), fault: false };
   }
+  // Any other PostgreSQL data exception (class 22: bad encoding, NUL bytes, out-of-range values) is the
+  // caller's input, not our fault.
+  if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code)) {
+    return {
+      error: new AppError('INVALID_FIELD', 'A value cannot be stored (bad encoding or out of range)'),
+      fault: false,
+    };
+  }
+  if (e.code === '23503') {
+    return {
+      error: new AppError('CONFLICT', 'The record refers to, or is referred to by, another record'),
+      fault: false,
+    };
+  }
   if (e instanceof SyntaxError && e.statusCode === 400) {
     return { error: new AppError('INVALID_JSON', 'The body is not valid JSON'), fault: false };
   }
