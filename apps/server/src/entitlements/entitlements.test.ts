@@ -212,3 +212,22 @@ describe('license status (seed 002)', () => {
     expect(anon.status).toBe(401);
   });
 });
+
+describe('license usage for the dashboard', () => {
+  it('GET /licenses/:id/usage shows usage bars data; other accounts get 404', async () => {
+    const license = await issueLicense(servers[0]!, account, {}, quotaPlan);
+    await check({ license_key: license.key, feature: 'exports', consume: 40 });
+    const res = await servers[0]!.request('GET', `/api/v1/licenses/${license.id}/usage`, {
+      token: await account.token('read_only'),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.usage).toContainEqual(
+      expect.objectContaining({ name: 'exports', used: 40, limit: 50, percentage: 80 }),
+    );
+    expect(res.body.alerts.map((a: { type: string }) => a.type)).toContain('usage_high');
+    const theirs = await servers[0]!.request('GET', `/api/v1/licenses/${license.id}/usage`, {
+      token: await other.token('owner'),
+    });
+    expect(theirs.status).toBe(404);
+  });
+});

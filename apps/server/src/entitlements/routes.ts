@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
-import { errorResponses } from '../http/common-schemas.js';
-import { AppError } from '../http/errors.js';
+import { errorResponses, IdParams } from '../http/common-schemas.js';
+import { AppError, notFound } from '../http/errors.js';
 import type { App } from '../http/types.js';
 import { findLicense } from '../licenses/repository.js';
 import { verifyLicenseToken } from '../signing/service.js';
@@ -96,6 +96,31 @@ export async function entitlementRoutes(app: App, { ctx }: { ctx: AppContext }) 
         feature: request.body.feature,
         consume: request.body.count ?? 1,
       });
+    },
+  );
+
+  app.get(
+    '/api/v1/licenses/:id/usage',
+    {
+      schema: {
+        tags: ['licenses'],
+        security: [{ bearer: [] }],
+        summary: 'Usage against every limit of a license, with alerts and recommendations',
+        params: IdParams,
+        response: errorResponses,
+      },
+      preHandler: requireAction(ctx, 'read'),
+    },
+    async (request) => {
+      const license = await findLicense(ctx.db.sql, principalOf(request).accountId, request.params.id);
+      if (!license) throw notFound('License');
+      const status = await licenseStatus(ctx, license);
+      return {
+        usage: status.usage,
+        usage_percentage: status.usage_percentage,
+        alerts: status.alerts,
+        recommendations: status.recommendations,
+      };
     },
   );
 

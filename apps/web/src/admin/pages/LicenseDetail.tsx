@@ -330,6 +330,66 @@ const eventColumns: Column<AuditEvent>[] = [
   { id: 'actor', header: 'By', cell: (e) => e.actor_type, secondary: true },
 ];
 
+interface UsageLine {
+  name: string;
+  used: number;
+  limit: number | null;
+  percentage: number | null;
+  period: string;
+  reset_at: string | null;
+}
+interface LicenseUsage {
+  usage: UsageLine[];
+  alerts: Array<{ type: string; severity: string; message: string }>;
+  recommendations: Array<{ type: string; message: string }>;
+}
+
+/** One bar per limit; amber from 75 %, red from 90 % (the alert thresholds). */
+function UsageBars({ usage }: { usage: LicenseUsage }) {
+  if (usage.usage.length === 0)
+    return (
+      <EmptyState icon="search" title="Nothing metered" description="This license has no usage limits." />
+    );
+  return (
+    <div className="space-y-3">
+      {usage.usage.map((u) => {
+        const pct = Math.min(100, u.percentage ?? 0);
+        const tone = pct >= 90 ? 'bg-red-500' : pct >= 75 ? 'bg-amber-500' : 'bg-emerald-500';
+        return (
+          <div key={u.name}>
+            <div className="flex justify-between text-sm">
+              <span className="font-medium">{u.name}</span>
+              <span className="text-slate-600">
+                {formatNumber(u.used)} / {u.limit === null ? 'unlimited' : formatNumber(u.limit)} ({u.period})
+              </span>
+            </div>
+            <div
+              className="mt-1 h-2 w-full rounded bg-slate-200"
+              role="progressbar"
+              aria-label={`${u.name} usage`}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(pct)}
+            >
+              <div className={`h-2 rounded ${tone}`} style={{ width: `${pct}%` }} />
+            </div>
+          </div>
+        );
+      })}
+      {usage.alerts.map((a) => (
+        <p key={a.type + a.message} className="text-sm text-amber-700" role="status">
+          {a.message}
+        </p>
+      ))}
+      {usage.recommendations.map((r) => (
+        <p key={r.type + r.message} className="text-sm text-slate-600">
+          {r.message}
+        </p>
+      ))}
+    </div>
+  );
+}
+
 function FeatureList({ features, limits }: { features: Feature[]; limits: Record<string, number | null> }) {
   if (features.length === 0 && Object.keys(limits).length === 0)
     return <EmptyState icon="search" title="No features or limits" description="The plan grants none." />;
@@ -395,6 +455,10 @@ export function LicenseDetailPage() {
         query: { limit: 100, offset: 0 },
         signal,
       }),
+  });
+  const usage = useQuery({
+    queryKey: ['/api/v1/licenses', id, 'usage'],
+    queryFn: ({ signal }) => requestJson<LicenseUsage>(`/api/v1/licenses/${id}/usage`, { signal }),
   });
   const events = useQuery({
     queryKey: ['/api/v1/events', { subject_id: id }],
@@ -511,6 +575,15 @@ export function LicenseDetailPage() {
                 />
               }
             />
+          )}
+        </Card>
+        <Card title="Usage">
+          {usage.isError ? (
+            <ErrorState error={usage.error} onRetry={() => void usage.refetch()} />
+          ) : usage.data ? (
+            <UsageBars usage={usage.data} />
+          ) : (
+            <Skeleton className="h-16 w-full" />
           )}
         </Card>
         <Card title="Features and limits">
