@@ -26,6 +26,8 @@ interface Row {
 }
 const rows: Row[] = [];
 const cleanups: Array<() => Promise<void>> = [];
+/** Every server process started, so none outlives the run even if a cleanup stalls. */
+const children: ChildProcess[] = [];
 
 async function freshDatabase(): Promise<string> {
   if (!PG) throw new Error('DATABASE_URL is required (scenarios run several processes on PostgreSQL)');
@@ -59,7 +61,11 @@ async function api(base: string, token: string | null, method: string, p: string
 async function servers(n: number, databaseUrl: string): Promise<Proc[]> {
   const env = { ...BASE_ENV, DATABASE_URL: databaseUrl, KEYWARD_DATA_DIR: tempDir() };
   const list: Proc[] = [];
-  for (let i = 0; i < n; i++) list.push(await startProcess('src/cli/index.ts', ['serve'], env, '/health'));
+  for (let i = 0; i < n; i++) {
+    const p = await startProcess('src/cli/index.ts', ['serve'], env, '/health');
+    children.push(p.child);
+    list.push(p);
+  }
   cleanups.push(async () => {
     for (const p of list) await p.stop();
   });
@@ -191,6 +197,7 @@ async function embeddedLock() {
   const dir = tempDir();
   const env = { ...BASE_ENV, KEYWARD_DATA_DIR: dir, DATABASE_URL: '' };
   const first = await startProcess('src/cli/index.ts', ['serve'], env, '/health');
+  children.push(first.child);
   cleanups.push(() => first.stop());
   const second: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
     env: { ...process.env, ...env, PORT: '0' },
@@ -276,5 +283,11 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => {});
+    // Each cleanup is bounded, and the process exits once they are done: a stray keep-alive socket or
+    // client must not keep CI waiting.
+    for (const c of cleanups.reverse()) {
+      await Promise.race([c().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    process.exit(process.exitCode ?? 0);
   });
