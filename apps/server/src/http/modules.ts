@@ -8,6 +8,7 @@ import { websocketRoutes } from '../entitlements/websocket.js';
 import { eventRoutes } from '../events/routes.js';
 import { licenseRoutes } from '../licenses/routes.js';
 import { licensingRoutes } from '../licensing/routes.js';
+import { offlineStaffRoutes } from '../offline/routes.js';
 import { planRoutes } from '../plans/routes.js';
 import { portalRoutes } from '../portal/routes.js';
 import { productRoutes } from '../products/routes.js';
@@ -30,6 +31,7 @@ export async function registerModules(app: App, ctx: AppContext): Promise<void> 
   await app.register(activationRoutes, { ctx });
   await app.register(deviceBlockRoutes, { ctx });
   await app.register(licensingRoutes, { ctx });
+  await app.register(offlineStaffRoutes, { ctx });
   await app.register(entitlementRoutes, { ctx });
   await app.register(websocketRoutes, { ctx });
   await app.register(portalRoutes, { ctx });

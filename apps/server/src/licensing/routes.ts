@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { activateDevice } from '../activations/service.js';
 import type { AppContext } from '../core/context.js';
 import type { App } from '../http/types.js';
+import { offlineClientRoutes } from '../offline/routes.js';
 import { licenseFacts } from '../validation/outcome.js';
 import { UsageRecorder } from '../validation/recorder.js';
 import {
@@ -52,11 +53,12 @@ export async function licensingRoutes(app: App, { ctx }: { ctx: AppContext }) {
     await deps.recorder.stop();
     deps.cache.close();
   });
-  app.decorate('validationDeps', deps);
   // Key guessing is throttled harder than the global per-IP limit.
   const strict = {
     rateLimit: { max: Math.max(10, Math.floor(ctx.config.rateLimitPerMinute / 2)), timeWindow: 60_000 },
   };
+
+  offlineClientRoutes(app, deps, strict);
 
   app.post(
     '/api/v1/licensing/activate',
@@ -184,10 +186,4 @@ export async function licensingRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) => syncDevice(deps, request.body, requestFacts(request)),
   );
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    validationDeps?: ValidationDeps;
-  }
 }

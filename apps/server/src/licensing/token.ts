@@ -1,6 +1,7 @@
 import type { ActivationRow } from '../activations/repository.js';
 import type { AppContext } from '../core/context.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
+import { emergencyCommitments } from '../offline/emergency-code.js';
 import { signLicenseToken } from '../signing/service.js';
 
 /** Lifetime of an activation token: the longest an app may keep working offline on it. */
@@ -24,6 +25,8 @@ export function issueActivationToken(ctx: AppContext, license: LicenseWithPlan, 
       device_id: activation.device_id,
       license_expires_at: license.expires_at?.toISOString() ?? null,
       grace_period_days: license.grace_period_days,
+      // Commitments to the seat's emergency codes, so the app can check one offline.
+      emc: emergencyCommitments(ctx.keyring, activation.id, activation.device_id),
     },
     { subject: activation.id, ttlSeconds: ACTIVATION_TOKEN_TTL_SECONDS },
   );

@@ -267,20 +267,26 @@ async function verifyUncached(
   return { ok: true, claims, kid: header.kid };
 }
 
-/** A detached signature (license files) with the account's active key. */
-export async function signDetached(ctx: AppContext, accountId: string, payload: Buffer) {
-  const signer = await getSigner(ctx, accountId);
-  return { signature: signer.sign(payload), kid: signer.kid, alg: signer.alg };
-}
-
-/** The public key of `kid` if it may still be used to verify. */
-export async function getPublicKey(
+/**
+ * Checks a detached signature (license files) against key `kid`: the key must exist, still be usable
+ * and have algorithm `alg` (so a file cannot downgrade or swap it). Returns the key's account.
+ */
+export async function verifyDetached(
   ctx: AppContext,
   kid: string,
-): Promise<{ key: KeyObject; alg: SigningAlg; accountId: string } | undefined> {
+  alg: string,
+  data: Buffer,
+  signature: Buffer,
+): Promise<{ ok: true; accountId: string } | { ok: false; reason: string }> {
+  if (!KID_PATTERN.test(kid)) return { ok: false, reason: 'The file names no valid signing key' };
   const known = await keyForKid(ctx, kid);
-  if (!known || !usable(ctx, known.row)) return undefined;
-  return { key: known.publicKey, alg: known.row.alg, accountId: known.row.account_id };
+  if (!known) return { ok: false, reason: 'The file was signed by an unknown key' };
+  if (!usable(ctx, known.row)) return { ok: false, reason: 'The file was signed by a retired key' };
+  if (alg !== known.row.alg)
+    return { ok: false, reason: `The file's algorithm is not the key's (${known.row.alg})` };
+  if (!rawVerify(known.row.alg, known.publicKey, data, signature))
+    return { ok: false, reason: 'The file signature does not verify' };
+  return { ok: true, accountId: known.row.account_id };
 }
 
 /** Public keys that verify right now (active + retiring within overlap), as a JWK set. */

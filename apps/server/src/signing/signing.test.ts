@@ -17,7 +17,6 @@ import {
   retireExpiredKeys,
   retireSigningKey,
   rotateSigningKey,
-  signDetached,
   signLicenseToken,
   verifyLicenseToken,
 } from './service.js';
@@ -165,7 +164,8 @@ describe('signing keys: lifecycle', () => {
 
   it('a detached signature verifies with the stored public key alone', async () => {
     const payload = Buffer.from('{"license":"file"}');
-    const sig = await signDetached(server.ctx, account.accountId, payload);
+    const signer = await getSigner(server.ctx, account.accountId);
+    const sig = { kid: signer.kid, signature: signer.sign(payload) };
     const [row] = await server.ctx.db.sql<{ public_key_pem: string; alg: string }[]>`
       select public_key_pem, alg from signing_keys where kid = ${sig.kid}`;
     const key = createPublicKey(row!.public_key_pem);

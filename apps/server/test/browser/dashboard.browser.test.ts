@@ -1,10 +1,9 @@
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encryptAtRest } from '../../src/crypto/master-key.js';
+import { CHROMIUM, ensureBuilt, launchChromium } from '../support/builds.js';
 import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../support/server.js';
 
 /**
@@ -14,7 +13,6 @@ import { createTestAccount, startTestServer, type TestAccount, type TestServer }
  */
 const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let server: TestServer;
 let account: TestAccount;
@@ -22,44 +20,17 @@ let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 
-/** True when apps/web/dist is missing or older than any source file of the web app. */
-function webBuildIsStale(): boolean {
-  const built = `${WEB_DIR}dist/admin.html`;
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
-      ),
-    );
-  return Math.max(newest(`${WEB_DIR}src`), statSync(`${WEB_DIR}admin.html`).mtimeMs) > builtAt;
-}
-
 async function shot(name: string) {
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () => {
   beforeAll(async () => {
-    if (webBuildIsStale() || process.env.KEYWARD_REBUILD_WEB) {
-      execSync('npm run build', { cwd: WEB_DIR, stdio: 'ignore' });
-    }
+    ensureBuilt(WEB_DIR, 'dist/admin.html', ['src', 'admin.html']);
     mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer({ web: true });
     account = await createTestAccount(server);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);

@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { connectDatabase } from '../../src/db/database.js';
 import { startEmbeddedDatabase } from '../../src/db/embedded.js';
 import { migrate } from '../../src/db/migrate.js';
+import { ensureBuilt, SDK_DIR } from './builds.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +21,8 @@ declare module 'vitest' {
  * DATABASE_URL is set, else the embedded engine in a temp directory. Tests isolate by account.
  */
 export default async function setup(project: TestProject) {
+  // Tests import @keyward/sdk from its build: rebuild it first when its sources changed.
+  ensureBuilt(SDK_DIR, 'dist/index.js', ['src', 'tsup.config.ts']);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-test-'));
   let teardown: () => Promise<void>;
   if (process.env.DATABASE_URL) {

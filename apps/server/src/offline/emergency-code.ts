@@ -1,0 +1,70 @@
+import { createHash, createHmac } from 'node:crypto';
+import type { Keyring } from '../crypto/master-key.js';
+
+/**
+ * Emergency codes unlock an app for 24 h when it cannot reach the server (docs/offline-licensing.md).
+ *
+ * The app must check a code without a secret it could leak, so the server commits to the codes in
+ * advance: every activation token and license file carries `emc`, the truncated SHA-256 of each of the
+ * seat's EMERGENCY_SLOTS future codes bound to its device id. A code is `slot ‖ expiry ‖ secret`; the
+ * SDK hashes the secret with its own device id and compares with the signed commitment, so a code works
+ * only on its device and cannot be forged from what the device holds. Single use is kept by the SDK
+ * (used slots are persisted) and by the server (a slot is issued once).
+ */
+export const EMERGENCY_SLOTS = 8;
+export const EMERGENCY_CODE_TTL_MS = 24 * 3_600_000;
+const SECRET_BYTES = 10;
+const COMMITMENT_BYTES = 12;
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The secret of slot `slot` of an activation, derived from the server's digest key (never stored). */
+function slotSecret(keyring: Keyring, activationId: string, slot: number): Buffer {
+  return createHmac('sha256', keyring.digest)
+    .update(`emergency:${activationId}:${slot}`)
+    .digest()
+    .subarray(0, SECRET_BYTES);
+}
+
+/** What the SDK recomputes: H("keyward-emergency-v1" ‖ slot ‖ secret ‖ device id), truncated. */
+export function commitmentOf(slot: number, secret: Buffer, deviceId: string): string {
+  return createHash('sha256')
+    .update(Buffer.from('keyward-emergency-v1'))
+    .update(Buffer.from([slot]))
+    .update(secret)
+    .update(deviceId, 'utf8')
+    .digest()
+    .subarray(0, COMMITMENT_BYTES)
+    .toString('base64url');
+}
+
+/** The `emc` claim of a seat's tokens and license files. */
+export function emergencyCommitments(keyring: Keyring, activationId: string, deviceId: string): string[] {
+  return Array.from({ length: EMERGENCY_SLOTS }, (_, slot) =>
+    commitmentOf(slot, slotSecret(keyring, activationId, slot), deviceId),
+  );
+}
+
+function base32(bytes: Buffer): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += CROCKFORD[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += CROCKFORD[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** The typeable code for a slot: 24 Crockford base32 characters in four groups of six. */
+export function emergencyCode(keyring: Keyring, activationId: string, slot: number, expiresAt: Date): string {
+  const bytes = Buffer.alloc(5 + SECRET_BYTES);
+  bytes[0] = slot;
+  bytes.writeUInt32BE(Math.floor(expiresAt.getTime() / 60_000), 1);
+  slotSecret(keyring, activationId, slot).copy(bytes, 5);
+  return base32(bytes).match(/.{6}/g)!.join('-');
+}

@@ -1,0 +1,114 @@
+import { activateDevice, type CallerFacts } from '../activations/service.js';
+import type { AppContext } from '../core/context.js';
+import { digestSecret } from '../crypto/master-key.js';
+import { type Actor, recordEvent } from '../events/record.js';
+import { notFound } from '../http/errors.js';
+import { normalizeLicenseKey } from '../licenses/keys.js';
+import { findLicenseByDigest } from '../licenses/repository.js';
+import { getSigner } from '../signing/service.js';
+import { parseActivationRequest } from './activation-request.js';
+import { emergencyCommitments } from './emergency-code.js';
+import { encryptLicense, FILE_VERSION, type FilePayload, formatLicenseFile } from './license-file.js';
+
+const DAY_MS = 86_400_000;
+
+export interface OfflineActivationInput {
+  request: string | Record<string, unknown>;
+  /** Overrides the request's own `encrypt` flag. */
+  encrypt?: boolean | undefined;
+}
+
+/**
+ * Turns an air-gapped app's activation request into a signed license file: takes (or re-uses) the
+ * device's seat exactly like online activation, then signs the license, its features and the device
+ * binding. The file lives `offline_file_ttl_days` (plan default 30), never past the license's own end.
+ * `staff` scopes a staff submission to its account; the client API passes none (the key decides).
+ */
+export async function activateOffline(
+  ctx: AppContext,
+  input: OfflineActivationInput,
+  caller: CallerFacts,
+  staff?: { accountId: string; actor: Actor },
+) {
+  const req = parseActivationRequest(input.request, ctx.clock.now());
+  if (staff) {
+    const digest = digestSecret(ctx.keyring, normalizeLicenseKey(req.license_key));
+    const license = await findLicenseByDigest(ctx.db.sql, digest);
+    if (!license || license.account_id !== staff.accountId) throw notFound('License');
+  }
+  const { license, activation } = await activateDevice(
+    ctx,
+    {
+      license_key: req.license_key,
+      device_fingerprint: req.fingerprint,
+      device_info: req.device_info,
+      metadata: { offline_nonce: req.nonce, offline_request_created_at: req.created_at },
+      activation_type: 'offline',
+    },
+    caller,
+  );
+
+  const now = ctx.clock.now();
+  let expires = now.getTime() + license.offline_file_ttl_days * DAY_MS;
+  if (license.expires_at)
+    expires = Math.min(expires, license.expires_at.getTime() + license.grace_period_days * DAY_MS);
+  const content = {
+    license: {
+      id: license.id,
+      account_id: license.account_id,
+      key_last4: license.key_last4,
+      product_id: license.product_id,
+      customer_id: license.customer_id,
+      tier: license.plan_code,
+      tier_name: license.plan_name,
+      tier_rank: license.plan_rank,
+      license_type: license.license_type,
+      status: license.status,
+      starts_at: license.starts_at.toISOString(),
+      expires_at: license.expires_at?.toISOString() ?? null,
+      grace_period_days: license.grace_period_days,
+      max_activations: license.max_activations,
+    },
+    features: license.features.filter((f) => f.enabled),
+    limits: license.limits,
+    device: { activation_id: activation.id, device_id: activation.device_id, fingerprint: req.fingerprint },
+    emc: emergencyCommitments(ctx.keyring, activation.id, activation.device_id),
+  };
+  const encrypt = input.encrypt ?? req.encrypt;
+  const signer = await getSigner(ctx, license.account_id);
+  const payload: FilePayload = {
+    v: FILE_VERSION,
+    typ: 'keyward.license-file',
+    alg: signer.alg,
+    kid: signer.kid,
+    iss: ctx.config.publicUrl,
+    issued_at: now.toISOString(),
+    expires_at: new Date(expires).toISOString(),
+    encryption: encrypt ? 'aes-256-gcm' : 'none',
+    license_id: license.id,
+    activation_id: activation.id,
+    ...(encrypt ? encryptLicense(req.license_key, content) : { license: content }),
+  };
+  const payloadBytes = Buffer.from(JSON.stringify(payload));
+  const file = formatLicenseFile(payloadBytes, signer.sign(payloadBytes), payload);
+  await recordEvent(ctx.db.sql, {
+    accountId: license.account_id,
+    type: 'license_file.issued',
+    actor: staff?.actor ?? { type: 'license', id: license.id },
+    subject: { type: 'activation', id: activation.id },
+    ip: caller.ip,
+    requestId: caller.requestId,
+    data: { license_id: license.id, kid: signer.kid, expires_at: payload.expires_at, encrypted: encrypt },
+  });
+  return {
+    license_file: file,
+    license_id: license.id,
+    activation_id: activation.id,
+    device_id: activation.device_id,
+    kid: signer.kid,
+    alg: signer.alg,
+    issued_at: payload.issued_at,
+    expires_at: payload.expires_at,
+    encrypted: encrypt,
+  };
+}

@@ -1,0 +1,66 @@
+import type { CallerFacts } from '../activations/service.js';
+import type { AppContext } from '../core/context.js';
+import { digestSecret } from '../crypto/master-key.js';
+import { recordEvent } from '../events/record.js';
+import { AppError } from '../http/errors.js';
+import { normalizeLicenseKey } from '../licenses/keys.js';
+import { findLicenseByDigest } from '../licenses/repository.js';
+
+/** What the SDK reports. `emergency_code_used` tells the server an offline unlock happened. */
+export const REPORT_KINDS = [
+  'clock_tamper',
+  'signature_failure',
+  'integrity_failure',
+  'debugger_detected',
+  'emergency_code_used',
+  'other',
+] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+export interface ReportInput {
+  license_key: string;
+  device_id: string;
+  kind: ReportKind;
+  details?: Record<string, unknown> | undefined;
+  emergency_slot?: number | undefined;
+}
+
+/**
+ * Records what an app saw that suggests tampering, as a `security.suspicious_activity` event on the
+ * device's seat, so staff can review it and block the device (POST /activations/:id/block).
+ * Authenticated by the license key: a broken token is often exactly what is being reported.
+ */
+export async function recordReport(ctx: AppContext, input: ReportInput, caller: CallerFacts) {
+  const license = await findLicenseByDigest(
+    ctx.db.sql,
+    digestSecret(ctx.keyring, normalizeLicenseKey(input.license_key)),
+  );
+  if (!license) throw new AppError('LICENSE_NOT_FOUND', 'No license matches this key');
+  return ctx.db.tx(async (tx) => {
+    const [seat] = await tx<{ id: string }[]>`
+      select id from activations where license_id = ${license.id} and device_id = ${input.device_id}
+      order by (status = 'active') desc, created_at desc limit 1`;
+    const activationId = seat?.id ?? null;
+    if (input.kind === 'emergency_code_used' && activationId && input.emergency_slot !== undefined) {
+      await tx`update emergency_codes set redeemed_at = coalesce(redeemed_at, ${ctx.clock.now()})
+        where activation_id = ${activationId} and slot = ${input.emergency_slot}`;
+    }
+    await recordEvent(tx, {
+      accountId: license.account_id,
+      type: input.kind === 'emergency_code_used' ? 'emergency_code.redeemed' : 'security.suspicious_activity',
+      actor: activationId ? { type: 'activation', id: activationId } : { type: 'license', id: license.id },
+      subject: activationId ? { type: 'activation', id: activationId } : { type: 'license', id: license.id },
+      ip: caller.ip,
+      requestId: caller.requestId,
+      data: {
+        kind: input.kind,
+        license_id: license.id,
+        activation_id: activationId,
+        device_id: input.device_id,
+        details: input.details ?? {},
+        ...(input.emergency_slot !== undefined ? { slot: input.emergency_slot } : {}),
+      },
+    });
+    return { recorded: true as const, license_id: license.id, activation_id: activationId };
+  });
+}

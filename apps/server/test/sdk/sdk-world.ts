@@ -1,0 +1,47 @@
+import { KeywardClient, type KeywardClientOptions, MemoryStorage } from '@keyward/sdk';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  createTestAccount,
+  FixedClock,
+  startTestServer,
+  type TestAccount,
+  type TestServer,
+} from '../support/server.js';
+
+/** Where a "server unreachable" request goes: a closed local port, so the connection is refused. */
+const UNREACHABLE = 'http://127.0.0.1:9';
+
+export interface SdkWorld {
+  server: TestServer;
+  account: TestAccount;
+  clock: FixedClock;
+  /** A client on its own device and storage; `network.down = true` makes the server unreachable to it. */
+  client(
+    deviceId: string,
+    opts?: Partial<KeywardClientOptions>,
+  ): { client: KeywardClient; network: { down: boolean } };
+}
+
+/** One server (moving clock) and account for a test file, and SDK clients that share that clock. */
+export function useSdkWorld(): SdkWorld {
+  const world = { clock: new FixedClock(new Date('2026-03-01T12:00:00Z')) } as SdkWorld;
+  beforeAll(async () => {
+    world.server = await startTestServer({ clock: world.clock });
+    world.account = await createTestAccount(world.server);
+  });
+  afterAll(() => world.server?.close());
+  world.client = (deviceId, opts = {}) => {
+    const network = { down: false };
+    const client = new KeywardClient({
+      serverUrl: world.server.url,
+      appId: 'test-app',
+      fingerprint: deviceId,
+      storage: new MemoryStorage(),
+      now: () => world.clock.now(),
+      fetch: (url, init) => fetch(network.down ? url.replace(world.server.url, UNREACHABLE) : url, init),
+      ...opts,
+    });
+    return { client, network };
+  };
+  return world;
+}

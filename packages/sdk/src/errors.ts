@@ -1,0 +1,123 @@
+/**
+ * Every code the SDK can raise: the server's client-API error codes and validation outcomes, plus the
+ * SDK's own offline checks. Catch `KeywardError` and switch on `code`, or catch a subclass.
+ *
+ * @example
+ * try { await client.validate(); }
+ * catch (err) {
+ *   if (err instanceof LicenseError && err.code === 'LICENSE_SUSPENDED') showSuspendedNotice(err.message);
+ *   else if (err instanceof OfflineGraceExpiredError) askToGoOnline();
+ *   else throw err;
+ * }
+ */
+export type KeywardErrorCode =
+  // license state (server outcomes and activation refusals)
+  | 'LICENSE_NOT_FOUND'
+  | 'LICENSE_INACTIVE'
+  | 'LICENSE_SUSPENDED'
+  | 'LICENSE_REVOKED'
+  | 'LICENSE_EXPIRED'
+  | 'LICENSE_INVALID'
+  | 'ACTIVATION_LIMIT_REACHED'
+  | 'ACTIVATION_NOT_FOUND'
+  | 'DEVICE_NOT_ACTIVATED'
+  | 'DEVICE_BLOCKED'
+  | 'DEVICE_MISMATCH'
+  | 'RESTRICTION_VIOLATION'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_EXPIRED'
+  | 'FEATURE_NOT_LICENSED'
+  | 'INSUFFICIENT_LICENSE_TIER'
+  | 'USAGE_LIMIT_EXCEEDED'
+  // request problems
+  | 'INVALID_REQUEST'
+  | 'INVALID_FIELD'
+  | 'MISSING_FIELD'
+  | 'UNKNOWN_FIELD'
+  | 'OFFLINE_REQUEST_INVALID'
+  | 'RATE_LIMITED'
+  | 'SERVER_ERROR'
+  | 'NETWORK_ERROR'
+  // offline checks done by the SDK
+  | 'NOT_ACTIVATED'
+  | 'OFFLINE_GRACE_EXPIRED'
+  | 'CLOCK_TAMPER'
+  | 'FILE_MALFORMED'
+  | 'FILE_TAMPERED'
+  | 'FILE_EXPIRED'
+  | 'SIGNATURE_INVALID'
+  | 'UNSUPPORTED_ALG'
+  | 'KEY_UNKNOWN'
+  | 'DECRYPTION_FAILED'
+  | 'EMERGENCY_CODE_INVALID'
+  | 'EMERGENCY_CODE_USED'
+  | 'EMERGENCY_CODE_EXPIRED';
+
+/** Base class of every error the SDK throws; `code` says what happened, `message` says what to do. */
+export class KeywardError extends Error {
+  readonly code: KeywardErrorCode;
+  /** HTTP status when the server answered, else undefined. */
+  readonly status: number | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: KeywardErrorCode,
+    message: string,
+    opts: { status?: number; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = opts.status;
+    this.details = opts.details;
+  }
+}
+
+/** The license cannot be used: not found, suspended, revoked, expired, device blocked, limit reached … */
+export class LicenseError extends KeywardError {}
+/** The server could not be reached (or answered 5xx); validate() falls back to offline when it can. */
+export class NetworkError extends KeywardError {}
+/** The request was refused as malformed or too frequent. */
+export class RequestError extends KeywardError {}
+/** The machine's clock went backwards, or a token/file claims to be issued in the future. */
+export class ClockTamperError extends KeywardError {}
+/** Offline too long: the last successful online check is older than the offline grace period. */
+export class OfflineGraceExpiredError extends KeywardError {}
+/** A license file or token failed verification (bad signature, altered, wrong algorithm, expired). */
+export class VerificationError extends KeywardError {}
+/** An emergency code is wrong for this device, already used, or expired. */
+export class EmergencyCodeError extends KeywardError {}
+
+const LICENSE_CODES = new Set<string>([
+  'LICENSE_NOT_FOUND',
+  'LICENSE_INACTIVE',
+  'LICENSE_SUSPENDED',
+  'LICENSE_REVOKED',
+  'LICENSE_EXPIRED',
+  'LICENSE_INVALID',
+  'ACTIVATION_LIMIT_REACHED',
+  'ACTIVATION_NOT_FOUND',
+  'DEVICE_NOT_ACTIVATED',
+  'DEVICE_BLOCKED',
+  'DEVICE_MISMATCH',
+  'RESTRICTION_VIOLATION',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'FEATURE_NOT_LICENSED',
+  'INSUFFICIENT_LICENSE_TIER',
+  'USAGE_LIMIT_EXCEEDED',
+]);
+
+/** The typed error for a server code (an HTTP error body or a `valid: false` outcome). */
+export function errorForCode(
+  code: string,
+  message: string,
+  status?: number,
+  details?: Record<string, unknown>,
+): KeywardError {
+  const opts = { ...(status === undefined ? {} : { status }), ...(details ? { details } : {}) };
+  if (LICENSE_CODES.has(code)) return new LicenseError(code as KeywardErrorCode, message, opts);
+  if (status !== undefined && status >= 500) return new NetworkError('SERVER_ERROR', message, opts);
+  const known = code as KeywardErrorCode;
+  return new RequestError(known, message, opts);
+}
