@@ -165,6 +165,12 @@ export class KeywardClient extends Emitter {
         'NOT_ACTIVATED',
         'This device is not activated: call activate(licenseKey) or install a license file',
       );
+    // State copied to another machine (a cloned disk, a copied config folder) does not license it.
+    if ((await this.deviceId()) !== s.deviceId)
+      throw new LicenseError(
+        'DEVICE_MISMATCH',
+        'The stored license belongs to another device; activate this device with its own seat',
+      );
     return s;
   }
 
