@@ -1,4 +1,3 @@
-import { decodeJwt } from 'jose';
 import { type PublicJwk, randomHex } from './crypto.js';
 import { checkEmergencyCode, parseEmergencyCode } from './emergency.js';
 import { toBase64, utf8 } from './encoding.js';
@@ -17,7 +16,7 @@ import { fingerprint as hashFingerprint } from './fingerprint.js';
 import { type FetchLike, requestJson } from './http.js';
 import { CLOCK_SKEW_MS, type VerifiedLicenseFile, verifyLicenseFile } from './license-file.js';
 import { type KeywardStorage, MemoryStorage } from './storage.js';
-import { type LicenseTokenClaims, verifyLicenseToken } from './token.js';
+import { decodeTokenClaims, type LicenseTokenClaims, verifyLicenseToken } from './token.js';
 
 const DAY_MS = 86_400_000;
 const STATE_KEY = 'state';
@@ -309,7 +308,7 @@ export class KeywardClient extends Emitter {
   /** Keeps the cached token fresh: a token close to its end is exchanged while online. */
   private async refreshTokenIfOld(s: Stored, now: Date): Promise<void> {
     if (!s.token) return;
-    const exp = (decodeJwt(s.token).exp ?? 0) * 1000;
+    const exp = (decodeTokenClaims(s.token).exp ?? 0) * 1000;
     if (exp - now.getTime() > 7 * DAY_MS) return;
     const res = await this.post<{ signed_token: string }>('refresh', {
       token: s.token,
@@ -383,7 +382,7 @@ export class KeywardClient extends Emitter {
     let claims: LicenseTokenClaims;
     try {
       // In an emergency the token may have run out: its signature still proves what was licensed.
-      const at = inEmergency ? new Date((decodeJwt(s.token!).iat ?? 0) * 1000) : now;
+      const at = inEmergency ? new Date((decodeTokenClaims(s.token!).iat ?? 0) * 1000) : now;
       claims = await verifyLicenseToken(s.token!, { jwks: s.jwks, now: at });
     } catch (err) {
       if (err instanceof VerificationError && err.code === 'TOKEN_EXPIRED')
@@ -543,7 +542,7 @@ export class KeywardClient extends Emitter {
       commitments = (
         await verifyLicenseToken(s.token, {
           jwks: s.jwks,
-          now: new Date((decodeJwt(s.token).iat ?? 0) * 1000),
+          now: new Date((decodeTokenClaims(s.token).iat ?? 0) * 1000),
         })
       ).emc;
     await checkEmergencyCode(code, commitments ?? [], s.deviceId, now);

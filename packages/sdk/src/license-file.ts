@@ -94,6 +94,48 @@ interface Envelope {
   [field: string]: unknown;
 }
 
+interface Decoded {
+  headers: Record<string, string>;
+  payload: Uint8Array;
+  signature: Uint8Array;
+  /** The payload's JSON when it is a license file envelope (deep-frozen: shared between calls). */
+  env: Envelope | undefined;
+}
+
+/**
+ * Apps verify the same file at every start and validation, so its decoding (lines, base64, JSON) is
+ * kept for a few recent texts. Only decoding: signature, time and device are checked on every call.
+ */
+const recentlyDecoded = new Map<string, Decoded>();
+const DECODED_CACHE_SIZE = 16;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function decode(text: string): Decoded {
+  const hit = recentlyDecoded.get(text);
+  if (hit) return hit;
+  const parts = split(text);
+  let env: Envelope | undefined;
+  try {
+    const parsed = JSON.parse(fromUtf8(parts.payload)) as Envelope;
+    if (parsed !== null && typeof parsed === 'object' && parsed.typ === 'keyward.license-file')
+      env = deepFreeze(parsed);
+  } catch {
+    env = undefined;
+  }
+  const decoded = { ...parts, env };
+  if (recentlyDecoded.size >= DECODED_CACHE_SIZE)
+    recentlyDecoded.delete(recentlyDecoded.keys().next().value as string);
+  recentlyDecoded.set(text, decoded);
+  return decoded;
+}
+
 function split(text: string) {
   const lines = text.replace(/\r\n?/g, '\n').trim().split('\n');
   if (lines[0] !== BEGIN || lines[lines.length - 1] !== END)
@@ -133,9 +175,9 @@ export async function verifyLicenseFile(
   text: string,
   opts: VerifyLicenseFileOptions,
 ): Promise<VerifiedLicenseFile> {
-  const { headers, payload, signature } = split(text);
-  // The signature is checked first, over the exact payload bytes, with the key and algorithm the
-  // header names; only then is the payload read (and compared with the header).
+  const { headers, payload, signature, env } = decode(text);
+  // The signature is checked on every call, over the exact payload bytes, with the key and algorithm
+  // the header names; only a verified payload is trusted (and compared with the header).
   const alg = headers.alg as SignatureAlg;
   if (!SUPPORTED_ALGS.includes(alg))
     throw fail(
@@ -156,14 +198,7 @@ export async function verifyLicenseFile(
       'SIGNATURE_INVALID',
       'The license file signature does not verify: the file was altered or not issued by this vendor',
     );
-  let env: Envelope;
-  try {
-    env = JSON.parse(fromUtf8(payload)) as Envelope;
-  } catch {
-    throw fail('FILE_MALFORMED', 'The signed payload is not JSON');
-  }
-  if (env === null || typeof env !== 'object' || env.typ !== 'keyward.license-file')
-    throw fail('FILE_MALFORMED', 'The payload is not a Keyward license file');
+  if (!env) throw fail('FILE_MALFORMED', 'The signed payload is not a Keyward license file');
   if (HEADER_FIELDS.some((f) => headers[f] !== String(env[f])))
     throw fail('FILE_TAMPERED', "The license file's header lines do not match its signed payload");
   if (opts.issuer && env.iss !== opts.issuer)

@@ -6,7 +6,7 @@ import { issueLicense } from '../support/fixtures.js';
 import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../support/server.js';
 
 /**
- * The SDK's browser build (dist/browser, jose bundled, WebCrypto only) in headless Chromium: a test page
+ * The SDK's browser build (dist/browser: no dependencies, WebCrypto only) in headless Chromium: a test page
  * verifies license files (clear and encrypted) and an activation token issued by a real server.
  */
 const PAGE_ORIGIN = 'http://localhost:5999'; // localhost is a secure context: WebCrypto is available
@@ -90,7 +90,7 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in a browser', () => {
     });
   });
 
-  it('verifies an activation token with jose and WebCrypto', async () => {
+  it('verifies an activation token with WebCrypto', async () => {
     const license = await issueLicense(server, account);
     const act = await server.request('POST', '/api/v1/licensing/activate', {
       body: {

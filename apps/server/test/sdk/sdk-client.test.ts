@@ -5,6 +5,7 @@ import {
   MemoryStorage,
   OfflineGraceExpiredError,
   verifyLicenseFile,
+  verifyLicenseToken,
 } from '@keyward/sdk';
 import { describe, expect, it } from 'vitest';
 import { issueLicense } from '../support/fixtures.js';
@@ -172,5 +173,38 @@ describe('SDK client', () => {
     expect((await verifyLicenseFile(res.body.license_file, { jwks, now: w.clock.now() })).license.id).toBe(
       license.id,
     );
+  });
+});
+
+describe('verifyLicenseToken (offline)', () => {
+  it('accepts a genuine token and rejects alg swaps, unknown keys, other audiences, expiry and the future', async () => {
+    const license = await issueLicense(w.server, w.account);
+    const act = await w.server.request('POST', '/api/v1/licensing/activate', {
+      body: { license_key: license.key, device_fingerprint: 'fp', device_info: { device_id: 'tok-dev-1' } },
+    });
+    const token = act.body.signed_token as string;
+    const jwks = (await w.server.request('GET', '/.well-known/jwks.json')).body;
+    const now = w.clock.now();
+    const claims = await verifyLicenseToken(token, { jwks, now, issuer: w.server.ctx.config.publicUrl });
+    expect(claims).toMatchObject({ license_id: license.id, device_id: 'tok-dev-1', aud: 'keyward:license' });
+    expect(claims.emc).toHaveLength(8);
+
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+    const body = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const code = (t: string, at = now) => verifyLicenseToken(t, { jwks, now: at }).catch((e) => e.code);
+    expect(await code(`${enc({ ...header, alg: 'none' })}.${p}.`)).toBe('UNSUPPORTED_ALG');
+    expect(await code(`${enc({ ...header, alg: 'RS256' })}.${p}.${s}`)).toBe('UNSUPPORTED_ALG');
+    expect(await code(`${enc({ ...header, kid: 'nope' })}.${p}.${s}`)).toBe('KEY_UNKNOWN');
+    expect(await code(`${h}.${enc({ ...body, tier: 'enterprise' })}.${s}`)).toBe('TOKEN_INVALID');
+    expect(await code(`${h}.${p}.${s.slice(0, -2)}AA`)).toBe('TOKEN_INVALID');
+    expect(await code('a.b')).toBe('TOKEN_INVALID');
+    expect(await code(token, new Date(body.exp * 1000 + 1000))).toBe('TOKEN_EXPIRED');
+    expect(await code(token, new Date(body.iat * 1000 - 3_600_000))).toBe('CLOCK_TAMPER');
+    const other = await verifyLicenseToken(token, { jwks, now, issuer: 'https://elsewhere.example' }).catch(
+      (e) => e,
+    );
+    expect(other.code).toBe('TOKEN_INVALID');
   });
 });
