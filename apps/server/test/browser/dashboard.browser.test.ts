@@ -4,7 +4,22 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encryptAtRest } from '../../src/crypto/master-key.js';
 import { CHROMIUM, ensureBuilt, launchChromium } from '../support/builds.js';
+import { activate, issueLicense } from '../support/fixtures.js';
 import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../support/server.js';
+
+/** An armored activation request, as the customer's app writes it for an offline device. */
+function activationRequest(licenseKey: string, fingerprint: string, deviceId: string): string {
+  const req = {
+    typ: 'keyward.activation-request',
+    license_key: licenseKey,
+    fingerprint,
+    device_info: { device_id: deviceId },
+    nonce: `nonce-${fingerprint}`,
+    created_at: new Date().toISOString(),
+  };
+  const body = Buffer.from(JSON.stringify(req)).toString('base64');
+  return `-----BEGIN KEYWARD ACTIVATION REQUEST-----\n${body}\n-----END KEYWARD ACTIVATION REQUEST-----\n`;
+}
 
 /**
  * The dashboard and portal in a real browser (Debian's chromium driven by playwright-core) against a
@@ -229,6 +244,115 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
     expect(seats.body.data[0].status).toBe('deactivated');
 
     expect(consoleErrors).toEqual([]);
+  }, 120_000);
+
+  it('issues an emergency code and license files for offline devices (dashboard and portal)', async () => {
+    const base = server.url;
+    const license = await issueLicense(server, account, {}, { max_activations: 5 });
+    const online = await activate(server, license.key, 'offline-test-laptop', {
+      device_info: { device_id: 'offline-test-laptop', machine_name: 'Field laptop', platform: 'linux' },
+    });
+    expect(online.status, JSON.stringify(online.body)).toBeLessThan(300);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await context.newPage();
+    p.setDefaultTimeout(10_000);
+    const errors: string[] = [];
+    p.on('pageerror', (error) => errors.push(String(error)));
+    p.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    p.on('response', (res) => {
+      if (res.status() >= 400) errors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+    });
+    await p.goto(`${base}/admin/sign-in`);
+    await p.getByLabel('Email').fill(account.ownerEmail);
+    await p.getByLabel('Password').fill(account.ownerPassword);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+
+    // Emergency code from the device's row: shown once, then listed without the code
+    await p.goto(`${base}/admin/licenses/${license.id}`);
+    await p.getByRole('cell', { name: /Field laptop/ }).waitFor();
+    await p.getByText('No emergency codes').waitFor();
+    await p.getByRole('button', { name: 'Emergency code' }).click();
+    const codeDialog = p.getByRole('dialog', { name: /Emergency code for Field laptop/ });
+    await codeDialog.getByLabel('Reason (optional)').fill('site network down');
+    await codeDialog.getByRole('button', { name: 'Issue' }).click();
+    const code = (await codeDialog.getByTestId('emergency-code').textContent())?.trim() ?? '';
+    expect(code).toMatch(/^[0-9A-Z]{6}(-[0-9A-Z]{6}){3}$/);
+    await codeDialog.getByText(/shown only once/).waitFor();
+    await p.screenshot({ path: `${SHOTS}16-emergency-code.png`, fullPage: true });
+    await codeDialog.getByRole('button', { name: 'Done' }).click();
+    const card = (title: string) =>
+      p.locator('section').filter({ has: p.getByRole('heading', { level: 2, name: title, exact: true }) });
+    const codesCard = card('Emergency codes');
+    await codesCard.getByRole('cell', { name: 'site network down' }).waitFor();
+    expect(await codesCard.textContent()).not.toContain(code);
+
+    // Offline activation card: paste the request, get the license file, download it
+    const offlineCard = card('Offline activation');
+    await offlineCard.getByRole('button', { name: 'Create license file' }).click();
+    await offlineCard.getByText('Paste the activation request or upload its file.').waitFor();
+    await offlineCard
+      .getByLabel('Activation request')
+      .fill(activationRequest(license.key, 'offline-fp-1', 'offline-dev-1'));
+    await offlineCard.getByRole('button', { name: 'Create license file' }).click();
+    const staffFile = await offlineCard.getByTestId('license-file').inputValue();
+    expect(staffFile.startsWith('-----BEGIN KEYWARD LICENSE FILE-----')).toBe(true);
+    await offlineCard.getByText(/License file ready for device offline-dev-1/).waitFor();
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      offlineCard.getByRole('button', { name: 'Download license.lic' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('license.lic');
+    await p.getByRole('cell', { name: /offline-dev-1/ }).waitFor(); // the new seat shows among the devices
+    await p.screenshot({ path: `${SHOTS}17-offline-activation.png`, fullPage: true });
+
+    // A malformed request shows the server's message
+    await offlineCard.getByRole('button', { name: 'Activate another device' }).click();
+    await offlineCard
+      .getByLabel('Activation request')
+      .fill(
+        '-----BEGIN KEYWARD ACTIVATION REQUEST-----\nnot base64!\n-----END KEYWARD ACTIVATION REQUEST-----',
+      );
+    const before = errors.length;
+    await offlineCard.getByRole('button', { name: 'Create license file' }).click();
+    await offlineCard.getByRole('alert').filter({ hasText: 'The request body is not base64' }).waitFor();
+    const refused = errors.splice(before); // the 422 response and the browser's log of it
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((e) => e.includes('422'))).toBe(true);
+
+    // Portal: the customer uploads the request file and gets the license file
+    await p.goto(`${base}/portal/`);
+    const portal = p.getByRole('region', { name: 'Offline activation' });
+    await portal.getByText('choose Activate offline and save the request file').waitFor();
+    await portal.getByLabel('Or upload the request file').setInputFiles({
+      name: 'request.req',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(activationRequest(license.key, 'offline-fp-2', 'offline-dev-2')),
+    });
+    await portal.getByText('Loaded request.req').waitFor();
+    await portal.getByRole('button', { name: 'Get license file' }).click();
+    const customerFile = await portal.getByTestId('license-file').inputValue();
+    expect(customerFile.startsWith('-----BEGIN KEYWARD LICENSE FILE-----')).toBe(true);
+    await portal.getByRole('button', { name: 'Download license.lic' }).waitFor();
+    await p.screenshot({ path: `${SHOTS}18-portal-offline.png`, fullPage: true });
+
+    const seats = await server.request(
+      'GET',
+      `/api/v1/licenses/${license.id}/activations?limit=10&offset=0`,
+      {
+        token: await account.token(),
+      },
+    );
+    expect(seats.body.data.map((a: { device_id: string }) => a.device_id).sort()).toEqual([
+      'offline-dev-1',
+      'offline-dev-2',
+      'offline-test-laptop',
+    ]);
+    await context.close();
+    expect(errors).toEqual([]);
   }, 120_000);
 
   it('shows the first table page of every list within a second with 10,000 licenses', async () => {

@@ -17,6 +17,8 @@ const WRITE_ACTIONS = {
   'licenses:revoke': [],
   'activations:deactivate': ['support', 'sales'],
   'devices:block': ['support'],
+  'emergency_codes:write': ['support'],
+  'offline:write': ['support', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof WRITE_ACTIONS;

@@ -150,3 +150,10 @@ export interface PortalLookup {
 }
 
 export type LicenseByKey = JsonOk<'/api/v1/licenses/by-key', 'post'>;
+
+/** A signed license file for an offline device (`POST /api/v1/offline/activate` and the client route). */
+export type LicenseFile = JsonOk<'/api/v1/offline/activate', 'post'>;
+/** A freshly issued emergency code; `code` is in this answer only. */
+export type IssuedEmergencyCode = JsonOk<'/api/v1/activations/{id}/emergency-codes', 'post'>;
+/** An emergency code as listed later (without the code). */
+export type EmergencyCodeRecord = JsonOk<'/api/v1/licenses/{id}/emergency-codes', 'get'>['data'][number];

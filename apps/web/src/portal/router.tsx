@@ -36,6 +36,12 @@ function Layout() {
             >
               Check<span className="hidden sm:inline"> a</span> license
             </a>
+            <a
+              href="#offline-activation"
+              className="rounded-md px-2 py-2 text-zinc-600 sm:px-3 hover:bg-zinc-100 hover:text-zinc-900"
+            >
+              Offline<span className="hidden sm:inline"> activation</span>
+            </a>
           </nav>
         </div>
       </header>
@@ -67,7 +73,7 @@ const rootRoute = createRootRoute({
 
 const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: HomePage });
 
-/** The public portal: one page for now; device management and offline activation add routes here. */
+/** The public portal: one page for now (pricing, license check, offline activation). */
 export function createPortalRouter() {
   return createRouter({ routeTree: rootRoute.addChildren([homeRoute]), basepath: '/portal' });
 }

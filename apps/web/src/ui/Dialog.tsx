@@ -54,7 +54,7 @@ export function Dialog({
       onClick={(event) => {
         if (event.target === event.currentTarget) onClose(); // the backdrop is the dialog element itself
       }}
-      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg bg-white p-0 text-zinc-900 shadow-xl"
+      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg bg-white p-0 text-left text-zinc-900 shadow-xl"
     >
       <div className="p-5 sm:p-6">
         <div className="flex items-start justify-between gap-4">

@@ -2,6 +2,7 @@
 export { Badge, type BadgeTone } from './Badge';
 export { Button, type ButtonProps, buttonClass } from './Button';
 export { Card, CardBody } from './Card';
+export { CopyButton } from './CopyButton';
 export { cx, focusRing } from './cx';
 export { ConfirmDialog, Dialog } from './Dialog';
 export { EmptyState } from './EmptyState';
@@ -14,4 +15,5 @@ export { Select, type SelectOption } from './Select';
 export { Skeleton, Spinner } from './Spinner';
 export { StatusBadge, statusLabel, statusOptions } from './StatusBadge';
 export { type Column, DataTable, Pagination } from './Table';
+export { Textarea } from './Textarea';
 export { ToastProvider, useToast } from './Toast';

@@ -22,6 +22,7 @@ import {
   useToast,
 } from '../../ui';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { EmergencyCodeButton, EmergencyCodesCard, OfflineActivationCard } from '../components/Offline';
 import { useCan, useInvalidate, usePending, usePlanOptions } from '../hooks';
 import type { Action as Permission } from '../permissions';
 
@@ -243,10 +244,11 @@ function ActionDialog({
 function DeviceActions({ device }: { device: Activation }) {
   const canDeactivate = useCan('activations:deactivate');
   const canBlock = useCan('devices:block');
+  const canIssueCode = useCan('emergency_codes:write');
   const confirm = usePending<'deactivate' | 'block'>();
   const invalidate = useInvalidate();
   const toast = useToast();
-  if (device.status !== 'active' || (!canDeactivate && !canBlock)) return null;
+  if (device.status !== 'active' || (!canDeactivate && !canBlock && !canIssueCode)) return null;
   const run = async () => {
     const action = confirm.pending;
     await requestJson(`/api/v1/activations/${device.id}/${action}`, {
@@ -258,6 +260,7 @@ function DeviceActions({ device }: { device: Activation }) {
   };
   return (
     <div className="flex justify-end gap-2">
+      <EmergencyCodeButton device={device} />
       {canDeactivate && (
         <Button size="sm" variant="secondary" onClick={() => confirm.open('deactivate')}>
           Deactivate
@@ -577,6 +580,8 @@ export function LicenseDetailPage() {
             />
           )}
         </Card>
+        {l && <EmergencyCodesCard licenseId={l.id} devices={devices.data?.data} />}
+        {l && <OfflineActivationCard licenseId={l.id} />}
         <Card title="Usage">
           {usage.isError ? (
             <ErrorState error={usage.error} onRetry={() => void usage.refetch()} />

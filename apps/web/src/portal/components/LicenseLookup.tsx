@@ -221,6 +221,12 @@ function LookupResultView({
           </ul>
         )}
       </div>
+      <p className="text-sm text-zinc-600">
+        Computer without internet?{' '}
+        <a href="#offline-activation" className="font-medium text-brand-700 hover:underline">
+          Activate it offline
+        </a>
+      </p>
       <ConfirmDialog
         open={confirming !== null}
         onClose={() => setConfirming(null)}

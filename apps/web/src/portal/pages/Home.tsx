@@ -1,7 +1,8 @@
 import { LicenseLookup } from '../components/LicenseLookup';
+import { OfflineActivation } from '../components/OfflineActivation';
 import { Pricing } from '../components/Pricing';
 
-/** Landing page: plans and prices, then the license check. */
+/** Landing page: plans and prices, the license check, then offline activation. */
 export function HomePage() {
   return (
     <>
@@ -11,12 +12,14 @@ export function HomePage() {
             Plans and licenses
           </h1>
           <p className="mx-auto mt-3 max-w-xl text-base text-zinc-600">
-            Compare plans, see what each one includes, and check the status of a license you already own.
+            Compare plans, check the status of a license you own, and activate it on a computer without
+            internet.
           </p>
         </div>
       </section>
       <Pricing />
       <LicenseLookup />
+      <OfflineActivation />
     </>
   );
 }
