@@ -80,6 +80,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clock: opts.clock ?? systemClock,
     log,
     bus: await createBus(db),
+    redis,
     onShutdown: [],
   };
   const stopSealer = startSealer(db, 1000, (err) =>

@@ -19,6 +19,12 @@ import { type KeywardStorage, MemoryStorage } from './storage.js';
 import { decodeTokenClaims, type LicenseTokenClaims, verifyLicenseToken } from './token.js';
 
 const DAY_MS = 86_400_000;
+/** Why the server closed the real-time channel (product.md §2.6), as license codes. */
+const REALTIME_CLOSE_CODES: Record<number, string> = {
+  4002: 'TOKEN_INVALID',
+  4003: 'FEATURE_NOT_LICENSED',
+  4005: 'USAGE_LIMIT_EXCEEDED',
+};
 const STATE_KEY = 'state';
 const CLOCK_KEY = 'clock';
 
@@ -746,8 +752,18 @@ export class KeywardClient extends Emitter {
           reason: 'Changed on the server',
         });
       else if (event.type === 'license.limit_exceeded') this.emit('license.limit_exceeded', event.data ?? {});
-      else if (event.type === 'license.updated') this.validate().catch(() => undefined);
+      else if (event.type === 'license.updated' || event.type === 'license.feature_disabled')
+        this.validate().catch(() => undefined);
     };
-    return () => socket.close();
+    let closedByApp = false;
+    socket.onclose = (e: CloseEvent) => {
+      const refusal = REALTIME_CLOSE_CODES[e.code];
+      if (!closedByApp && refusal)
+        this.emit('license.invalid', { code: refusal, reason: e.reason || refusal });
+    };
+    return () => {
+      closedByApp = true;
+      socket.close();
+    };
   }
 }

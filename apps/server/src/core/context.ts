@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
 import type { Keyring } from '../crypto/master-key.js';
 import type { Database } from '../db/database.js';
@@ -19,6 +20,8 @@ export interface AppContext {
   clock: Clock;
   log: FastifyBaseLogger;
   bus: Bus;
+  /** Shared counters across processes (rate limits, connection limits) when REDIS_URL is set. */
+  redis?: Redis | undefined;
   /** Hooks run on graceful shutdown, after the HTTP server stops accepting (e.g. flush batched writes). */
   onShutdown: Array<() => Promise<void>>;
 }

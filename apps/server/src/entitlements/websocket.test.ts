@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
 import {
@@ -28,9 +28,9 @@ interface Conn {
   socket: WebSocket;
 }
 
-function connect(token: string): Promise<Conn> {
+function connect(token: string, on: TestServer = server): Promise<Conn> {
   const socket = new WebSocket(
-    `${server.url.replace('http', 'ws')}/api/v1/ws?token=${encodeURIComponent(token)}`,
+    `${on.url.replace('http', 'ws')}/api/v1/ws?token=${encodeURIComponent(token)}`,
   );
   const messages: Array<{ type: string }> = [];
   const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
@@ -91,8 +91,38 @@ describe('real-time WebSocket', () => {
     expect(await (await connect(without.token)).closed).toBe(4003);
     const limited = await seat(realtime, 'ws-4');
     const first = await connect(limited.token);
+    // The server holds the first slot once it has said "connected"; only then is the second one extra.
+    await expect.poll(() => first.messages.map((m) => m.type)).toContain('connected');
     const second = await connect(limited.token);
     expect(await second.closed).toBe(4005);
     first.socket.close();
   });
+
+  // Two processes need PostgreSQL (the embedded engine serves one) and Redis.
+  it.skipIf(!process.env.REDIS_URL || inject('databaseKind') !== 'postgres')(
+    'the connection limit holds across two server processes sharing Redis, and frees on close',
+    async () => {
+      const config = { redisUrl: process.env.REDIS_URL };
+      const [a, b] = await Promise.all([startTestServer({ config }), startTestServer({ config })]);
+      try {
+        const { token } = await seat(realtime, 'ws-5');
+        const first = await connect(token, a);
+        await expect.poll(() => first.messages.map((m) => m.type)).toContain('connected');
+        expect(await (await connect(token, b)).closed).toBe(4005);
+        first.socket.close();
+        await first.closed;
+        // The slot is released over Redis: the other process now accepts the app.
+        await expect
+          .poll(async () => {
+            const c = await connect(token, b);
+            const code = await Promise.race([c.closed, new Promise((r) => setTimeout(() => r('open'), 300))]);
+            if (code === 'open') c.socket.close();
+            return code;
+          })
+          .toBe('open');
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    },
+  );
 });

@@ -7,6 +7,7 @@ import { licenseTiming } from '../licenses/evaluate.js';
 import { LICENSE_CHANGED } from '../licenses/publish.js';
 import { findLicense, type LicenseWithPlan } from '../licenses/repository.js';
 import { verifyLicenseToken } from '../signing/service.js';
+import { type ConnectionSlots, LocalSlots, RedisSlots } from './connection-slots.js';
 
 /** Close codes of product.md §2.6. */
 export const WS_CLOSE = {
@@ -30,11 +31,15 @@ function realTimeAllowed(license: LicenseWithPlan): boolean {
 /**
  * WebSocket for licensed apps: pushes license changes as they happen. Changes arrive on the bus, so an
  * event raised by any server process reaches the sockets this process holds.
- * The connection limit (`max_concurrent_connections`) is counted per process.
+ * The connection limit (`max_concurrent_connections`) is shared by all processes through Redis when
+ * REDIS_URL is set (see connection-slots.ts).
  */
 export async function websocketRoutes(app: App, { ctx }: { ctx: AppContext }) {
   await app.register(websocket, { options: { maxPayload: 4096 } });
   const sockets = new Map<string, Set<WebSocket>>();
+  const slots: ConnectionSlots = ctx.redis
+    ? new RedisSlots(ctx.redis, new LocalSlots(), (m) => ctx.log.warn(m))
+    : new LocalSlots();
   const send = (socket: WebSocket, type: string, data: Record<string, unknown>) =>
     socket.send(JSON.stringify({ type, data, at: ctx.clock.now().toISOString() }));
 
@@ -98,15 +103,20 @@ export async function websocketRoutes(app: App, { ctx }: { ctx: AppContext }) {
         return socket.close(WS_CLOSE.licenseExpired, 'license is not active');
       if (!realTimeAllowed(license))
         return socket.close(WS_CLOSE.featureNotLicensed, 'real_time_sync is not licensed');
-      const held = sockets.get(license.id) ?? new Set<WebSocket>();
       const max = license.limits.max_concurrent_connections;
-      if (typeof max === 'number' && max > 0 && held.size >= max)
-        return socket.close(WS_CLOSE.connectionLimit, 'connection limit reached');
+      const slot = await slots.acquire(license.id, typeof max === 'number' && max > 0 ? max : null);
+      if (!slot) return socket.close(WS_CLOSE.connectionLimit, 'connection limit reached');
+      if (socket.readyState !== socket.OPEN) return void slots.release(license.id, slot); // left meanwhile
+      const held = sockets.get(license.id) ?? new Set<WebSocket>();
       held.add(socket);
       sockets.set(license.id, held);
-      const ping = setInterval(() => socket.ping(), 30_000);
+      const ping = setInterval(() => {
+        socket.ping();
+        void slots.refresh(license.id, slot);
+      }, 30_000);
       socket.on('close', () => {
         clearInterval(ping);
+        void slots.release(license.id, slot);
         held.delete(socket);
         if (held.size === 0) sockets.delete(license.id);
       });
