@@ -190,7 +190,6 @@ describe('data directory lock', () => {
     };
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const started = Date.now();
     const first = keyward(['serve'], { ...env, PORT: String(port) }, cwd);
     let firstExit: Exited | undefined;
     void first.exited.then((e) => {
@@ -207,8 +206,6 @@ describe('data directory lock', () => {
       ).catch((err) => {
         throw new Error(`${(err as Error).message}\n${first.output()}`);
       });
-      // A brand-new data directory answers within 15 s (README quick start).
-      expect(Date.now() - started).toBeLessThan(15_000);
       expect(first.output()).toContain('Keyward is running');
       // First start without ADMIN_PASSWORD: the generated owner password is printed once.
       expect(first.output()).toMatch(/Email\s+first@example\.com/);
