@@ -78,6 +78,25 @@ export interface UsageLine {
   reset_at: string | null;
 }
 
+/** What a verified token or license file says about the license, for an offline answer. */
+interface SignedFacts {
+  licenseId: string;
+  activationId: string | null;
+  tier: string;
+  features: string[];
+  expires: string | null;
+  graceDays: number;
+}
+
+const factsOfFile = (file: VerifiedLicenseFile): SignedFacts => ({
+  licenseId: file.license.id,
+  activationId: file.device.activation_id,
+  tier: file.license.tier,
+  features: file.features.map((f) => f.feature_id),
+  expires: file.license.expires_at,
+  graceDays: file.license.grace_period_days,
+});
+
 interface Stored {
   licenseKey: string;
   deviceId: string;
@@ -373,12 +392,7 @@ export class KeywardClient extends Emitter {
       const offlineUntil = inEmergency ? emergencyUntil : file.expiresAt;
       return this.licenseStateOf(
         inEmergency ? 'emergency' : 'license_file',
-        file.license.id,
-        file.device.activation_id,
-        file.license.tier,
-        file.features.map((f) => f.feature_id),
-        file.license.expires_at,
-        file.license.grace_period_days,
+        factsOfFile(file),
         offlineUntil,
         now,
       );
@@ -408,12 +422,14 @@ export class KeywardClient extends Emitter {
     const offlineUntil = inEmergency ? emergencyUntil : graceEnd < tokenEnd ? graceEnd : tokenEnd;
     return this.licenseStateOf(
       inEmergency ? 'emergency' : 'offline',
-      claims.license_id,
-      claims.activation_id,
-      claims.tier,
-      claims.features,
-      claims.license_expires_at,
-      claims.grace_period_days,
+      {
+        licenseId: claims.license_id,
+        activationId: claims.activation_id,
+        tier: claims.tier,
+        features: claims.features,
+        expires: claims.license_expires_at,
+        graceDays: claims.grace_period_days,
+      },
       offlineUntil,
       now,
     );
@@ -421,12 +437,7 @@ export class KeywardClient extends Emitter {
 
   private licenseStateOf(
     source: LicenseState['source'],
-    licenseId: string,
-    activationId: string | null,
-    tier: string,
-    features: string[],
-    expires: string | null,
-    graceDays: number,
+    { licenseId, activationId, tier, features, expires, graceDays }: SignedFacts,
     offlineUntil: Date | null,
     now: Date,
   ): LicenseState {
@@ -510,19 +521,7 @@ export class KeywardClient extends Emitter {
       pendingReports: [],
     };
     await this.save(stored);
-    return this.remember(
-      this.licenseStateOf(
-        'license_file',
-        file.license.id,
-        file.device.activation_id,
-        file.license.tier,
-        file.features.map((f) => f.feature_id),
-        file.license.expires_at,
-        file.license.grace_period_days,
-        file.expiresAt,
-        now,
-      ),
-    );
+    return this.remember(this.licenseStateOf('license_file', factsOfFile(file), file.expiresAt, now));
   }
 
   /**

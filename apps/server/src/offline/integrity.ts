@@ -1,24 +1,16 @@
 import { verifyDetached, verifyLicenseToken } from '../signing/service.js';
-import { evaluateValidation } from '../validation/outcome.js';
+import { evaluateValidation, VALIDATION_CODES } from '../validation/outcome.js';
 import type { ValidationDeps } from '../validation/service.js';
 import { parseLicenseFile } from './license-file.js';
 
 /** Why something is or is not genuine, and whether its license is usable now. */
 export const INTEGRITY_CODES = [
-  'VALID',
   'MALFORMED',
   'SIGNATURE_INVALID',
   'FILE_TAMPERED',
-  'TOKEN_EXPIRED',
   'FILE_EXPIRED',
-  'LICENSE_NOT_FOUND',
-  'DEVICE_NOT_ACTIVATED',
-  'DEVICE_BLOCKED',
-  'LICENSE_REVOKED',
-  'LICENSE_SUSPENDED',
-  'LICENSE_EXPIRED',
-  'LICENSE_INACTIVE',
-  'RESTRICTION_VIOLATION',
+  // A genuine token or file answers with the license's current validation outcome.
+  ...VALIDATION_CODES,
 ] as const;
 type IntegrityCode = (typeof INTEGRITY_CODES)[number];
 

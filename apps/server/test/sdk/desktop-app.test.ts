@@ -3,26 +3,19 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runApp } from '../../../../examples/desktop-app/app.js';
 import { issueLicense } from '../support/fixtures.js';
-import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../support/server.js';
+import { useOneAccountWorld } from '../support/server.js';
 
 /** examples/desktop-app, a Node CLI licensed with the SDK, against a real server: online, offline, air-gapped. */
 const APP_DIR = fileURLToPath(new URL('../../../../examples/desktop-app/', import.meta.url));
-let server: TestServer;
-let account: TestAccount;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  account = await createTestAccount(server);
-});
-afterAll(() => server?.close());
+const w = useOneAccountWorld();
 
 function machine(fingerprint: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kw-editor-'));
   const lines: string[] = [];
-  const run = async (args: string[], serverUrl = server.url) => {
+  const run = async (args: string[], serverUrl = w.server.url) => {
     lines.length = 0;
     const code = await runApp(args, { serverUrl, dataDir, fingerprint, out: (l) => lines.push(l) });
     return { code, output: lines.join('\n') };
@@ -33,8 +26,8 @@ function machine(fingerprint: string) {
 describe('example desktop app', () => {
   it('activates, runs gated features, keeps working when the server is gone, deactivates', async () => {
     const license = await issueLicense(
-      server,
-      account,
+      w.server,
+      w.account,
       {},
       {
         features: [{ feature_id: 'advanced_reporting', name: 'Reports', enabled: true }],
@@ -58,8 +51,8 @@ describe('example desktop app', () => {
     expect(offline.code).toBe(0);
     expect(offline.output).toMatch(/offline, offline until/);
 
-    const owner = await account.token('owner');
-    await server.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
+    const owner = await w.account.token('owner');
+    await w.server.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
       token: owner,
       body: { reason: 'unpaid invoice' },
     });
@@ -67,25 +60,25 @@ describe('example desktop app', () => {
       code: 2,
       output: expect.stringContaining('LICENSE_SUSPENDED'),
     });
-    await server.request('POST', `/api/v1/licenses/${license.id}/reinstate`, { token: owner, body: {} });
+    await w.server.request('POST', `/api/v1/licenses/${license.id}/reinstate`, { token: owner, body: {} });
     expect((await m.run(['deactivate'])).code).toBe(0);
     expect((await m.run(['edit'])).code).toBe(2);
   });
 
   it('air-gapped: request file → portal → license file → works with no server at all', async () => {
-    const license = await issueLicense(server, account);
+    const license = await issueLicense(w.server, w.account);
     const m = machine('editor-dev-2');
     const requestFile = join(m.dataDir, 'activation-request.txt');
     expect((await m.run(['request', license.key, requestFile], 'http://127.0.0.1:9')).code).toBe(0);
     // The customer uploads the request from another machine.
-    const res = await server.request('POST', '/api/v1/licensing/offline/activate', {
+    const res = await w.server.request('POST', '/api/v1/licensing/offline/activate', {
       body: { request: readFileSync(requestFile, 'utf8') },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const licenseFile = join(m.dataDir, 'license.lic');
     execFileSync('bash', ['-c', 'cat > "$1"', '_', licenseFile], { input: res.body.license_file });
     // The app never talks to the server: a public key set is stored with the file.
-    const jwks = (await server.request('GET', '/.well-known/jwks.json')).body;
+    const jwks = (await w.server.request('GET', '/.well-known/jwks.json')).body;
     execFileSync('bash', ['-c', 'cat > "$1"', '_', join(m.dataDir, 'jwks.json')], {
       input: JSON.stringify(jwks),
     });
@@ -98,10 +91,10 @@ describe('example desktop app', () => {
   });
 
   it('runs as a real CLI process', async () => {
-    const license = await issueLicense(server, account);
+    const license = await issueLicense(w.server, w.account);
     const env = {
       ...process.env,
-      KEYWARD_URL: server.url,
+      KEYWARD_URL: w.server.url,
       KEYWARD_APP_DIR: mkdtempSync(join(tmpdir(), 'kw-cli-')),
       KEYWARD_FINGERPRINT: 'cli-dev',
     };

@@ -1,19 +1,10 @@
 import { KeywardClient, type KeywardClientOptions, MemoryStorage } from '@keyward/sdk';
-import { afterAll, beforeAll } from 'vitest';
-import {
-  createTestAccount,
-  FixedClock,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../support/server.js';
+import { FixedClock, type OneAccountWorld, useOneAccountWorld } from '../support/server.js';
 
 /** Where a "server unreachable" request goes: a closed local port, so the connection is refused. */
 const UNREACHABLE = 'http://127.0.0.1:9';
 
-export interface SdkWorld {
-  server: TestServer;
-  account: TestAccount;
+export interface SdkWorld extends OneAccountWorld {
   clock: FixedClock;
   /** A client on its own device and storage; `network.down = true` makes the server unreachable to it. */
   client(
@@ -24,12 +15,9 @@ export interface SdkWorld {
 
 /** One server (moving clock) and account for a test file, and SDK clients that share that clock. */
 export function useSdkWorld(): SdkWorld {
-  const world = { clock: new FixedClock(new Date('2026-03-01T12:00:00Z')) } as SdkWorld;
-  beforeAll(async () => {
-    world.server = await startTestServer({ clock: world.clock });
-    world.account = await createTestAccount(world.server);
-  });
-  afterAll(() => world.server?.close());
+  const clock = new FixedClock(new Date('2026-03-01T12:00:00Z'));
+  const world = useOneAccountWorld({ clock }) as SdkWorld;
+  world.clock = clock;
   world.client = (deviceId, opts = {}) => {
     const network = { down: false };
     const client = new KeywardClient({

@@ -140,6 +140,23 @@ export async function createTestAccount(server: RunningServer): Promise<TestAcco
   };
 }
 
+/** A test file's server and one account, started once per file. */
+export interface OneAccountWorld {
+  server: TestServer;
+  account: TestAccount;
+}
+
+/** Registers beforeAll/afterAll that start a server with one account; read the fields inside tests. */
+export function useOneAccountWorld(opts: { clock?: Clock; config?: Partial<Config> } = {}): OneAccountWorld {
+  const world = {} as OneAccountWorld;
+  beforeAll(async () => {
+    world.server = await startTestServer(opts);
+    world.account = await createTestAccount(world.server);
+  });
+  afterAll(() => world.server?.close());
+  return world;
+}
+
 /** A test file's server and two accounts (A and B, for cross-account checks), started once per file. */
 export interface TwoAccountWorld {
   server: TestServer;
