@@ -31,7 +31,12 @@ function fromBase32(text: string): Uint8Array | undefined {
   return new Uint8Array(out);
 }
 
-/** Reads a typed code (`XXXXXX-XXXXXX-XXXXXX-XXXXXX`, case and dashes do not matter). */
+/**
+ * Reads a typed code (`XXXXXX-XXXXXX-XXXXXX-XXXXXX`, case and dashes do not matter).
+ *
+ * @example
+ * const { slot, expiresAt } = parseEmergencyCode('7k2m9q-xw4t1b-a8c3d0-h5j6k7');
+ */
 export function parseEmergencyCode(text: string): EmergencyCode {
   const bytes = fromBase32(text);
   if (!bytes || bytes.length !== 5 + SECRET_BYTES || (bytes[0] as number) > 7)
@@ -46,6 +51,10 @@ export function parseEmergencyCode(text: string): EmergencyCode {
 /**
  * Checks a code against the seat's signed commitments (`emc` in its token or license file) for this
  * device. The code's secret must hash, with this device id, to the commitment of its slot.
+ * (`KeywardClient.unlockWithEmergencyCode` does this, and keeps codes single-use.)
+ *
+ * @example
+ * await checkEmergencyCode(parseEmergencyCode(typed), claims.emc ?? [], deviceId, new Date());
  */
 export async function checkEmergencyCode(
   code: EmergencyCode,

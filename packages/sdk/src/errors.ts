@@ -53,7 +53,12 @@ export type KeywardErrorCode =
   | 'EMERGENCY_CODE_USED'
   | 'EMERGENCY_CODE_EXPIRED';
 
-/** Base class of every error the SDK throws; `code` says what happened, `message` says what to do. */
+/**
+ * Base class of every error the SDK throws; `code` says what happened, `message` says what to do.
+ *
+ * @example
+ * catch (err) { if (err instanceof KeywardError) log(`${err.code}: ${err.message}`); }
+ */
 export class KeywardError extends Error {
   readonly code: KeywardErrorCode;
   /** HTTP status when the server answered, else undefined. */
@@ -73,19 +78,54 @@ export class KeywardError extends Error {
   }
 }
 
-/** The license cannot be used: not found, suspended, revoked, expired, device blocked, limit reached … */
+/**
+ * The license cannot be used: not found, suspended, revoked, expired, device blocked, limit reached …
+ *
+ * @example
+ * if (err instanceof LicenseError && err.code === 'ACTIVATION_LIMIT_REACHED') offerDeactivation();
+ */
 export class LicenseError extends KeywardError {}
-/** The server could not be reached (or answered 5xx); validate() falls back to offline when it can. */
+/**
+ * The server could not be reached (or answered 5xx); validate() falls back to offline when it can.
+ *
+ * @example
+ * if (err instanceof NetworkError) showBanner('Working offline');
+ */
 export class NetworkError extends KeywardError {}
-/** The request was refused as malformed or too frequent. */
+/**
+ * The request was refused as malformed or too frequent.
+ *
+ * @example
+ * if (err instanceof RequestError && err.code === 'RATE_LIMITED') retryLater();
+ */
 export class RequestError extends KeywardError {}
-/** The machine's clock went backwards, or a token/file claims to be issued in the future. */
+/**
+ * The machine's clock went backwards, or a token/file claims to be issued in the future.
+ *
+ * @example
+ * if (err instanceof ClockTamperError) alert('Please correct your computer clock');
+ */
 export class ClockTamperError extends KeywardError {}
-/** Offline too long: the last successful online check is older than the offline grace period. */
+/**
+ * Offline too long: the last successful online check is older than the offline grace period.
+ *
+ * @example
+ * if (err instanceof OfflineGraceExpiredError) askToGoOnline(err.details?.grace_ended_at);
+ */
 export class OfflineGraceExpiredError extends KeywardError {}
-/** A license file or token failed verification (bad signature, altered, wrong algorithm, expired). */
+/**
+ * A license file or token failed verification (bad signature, altered, wrong algorithm, expired).
+ *
+ * @example
+ * if (err instanceof VerificationError && err.code === 'FILE_EXPIRED') requestNewLicenseFile();
+ */
 export class VerificationError extends KeywardError {}
-/** An emergency code is wrong for this device, already used, or expired. */
+/**
+ * An emergency code is wrong for this device, already used, or expired.
+ *
+ * @example
+ * if (err instanceof EmergencyCodeError) showCodeField(err.message);
+ */
 export class EmergencyCodeError extends KeywardError {}
 
 const LICENSE_CODES = new Set<string>([
@@ -108,7 +148,12 @@ const LICENSE_CODES = new Set<string>([
   'USAGE_LIMIT_EXCEEDED',
 ]);
 
-/** The typed error for a server code (an HTTP error body or a `valid: false` outcome). */
+/**
+ * The typed error for a server code (an HTTP error body or a `valid: false` outcome).
+ *
+ * @example
+ * if (!answer.valid) throw errorForCode(answer.code, answer.reason); // → LicenseError('LICENSE_SUSPENDED', …)
+ */
 export function errorForCode(
   code: string,
   message: string,

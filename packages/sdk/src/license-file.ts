@@ -76,7 +76,12 @@ export interface VerifyLicenseFileOptions {
 const fail = (code: ConstructorParameters<typeof VerificationError>[0], message: string) =>
   new VerificationError(code, message);
 
-/** Same rule as the server: case, spaces, dashes and look-alike letters do not matter. */
+/**
+ * Same rule as the server: case, spaces, dashes and look-alike letters do not matter.
+ *
+ * @example
+ * normalizeLicenseKey('kw-abcd efgh-ijkl') === normalizeLicenseKey('KWABCDEFGH1JK1');
+ */
 export const normalizeLicenseKey = (key: string): string =>
   key.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
 

@@ -11,7 +11,12 @@ export interface KeywardStorage {
   delete(key: string): Promise<void>;
 }
 
-/** Keeps state in memory only (tests, short-lived processes). */
+/**
+ * Keeps state in memory only (tests, short-lived processes).
+ *
+ * @example
+ * const client = new KeywardClient({ serverUrl, storage: new MemoryStorage() });
+ */
 export class MemoryStorage implements KeywardStorage {
   private readonly values = new Map<string, string>();
   async get(key: string) {

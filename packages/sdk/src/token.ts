@@ -26,6 +26,12 @@ export interface LicenseTokenClaims {
   emc?: string[];
 }
 
+/**
+ * The `aud` of activation tokens.
+ *
+ * @example
+ * if (claims.aud === LICENSE_AUDIENCE) acceptToken();
+ */
 export const LICENSE_AUDIENCE = 'keyward:license';
 
 const invalid = (message: string) => new VerificationError('TOKEN_INVALID', message);
