@@ -201,13 +201,18 @@ describe('per-IP rate limit', () => {
 
 describe('operations endpoints and headers', () => {
   withServer();
-  it('sets security headers', async () => {
+  it('sets security headers: the OWASP REST set on the API, the helmet set on pages', async () => {
     const res = await server.request('GET', '/health');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('x-frame-options')).toBeTruthy();
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('strict-transport-security')).toBeTruthy();
     expect(res.headers.get('x-powered-by')).toBeNull();
+    const docs = await server.request('GET', '/docs/');
+    expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(docs.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(docs.headers.get('x-powered-by')).toBeNull();
   });
 
   it('/health reports the database; /ready answers', async () => {
@@ -364,6 +369,7 @@ describe('logs never contain secrets', () => {
     }
     const out = lines.join('');
     expect(out).toContain('/api/v1/auth/login'); // request logging was on
+    expect(out).toMatch(/"reqId":"[0-9a-f-]{36}"/); // request lines carry their id (lazy child logger)
     expect(out).toContain('[redacted]');
     for (const s of ['correct-horse-battery-staple', 'WRONG-pass-SECRET', 'kwr_', 'eyJ', 'kw_']) {
       expect(out, s).not.toContain(s);

@@ -18,6 +18,7 @@ import { installErrorHandling, sendError } from './error-handler.js';
 import { ErrorBodySchema } from './error-schema.js';
 import { AppError } from './errors.js';
 import { installIdempotency } from './idempotency.js';
+import { lazyChildLogger } from './logging.js';
 import { registerModules } from './modules.js';
 import { installSecurityHeaders } from './security-headers.js';
 import type { App } from './types.js';
@@ -41,6 +42,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
     logController: new LogController({ disableRequestLogging: process.env.KEYWARD_LOG_REQUESTS !== 'true' }),
+    childLoggerFactory: lazyChildLogger as never,
     routerOptions: { maxParamLength: 500 },
     // Router-level failures (an over-long path parameter, a malformed URL) use the one error body too.
     frameworkErrors: (error, request, reply) => {
