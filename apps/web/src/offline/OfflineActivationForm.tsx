@@ -4,7 +4,7 @@ import { describeError } from '../api/errors';
 import type { LicenseFile } from '../api/resources';
 import { downloadText } from '../lib/download';
 import { formatDateTime } from '../lib/format';
-import { Badge, Button, CopyButton, Textarea } from '../ui';
+import { Badge, Button, CopyButton, FormError, Textarea } from '../ui';
 import { Field } from '../ui/Field';
 
 /** Name the app looks for; also the name of the downloaded file. */
@@ -138,11 +138,7 @@ export function OfflineActivationForm({
           </span>
         </label>
       )}
-      {activate.isError && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {describeError(activate.error)}
-        </p>
-      )}
+      <FormError>{activate.isError ? describeError(activate.error) : null}</FormError>
       <div>
         <Button type="submit" loading={activate.isPending}>
           {submitLabel}

@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { describeError } from '../api/errors';
 import { Button } from './Button';
 import { focusRing } from './cx';
+import { FormError } from './FormError';
 import { Icon } from './Icon';
 
 export interface DialogProps {
@@ -148,11 +149,7 @@ export function ConfirmDialog({
         </>
       }
     >
-      {error != null && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {describeError(error)}
-        </p>
-      )}
+      <FormError>{error != null ? describeError(error) : null}</FormError>
     </Dialog>
   );
 }

@@ -7,6 +7,7 @@ export { cx, focusRing } from './cx';
 export { ConfirmDialog, Dialog } from './Dialog';
 export { EmptyState } from './EmptyState';
 export { ErrorState } from './ErrorState';
+export { FormError } from './FormError';
 export { Icon, type IconName } from './Icon';
 export { Input } from './Input';
 export { MetricCard } from './MetricCard';

@@ -16,6 +16,7 @@ import {
   Dialog,
   EmptyState,
   ErrorState,
+  FormError,
   Input,
   useToast,
 } from '../../ui';
@@ -179,11 +180,7 @@ function EmergencyCodeDialog({
             value={reason}
             onChange={(e) => setReason(e.target.value)}
           />
-          {error && (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-              {error}
-            </p>
-          )}
+          <FormError>{error}</FormError>
         </form>
       )}
     </Dialog>

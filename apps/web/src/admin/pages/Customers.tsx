@@ -4,7 +4,7 @@ import { requestJson } from '../../api/client';
 import { describeError } from '../../api/errors';
 import type { Customer } from '../../api/resources';
 import { formatDate, formatNumber } from '../../lib/format';
-import { Button, type Column, Dialog, Input, PageHeader, useToast } from '../../ui';
+import { Button, type Column, Dialog, FormError, Input, PageHeader, useToast } from '../../ui';
 import { StatusBadge, statusOptions } from '../../ui/StatusBadge';
 import { ListView } from '../components/ListView';
 import { useCan, useInvalidate } from '../hooks';
@@ -130,11 +130,7 @@ function CustomerDialog({ open, onClose }: { open: boolean; onClose: () => void 
           <Input label="First name" value={form.first_name} onChange={set('first_name')} />
           <Input label="Last name" value={form.last_name} onChange={set('last_name')} />
         </div>
-        {error && (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-            {error}
-          </p>
-        )}
+        <FormError>{error}</FormError>
       </form>
     </Dialog>
   );

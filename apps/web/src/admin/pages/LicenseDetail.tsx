@@ -15,6 +15,7 @@ import {
   Dialog,
   EmptyState,
   ErrorState,
+  FormError,
   Input,
   PageHeader,
   Select,
@@ -231,11 +232,7 @@ function ActionDialog({
             onChange={(e) => setValue(e.target.value)}
           />
         )}
-        {error && (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-            {error}
-          </p>
-        )}
+        <FormError>{error}</FormError>
       </form>
     </Dialog>
   );

@@ -4,7 +4,7 @@ import { requestJson } from '../../api/client';
 import { describeError } from '../../api/errors';
 import type { Customer, License, Page } from '../../api/resources';
 import { formatDate } from '../../lib/format';
-import { Button, type Column, Dialog, Input, PageHeader, Select, useToast } from '../../ui';
+import { Button, type Column, Dialog, FormError, Input, PageHeader, Select, useToast } from '../../ui';
 import { StatusBadge, statusOptions } from '../../ui/StatusBadge';
 import { ListView } from '../components/ListView';
 import { useCan, useInvalidate, usePlanOptions, useProductOptions } from '../hooks';
@@ -205,11 +205,7 @@ export function IssueLicenseDialog({
             onChange={(e) => setEmail(e.target.value)}
           />
         )}
-        {error && (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-            {error}
-          </p>
-        )}
+        <FormError>{error}</FormError>
       </form>
     </Dialog>
   );

@@ -15,6 +15,7 @@ import {
   Dialog,
   EmptyState,
   ErrorState,
+  FormError,
   Input,
   PageHeader,
   Select,
@@ -228,11 +229,7 @@ function NewApiKey() {
               value={role}
               onChange={(e) => setRole(e.target.value)}
             />
-            {error && (
-              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-                {error}
-              </p>
-            )}
+            <FormError>{error}</FormError>
           </form>
         )}
       </Dialog>
