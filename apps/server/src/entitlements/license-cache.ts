@@ -27,8 +27,21 @@ export class LicenseCache {
     this.unsubscribe();
   }
 
+  /** Digest of each key as presented: an HMAC per check was a visible share of a cached check. */
+  private digests = new Map<string, string>();
+
+  private digestOf(key: string): string {
+    let digest = this.digests.get(key);
+    if (digest === undefined) {
+      digest = digestSecret(this.ctx.keyring, normalizeLicenseKey(key));
+      if (this.digests.size >= MAX) this.digests.clear();
+      this.digests.set(key, digest);
+    }
+    return digest;
+  }
+
   async byKey(key: string): Promise<LicenseWithPlan | undefined> {
-    const digest = digestSecret(this.ctx.keyring, normalizeLicenseKey(key));
+    const digest = this.digestOf(key);
     const hit = this.byDigest.get(digest);
     if (hit && Date.now() - hit.at < TTL_MS && hit.gen === (this.generations.get(hit.license.id) ?? 0))
       return hit.license;

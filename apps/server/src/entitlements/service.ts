@@ -83,6 +83,17 @@ async function minRankOf(
   return plan.rank;
 }
 
+/** Enabled feature ids of a loaded license row, computed once per row (rows are replaced on change). */
+const enabledByLicense = new WeakMap<LicenseWithPlan, string[]>();
+function enabledFeatures(license: LicenseWithPlan): string[] {
+  let ids = enabledByLicense.get(license);
+  if (!ids) {
+    ids = license.features.filter((f) => f.enabled).map((f) => f.feature_id);
+    enabledByLicense.set(license, ids);
+  }
+  return ids;
+}
+
 /**
  * Is `feature` (and/or `min_tier`) allowed for the license, and — with `consume` — take that much quota
  * atomically. Denials are outcomes with the seed 002 codes, not errors.
@@ -113,7 +124,7 @@ export async function checkEntitlement(
   );
   const result: CheckResult = {
     ...base,
-    features: license.features.filter((f) => f.enabled).map((f) => f.feature_id),
+    features: enabledFeatures(license),
     license_id: license.id,
     tier: license.plan_code,
     tier_rank: license.plan_rank,
