@@ -1,22 +1,23 @@
 // npm run reliability [-- --quick]: scenarios of reliability.md that need several processes, kills or
 // outages. Loopback only; every loop is bounded; each scenario uses its own fresh database.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import postgres from 'postgres';
-import { type Proc, startProcess } from '../bench/processes.js';
-
-const quick = process.argv.includes('--quick');
-const ADMIN = { email: 'rel@keyward.local', password: 'reliability-password-123' };
-const BASE_ENV = {
-  ADMIN_EMAIL: ADMIN.email,
-  ADMIN_PASSWORD: ADMIN.password,
-  KEYWARD_MASTER_KEY: 'reliability-master-key-0123456789abcdef',
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_PER_MINUTE: '1000000000',
-};
-const PG = process.env.DATABASE_URL;
+import { startProcess } from '../bench/processes.js';
+import { databaseRestart } from './database-restart.js';
+import { exportImport } from './export-import.js';
+import {
+  activate,
+  api,
+  BASE_ENV,
+  children,
+  cleanups,
+  freshDatabase,
+  issue,
+  quick,
+  servers,
+  tempDir,
+} from './harness.js';
 
 interface Row {
   id: number;
@@ -25,70 +26,6 @@ interface Row {
   figures: string;
 }
 const rows: Row[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-/** Every server process started, so none outlives the run even if a cleanup stalls. */
-const children: ChildProcess[] = [];
-
-async function freshDatabase(): Promise<string> {
-  if (!PG) throw new Error('DATABASE_URL is required (scenarios run several processes on PostgreSQL)');
-  const admin = postgres(PG, { max: 1, onnotice: () => {} });
-  const name = `keyward_rel_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  await admin.unsafe(`create database ${name}`);
-  cleanups.push(async () => {
-    await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
-    await admin.end();
-  });
-  const url = new URL(PG);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'keyward-rel-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function api(base: string, token: string | null, method: string, p: string, body?: unknown) {
-  const res = await fetch(base + p, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-}
-
-async function servers(n: number, databaseUrl: string): Promise<Proc[]> {
-  const env = { ...BASE_ENV, DATABASE_URL: databaseUrl, KEYWARD_DATA_DIR: tempDir() };
-  const list: Proc[] = [];
-  for (let i = 0; i < n; i++) {
-    const p = await startProcess('src/cli/index.ts', ['serve'], env, '/health');
-    children.push(p.child);
-    list.push(p);
-  }
-  cleanups.push(async () => {
-    for (const p of list) await p.stop();
-  });
-  return list;
-}
-
-async function issue(base: string, maxActivations: number | null) {
-  const token = (await api(base, null, 'POST', '/api/v1/auth/login', ADMIN)).body.access_token as string;
-  const plans = (await api(base, token, 'GET', '/api/v1/plans?limit=100')).body.data;
-  const plan = plans.find((p: { code: string }) => p.code === 'professional');
-  const license = (
-    await api(base, token, 'POST', '/api/v1/licenses', { plan_id: plan.id, max_activations: maxActivations })
-  ).body;
-  return { token, license };
-}
-
-const activate = (base: string, key: string, device: string) =>
-  api(base, null, 'POST', '/api/v1/licensing/activate', {
-    license_key: key,
-    device_fingerprint: `fp-${device}`,
-    device_info: { device_id: device },
-  });
-
 async function scenario(id: number, name: string, fn: () => Promise<{ pass: boolean; figures: string }>) {
   const started = Date.now();
   try {
@@ -265,6 +202,9 @@ async function main() {
   await scenario(27, 'three concurrent migrates', concurrentMigrate);
   await scenario(30, 'graceful shutdown with requests in flight', gracefulShutdown);
   await scenario(25, 'kill -9 during activations; acknowledged rows survive', killDuringStorm);
+  await scenario(29, 'export, import into an empty database, serve the copy', exportImport);
+  // Full mode only: it builds and restarts a private PostgreSQL cluster.
+  if (!quick) await scenario(24, 'PostgreSQL stopped and restarted under load', databaseRestart);
   console.log('\n# | scenario | result | figures');
   for (const r of rows)
     console.log(

@@ -5,39 +5,15 @@ import type { Config } from './config/config.js';
 import { createBus } from './core/bus.js';
 import { type AppContext, type Clock, systemClock } from './core/context.js';
 import { deriveKeyring, loadMasterSecret } from './crypto/master-key.js';
-import { connectDatabase, type Database, waitForDatabase } from './db/database.js';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
+import { type OpenedDatabase, openDatabase } from './db/open.js';
 import { startSealer } from './events/seal.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions } from './http/logging.js';
 import type { App } from './http/types.js';
 
-export interface OpenedDatabase {
-  db: Database;
-  embedded?: EmbeddedDatabase;
-  close(): Promise<void>;
-}
-
-/** Opens the configured database: PostgreSQL when DATABASE_URL is set, else embedded PGlite in the data dir. */
-export async function openDatabase(config: Config, log: (msg: string) => void): Promise<OpenedDatabase> {
-  if (config.databaseUrl) {
-    const db = connectDatabase(config.databaseUrl, 'postgres');
-    await waitForDatabase(db, 30_000, log);
-    return { db, close: () => db.close() };
-  }
-  const embedded = await startEmbeddedDatabase(config.dataDir);
-  const db = connectDatabase(embedded.url, 'embedded');
-  await waitForDatabase(db, 30_000, log);
-  return {
-    db,
-    embedded,
-    async close() {
-      await db.close();
-      await embedded.stop();
-    },
-  };
-}
+// Re-exported: the CLI commands open the database the same way the server does.
+export { type OpenedDatabase, openDatabase } from './db/open.js';
 
 export interface RunningServer {
   app: App;

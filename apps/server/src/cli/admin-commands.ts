@@ -3,8 +3,8 @@ import { hashPassword } from '../auth/passwords.js';
 import { ROLES } from '../auth/permissions.js';
 import type { Config } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
+import { openDatabase } from '../db/open.js';
 import { verifyEvents } from '../events/verify.js';
-import { openDatabase } from '../server.js';
 
 async function withDatabase<T>(
   config: Config,

@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
-import { createAdminCommand, eventsVerifyCommand, migrateCommand } from './admin-commands.js';
-import { keysRotateCommand } from './keys-rotate.js';
-import { serveCommand } from './serve.js';
+
+// Command modules load on use: `export`/`import` need only the database layer, and loading the whole
+// HTTP application first would add seconds to every run.
+const admin = () => import('./admin-commands.js');
+const backup = () => import('./backup-commands.js');
 
 const program = new Command('keyward')
   .description('Keyward: licensing, subscription and entitlement server')
@@ -13,11 +15,11 @@ const program = new Command('keyward')
 program
   .command('serve')
   .description('Start the API, dashboard (/admin) and portal (/portal)')
-  .action(() => run(serveCommand));
+  .action(() => run(async (config) => (await import('./serve.js')).serveCommand(config)));
 program
   .command('migrate')
   .description('Apply pending database migrations (safe to run from several processes)')
-  .action(() => run(migrateCommand));
+  .action(() => run(async (config) => (await admin()).migrateCommand(config)));
 program
   .command('create-admin')
   .description('Create a staff user with the owner role (or another role) in an account')
@@ -25,14 +27,14 @@ program
   .option('--password <password>', 'password (at least 12 characters); generated and printed when omitted')
   .option('--role <role>', 'owner, admin, developer, sales, support or read_only', 'owner')
   .option('--account <slug>', 'account slug', 'default')
-  .action((opts) => run((config) => createAdminCommand(config, opts)));
+  .action((opts) => run(async (config) => (await admin()).createAdminCommand(config, opts)));
 program
   .command('events')
   .description('Audit log tools')
   .command('verify')
   .description('Recompute the hash chain of the event log and report any edited or missing row')
   .option('--account <id>', 'only this account id')
-  .action((opts) => run((config) => eventsVerifyCommand(config, opts)));
+  .action((opts) => run(async (config) => (await admin()).eventsVerifyCommand(config, opts)));
 
 program
   .command('keys')
@@ -42,7 +44,19 @@ program
   .option('--account <slug>', 'account slug', 'default')
   .option('--alg <alg>', 'EdDSA or RS256', 'EdDSA')
   .option('--overlap-hours <hours>', 'how long tokens of the previous key stay valid', '168')
-  .action((opts) => run((config) => keysRotateCommand(config, opts)));
+  .action((opts) =>
+    run(async (config) => (await import('./keys-rotate.js')).keysRotateCommand(config, opts)),
+  );
+program
+  .command('export')
+  .description('Write every table (all accounts) to one gzip-compressed file; secrets stay encrypted')
+  .option('--out <file>', 'where to write the export; - for standard output', '-')
+  .action((opts) => run(async (config) => (await backup()).exportCommand(config, opts)));
+program
+  .command('import')
+  .description('Load an export into an empty database (needs the master key of the exporting server)')
+  .requiredOption('--in <file>', 'the export file; - for standard input')
+  .action((opts) => run(async (config) => (await backup()).importCommand(config, opts)));
 
 async function run(fn: (config: ReturnType<typeof loadConfig>) => Promise<void>) {
   try {

@@ -26,6 +26,9 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
     max: kind === 'embedded' ? 1 : (maxConnections ?? 10),
     idle_timeout: kind === 'embedded' ? 0 : 60,
     connect_timeout: 5,
+    // postgres.js waits 3^n/100 s (up to 20 s) before reconnecting, n counting failures across the pool;
+    // a request queued during an outage waited that long (reliability 24). A second at most, with jitter.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
     onnotice: () => {},
     prepare: kind !== 'embedded',
     connection: { application_name: 'keyward' },
@@ -37,7 +40,7 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
     async tx<T>(fn: (tx: TxSql) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return (await sql.begin(fn)) as T;
+          return await begin(sql, fn);
         } catch (err) {
           const code = (err as { code?: string }).code;
           if (!code || !RETRYABLE_TX_CODES.has(code) || attempt >= 5) throw err;
@@ -60,6 +63,33 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
       await sql.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * `sql.begin`, made safe for a connection that closes mid-transaction. postgres.js 3.4.9 answers a failed
+ * callback with ROLLBACK on the same connection; when that connection has closed, the deferred write
+ * dereferences a null socket outside any promise and the process crashes (porsager/postgres#1154, #1208;
+ * reliability scenario 24). Closing rejects both the query and `begin()` in one turn, so one turn later we
+ * know: if the connection is gone, `begin()` has already rejected with CONNECTION_CLOSED and the callback
+ * is left pending, so no ROLLBACK is ever written (the server rolls back a dropped session anyway).
+ */
+export async function begin<T>(sql: Sql, fn: (tx: TxSql) => Promise<T>, options = ''): Promise<T> {
+  let connectionClosed = false;
+  const run = async (tx: TxSql) => {
+    try {
+      return await fn(tx);
+    } catch (err) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (connectionClosed) return new Promise<never>(() => {});
+      throw err;
+    }
+  };
+  try {
+    return (await (options ? sql.begin(options, run) : sql.begin(run))) as T;
+  } catch (err) {
+    connectionClosed = true; // also after an ordinary failure, when nothing is pending any more
+    throw err;
+  }
 }
 
 const CONNECTION_ERROR_CODES = new Set([
