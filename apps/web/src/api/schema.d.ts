@@ -6664,12 +6664,14 @@ export interface paths {
               valid: boolean;
               kind: 'token' | 'license_file';
               code:
-                | 'VALID'
                 | 'MALFORMED'
                 | 'SIGNATURE_INVALID'
                 | 'FILE_TAMPERED'
-                | 'TOKEN_EXPIRED'
                 | 'FILE_EXPIRED'
+                | 'VALID'
+                | 'TOKEN_INVALID'
+                | 'TOKEN_EXPIRED'
+                | 'DEVICE_MISMATCH'
                 | 'LICENSE_NOT_FOUND'
                 | 'DEVICE_NOT_ACTIVATED'
                 | 'DEVICE_BLOCKED'
