@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCustomer } from '../../test/support/fixtures.js';
+import { createCustomer, issueLicense } from '../../test/support/fixtures.js';
 import {
   createTestAccount,
   startTestServer,
@@ -52,6 +52,21 @@ describe('the event log is append-only and hash-chained', () => {
       event_id: victim!.id,
       problem: 'row_edited',
     });
+  });
+
+  it('events whose data holds dates (license renewals) verify after being read back', async () => {
+    const other = await createTestAccount(server);
+    const license = await issueLicense(server, other);
+    const renewed = await server.request('POST', `/api/v1/licenses/${license.id}/renew`, {
+      token: await other.token('owner'),
+      body: {},
+    });
+    expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
+    const report = await verifyEvents(server.ctx.db, other.accountId);
+    expect(report.problems).toEqual([]);
+    const [renewal] = await server.ctx.db.sql<{ n: number }[]>`
+      select count(*)::int as n from events where account_id = ${other.accountId} and type = 'license.renewed'`;
+    expect(renewal!.n).toBe(1);
   });
 
   it('events are searchable by type prefix and subject', async () => {
