@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/database.js';
 
@@ -23,12 +24,22 @@ const CHANNEL = 'keyward_bus';
 export async function createBus(db: Database): Promise<Bus> {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
-  const deliver = (msg: BusMessage) => emitter.emit(msg.topic, msg);
+  const deliver = (msg: BusMessage) => {
+    try {
+      emitter.emit(msg.topic, msg);
+    } catch {
+      // a failing subscriber must not fail the change that published the message
+    }
+  };
+  // This process hears its own messages at once (a change is visible to its next request, not after
+  // the NOTIFY round trip) and ignores their echo; other processes hear them through PostgreSQL.
+  const origin = randomUUID();
   let unlisten: (() => Promise<void>) | undefined;
   if (db.kind === 'postgres') {
     const listener = await db.sql.listen(CHANNEL, (payload) => {
       try {
-        deliver(JSON.parse(payload) as BusMessage);
+        const { origin: from, ...msg } = JSON.parse(payload) as BusMessage & { origin?: string };
+        if (from !== origin) deliver(msg);
       } catch {
         // a malformed notification is ignored; publishers are our own code
       }
@@ -37,8 +48,9 @@ export async function createBus(db: Database): Promise<Bus> {
   }
   return {
     async publish(msg) {
-      if (db.kind === 'postgres') await db.sql`select pg_notify(${CHANNEL}, ${JSON.stringify(msg)})`;
-      else deliver(msg);
+      deliver(msg);
+      if (db.kind === 'postgres')
+        await db.sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ ...msg, origin })})`;
     },
     subscribe(topic, handler) {
       emitter.on(topic, handler);
