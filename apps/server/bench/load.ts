@@ -7,6 +7,8 @@ export interface LoadResult {
   errors: number;
   non2xx: number;
   total: number;
+  /** Every 2xx response time (ms, fractional), when `keepTimes` was asked for. */
+  times?: number[];
 }
 
 export interface LoadOptions {
@@ -16,19 +18,24 @@ export interface LoadOptions {
   bodyFor?: (i: number) => unknown;
   connections?: number;
   seconds: number;
+  /** Send exactly this many requests (at `rate`) and wait for every answer, instead of stopping at `seconds`. */
+  amount?: number;
   /** Fixed offered rate (requests/s across all connections), for latency at a given load. */
   rate?: number;
   headers?: Record<string, string>;
+  /** Also keep every response time: autocannon's percentiles are whole milliseconds, too coarse for ratios of ~2 ms. */
+  keepTimes?: boolean;
 }
 
 /** Drives one endpoint with autocannon and returns req/s and latency percentiles (ms). */
 export async function load(o: LoadOptions): Promise<LoadResult> {
   let i = 0;
-  const result = await autocannon(<autocannon.Options>{
+  // Without a callback autocannon returns its event emitter, which is also a promise of the result.
+  const instance = autocannon(<autocannon.Options>{
     url: o.url,
     method: 'POST',
     connections: o.connections ?? 32,
-    duration: o.seconds,
+    ...(o.amount ? { amount: o.amount } : { duration: o.seconds }),
     headers: { 'content-type': 'application/json', ...(o.headers ?? {}) },
     ...(o.rate ? { overallRate: o.rate } : {}),
     ...(o.bodyFor
@@ -40,8 +47,15 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
           ],
         }
       : { body: JSON.stringify(o.body ?? {}) }),
-  });
+  }) as Promise<autocannon.Result> & autocannon.Instance;
+  const times: number[] = [];
+  if (o.keepTimes)
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status < 300) times.push(ms);
+    });
+  const result = await instance;
   return {
+    ...(o.keepTimes ? { times } : {}),
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,

@@ -112,13 +112,22 @@ export class UsageRecorder {
     const sql = this.ctx.db.sql;
     try {
       if (events.length > 0) {
+        // The rows and their hourly sums (usage_hourly, what the time series read) in one statement.
+        // Sums are added in key order, so two processes flushing at once cannot deadlock.
         await sql`
-          insert into usage_events (account_id, license_id, activation_id, kind, success, code, ip, at, count)
-          select * from unnest(${events.map((e) => e.accountId)}::uuid[], ${events.map((e) => e.licenseId) as string[]}::uuid[],
-            ${events.map((e) => e.activationId) as string[]}::uuid[], ${events.map((e) => e.kind)}::text[],
-            ${events.map((e) => (e.success ? 'true' : 'false'))}::text[]::boolean[], ${events.map((e) => e.code)}::text[],
-            ${events.map((e) => e.ip) as string[]}::text[], ${events.map((e) => e.at.toISOString())}::timestamptz[],
-            ${events.map((e) => String(e.count))}::text[]::int[])`;
+          with added as (
+            insert into usage_events (account_id, license_id, activation_id, kind, success, code, ip, at, count)
+            select * from unnest(${events.map((e) => e.accountId)}::uuid[], ${events.map((e) => e.licenseId) as string[]}::uuid[],
+              ${events.map((e) => e.activationId) as string[]}::uuid[], ${events.map((e) => e.kind)}::text[],
+              ${events.map((e) => (e.success ? 'true' : 'false'))}::text[]::boolean[], ${events.map((e) => e.code)}::text[],
+              ${events.map((e) => e.ip) as string[]}::text[], ${events.map((e) => e.at.toISOString())}::timestamptz[],
+              ${events.map((e) => String(e.count))}::text[]::int[])
+            returning account_id, kind, success, count, at)
+          insert into usage_hourly (account_id, kind, hour, total, failed)
+          select account_id, kind, date_trunc('hour', at), sum(count), sum(case when success then 0 else count end)
+          from added group by 1, 2, 3 order by 1, 2, 3
+          on conflict (account_id, kind, hour) do update
+            set total = usage_hourly.total + excluded.total, failed = usage_hourly.failed + excluded.failed`;
       }
       if (touches.size > 0) {
         const ids = [...touches.keys()];

@@ -1,0 +1,19 @@
+/** JSON calls to a Keyward server under test; a non-2xx answer throws with its body. */
+export async function api(base: string, token: string | null, method: string, p: string, body?: unknown) {
+  const res = await fetch(base + p, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as any;
+  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** The bench's staff user, created by every server it starts (ADMIN_EMAIL/ADMIN_PASSWORD). */
+export const ADMIN = { email: 'bench@keyward.local', password: 'bench-password-0123456789' };
+
+/** A fresh staff access token (they expire; long runs log in again per server). */
+export async function login(base: string): Promise<string> {
+  return (await api(base, null, 'POST', '/api/v1/auth/login', ADMIN)).access_token as string;
+}
