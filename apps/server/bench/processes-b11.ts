@@ -55,6 +55,16 @@ export async function measureTwoProcesses(
     const [a, b] = procs;
     const validate = (p: Proc, seconds: number, connections: number) =>
       load({ url: `${p.url}/api/v1/licensing/validate`, body, seconds, connections });
+    // Both processes must answer `valid: true`: a 200 with valid: false (e.g. another issuer) is cheap.
+    for (const p of procs) {
+      const res = await fetch(`${p.url}/api/v1/licensing/validate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const answer = (await res.json()) as { valid?: boolean; code?: string };
+      if (!answer.valid) throw new Error(`B11: ${p.url} answers ${answer.code}, not VALID`);
+    }
     await Promise.all([validate(a, o.warmSeconds, 16), validate(b, o.warmSeconds, 16)]);
     let one = 0;
     const two: [number, number] = [0, 0];

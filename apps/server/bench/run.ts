@@ -88,6 +88,8 @@ async function prepareDatabase(): Promise<Record<string, string>> {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '1000000000',
     NODE_ENV: 'production',
+    // One issuer for every process: tokens carry `iss`, and another process's tokens would be invalid.
+    PUBLIC_URL: 'http://keyward.bench.local',
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = await createDatabase('');
   return env;
