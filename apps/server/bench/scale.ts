@@ -61,6 +61,9 @@ export async function preparePhase(url: string, label: string): Promise<Phase> {
       seats.push(m.seat);
     }
   }
+  // A 200 with valid: false (say, another issuer) is cheap and would flatter the figure.
+  const check = await api(url, null, 'POST', '/api/v1/licensing/validate', seats[0]);
+  if (!check.valid) throw new Error(`B6: ${url} answers ${check.code}, not VALID`);
   let n = 0;
   return {
     validate: (seconds, rate) =>
