@@ -106,23 +106,3 @@ export async function isDeviceBlocked(
       and (device_id = ${deviceId} ${fingerprintHash ? q`or fingerprint_hash = ${fingerprintHash}` : q``}) limit 1`;
   return Boolean(row);
 }
-
-/**
- * Everything activation decides on, in one round trip. Call it after the license row is locked
- * (`for update`): the seat count is then exact because no other activation of this license can commit.
- */
-export async function seatState(
-  q: Queryable,
-  licenseId: string,
-  accountId: string,
-  deviceId: string,
-  fingerprintHash: string,
-) {
-  const [row] = await q<{ seats_used: number; existing_id: string | null; blocked: boolean }[]>`
-    select
-      (select count(*)::int from activations where license_id = ${licenseId} and status = 'active') as seats_used,
-      (select id from activations where license_id = ${licenseId} and device_id = ${deviceId} and status = 'active') as existing_id,
-      exists(select 1 from device_blocks where account_id = ${accountId}
-        and (device_id = ${deviceId} or fingerprint_hash = ${fingerprintHash})) as blocked`;
-  return row!;
-}

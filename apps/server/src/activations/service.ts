@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
 import { digestSecret } from '../crypto/master-key.js';
-import type { TxSql } from '../db/database.js';
-import { recordEvent } from '../events/record.js';
+import { eventRow, recordEvent } from '../events/record.js';
 import { AppError, type ErrorCode, notFound } from '../http/errors.js';
 import { licenseTiming } from '../licenses/evaluate.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import { findLicenseByDigest, type LicenseWithPlan } from '../licenses/repository.js';
 import { checkRestrictions, type Restriction } from '../restrictions/check.js';
-import { type ActivationRow, findActivation, seatState } from './repository.js';
+import { type ActivationRow, findActivation } from './repository.js';
 
 export interface DeviceInfo {
   device_id?: string | undefined;
@@ -91,15 +90,27 @@ export function licenseRefusal(
 
 export interface ActivationResult {
   license: LicenseWithPlan;
-  activation: ActivationRow;
+  /** The seat taken (or found again): what the token and the response name. */
+  activation: Pick<ActivationRow, 'id' | 'device_id'>;
   reused: boolean;
   seatsUsed: number;
 }
 
+interface SeatOutcome {
+  outcome: 'created' | 'reused' | 'limit' | 'blocked' | 'stale' | 'gone';
+  activation_id: string | null;
+  seats_used: number;
+  max_activations: number | null;
+}
+
+const STALE_RETRIES = 5;
+
 /**
- * Takes a seat on a license for a device. The license row is locked while seats are counted, and a
- * unique index allows one live seat per device, so the limit holds across any number of processes.
- * The same device again gets its existing seat back (idempotent).
+ * Takes a seat on a license for a device. The license's state, dates and restrictions are checked on
+ * a plain read; `keyward_take_seat` (migration 0009) then locks the license row, counts seats and
+ * inserts the seat and its event in one statement, one round trip, committing with it. A unique index
+ * allows one live seat per device, so the limit holds across any number of processes. The same device
+ * again gets its existing seat back (idempotent).
  */
 export async function activateDevice(
   ctx: AppContext,
@@ -108,21 +119,34 @@ export async function activateDevice(
 ): Promise<ActivationResult> {
   const digest = digestSecret(ctx.keyring, normalizeLicenseKey(input.license_key));
   const deviceId = deviceIdOf(ctx, input);
-  const fpHash = fingerprintHash(ctx, input.device_fingerprint);
   const info = input.device_info ?? {};
   const extras = Object.fromEntries(Object.entries(info).filter(([k]) => !KNOWN_DEVICE_FIELDS.has(k)));
   const now = ctx.clock.now();
+  const sql = ctx.db.sql;
+  const activation = {
+    device_id: deviceId,
+    fingerprint_hash: fingerprintHash(ctx, input.device_fingerprint),
+    machine_name: info.machine_name ?? null,
+    hostname: info.hostname ?? null,
+    platform: info.platform ?? null,
+    os: info.os ?? null,
+    os_version: info.os_version ?? null,
+    app_version: info.app_version ?? null,
+    cpu_cores: info.cpu_cores ?? null,
+    ip: caller.ip,
+    country: caller.country,
+    user_agent: caller.user_agent,
+    activation_type: input.activation_type ?? 'online',
+    activated_at: now,
+    last_heartbeat_at: now,
+    metadata: { ...extras, ...(input.metadata ?? {}) },
+  };
 
-  const run = (tx: TxSql): Promise<ActivationResult> => activateInTx(tx);
-  async function activateInTx(tx: TxSql): Promise<ActivationResult> {
-    const license = await findLicenseByDigest(tx, digest, true);
+  for (let attempt = 1; attempt <= STALE_RETRIES; attempt++) {
+    const license = await findLicenseByDigest(sql, digest);
     if (!license) throw new AppError('LICENSE_NOT_FOUND', 'No license matches this key; check it for typos');
     const refusal = licenseRefusal(license, now);
     if (refusal) throw new AppError(refusal.code, refusal.message, { license_status: license.status });
-    const seats = await seatState(tx, license.id, license.account_id, deviceId, fpHash);
-    if (seats.blocked) {
-      throw new AppError('DEVICE_BLOCKED', 'This device is blocked from activating licenses of this vendor');
-    }
     const violation = checkRestrictions(license.restrictions as Restriction[], {
       ip: caller.ip,
       country: caller.country,
@@ -133,59 +157,62 @@ export async function activateDevice(
     if (violation)
       throw new AppError('RESTRICTION_VIOLATION', violation.reason, { restriction: violation.type });
 
-    if (seats.existing_id) {
-      const [row] = await tx<ActivationRow[]>`
-        update activations set app_version = coalesce(${info.app_version ?? null}, app_version), ip = ${caller.ip},
-          last_heartbeat_at = ${now}, updated_at = now() where id = ${seats.existing_id} returning *`;
-      return { license, activation: row!, reused: true, seatsUsed: seats.seats_used };
-    }
-    const used = seats.seats_used;
-    if (license.max_activations !== null && used >= license.max_activations) {
-      throw new AppError(
-        'ACTIVATION_LIMIT_REACHED',
-        `This license allows ${license.max_activations} device(s) and all are in use; deactivate one first`,
-        { max_activations: license.max_activations, active_activations: used },
-      );
-    }
-    // The seat and its event are sent together (pipelined on the transaction's connection).
     const activationId = randomUUID();
-    const [[row]] = await Promise.all([
-      tx<ActivationRow[]>`
-      insert into activations (id, account_id, license_id, device_id, fingerprint_hash, machine_name, hostname, platform, os, os_version,
-        app_version, cpu_cores, ip, country, user_agent, activation_type, activated_at, last_heartbeat_at, metadata)
-      values (${activationId}, ${license.account_id}, ${license.id}, ${deviceId}, ${fpHash}, ${info.machine_name ?? null}, ${info.hostname ?? null},
-        ${info.platform ?? null}, ${info.os ?? null}, ${info.os_version ?? null}, ${info.app_version ?? null}, ${info.cpu_cores ?? null},
-        ${caller.ip}, ${caller.country}, ${caller.user_agent}, ${input.activation_type ?? 'online'}, ${now}, ${now},
-        ${tx.json({ ...extras, ...(input.metadata ?? {}) } as never)})
-      returning *`,
-      recordEvent(tx, {
-        accountId: license.account_id,
-        type: 'activation.created',
-        actor: { type: 'license', id: license.id },
-        subject: { type: 'activation', id: activationId },
-        ip: caller.ip,
-        requestId: caller.requestId,
-        data: {
-          license_id: license.id,
-          device_id: deviceId,
-          platform: info.platform ?? null,
-          seats_used: used + 1,
-        },
-      }),
-    ]);
-    return { license, activation: row!, reused: false, seatsUsed: used + 1 };
-  }
-
-  for (let attempt = 1; ; attempt++) {
+    const event = eventRow({
+      accountId: license.account_id,
+      type: 'activation.created',
+      actor: { type: 'license', id: license.id },
+      subject: { type: 'activation', id: activationId },
+      ip: caller.ip,
+      requestId: caller.requestId,
+      data: {
+        license_id: license.id,
+        device_id: deviceId,
+        platform: info.platform ?? null,
+        max_activations: license.max_activations,
+      },
+    });
+    let seat: SeatOutcome;
     try {
-      return await ctx.db.tx(run);
+      const rows = await sql<SeatOutcome[]>`
+        select * from keyward_take_seat(${license.account_id}, ${license.id}, ${license.version},
+          ${sql.json({ ...activation, id: activationId } as never)}, ${sql.json(event as never)})`;
+      seat = rows[0]!;
     } catch (err) {
-      // Two first activations of one device race past the lookup: the unique index stops the second,
-      // which then finds the seat the first created.
-      if ((err as { code?: string }).code === '23505' && attempt < 3) continue;
+      // The license lock orders seat takers, so the one-live-seat index should never fire; if it does,
+      // the other request's seat exists now and the next attempt finds it.
+      if ((err as { code?: string }).code === '23505') continue;
       throw err;
     }
+    switch (seat.outcome) {
+      case 'stale':
+        continue; // the license changed after our read: check it again
+      case 'gone':
+        throw new AppError('LICENSE_NOT_FOUND', 'No license matches this key; check it for typos');
+      case 'blocked':
+        throw new AppError(
+          'DEVICE_BLOCKED',
+          'This device is blocked from activating licenses of this vendor',
+        );
+      case 'limit':
+        throw new AppError(
+          'ACTIVATION_LIMIT_REACHED',
+          `This license allows ${seat.max_activations} device(s) and all are in use; deactivate one first`,
+          { max_activations: seat.max_activations, active_activations: seat.seats_used },
+        );
+      default:
+        return {
+          license,
+          activation: { id: seat.activation_id!, device_id: deviceId },
+          reused: seat.outcome === 'reused',
+          seatsUsed: seat.seats_used,
+        };
+    }
   }
+  throw new AppError(
+    'CONCURRENT_UPDATE',
+    'The license kept changing while the seat was taken; retry the request',
+  );
 }
 
 /** Frees a seat. `by` says who: the app itself (with its token) or staff. */

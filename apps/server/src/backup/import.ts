@@ -42,6 +42,8 @@ export async function importDatabase(
     // Nothing else may write while we check that the target is empty and fill it.
     await tx.unsafe(`lock table ${tables.map((t) => ident(t.name)).join(', ')} in exclusive mode`);
     checkSameTables(tables, header, source);
+    // Licenses arrive with their live-seat counters; the seat trigger must not count the seats again.
+    await tx`select set_config('keyward.restoring', 'on', true)`;
     await checkEmpty(tx, tables);
     progress.start(header.total_rows);
     try {
@@ -59,6 +61,7 @@ export async function importDatabase(
       counts.push({ name: info.name, rows });
     }
     await resetSequences(tx, tables);
+
     return { header, tables: counts };
   });
 }

@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { openDatabaseSocket } from './socket.js';
 
 export type Sql = postgres.Sql;
 export type TxSql = postgres.TransactionSql;
@@ -32,6 +33,8 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
     onnotice: () => {},
     prepare: kind !== 'embedded',
     connection: { application_name: 'keyward' },
+    // Typed by postgres.js's runtime only: it opens every connection through this (Nagle off).
+    ...({ socket: openDatabaseSocket } as object),
   });
   return {
     sql,

@@ -17,12 +17,8 @@ export interface NewEvent {
   data?: Record<string, unknown>;
 }
 
-/**
- * Appends an event. Call it with the transaction that makes the change, so the change and its
- * event commit together. The row hash is computed here; the chain is sealed shortly after (see seal.ts).
- */
-export async function recordEvent(q: Queryable, e: NewEvent): Promise<void> {
-  const createdAt = new Date();
+/** The stored row of an event, its hash included; `recordEvent` inserts it, SQL functions may too. */
+export function eventRow(e: NewEvent) {
   const row = {
     account_id: e.accountId,
     type: e.type,
@@ -32,10 +28,19 @@ export async function recordEvent(q: Queryable, e: NewEvent): Promise<void> {
     subject_id: e.subject?.id ?? null,
     ip: e.ip ?? null,
     data: e.data ?? {},
-    created_at: createdAt,
+    created_at: new Date(),
   };
+  return { ...row, request_id: e.requestId ?? null, row_hash: rowHash(row) };
+}
+
+/**
+ * Appends an event. Call it with the transaction that makes the change, so the change and its
+ * event commit together. The row hash is computed here; the chain is sealed shortly after (see seal.ts).
+ */
+export async function recordEvent(q: Queryable, e: NewEvent): Promise<void> {
+  const r = eventRow(e);
   await q`
     insert into events (account_id, type, actor_type, actor_id, subject_type, subject_id, ip, request_id, data, created_at, row_hash)
-    values (${row.account_id}, ${row.type}, ${row.actor_type}, ${row.actor_id}, ${row.subject_type}, ${row.subject_id},
-            ${row.ip}, ${e.requestId ?? null}, ${q.json(row.data as never)}, ${createdAt}, ${rowHash(row)})`;
+    values (${r.account_id}, ${r.type}, ${r.actor_type}, ${r.actor_id}, ${r.subject_type}, ${r.subject_id},
+            ${r.ip}, ${r.request_id}, ${q.json(r.data as never)}, ${r.created_at}, ${r.row_hash})`;
 }

@@ -61,6 +61,55 @@ describe('activation limit under concurrency', () => {
     expect(row!.n).toBe(1);
   });
 
+  it('the live-seat counter follows every path that takes or frees a seat', async () => {
+    const server = servers[0]!;
+    const owner = await account.token('owner');
+    const license = await issueLicense(server, account, { max_activations: 3 });
+    const seats = async () => {
+      const [row] = await server.ctx.db.sql<{ counter: number; live: number }[]>`
+        select l.active_seats as counter,
+          (select count(*)::int from activations a where a.license_id = l.id and a.status = 'active') as live
+        from licenses l where l.id = ${license.id}`;
+      expect(row!.counter).toBe(row!.live);
+      return row!.counter;
+    };
+    const [a, b, c] = [
+      await activate(server, license.key, 'ctr-a'),
+      await activate(server, license.key, 'ctr-b'),
+      await activate(server, license.key, 'ctr-c'),
+    ];
+    expect(a.body.activations_used).toBe(1);
+    expect(c.body.activations_used).toBe(3);
+    expect((await activate(server, license.key, 'ctr-a')).body.activations_used).toBe(3); // the same seat again
+    expect(await seats()).toBe(3);
+    expect((await activate(server, license.key, 'ctr-d')).body.error.code).toBe('ACTIVATION_LIMIT_REACHED');
+
+    await server.request('POST', '/api/v1/licensing/deactivate', {
+      body: { token: a.body.signed_token, device_id: 'ctr-a' },
+    });
+    expect(await seats()).toBe(2);
+    await server.request('POST', `/api/v1/activations/${b.body.activation_id}/deactivate`, {
+      token: owner,
+      body: { reason: 'laptop replaced' },
+    });
+    expect(await seats()).toBe(1);
+    await server.request('POST', `/api/v1/activations/${c.body.activation_id}/block`, {
+      token: owner,
+      body: { reason: 'abuse' },
+    });
+    expect(await seats()).toBe(0);
+
+    for (const d of ['ctr-e', 'ctr-f', 'ctr-g'])
+      expect((await activate(server, license.key, d)).status).toBe(200);
+    expect((await activate(server, license.key, 'ctr-h')).body.error.code).toBe('ACTIVATION_LIMIT_REACHED');
+    expect(await seats()).toBe(3);
+    await server.request('POST', `/api/v1/licenses/${license.id}/revoke`, {
+      token: owner,
+      body: { reason: 'refund' },
+    });
+    expect(await seats()).toBe(0);
+  });
+
   it('a suspension on one server is seen by validation on the other at once', async () => {
     const license = await issueLicense(servers[0]!, account);
     const a = await activate(servers[0]!, license.key, 'cross-proc');

@@ -8,7 +8,11 @@ import { signLicenseToken } from '../signing/service.js';
 export const ACTIVATION_TOKEN_TTL_SECONDS = 30 * 86_400;
 
 /** Signs the token an app keeps for a seat (product.md §2.1 claims). */
-export function issueActivationToken(ctx: AppContext, license: LicenseWithPlan, activation: ActivationRow) {
+export function issueActivationToken(
+  ctx: AppContext,
+  license: LicenseWithPlan,
+  activation: Pick<ActivationRow, 'id' | 'device_id'>,
+) {
   return signLicenseToken(
     ctx,
     license.account_id,
