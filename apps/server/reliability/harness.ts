@@ -51,8 +51,16 @@ export async function api(base: string, token: string | null, method: string, p:
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 }
 
-export async function servers(n: number, databaseUrl: string): Promise<Proc[]> {
-  const env = { ...BASE_ENV, DATABASE_URL: databaseUrl, KEYWARD_DATA_DIR: tempDir() };
+/**
+ * Starts `n` server processes on one database. `extra` adds to their environment (a scenario whose tokens
+ * travel between processes gives them one PUBLIC_URL: each process is otherwise its own token issuer).
+ */
+export async function servers(
+  n: number,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Promise<Proc[]> {
+  const env = { ...BASE_ENV, ...extra, DATABASE_URL: databaseUrl, KEYWARD_DATA_DIR: tempDir() };
   const list: Proc[] = [];
   for (let i = 0; i < n; i++) {
     const p = await startProcess('src/cli/index.ts', ['serve'], env, '/health');
@@ -60,7 +68,8 @@ export async function servers(n: number, databaseUrl: string): Promise<Proc[]> {
     list.push(p);
   }
   cleanups.push(async () => {
-    for (const p of list) await p.stop();
+    // A process a scenario killed has no exit left to wait for (its exitCode stays null after a signal).
+    for (const p of list) if (p.child.exitCode === null && p.child.signalCode === null) await p.stop();
   });
   return list;
 }

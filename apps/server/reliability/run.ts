@@ -18,6 +18,7 @@ import {
   servers,
   tempDir,
 } from './harness.js';
+import { stormKill } from './storm-kill.js';
 
 interface Row {
   id: number;
@@ -90,7 +91,7 @@ async function sameDevice() {
   };
 }
 
-/** 25 + 4: kill -9 during an activation storm; every acknowledged activation survives, seats ≤ max. */
+/** 25: kill -9 during an activation storm; every acknowledged activation survives, seats ≤ max. */
 async function killDuringStorm() {
   const db = await freshDatabase();
   const [a] = await servers(1, db);
@@ -201,6 +202,7 @@ async function main() {
   await scenario(26, 'second process on one embedded data dir', embeddedLock);
   await scenario(27, 'three concurrent migrates', concurrentMigrate);
   await scenario(30, 'graceful shutdown with requests in flight', gracefulShutdown);
+  await scenario(4, 'activate/deactivate/validate storm, kill -9, restart', stormKill);
   await scenario(25, 'kill -9 during activations; acknowledged rows survive', killDuringStorm);
   await scenario(29, 'export, import into an empty database, serve the copy', exportImport);
   // Full mode only: it builds and restarts a private PostgreSQL cluster.
