@@ -39,6 +39,8 @@ async function waitFor(url: string, timeoutMs: number, child: ChildProcess, outp
   throw new Error(`timed out waiting for ${url}:\n${output()}`);
 }
 
+const SERVER_ENTRY = 'src/cli/index.ts';
+
 /** Starts a TypeScript entry point as its own Node process and waits until `readyPath` answers. */
 export async function startProcess(
   entry: string,
@@ -48,8 +50,10 @@ export async function startProcess(
 ): Promise<Proc> {
   const port = await freePort();
   let out = '';
-  // `--import tsx` keeps the server in this child process (the tsx CLI would add a wrapper process).
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  // Keyward starts as `npm start` does (bin/keyward.mjs runs the JavaScript bundle); other entry points
+  // through `--import tsx`, which keeps them in this child process (the tsx CLI would add a wrapper).
+  const argv = entry === SERVER_ENTRY ? ['bin/keyward.mjs', ...args] : ['--import', 'tsx', entry, ...args];
+  const child = spawn(process.execPath, argv, {
     cwd: SERVER_DIR,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

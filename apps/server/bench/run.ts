@@ -476,7 +476,7 @@ async function main() {
     ratio: null,
     goal: '≤ 2000 ms',
     pass: startupMs <= 2000,
-    note: 'includes Node + tsx start',
+    note: 'node bin/keyward.mjs serve (as npm start), Node start included, until /health answers 200',
   });
 
   // B10: what a browser downloads first for the dashboard.

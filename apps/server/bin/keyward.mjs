@@ -1,8 +1,21 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI in this very process through tsx's loader, so no build step is needed.
-// No child process: SIGTERM/SIGINT from a supervisor reach the server itself and shut it down
-// gracefully (a wrapper that spawned a child died on SIGTERM and left the server running).
-import { register } from 'tsx/esm/api';
+// Runs the CLI in this very process: no wrapper process, so SIGTERM/SIGINT from a supervisor reach
+// the server itself and shut it down gracefully. It runs the JavaScript bundle (rebuilt first when a
+// source file changed); if bundling is impossible it falls back to the sources through tsx.
+import { pathToFileURL } from 'node:url';
+import { BUNDLE, buildServer, bundleIsFresh } from '../scripts/build.mjs';
 
-register();
-await import('../src/cli/index.ts');
+let entry = BUNDLE;
+if (!bundleIsFresh()) {
+  try {
+    await buildServer();
+  } catch (err) {
+    process.stderr.write(`keyward: could not bundle the server (${err.message}); running the sources\n`);
+    const { register } = await import('tsx/esm/api');
+    register();
+    entry = new URL('../src/cli/index.ts', import.meta.url).pathname;
+  }
+}
+// Stack traces point at the TypeScript sources.
+process.setSourceMapsEnabled(true);
+await import(pathToFileURL(entry).href);
