@@ -21,6 +21,7 @@ import { installIdempotency } from './idempotency.js';
 import { lazyChildLogger } from './logging.js';
 import { registerModules } from './modules.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { lazySerializerFactory } from './serialization.js';
 import type { App } from './types.js';
 import { validatorCompiler } from './validation.js';
 
@@ -56,7 +57,12 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       sendError(request, reply, appError);
     },
     // Every plugin context (even one that adds schemas) validates with our strict compiler.
-    schemaController: { compilersFactory: { buildValidator: (() => validatorCompiler) as never } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: (() => validatorCompiler) as never,
+        buildSerializer: lazySerializerFactory as never,
+      },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are JSON only: without this, text/plain is parsed as a string and reported as a schema error.
