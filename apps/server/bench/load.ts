@@ -64,3 +64,32 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
     total: result.requests.total,
   };
 }
+
+/**
+ * Two loads in alternating rounds (a, b, a, b …), each side's figures pooled: on a shared machine a
+ * ratio of two back-to-back runs drifts with whatever else the machine did meanwhile.
+ */
+export async function alternate(
+  a: LoadOptions,
+  b: LoadOptions,
+  rounds: number,
+): Promise<[LoadResult, LoadResult]> {
+  const runs: [LoadResult[], LoadResult[]] = [[], []];
+  for (let i = 0; i < rounds; i++) {
+    runs[0].push(await load(a));
+    runs[1].push(await load(b));
+  }
+  return [pool(runs[0]), pool(runs[1])];
+}
+
+function pool(results: LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => results.reduce((n, r) => n + f(r), 0);
+  return {
+    rps: Math.round(sum((r) => r.rps) / results.length),
+    p50: Math.max(...results.map((r) => r.p50)),
+    p99: Math.max(...results.map((r) => r.p99)),
+    errors: sum((r) => r.errors),
+    non2xx: sum((r) => r.non2xx),
+    total: sum((r) => r.total),
+  };
+}

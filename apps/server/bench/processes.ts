@@ -52,7 +52,10 @@ export async function startProcess(
   let out = '';
   // Keyward starts as `npm start` does (bin/keyward.mjs runs the JavaScript bundle); other entry points
   // through `--import tsx`, which keeps them in this child process (the tsx CLI would add a wrapper).
-  const argv = entry === SERVER_ENTRY ? ['bin/keyward.mjs', ...args] : ['--import', 'tsx', entry, ...args];
+  // BENCH_NODE_ARGS adds Node flags to Keyward's processes, e.g. `--cpu-prof` or `--perf-basic-prof`.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const argv =
+    entry === SERVER_ENTRY ? [...nodeArgs, 'bin/keyward.mjs', ...args] : ['--import', 'tsx', entry, ...args];
   const child = spawn(process.execPath, argv, {
     cwd: SERVER_DIR,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },

@@ -22,8 +22,6 @@ const SORT_COLUMNS: Record<string, string> = {
   name: 'name',
 };
 
-export { orderBy } from '../db/order-by.js';
-
 export async function listUsers(
   q: Queryable,
   accountId: string,

@@ -1,4 +1,4 @@
-import { findActiveSeat } from '../activations/repository.js';
+import { findActiveSeat, isDeviceBlocked } from '../activations/repository.js';
 import {
   type CallerFacts,
   deactivateActivation,
@@ -164,9 +164,7 @@ export async function validateKey(
     seat = (await findActiveSeat(ctx.db.sql, license.id, deviceId)) ?? null;
     if (!seat) {
       const fp = input.device_fingerprint ? fingerprintHash(ctx, input.device_fingerprint) : null;
-      const [b] = await ctx.db.sql`select 1 from device_blocks where account_id = ${license.account_id}
-        and (device_id = ${deviceId} ${fp ? ctx.db.sql`or fingerprint_hash = ${fp}` : ctx.db.sql``}) limit 1`;
-      blocked = Boolean(b);
+      blocked = await isDeviceBlocked(ctx.db.sql, license.account_id, deviceId, fp);
     }
   }
   let outcome = evaluateValidation(license, seat, blocked, ctx.clock.now(), caller);
