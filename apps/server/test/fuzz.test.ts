@@ -1,3 +1,5 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { issueLicense } from './support/fixtures.js';
@@ -5,8 +7,9 @@ import { useTwoAccountWorld } from './support/server.js';
 
 /**
  * Property-based requests built from the OpenAPI document: schema-shaped and hostile bodies, queries and
- * path ids, with and without credentials. No response may be a 5xx, and every error must use the one
- * error body. FUZZ_REQUESTS sets the total (CI runs a smaller number than `npm run fuzz`).
+ * path ids, with and without credentials. No response may be a 5xx, every error must use the one
+ * error body, and every JSON response must match the schema the document gives for its status.
+ * FUZZ_REQUESTS sets the total (CI runs a smaller number than `npm run fuzz`).
  */
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 1500);
 const world = useTwoAccountWorld({ config: { loginAttemptsPerMinute: 1_000_000 } });
@@ -16,7 +19,14 @@ interface Op {
   path: string;
   body?: Record<string, unknown>;
   query?: Record<string, unknown>;
+  /** Response validators by status code, compiled from the document. */
+  responses: Map<number, ValidateFunction>;
 }
+
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const pointer = (...parts: string[]) =>
+  parts.map((p) => encodeURIComponent(p.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
 
 let ops: Op[] = [];
 let owner: string;
@@ -26,6 +36,10 @@ beforeAll(async () => {
   const doc = (await world.server.request('GET', '/openapi.json')).body as {
     paths: Record<string, Record<string, any>>;
   };
+  // The document is one schema: a response schema's `#/components/...` refs resolve against it.
+  const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true });
+  addFormats(ajv);
+  ajv.addSchema({ ...doc, $id: 'openapi.json' });
   owner = await world.accountA.token('owner');
   licenseId = (await issueLicense(world.server, world.accountA)).id;
   const resolve = (s: any): any => (s?.$ref ? undefined : s);
@@ -34,11 +48,27 @@ beforeAll(async () => {
     for (const [method, spec] of Object.entries(methods)) {
       const body = resolve(spec.requestBody?.content?.['application/json']?.schema);
       const params = (spec.parameters ?? []).filter((p: any) => p.in === 'query');
+      const responses = new Map<number, ValidateFunction>();
+      for (const [status, response] of Object.entries<any>(spec.responses ?? {})) {
+        if (!response?.content?.['application/json']?.schema || !/^\d{3}$/.test(status)) continue;
+        const at = pointer(
+          'paths',
+          path,
+          method,
+          'responses',
+          status,
+          'content',
+          'application/json',
+          'schema',
+        );
+        responses.set(Number(status), ajv.compile({ $ref: `openapi.json#/${at}` }));
+      }
       ops.push({
         method: method.toUpperCase(),
         path,
         body,
         query: Object.fromEntries(params.map((p: any) => [p.name, p.schema])),
+        responses,
       });
     }
   }
@@ -122,9 +152,12 @@ const request = fc.record({
 });
 
 describe('fuzzing the API from its OpenAPI schemas', () => {
-  it(`${TOTAL} generated requests: no 5xx, every error in the one error body`, async () => {
+  it(`${TOTAL} generated requests: no 5xx, every error in the one error body, responses match their schemas`, async () => {
     let sent = 0;
+    let checked = 0;
     const failures: string[] = [];
+    const ajvMessage = (v: ValidateFunction) =>
+      (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const op = ops[r.op % ops.length]!;
@@ -157,6 +190,12 @@ describe('fuzzing the API from its OpenAPI schemas', () => {
               : { raw: JSON.stringify(body ?? {}) }),
         });
         sent++;
+        const matches = op.responses.get(res.status);
+        if (matches) checked++;
+        if (matches && !matches(res.body))
+          failures.push(
+            `${op.method} ${path} → ${res.status} breaks its schema: ${ajvMessage(matches)} in ${JSON.stringify(res.body).slice(0, 200)}`,
+          );
         if (res.status >= 500)
           failures.push(`${op.method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
         if (res.status >= 400 && path.startsWith('/api/')) {
@@ -176,7 +215,10 @@ describe('fuzzing the API from its OpenAPI schemas', () => {
       }),
       { numRuns: TOTAL, endOnFailure: false },
     );
-    console.log(`fuzz: ${sent} requests sent over ${ops.length} operations, ${failures.length} failures`);
+    const withSchemas = ops.filter((o) => o.responses.size).length;
+    console.log(
+      `fuzz: ${sent} requests sent over ${ops.length} operations (${withSchemas} with response schemas; ${checked} responses checked against them), ${failures.length} failures`,
+    );
     expect(failures.slice(0, 20)).toEqual([]);
     expect(sent).toBe(TOTAL);
   });
