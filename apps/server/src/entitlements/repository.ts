@@ -39,3 +39,24 @@ export async function usageSummary(q: Queryable, licenseId: string, since: Date)
     select feature, period_start, count from usage_counters
     where license_id = ${licenseId} and (period_start >= ${since} or period_start = 'epoch'::timestamptz)`;
 }
+
+/**
+ * Adds usage already accepted elsewhere (Redis decided the quota), one row per key, in one statement and
+ * without a limit check. Rows are locked in key order so two processes flushing at once cannot deadlock;
+ * rows of licenses deleted meanwhile are dropped (the join) instead of failing the batch.
+ */
+export async function addUsage(
+  q: Queryable,
+  rows: Array<{ licenseId: string; feature: string; periodStart: Date; delta: number }>,
+): Promise<void> {
+  await q`
+    insert into usage_counters (account_id, license_id, feature, period_start, count)
+    select l.account_id, v.license_id, v.feature, v.period_start, v.delta
+    from unnest(${rows.map((r) => r.licenseId)}::uuid[], ${rows.map((r) => r.feature)}::text[],
+                ${rows.map((r) => r.periodStart.toISOString())}::timestamptz[],
+                ${rows.map((r) => String(r.delta))}::text[]::bigint[]) as v(license_id, feature, period_start, delta)
+    join licenses l on l.id = v.license_id
+    order by 2, 3, 4
+    on conflict (license_id, feature, period_start)
+      do update set count = usage_counters.count + excluded.count, updated_at = now()`;
+}

@@ -7,6 +7,7 @@ import type { App } from '../http/types.js';
 import { findLicense } from '../licenses/repository.js';
 import { verifyLicenseToken } from '../signing/service.js';
 import { LicenseCache } from './license-cache.js';
+import { createQuotaCounters } from './quota-counters.js';
 import { checkEntitlement, resolveLicense } from './service.js';
 import { licenseStatus } from './status.js';
 
@@ -60,6 +61,7 @@ export async function entitlementRoutes(app: App, { ctx }: { ctx: AppContext }) 
   app.addSchema(CheckResultSchema);
   const cache = new LicenseCache(ctx);
   ctx.onShutdown.push(async () => cache.close());
+  const counters = createQuotaCounters(ctx);
 
   app.post(
     '/api/v1/entitlements/check',
@@ -76,7 +78,7 @@ export async function entitlementRoutes(app: App, { ctx }: { ctx: AppContext }) 
     async (request) => {
       const { accountId } = principalOf(request);
       const license = await resolveLicense(ctx, cache, request.body, accountId);
-      return checkEntitlement(ctx, license, request.body);
+      return checkEntitlement(ctx, counters, license, request.body);
     },
   );
 
@@ -92,7 +94,7 @@ export async function entitlementRoutes(app: App, { ctx }: { ctx: AppContext }) 
     },
     async (request) => {
       const license = await resolveLicense(ctx, cache, { token: request.body.token });
-      return checkEntitlement(ctx, license, {
+      return checkEntitlement(ctx, counters, license, {
         feature: request.body.feature,
         consume: request.body.count ?? 1,
       });
@@ -114,7 +116,7 @@ export async function entitlementRoutes(app: App, { ctx }: { ctx: AppContext }) 
     async (request) => {
       const license = await findLicense(ctx.db.sql, principalOf(request).accountId, request.params.id);
       if (!license) throw notFound('License');
-      const status = await licenseStatus(ctx, license);
+      const status = await licenseStatus(ctx, counters, license);
       return {
         usage: status.usage,
         usage_percentage: status.usage_percentage,
@@ -144,7 +146,7 @@ export async function entitlementRoutes(app: App, { ctx }: { ctx: AppContext }) 
       if (!verified.ok) throw new AppError(verified.code, verified.reason);
       const license = await findLicense(ctx.db.sql, verified.claims.account_id, verified.claims.license_id);
       if (!license) throw new AppError('LICENSE_NOT_FOUND', 'The license of this token no longer exists');
-      return licenseStatus(ctx, license);
+      return licenseStatus(ctx, counters, license);
     },
   );
 }

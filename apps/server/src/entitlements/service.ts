@@ -4,7 +4,7 @@ import { publishLicenseChanged } from '../licenses/publish.js';
 import { findLicense, type LicenseWithPlan } from '../licenses/repository.js';
 import { verifyLicenseToken } from '../signing/service.js';
 import type { LicenseCache } from './license-cache.js';
-import { consumeQuota, currentCount } from './repository.js';
+import type { QuotaCounters } from './quota-counters.js';
 import { decideEntitlement, type EntitlementCode, type Period, periodReset, periodStart } from './rules.js';
 
 export interface LicenseRef {
@@ -100,6 +100,7 @@ function enabledFeatures(license: LicenseWithPlan): string[] {
  */
 export async function checkEntitlement(
   ctx: AppContext,
+  counters: QuotaCounters,
   license: LicenseWithPlan | undefined,
   input: CheckInput,
 ): Promise<CheckResult> {
@@ -142,13 +143,13 @@ export async function checkEntitlement(
     licenseId: license.id,
     feature: input.feature,
     periodStart: periodStart(period, now),
+    periodEnd: periodReset(period, now),
   };
   result.limit = limit;
-  result.reset_at = periodReset(period, now)?.toISOString() ?? null;
+  result.reset_at = key.periodEnd?.toISOString() ?? null;
   if (input.consume) {
-    const count = await consumeQuota(ctx.db.sql, key, input.consume, limit);
-    if (count === null) {
-      const used = await currentCount(ctx.db.sql, license.id, input.feature, key.periodStart);
+    const { allowed, used } = await counters.consume(key, input.consume, limit);
+    if (!allowed) {
       // Apps listening on the WebSocket hear it (license.limit_exceeded).
       void publishLicenseChanged(ctx, license.account_id, {
         license_id: license.id,
@@ -164,9 +165,9 @@ export async function checkEntitlement(
         remaining: Math.max(0, (limit ?? 0) - used),
       };
     }
-    return { ...result, used: count, remaining: limit === null ? null : limit - count };
+    return { ...result, used, remaining: limit === null ? null : limit - used };
   }
-  const used = await currentCount(ctx.db.sql, license.id, input.feature, key.periodStart);
+  const used = await counters.current(key);
   if (limit !== null && used >= limit) {
     return {
       ...result,

@@ -1,7 +1,7 @@
 import type { AppContext } from '../core/context.js';
 import { licenseTiming } from '../licenses/evaluate.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
-import { usageSummary } from './repository.js';
+import type { QuotaCounters } from './quota-counters.js';
 import { type Period, periodReset, periodStart } from './rules.js';
 import { licenseAlerts, licenseRecommendations, type UsageLine } from './status-rules.js';
 
@@ -15,15 +15,39 @@ const LIMIT_COUNTERS: Record<string, { feature: string; period: Period }> = {
 const DAY = 86_400_000;
 
 /** GET /licensing/status (seed 002): the license, usage against every limit, alerts and recommendations. */
-export async function licenseStatus(ctx: AppContext, license: LicenseWithPlan) {
+export async function licenseStatus(ctx: AppContext, counters: QuotaCounters, license: LicenseWithPlan) {
   const now = ctx.clock.now();
   const timing = licenseTiming(license, now);
-  const rows = await usageSummary(ctx.db.sql, license.id, new Date(now.getTime() - 30 * DAY));
-  const lineFor = (name: string, feature: string, period: Period, limit: number | null): UsageLine => {
+  const lines: Array<{ name: string; feature: string; period: Period; limit: number | null }> = [];
+  for (const f of license.features as Array<{
+    feature_id: string;
+    enabled: boolean;
+    limit_value?: number | null;
+    period?: Period;
+  }>) {
+    if (f.enabled && f.limit_value != null)
+      lines.push({
+        name: f.feature_id,
+        feature: f.feature_id,
+        period: f.period ?? 'total',
+        limit: f.limit_value,
+      });
+  }
+  for (const [name, limit] of Object.entries(license.limits)) {
+    const counter = LIMIT_COUNTERS[name] ?? { feature: name, period: 'total' as const };
+    lines.push({ name, ...counter, limit });
+  }
+  // The current periods are read live (Redis counts ahead of PostgreSQL's write-behind).
+  const rows = await counters.usageSummary(
+    license.id,
+    new Date(now.getTime() - 30 * DAY),
+    lines.map((l) => ({ feature: l.feature, periodStart: periodStart(l.period, now) })),
+  );
+  const usage = lines.map(({ name, feature, period, limit }): UsageLine => {
     const current = periodStart(period, now).getTime();
     const mine = rows.filter((r) => r.feature === feature);
-    const used = Number(mine.find((r) => r.period_start.getTime() === current)?.count ?? 0);
-    const peak = Math.max(used, ...mine.map((r) => Number(r.count)));
+    const used = mine.find((r) => r.period_start.getTime() === current)?.count ?? 0;
+    const peak = Math.max(used, ...mine.map((r) => r.count));
     return {
       name,
       used,
@@ -33,21 +57,7 @@ export async function licenseStatus(ctx: AppContext, license: LicenseWithPlan) {
       period,
       reset_at: periodReset(period, now)?.toISOString() ?? null,
     };
-  };
-  const usage: UsageLine[] = [];
-  for (const f of license.features as Array<{
-    feature_id: string;
-    enabled: boolean;
-    limit_value?: number | null;
-    period?: Period;
-  }>) {
-    if (f.enabled && f.limit_value != null)
-      usage.push(lineFor(f.feature_id, f.feature_id, f.period ?? 'total', f.limit_value));
-  }
-  for (const [name, limit] of Object.entries(license.limits)) {
-    const counter = LIMIT_COUNTERS[name] ?? { feature: name, period: 'total' as const };
-    usage.push(lineFor(name, counter.feature, counter.period, limit));
-  }
+  });
   const valid = timing.status === 'active';
   const daysUntilExpiry = license.expires_at
     ? Math.ceil((license.expires_at.getTime() - now.getTime()) / DAY)
