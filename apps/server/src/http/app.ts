@@ -82,6 +82,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   }
   await app.register(rateLimit, {
     global: true,
+    // With limits kept in Redis, a Redis outage must not fail every request: serve without limiting
+    // until it is back (the plugin's default answered 500 to every call).
+    skipOnError: true,
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
     // Limit headers only on refusal (with Retry-After): they cost a header write on every request.
