@@ -104,18 +104,21 @@ export async function checkEntitlement(
   license: LicenseWithPlan | undefined,
   input: CheckInput,
 ): Promise<CheckResult> {
-  const base = {
-    license_id: null,
-    tier: null,
-    tier_rank: null,
-    feature: input.feature ?? null,
-    limit: null,
-    used: null,
-    remaining: null,
-    reset_at: null,
-    features: [] as string[],
-  };
-  if (!license) return { ...base, allowed: false, code: 'LICENSE_MISSING', reason: 'No license matches' };
+  if (!license)
+    return {
+      allowed: false,
+      code: 'LICENSE_MISSING',
+      reason: 'No license matches',
+      license_id: null,
+      tier: null,
+      tier_rank: null,
+      feature: input.feature ?? null,
+      limit: null,
+      used: null,
+      remaining: null,
+      reset_at: null,
+      features: [],
+    };
   const now = ctx.clock.now();
   const decision = decideEntitlement(
     license,
@@ -123,15 +126,20 @@ export async function checkEntitlement(
     input.feature,
     await minRankOf(ctx, license.account_id, input.min_tier),
   );
+  // One literal of a fixed shape (spreading a base object into it cost more than the decision).
   const result: CheckResult = {
-    ...base,
-    features: enabledFeatures(license),
-    license_id: license.id,
-    tier: license.plan_code,
-    tier_rank: license.plan_rank,
     allowed: decision.allowed,
     code: decision.code,
     reason: decision.reason,
+    license_id: license.id,
+    tier: license.plan_code,
+    tier_rank: license.plan_rank,
+    feature: input.feature ?? null,
+    limit: null,
+    used: null,
+    remaining: null,
+    reset_at: null,
+    features: enabledFeatures(license),
   };
   const feature = decision.feature;
   if (!decision.allowed || !feature || input.feature === undefined) return result;

@@ -65,6 +65,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Declared up front so every request object has the same shape: assigning it on authentication
+  // added a property per request, and the property reads around it turned megamorphic.
+  app.decorateRequest('principal', undefined);
   // Bodies are JSON only: without this, text/plain is parsed as a string and reported as a schema error.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
