@@ -109,6 +109,7 @@ const CONNECTION_ERROR_CODES = new Set([
   '57P01', // admin_shutdown
   '57P02',
   '57P03', // cannot_connect_now
+  '53300', // too_many_connections: the server is full right now; a retry can get in
   '08000',
   '08003',
   '08006',
