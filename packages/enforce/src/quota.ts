@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { type Denial, serviceUnavailable, usageLimitExceeded } from './denials.js';
 
@@ -33,10 +34,13 @@ export class HourlyQuota {
       : new RateLimiterMemory(base);
   }
 
-  /** Counts one request for `tenant`. */
+  /**
+   * Counts one request for `tenant`. The tenant is often a license key: the counter is filed under its
+   * SHA-256 digest, so keys never appear in Redis key names (visible to SCAN, MONITOR, dumps).
+   */
   async consume(tenant: string): Promise<Denial | null> {
     try {
-      await this.limiter.consume(tenant);
+      await this.limiter.consume(createHash('sha256').update(tenant).digest('base64url'));
       return null;
     } catch (res) {
       if (res instanceof RateLimiterRes) {

@@ -151,6 +151,10 @@ describe('vendor API protected by @keyward/enforce', () => {
     const retry = Number(refused[0]!.headers.get('retry-after'));
     expect(retry).toBeGreaterThan(3500);
     expect(retry).toBeLessThanOrEqual(3600);
+    // The counter is filed under a digest of the tenant, never the license key itself.
+    const names = await clients[0]!.keys('kw_enforce_hourly*');
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.some((n) => n.includes(license.key))).toBe(false);
   });
 
   it('with Redis unreachable the quota fails open or closed as configured, and says so in the logs', async () => {
