@@ -20,7 +20,7 @@ const START_PARAMS = [
     'max_parallel_workers_per_gather=0',
   ],
   ...['-c', 'io_method=sync', '-c', 'max_parallel_maintenance_workers=0'],
-  ...['-c', 'shared_buffers=16MB', '-c', 'maintenance_work_mem=16MB'],
+  ...['-c', 'shared_buffers=8MB', '-c', 'maintenance_work_mem=16MB'],
 ];
 const db = await PGlite.create({ dataDir: workerData.pgDir, startParams: START_PARAMS });
 const server = new PGLiteSocketServer({

@@ -14,7 +14,12 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   const unlock = lockDataDir(dataDir);
   const pgDir = path.join(dataDir, 'pg');
   mkdirSync(pgDir, { recursive: true, mode: 0o700 });
-  const worker = new Worker(new URL('./embedded-worker.mjs', import.meta.url), { workerData: { pgDir } });
+  const worker = new Worker(new URL('./embedded-worker.mjs', import.meta.url), {
+    workerData: { pgDir },
+    // The worker's own JavaScript only relays wire messages; a small young generation keeps its heap
+    // (which, like the WASM memory, is not returned once grown) from adding tens of MB to the RSS.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+  });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       worker.once('error', reject);
