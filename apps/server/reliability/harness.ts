@@ -1,11 +1,15 @@
 // Shared by the reliability scenarios: fresh databases, server processes, the CLI, and the cleanups that
-// run at the end whatever happened.
-import { type ChildProcess, spawn } from 'node:child_process';
+// run when a scenario ends whatever happened.
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { type Proc, startProcess } from '../bench/processes.js';
+import { startKeyward } from '../test/support/cli.js';
+
+const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 export const quick = process.argv.includes('--quick');
 export const ADMIN = { email: 'rel@keyward.local', password: 'reliability-password-123' };
@@ -99,28 +103,18 @@ export interface CliRun {
 }
 
 /** Runs `keyward …` (from apps/server) to the end; killed after `timeoutMs` so a hang fails the scenario. */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<CliRun> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-    env: { ...process.env, ...BASE_ENV, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 });
-    });
-  });
+  const run = startKeyward(args, { ...BASE_ENV, ...env }, SERVER_DIR);
+  children.push(run.child);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs);
+  const { code, stdout, stderr } = await run.exited;
+  clearTimeout(timer);
+  return { code, stdout, stderr, seconds: (Date.now() - started) / 1000 };
 }
 
 /** Bounded wait for `fn` to return a value; undefined when the time is up. */

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,9 +9,9 @@ import { DataDirLockedError, lockDataDir } from '../src/db/data-dir-lock.js';
 import { connectDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { type RunningServer, startServer } from '../src/server.js';
+import { type Exited, startKeyward } from './support/cli.js';
 import { createTestAccount, testConfig } from './support/server.js';
 
-const BIN = fileURLToPath(new URL('../bin/keyward.mjs', import.meta.url));
 const MIGRATIONS = readdirSync(fileURLToPath(new URL('../migrations/', import.meta.url)))
   .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
   .map((f) => f.replace(/\.sql$/, ''))
@@ -48,39 +47,6 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
       await admin.end({ timeout: 5 });
     },
   };
-}
-
-interface Exited {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the `keyward` CLI as a child process; `exited` settles when it ends. */
-function keyward(args: string[], env: Record<string, string | undefined>, cwd: string) {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...env };
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr!.on('data', (d) => {
-    stderr += d;
-  });
-  const exited = new Promise<Exited>((resolve) => {
-    child.on('exit', (code, signal) => {
-      // let the pipes drain
-      setTimeout(() => resolve({ code, signal, stdout, stderr }), 50);
-    });
-  });
-  return { child, exited, output: () => stdout + stderr };
 }
 
 function freePort(): Promise<number> {
@@ -136,7 +102,7 @@ describe.skipIf(!pgReachable)('migrations on a brand-new PostgreSQL database', (
     const fresh = await freshDatabase();
     const cwd = mkdtempSync(path.join(tmpdir(), 'keyward-migrate-'));
     try {
-      const runs = [1, 2, 3].map(() => keyward(['migrate'], { DATABASE_URL: fresh.url }, cwd));
+      const runs = [1, 2, 3].map(() => startKeyward(['migrate'], { DATABASE_URL: fresh.url }, cwd));
       const exits = await Promise.all(runs.map((r) => r.exited));
       for (const e of exits) {
         expect(e.code, e.stdout + e.stderr).toBe(0);
@@ -190,7 +156,7 @@ describe('data directory lock', () => {
     };
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const first = keyward(['serve'], { ...env, PORT: String(port) }, cwd);
+    const first = startKeyward(['serve'], { ...env, PORT: String(port) }, cwd);
     let firstExit: Exited | undefined;
     void first.exited.then((e) => {
       firstExit = e;
@@ -217,7 +183,7 @@ describe('data directory lock', () => {
       expect(admin.headers.get('content-type')).toMatch(/text\/html/); // the dashboard (503 page if not built)
       expect(await admin.text()).toMatch(/<html|<!doctype/i);
 
-      const second = await keyward(['serve'], { ...env, PORT: String(await freePort()) }, cwd).exited;
+      const second = await startKeyward(['serve'], { ...env, PORT: String(await freePort()) }, cwd).exited;
       expect(second.code, second.stdout + second.stderr).not.toBe(0);
       expect(second.code).not.toBeNull();
       expect(second.stderr).toContain('in use by another Keyward process');

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/keyward.mjs', import.meta.url));
@@ -9,18 +9,28 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface Exited extends CliResult {
+  signal: NodeJS.Signals | null;
+}
+
+export interface KeywardProcess {
+  child: ChildProcess;
+  /** Settles once the process has ended and its output is read to the end. */
+  exited: Promise<Exited>;
+  output(): string;
+}
+
 /**
- * Runs `keyward …` as its own process to the end (killed after `timeoutMs`). Variables set to '' are
- * removed, so an empty DATABASE_URL means "embedded" as it would for a user.
+ * Starts `keyward …` as its own process, as a user would run it (`bin/keyward.mjs`). Variables given
+ * as undefined or '' are removed, so an empty DATABASE_URL means "embedded" as it would for a user.
  */
-export function runKeyward(
+export function startKeyward(
   args: string[],
-  env: Record<string, string>,
+  env: Record<string, string | undefined>,
   cwd: string,
-  timeoutMs = 60_000,
-): Promise<CliResult> {
+): KeywardProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...env };
-  for (const [k, v] of Object.entries(env)) if (v === '') delete childEnv[k];
+  for (const [k, v] of Object.entries(env)) if (v === undefined || v === '') delete childEnv[k];
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
     env: childEnv,
@@ -28,17 +38,28 @@ export function runKeyward(
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => {
+  child.stdout!.on('data', (d) => {
     stdout += d;
   });
-  child.stderr.on('data', (d) => {
+  child.stderr!.on('data', (d) => {
     stderr += d;
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  const exited = new Promise<Exited>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+  return { child, exited, output: () => stdout + stderr };
+}
+
+/** Runs `keyward …` to the end (killed after `timeoutMs`). */
+export async function runKeyward(
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+  timeoutMs = 60_000,
+): Promise<CliResult> {
+  const run = startKeyward(args, env, cwd);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs);
+  const { code, stdout, stderr } = await run.exited;
+  clearTimeout(timer);
+  return { code, stdout, stderr };
 }
