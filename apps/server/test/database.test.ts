@@ -10,6 +10,7 @@ import { connectDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { type Exited, startKeyward } from './support/cli.js';
+import { scratchPostgresDatabase } from './support/fresh-database.js';
 import { createTestAccount, testConfig } from './support/server.js';
 
 const MIGRATIONS = readdirSync(fileURLToPath(new URL('../migrations/', import.meta.url)))
@@ -34,20 +35,7 @@ async function reachable(url: string): Promise<boolean> {
 const pgReachable = await reachable(PG_ADMIN_URL);
 
 /** A brand-new empty database on the real server; `drop()` removes it. */
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
-  const name = `keyward_dbtest_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
-      await admin.end({ timeout: 5 });
-    },
-  };
-}
+const freshDatabase = () => scratchPostgresDatabase(PG_ADMIN_URL, 'keyward_dbtest');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { activate, issueLicense } from '../../test/support/fixtures.js';
+import { activate, EXPORTS_QUOTA, issueLicense } from '../../test/support/fixtures.js';
 import {
   createTestAccount,
   FixedClock,
@@ -29,14 +29,7 @@ beforeEach(() => clock.set('2026-01-15T12:30:00Z'));
 
 const quotaPlan = {
   features: [
-    {
-      feature_id: 'exports',
-      name: 'Exports',
-      enabled: true,
-      limit_value: 50,
-      limit_type: 'count',
-      period: 'hour',
-    },
+    EXPORTS_QUOTA,
     { feature_id: 'reports', name: 'Reports', enabled: true },
     { feature_id: 'sso', name: 'SSO', enabled: false },
   ],

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { activate, issueLicense } from '../../test/support/fixtures.js';
+import { activate, EXPORTS_QUOTA, issueLicense } from '../../test/support/fixtures.js';
+import { redisAnswers } from '../../test/support/redis.js';
 import {
   createTestAccount,
   FixedClock,
@@ -19,35 +20,12 @@ const redisUrl = (() => {
   url.pathname = '/11';
   return url.toString();
 })();
-const redisUp =
-  !!redisUrl &&
-  (await new Promise<boolean>((resolve) => {
-    const probe = new Redis(redisUrl, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-    });
-    probe.on('error', () => {});
-    probe
-      .connect()
-      .then(() => resolve(true))
-      .catch(() => resolve(false))
-      .finally(() => probe.disconnect());
-  }));
+const redisUp = await redisAnswers(redisUrl);
 // Two processes need PostgreSQL (the embedded engine serves one connection).
 const runs = redisUp && inject('databaseKind') === 'postgres';
 
 const quotaPlan = {
-  features: [
-    {
-      feature_id: 'exports',
-      name: 'Exports',
-      enabled: true,
-      limit_value: 50,
-      limit_type: 'count',
-      period: 'hour',
-    },
-  ],
+  features: [EXPORTS_QUOTA],
 };
 const clock = new FixedClock(new Date('2026-01-15T12:30:00Z'));
 let servers: TestServer[] = [];

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVendorApi } from '../../../../examples/vendor-api/app.js';
 import { issueLicense } from '../support/fixtures.js';
+import { redisAnswers } from '../support/redis.js';
 import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../support/server.js';
 
 let keyward: TestServer;
@@ -13,19 +14,7 @@ const apps: Array<{ close: () => Promise<unknown> }> = [];
 const redisClients: Redis[] = [];
 
 /** Redis-backed scenarios need a Redis at 127.0.0.1:6379 (CI has one); without it they are skipped. */
-const redisUp = await new Promise<boolean>((resolve) => {
-  const probe = new Redis('redis://127.0.0.1:6379', {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-  });
-  probe.on('error', () => {});
-  probe
-    .connect()
-    .then(() => resolve(true))
-    .catch(() => resolve(false))
-    .finally(() => probe.disconnect());
-});
+const redisUp = await redisAnswers('redis://127.0.0.1:6379');
 
 beforeAll(async () => {
   keyward = await startTestServer();

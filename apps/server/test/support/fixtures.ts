@@ -2,6 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { TestAccount, TestServer } from './server.js';
 
+/** A metered feature for quota tests: 50 exports per hour. */
+export const EXPORTS_QUOTA = {
+  feature_id: 'exports',
+  name: 'Exports',
+  enabled: true,
+  limit_value: 50,
+  limit_type: 'count',
+  period: 'hour',
+};
+
 /** Creates a plan through the admin API. */
 export async function createPlan(
   server: TestServer,

@@ -12,24 +12,38 @@ export interface FreshDatabase {
   drop(): Promise<void>;
 }
 
+/** A brand-new empty database on the PostgreSQL server of `adminUrl`; `drop()` removes it. */
+export async function scratchPostgresDatabase(
+  adminUrl: string,
+  prefix: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const name = `${prefix}_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
 /**
  * A second, empty database of the run's kind: a throwaway PostgreSQL database on the same server, or
  * another embedded engine in a temp directory. Not migrated.
  */
 export async function freshDatabase(): Promise<FreshDatabase> {
   if (inject('databaseKind') === 'postgres') {
-    const admin = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
-    const name = `keyward_fresh_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(inject('databaseUrl'));
-    url.pathname = `/${name}`;
-    const db = connectDatabase(url.toString(), 'postgres');
+    const scratch = await scratchPostgresDatabase(inject('databaseUrl'), 'keyward_fresh');
+    const db = connectDatabase(scratch.url, 'postgres');
     return {
       db,
       async drop() {
         await db.close();
-        await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
-        await admin.end({ timeout: 5 });
+        await scratch.drop();
       },
     };
   }
@@ -57,20 +71,15 @@ export interface FreshCliTarget {
 export async function freshCliTarget(): Promise<FreshCliTarget> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-cli-'));
   if (inject('databaseKind') === 'postgres') {
-    const admin = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
-    const name = `keyward_cli_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(inject('databaseUrl'));
-    url.pathname = `/${name}`;
+    const scratch = await scratchPostgresDatabase(inject('databaseUrl'), 'keyward_cli');
     return {
-      env: { DATABASE_URL: url.toString(), KEYWARD_DATA_DIR: dataDir },
+      env: { DATABASE_URL: scratch.url, KEYWARD_DATA_DIR: dataDir },
       async open() {
-        const db = connectDatabase(url.toString(), 'postgres');
+        const db = connectDatabase(scratch.url, 'postgres');
         return { db, close: () => db.close() };
       },
       async drop() {
-        await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
-        await admin.end({ timeout: 5 });
+        await scratch.drop();
         rmSync(dataDir, { recursive: true, force: true });
       },
     };

@@ -1,0 +1,15 @@
+import { Redis } from 'ioredis';
+
+/** True when a Redis answers at `url`; Redis-backed tests are skipped without one (CI has one). */
+export function redisAnswers(url: string | undefined): Promise<boolean> {
+  if (!url) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    probe.on('error', () => {});
+    probe
+      .connect()
+      .then(() => resolve(true))
+      .catch(() => resolve(false))
+      .finally(() => probe.disconnect());
+  });
+}
