@@ -311,8 +311,10 @@ async function main() {
   await load({ url: `${bare.url}/echo`, body: validateBody, seconds: 2 });
   await load({ url: `${server.url}/api/v1/licensing/validate`, body: validateBody, seconds: 2 });
 
+  // The baseline both B1 and B4 alternate with.
+  const bareRound = { url: `${bare.url}/echo`, body: validateBody, seconds: ROUND_SECONDS };
   const [bareRun, validate] = await alternate(
-    { url: `${bare.url}/echo`, body: validateBody, seconds: ROUND_SECONDS },
+    bareRound,
     { url: `${server.url}/api/v1/licensing/validate`, body: validateBody, seconds: ROUND_SECONDS },
     ROUNDS,
   );
@@ -389,7 +391,7 @@ async function main() {
     headers: { authorization: `Bearer ${apiKey}` },
   });
   const [bareB4, check] = await alternate(
-    { url: `${bare.url}/echo`, body: validateBody, seconds: ROUND_SECONDS },
+    bareRound,
     {
       url: `${server.url}/api/v1/entitlements/check`,
       body: checkBody,

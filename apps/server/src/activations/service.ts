@@ -107,8 +107,8 @@ const STALE_RETRIES = 5;
 
 /**
  * Takes a seat on a license for a device. The license's state, dates and restrictions are checked on
- * a plain read; `keyward_take_seat` (migration 0009) then locks the license row, counts seats and
- * inserts the seat and its event in one statement, one round trip, committing with it. A unique index
+ * a plain read; `keyward_take_seat` (migration 0009) then locks the license row, reads its live-seat
+ * counter and inserts the seat and its event in one statement, one round trip, committing with it. A unique index
  * allows one live seat per device, so the limit holds across any number of processes. The same device
  * again gets its existing seat back (idempotent).
  */

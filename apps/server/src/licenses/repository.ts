@@ -59,11 +59,10 @@ export async function findLicense(
 export async function findLicenseByDigest(
   q: Queryable,
   digest: string,
-  lock = false,
 ): Promise<LicenseWithPlan | undefined> {
   const [row] = await q<LicenseWithPlan[]>`
     select ${q.unsafe(COLUMNS)} from licenses l join plans p on p.id = l.plan_id
-    where l.key_digest = ${digest} ${lock ? q`for update of l` : q``}`;
+    where l.key_digest = ${digest}`;
   return row;
 }
 
