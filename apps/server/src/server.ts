@@ -3,7 +3,7 @@ import pino from 'pino';
 import { ensureDefaultAccount } from './accounts/bootstrap.js';
 import type { Config } from './config/config.js';
 import { createBus } from './core/bus.js';
-import { type AppContext, type Clock, systemClock } from './core/context.js';
+import { type AppContext, type Clock, createContext, systemClock } from './core/context.js';
 import { deriveKeyring, loadMasterSecret } from './crypto/master-key.js';
 import { migrate } from './db/migrate.js';
 import { type OpenedDatabase, openDatabase } from './db/open.js';
@@ -49,7 +49,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
   redis?.on('error', (err) => log.warn({ err: err.message }, 'redis unavailable'));
-  const ctx: AppContext = {
+  const ctx = createContext({
     config,
     db,
     keyring: deriveKeyring(loadMasterSecret(config.masterKey, config.dataDir)),
@@ -58,7 +58,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     bus: await createBus(db),
     redis,
     onShutdown: [],
-  };
+  });
   const stopSealer = startSealer(db, 1000, (err) =>
     log.warn({ err: (err as Error).message }, 'event sealing failed'),
   );

@@ -5,11 +5,11 @@ import { digestSecret } from '../crypto/master-key.js';
 import { eventRow, recordEvent } from '../events/record.js';
 import { AppError, type ErrorCode, notFound } from '../http/errors.js';
 import { licenseTiming } from '../licenses/evaluate.js';
-import { normalizeLicenseKey } from '../licenses/keys.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
-import { findLicenseByDigest, type LicenseWithPlan } from '../licenses/repository.js';
+import type { LicenseWithPlan } from '../licenses/repository.js';
 import { checkRestrictions, type Restriction } from '../restrictions/check.js';
 import { type ActivationRow, findActivation } from './repository.js';
+import type { SeatOutcome } from './seat-batcher.js';
 
 export interface DeviceInfo {
   device_id?: string | undefined;
@@ -96,33 +96,26 @@ export interface ActivationResult {
   seatsUsed: number;
 }
 
-interface SeatOutcome {
-  outcome: 'created' | 'reused' | 'limit' | 'blocked' | 'stale' | 'gone';
-  activation_id: string | null;
-  seats_used: number;
-  max_activations: number | null;
-}
-
 const STALE_RETRIES = 5;
 
 /**
  * Takes a seat on a license for a device. The license's state, dates and restrictions are checked on
- * a plain read; `keyward_take_seat` (migration 0009) then locks the license row, reads its live-seat
- * counter and inserts the seat and its event in one statement, one round trip, committing with it. A unique index
- * allows one live seat per device, so the limit holds across any number of processes. The same device
- * again gets its existing seat back (idempotent).
+ * the process's cached copy (`ctx.licenses`); `keyward_take_seats` (migration 0010, through
+ * `ctx.seats`, which batches concurrent activations) then locks the license row, checks that its
+ * version is still the one checked, reads its live-seat counter and inserts the seat and its event,
+ * committing before this returns. A license changed since it was cached answers 'stale' and is read
+ * again. A unique index allows one live seat per device, so the limit holds across any number of
+ * processes. The same device again gets its existing seat back (idempotent).
  */
 export async function activateDevice(
   ctx: AppContext,
   input: ActivateInput,
   caller: CallerFacts,
 ): Promise<ActivationResult> {
-  const digest = digestSecret(ctx.keyring, normalizeLicenseKey(input.license_key));
   const deviceId = deviceIdOf(ctx, input);
   const info = input.device_info ?? {};
   const extras = Object.fromEntries(Object.entries(info).filter(([k]) => !KNOWN_DEVICE_FIELDS.has(k)));
   const now = ctx.clock.now();
-  const sql = ctx.db.sql;
   const activation = {
     device_id: deviceId,
     fingerprint_hash: fingerprintHash(ctx, input.device_fingerprint),
@@ -143,7 +136,7 @@ export async function activateDevice(
   };
 
   for (let attempt = 1; attempt <= STALE_RETRIES; attempt++) {
-    const license = await findLicenseByDigest(sql, digest);
+    const license = await ctx.licenses.byKey(input.license_key, attempt > 1);
     if (!license) throw new AppError('LICENSE_NOT_FOUND', 'No license matches this key; check it for typos');
     const refusal = licenseRefusal(license, now);
     if (refusal) throw new AppError(refusal.code, refusal.message, { license_status: license.status });
@@ -174,10 +167,13 @@ export async function activateDevice(
     });
     let seat: SeatOutcome;
     try {
-      const rows = await sql<SeatOutcome[]>`
-        select * from keyward_take_seat(${license.account_id}, ${license.id}, ${license.version},
-          ${sql.json({ ...activation, id: activationId } as never)}, ${sql.json(event as never)})`;
-      seat = rows[0]!;
+      seat = await ctx.seats.take({
+        account_id: license.account_id,
+        license_id: license.id,
+        version: license.version,
+        activation: { ...activation, id: activationId },
+        event,
+      });
     } catch (err) {
       // The license lock orders seat takers, so the one-live-seat index should never fire; if it does,
       // the other request's seat exists now and the next attempt finds it.
@@ -186,7 +182,7 @@ export async function activateDevice(
     }
     switch (seat.outcome) {
       case 'stale':
-        continue; // the license changed after our read: check it again
+        continue; // the license changed after it was read: check it again
       case 'gone':
         throw new AppError('LICENSE_NOT_FOUND', 'No license matches this key; check it for typos');
       case 'blocked':

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { Config } from '../config/config.js';
 import { createBus } from '../core/bus.js';
-import { type AppContext, systemClock } from '../core/context.js';
+import { createContext, systemClock } from '../core/context.js';
 import { deriveKeyring, loadMasterSecret } from '../crypto/master-key.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../server.js';
@@ -23,7 +23,7 @@ export async function keysRotateCommand(
       { id: string }[]
     >`select id from accounts where slug = ${opts.account}`;
     if (!account) throw new Error(`no account with slug "${opts.account}"`);
-    const ctx: AppContext = {
+    const ctx = createContext({
       config,
       db: opened.db,
       keyring: deriveKeyring(loadMasterSecret(config.masterKey, config.dataDir)),
@@ -31,7 +31,7 @@ export async function keysRotateCommand(
       log: pino({ level: 'warn' }),
       bus: await createBus(opened.db),
       onShutdown: [],
-    };
+    });
     const [previous] = await opened.db.sql<{ kid: string }[]>`
       select kid from signing_keys where account_id = ${account.id} and status = 'active'`;
     const key = await rotateSigningKey(ctx, account.id, { alg: opts.alg, overlapHours }, { type: 'system' });

@@ -6,7 +6,6 @@ import { AppError, notFound } from '../http/errors.js';
 import type { App } from '../http/types.js';
 import { findLicense } from '../licenses/repository.js';
 import { verifyLicenseToken } from '../signing/service.js';
-import { LicenseCache } from './license-cache.js';
 import { createQuotaCounters } from './quota-counters.js';
 import { checkEntitlement, resolveLicense } from './service.js';
 import { licenseStatus } from './status.js';
@@ -59,8 +58,6 @@ const StatusQuery = Type.Object(
 /** Entitlement checks for vendors' backends, usage recording and the license status for apps. */
 export async function entitlementRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.addSchema(CheckResultSchema);
-  const cache = new LicenseCache(ctx);
-  ctx.onShutdown.push(async () => cache.close());
   const counters = createQuotaCounters(ctx);
 
   app.post(
@@ -77,7 +74,7 @@ export async function entitlementRoutes(app: App, { ctx }: { ctx: AppContext }) 
     },
     async (request) => {
       const { accountId } = principalOf(request);
-      const license = await resolveLicense(ctx, cache, request.body, accountId);
+      const license = await resolveLicense(ctx, request.body, accountId);
       return checkEntitlement(ctx, counters, license, request.body);
     },
   );
@@ -93,7 +90,7 @@ export async function entitlementRoutes(app: App, { ctx }: { ctx: AppContext }) 
       },
     },
     async (request) => {
-      const license = await resolveLicense(ctx, cache, { token: request.body.token });
+      const license = await resolveLicense(ctx, { token: request.body.token });
       return checkEntitlement(ctx, counters, license, {
         feature: request.body.feature,
         consume: request.body.count ?? 1,

@@ -3,7 +3,6 @@ import { AppError } from '../http/errors.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import { findLicense, type LicenseWithPlan } from '../licenses/repository.js';
 import { verifyLicenseToken } from '../signing/service.js';
-import type { LicenseCache } from './license-cache.js';
 import type { QuotaCounters } from './quota-counters.js';
 import { decideEntitlement, type EntitlementCode, type Period, periodReset, periodStart } from './rules.js';
 
@@ -38,7 +37,6 @@ export interface CheckResult {
 /** Finds the license a check is about, within `accountId` (undefined = any account, for client tokens). */
 export async function resolveLicense(
   ctx: AppContext,
-  cache: LicenseCache,
   ref: LicenseRef,
   accountId?: string,
 ): Promise<LicenseWithPlan | undefined> {
@@ -50,7 +48,7 @@ export async function resolveLicense(
       { pointer: '/body' },
     );
   let license: LicenseWithPlan | undefined;
-  if (ref.license_key) license = await cache.byKey(ref.license_key);
+  if (ref.license_key) license = await ctx.licenses.byKey(ref.license_key);
   else if (ref.token) {
     const verified = await verifyLicenseToken(ctx, ref.token);
     if (verified.ok)

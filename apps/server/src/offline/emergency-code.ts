@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { Keyring } from '../crypto/master-key.js';
 
 /**
@@ -25,23 +25,34 @@ function slotSecret(keyring: Keyring, activationId: string, slot: number): Buffe
     .subarray(0, SECRET_BYTES);
 }
 
+const DOMAIN = Buffer.from('keyward-emergency-v1');
+/** Base64url characters of a commitment: 12 bytes are exactly 16 characters. */
+const COMMITMENT_CHARS = (COMMITMENT_BYTES / 3) * 4;
+
 /** What the SDK recomputes: H("keyward-emergency-v1" ‖ slot ‖ secret ‖ device id), truncated. */
 export function commitmentOf(slot: number, secret: Buffer, deviceId: string): string {
-  return createHash('sha256')
-    .update(Buffer.from('keyward-emergency-v1'))
-    .update(Buffer.from([slot]))
-    .update(secret)
-    .update(deviceId, 'utf8')
-    .digest()
-    .subarray(0, COMMITMENT_BYTES)
-    .toString('base64url');
+  return commitments([secret], deviceId, slot)[0]!;
+}
+
+/** Commitments of consecutive slots from `firstSlot`, hashed one-shot over one reused buffer. */
+function commitments(secrets: Buffer[], deviceId: string, firstSlot = 0): string[] {
+  const device = Buffer.from(deviceId, 'utf8');
+  const input = Buffer.allocUnsafe(DOMAIN.length + 1 + SECRET_BYTES + device.length);
+  DOMAIN.copy(input, 0);
+  device.copy(input, DOMAIN.length + 1 + SECRET_BYTES);
+  return secrets.map((secret, i) => {
+    input[DOMAIN.length] = firstSlot + i;
+    secret.copy(input, DOMAIN.length + 1, 0, SECRET_BYTES);
+    return hash('sha256', input, 'base64url').slice(0, COMMITMENT_CHARS);
+  });
 }
 
 /** The `emc` claim of a seat's tokens and license files. */
 export function emergencyCommitments(keyring: Keyring, activationId: string, deviceId: string): string[] {
-  return Array.from({ length: EMERGENCY_SLOTS }, (_, slot) =>
-    commitmentOf(slot, slotSecret(keyring, activationId, slot), deviceId),
+  const secrets = Array.from({ length: EMERGENCY_SLOTS }, (_, slot) =>
+    slotSecret(keyring, activationId, slot),
   );
+  return commitments(secrets, deviceId);
 }
 
 function base32(bytes: Buffer): string {

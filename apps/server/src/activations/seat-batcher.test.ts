@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueLicense } from '../../test/support/fixtures.js';
+import {
+  createTestAccount,
+  startTestServer,
+  type TestAccount,
+  type TestServer,
+} from '../../test/support/server.js';
+import { eventRow } from '../events/record.js';
+import type { SeatRequest } from './seat-batcher.js';
+
+let server: TestServer;
+let account: TestAccount;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  account = await createTestAccount(server);
+});
+afterAll(async () => server?.close());
+
+async function licenseRow(maxActivations: number | null) {
+  const issued = await issueLicense(server, account, { max_activations: maxActivations });
+  const [row] = await server.ctx.db.sql<{ id: string; version: number }[]>`
+    select id, version from licenses where id = ${issued.id}`;
+  return row!;
+}
+
+function request(license: { id: string; version: number }, deviceId: string, extra = {}): SeatRequest {
+  const id = randomUUID();
+  const now = new Date();
+  return {
+    account_id: account.accountId,
+    license_id: license.id,
+    version: license.version,
+    activation: {
+      id,
+      device_id: deviceId,
+      activation_type: 'online',
+      activated_at: now,
+      last_heartbeat_at: now,
+      ...extra,
+    },
+    event: eventRow({
+      accountId: account.accountId,
+      type: 'activation.created',
+      actor: { type: 'license', id: license.id },
+      subject: { type: 'activation', id },
+      data: { license_id: license.id, device_id: deviceId },
+    }),
+  };
+}
+
+describe('seat batcher (keyward_take_seats)', () => {
+  it('requests sent together each get their own outcome: new seats, the limit, a device twice', async () => {
+    const two = await licenseRow(2);
+    const open = await licenseRow(null);
+    const outcomes = await Promise.all([
+      server.ctx.seats.take(request(two, 'a')),
+      server.ctx.seats.take(request(two, 'b')),
+      server.ctx.seats.take(request(two, 'c')),
+      server.ctx.seats.take(request(open, 'x')),
+      server.ctx.seats.take(request(open, 'x')),
+      server.ctx.seats.take(request(open, 'y')),
+    ]);
+    const [a, b, c, x1, x2, y] = outcomes;
+    expect([a!.outcome, b!.outcome, c!.outcome]).toEqual(['created', 'created', 'limit']);
+    expect(c).toMatchObject({ seats_used: 2, max_activations: 2, activation_id: null });
+    expect(x1!.outcome).toBe('created');
+    expect(x2).toMatchObject({ outcome: 'reused', activation_id: x1!.activation_id });
+    expect(y).toMatchObject({ outcome: 'created', seats_used: 2 });
+
+    // Seats, their events and the trigger-kept counters all committed with the batch.
+    const counts = await server.ctx.db.sql<
+      { id: string; active_seats: number; seats: number; events: number }[]
+    >`
+      select l.id, l.active_seats,
+        (select count(*)::int from activations a where a.license_id = l.id and a.status = 'active') as seats,
+        (select count(*)::int from events e where e.type = 'activation.created' and e.data->>'license_id' = l.id::text) as events
+      from licenses l where l.id in (${two.id}, ${open.id})`;
+    for (const row of counts) {
+      expect(row.active_seats).toBe(2);
+      expect(row.seats).toBe(2);
+      expect(row.events).toBe(2);
+    }
+  });
+
+  it('a license changed since it was read answers stale; another account’s license answers gone', async () => {
+    const license = await licenseRow(null);
+    const [stale, gone] = await Promise.all([
+      server.ctx.seats.take(request({ ...license, version: license.version - 1 }, 'old')),
+      server.ctx.seats.take({ ...request(license, 'other'), account_id: randomUUID() }),
+    ]);
+    expect(stale!.outcome).toBe('stale');
+    expect(gone!.outcome).toBe('gone');
+    const [row] = await server.ctx.db.sql<{ n: number }[]>`
+      select count(*)::int as n from activations where license_id = ${license.id}`;
+    expect(row!.n).toBe(0);
+  });
+
+  it('one request the database refuses fails alone; the rest of its batch still takes seats', async () => {
+    const license = await licenseRow(null);
+    const results = await Promise.allSettled([
+      server.ctx.seats.take(request(license, 'good-1')),
+      server.ctx.seats.take(request(license, 'bad', { activation_type: 'teleport' })),
+      server.ctx.seats.take(request(license, 'good-2')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason.code).toBe('23514'); // check constraint
+    const rows = await server.ctx.db.sql<{ device_id: string }[]>`
+      select device_id from activations where license_id = ${license.id} order by device_id`;
+    expect(rows.map((r) => r.device_id)).toEqual(['good-1', 'good-2']);
+  });
+});
