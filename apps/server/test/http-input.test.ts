@@ -252,7 +252,19 @@ describe('operations endpoints and headers', () => {
     const res = await server.request('GET', '/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
-    expect(res.body).toContain('keyward_http_request_duration_seconds');
+    const body = res.body as string;
+    // Cumulative buckets up to +Inf, then sum and count, per method, route and status.
+    const line = (name: string) =>
+      new RegExp(
+        `^keyward_http_request_duration_seconds_${name}\\{method="GET",route="/health",status="200"[^}]*\\} (\\S+)$`,
+        'm',
+      );
+    const count = Number(line('count').exec(body)?.[1]);
+    expect(count).toBeGreaterThanOrEqual(1);
+    expect(body).toMatch(line('sum'));
+    expect(body).toContain(
+      `keyward_http_request_duration_seconds_bucket{method="GET",route="/health",status="200",le="+Inf"} ${count}`,
+    );
   });
 });
 

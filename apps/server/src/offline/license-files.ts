@@ -90,7 +90,7 @@ export async function activateOffline(
     ...(encrypt ? encryptLicense(req.license_key, content) : { license: content }),
   };
   const payloadBytes = Buffer.from(JSON.stringify(payload));
-  const file = formatLicenseFile(payloadBytes, await signer.sign(payloadBytes), payload);
+  const file = formatLicenseFile(payloadBytes, signer.sign(payloadBytes), payload);
   await recordEvent(ctx.db.sql, {
     accountId: license.account_id,
     type: 'license_file.issued',

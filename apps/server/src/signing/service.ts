@@ -69,13 +69,8 @@ function remember(ctx: AppContext, row: SigningKeyRow, withPrivate: boolean): Kn
   return known;
 }
 
-/** Signs on libuv's thread pool: the event loop keeps serving requests meanwhile. */
-function rawSign(alg: SigningAlg, key: KeyObject, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    sign(alg === 'EdDSA' ? null : 'sha256', data, key, (err, signature) =>
-      err ? reject(err) : resolve(signature),
-    ),
-  );
+function rawSign(alg: SigningAlg, key: KeyObject, data: Buffer): Buffer {
+  return sign(alg === 'EdDSA' ? null : 'sha256', data, key);
 }
 
 function rawVerify(alg: SigningAlg, key: KeyObject, data: Buffer, signature: Buffer): boolean {
@@ -145,7 +140,7 @@ export async function signLicenseToken(
     jti,
   };
   const input = `${b64({ alg: signer.alg, typ: 'JWT', kid: signer.kid })}.${b64(body)}`;
-  const token = `${input}.${(await signer.sign(Buffer.from(input))).toString('base64url')}`;
+  const token = `${input}.${signer.sign(Buffer.from(input)).toString('base64url')}`;
   return { token, jti, kid: signer.kid, expires_at: new Date(exp * 1000) };
 }
 

@@ -165,7 +165,7 @@ describe('signing keys: lifecycle', () => {
   it('a detached signature verifies with the stored public key alone', async () => {
     const payload = Buffer.from('{"license":"file"}');
     const signer = await getSigner(server.ctx, account.accountId);
-    const sig = { kid: signer.kid, signature: await signer.sign(payload) };
+    const sig = { kid: signer.kid, signature: signer.sign(payload) };
     const [row] = await server.ctx.db.sql<{ public_key_pem: string; alg: string }[]>`
       select public_key_pem, alg from signing_keys where kid = ${sig.kid}`;
     const key = createPublicKey(row!.public_key_pem);
@@ -203,7 +203,7 @@ describe('signing keys: lifecycle', () => {
     const claims = { iss: server.ctx.config.publicUrl, aud: LICENSE_AUDIENCE, sub: 's' };
     for (const extra of [{}, { exp: 'never' }]) {
       const input = `${enc({ alg: signer.alg, typ: 'JWT', kid: signer.kid })}.${enc({ ...claims, ...extra })}`;
-      const token = `${input}.${(await signer.sign(Buffer.from(input))).toString('base64url')}`;
+      const token = `${input}.${signer.sign(Buffer.from(input)).toString('base64url')}`;
       expect(await verifyLicenseToken(server.ctx, token)).toMatchObject({ ok: false, code: 'TOKEN_INVALID' });
     }
   });
