@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -20,6 +19,7 @@ import { AppError } from './errors.js';
 import { installIdempotency } from './idempotency.js';
 import { lazyChildLogger } from './logging.js';
 import { registerModules } from './modules.js';
+import { installRateLimit } from './rate-limit.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { lazySerializerFactory } from './serialization.js';
 import type { App } from './types.js';
@@ -83,40 +83,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
     });
   }
-  await app.register(rateLimit, {
-    global: true,
-    // With limits kept in Redis, a Redis outage must not fail every request: serve without limiting
-    // until it is back (the plugin's default answered 500 to every call).
-    skipOnError: true,
-    max: config.rateLimitPerMinute,
-    timeWindow: 60_000,
-    // Limit headers only on refusal (with Retry-After): they cost a header write on every request.
-    addHeaders: {
-      'x-ratelimit-limit': false,
-      'x-ratelimit-remaining': false,
-      'x-ratelimit-reset': false,
-      'retry-after': true,
-    },
-    addHeadersOnExceeding: {
-      'x-ratelimit-limit': false,
-      'x-ratelimit-remaining': false,
-      'x-ratelimit-reset': false,
-    },
-    ...(opts.redis ? { redis: opts.redis, nameSpace: 'kw_rl:' } : {}),
-    errorResponseBuilder: (_request, context) => {
-      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-      const err = new AppError(
-        'RATE_LIMITED',
-        `Rate limit of ${context.max} requests per minute exceeded; retry in ${seconds} s`,
-        {
-          limit: context.max,
-          retry_after_seconds: seconds,
-        },
-        { 'retry-after': String(seconds) },
-      );
-      return Object.assign(err, { statusCode: 429 });
-    },
-  });
+  installRateLimit(app, { max: config.rateLimitPerMinute, timeWindow: 60_000, redis: opts.redis });
 
   await app.register(swagger, {
     openapi: {
