@@ -4,8 +4,24 @@
 -- insert; seats and events are inserted in bulk.
 
 -- New seats are counted once per statement (the batch's bulk insert updates each license once, instead
--- of a trigger call and a license-row update per seat). Status changes and deletes stay per row.
+-- of a trigger call and a license-row update per seat). Status changes and deletes stay per row, and
+-- the row function loses its insert case.
 drop trigger activations_count_seats on activations;
+create or replace function activations_count_seats() returns trigger language plpgsql as $$
+begin
+  if current_setting('keyward.restoring', true) = 'on' then
+    return null;
+  end if;
+  if old.status = 'active' and not (tg_op = 'UPDATE' and new.status = 'active' and new.license_id = old.license_id) then
+    update licenses set active_seats = active_seats - 1 where id = old.license_id;
+  end if;
+  if tg_op = 'UPDATE' and new.status = 'active'
+     and not (old.status = 'active' and new.license_id = old.license_id) then
+    update licenses set active_seats = active_seats + 1 where id = new.license_id;
+  end if;
+  return null;
+end;
+$$;
 create trigger activations_count_seats after delete or update of status, license_id on activations
   for each row execute function activations_count_seats();
 

@@ -184,7 +184,7 @@ describe('per-IP rate limit', () => {
   });
   afterAll(() => limited?.close());
 
-  it('answers 429 RATE_LIMITED with Retry-After on the 6th request of a minute', async () => {
+  it('answers 429 RATE_LIMITED with Retry-After on the 6th request of a minute; a route with its own limit counts apart', async () => {
     for (let i = 1; i <= 5; i++) {
       const res = await limited.request('GET', '/api/v1/users');
       expect(res.status, `request ${i}`).toBe(401);
@@ -196,6 +196,11 @@ describe('per-IP rate limit', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     // Health checks are not rate limited.
     expect((await limited.request('GET', '/health')).status).toBe(200);
+    // validate-key has its own, stricter-per-route counter (10 a minute here), still untouched.
+    const own = await limited.request('POST', '/api/v1/licensing/validate-key', {
+      body: { license_key: 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE' },
+    });
+    expect(own.status).not.toBe(429);
   });
 });
 

@@ -1,27 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { issueLicense } from '../../test/support/fixtures.js';
-import {
-  createTestAccount,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../../test/support/server.js';
+import { useOneAccountWorld } from '../../test/support/server.js';
 import { eventRow } from '../events/record.js';
 import type { SeatRequest } from './seat-batcher.js';
 
-let server: TestServer;
-let account: TestAccount;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  account = await createTestAccount(server);
-});
-afterAll(async () => server?.close());
+const world = useOneAccountWorld();
 
 async function licenseRow(maxActivations: number | null) {
-  const issued = await issueLicense(server, account, { max_activations: maxActivations });
-  const [row] = await server.ctx.db.sql<{ id: string; version: number }[]>`
+  const issued = await issueLicense(world.server, world.account, { max_activations: maxActivations });
+  const [row] = await world.server.ctx.db.sql<{ id: string; version: number }[]>`
     select id, version from licenses where id = ${issued.id}`;
   return row!;
 }
@@ -30,7 +18,7 @@ function request(license: { id: string; version: number }, deviceId: string, ext
   const id = randomUUID();
   const now = new Date();
   return {
-    account_id: account.accountId,
+    account_id: world.account.accountId,
     license_id: license.id,
     version: license.version,
     activation: {
@@ -42,7 +30,7 @@ function request(license: { id: string; version: number }, deviceId: string, ext
       ...extra,
     },
     event: eventRow({
-      accountId: account.accountId,
+      accountId: world.account.accountId,
       type: 'activation.created',
       actor: { type: 'license', id: license.id },
       subject: { type: 'activation', id },
@@ -56,12 +44,12 @@ describe('seat batcher (keyward_take_seats)', () => {
     const two = await licenseRow(2);
     const open = await licenseRow(null);
     const outcomes = await Promise.all([
-      server.ctx.seats.take(request(two, 'a')),
-      server.ctx.seats.take(request(two, 'b')),
-      server.ctx.seats.take(request(two, 'c')),
-      server.ctx.seats.take(request(open, 'x')),
-      server.ctx.seats.take(request(open, 'x')),
-      server.ctx.seats.take(request(open, 'y')),
+      world.server.ctx.seats.take(request(two, 'a')),
+      world.server.ctx.seats.take(request(two, 'b')),
+      world.server.ctx.seats.take(request(two, 'c')),
+      world.server.ctx.seats.take(request(open, 'x')),
+      world.server.ctx.seats.take(request(open, 'x')),
+      world.server.ctx.seats.take(request(open, 'y')),
     ]);
     const [a, b, c, x1, x2, y] = outcomes;
     expect([a!.outcome, b!.outcome, c!.outcome]).toEqual(['created', 'created', 'limit']);
@@ -71,7 +59,7 @@ describe('seat batcher (keyward_take_seats)', () => {
     expect(y).toMatchObject({ outcome: 'created', seats_used: 2 });
 
     // Seats, their events and the trigger-kept counters all committed with the batch.
-    const counts = await server.ctx.db.sql<
+    const counts = await world.server.ctx.db.sql<
       { id: string; active_seats: number; seats: number; events: number }[]
     >`
       select l.id, l.active_seats,
@@ -88,12 +76,12 @@ describe('seat batcher (keyward_take_seats)', () => {
   it('a license changed since it was read answers stale; another account’s license answers gone', async () => {
     const license = await licenseRow(null);
     const [stale, gone] = await Promise.all([
-      server.ctx.seats.take(request({ ...license, version: license.version - 1 }, 'old')),
-      server.ctx.seats.take({ ...request(license, 'other'), account_id: randomUUID() }),
+      world.server.ctx.seats.take(request({ ...license, version: license.version - 1 }, 'old')),
+      world.server.ctx.seats.take({ ...request(license, 'other'), account_id: randomUUID() }),
     ]);
     expect(stale!.outcome).toBe('stale');
     expect(gone!.outcome).toBe('gone');
-    const [row] = await server.ctx.db.sql<{ n: number }[]>`
+    const [row] = await world.server.ctx.db.sql<{ n: number }[]>`
       select count(*)::int as n from activations where license_id = ${license.id}`;
     expect(row!.n).toBe(0);
   });
@@ -101,13 +89,13 @@ describe('seat batcher (keyward_take_seats)', () => {
   it('one request the database refuses fails alone; the rest of its batch still takes seats', async () => {
     const license = await licenseRow(null);
     const results = await Promise.allSettled([
-      server.ctx.seats.take(request(license, 'good-1')),
-      server.ctx.seats.take(request(license, 'bad', { activation_type: 'teleport' })),
-      server.ctx.seats.take(request(license, 'good-2')),
+      world.server.ctx.seats.take(request(license, 'good-1')),
+      world.server.ctx.seats.take(request(license, 'bad', { activation_type: 'teleport' })),
+      world.server.ctx.seats.take(request(license, 'good-2')),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason.code).toBe('23514'); // check constraint
-    const rows = await server.ctx.db.sql<{ device_id: string }[]>`
+    const rows = await world.server.ctx.db.sql<{ device_id: string }[]>`
       select device_id from activations where license_id = ${license.id} order by device_id`;
     expect(rows.map((r) => r.device_id)).toEqual(['good-1', 'good-2']);
   });

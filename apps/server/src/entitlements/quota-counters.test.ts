@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { activate, EXPORTS_QUOTA, issueLicense } from '../../test/support/fixtures.js';
-import { redisAnswers } from '../../test/support/redis.js';
+import { redisAnswers, redisTestDatabase } from '../../test/support/redis.js';
 import {
   createTestAccount,
   FixedClock,
@@ -14,12 +14,7 @@ import { RedisQuotaCounters } from './redis-quota-counters.js';
 import { periodReset, periodStart } from './rules.js';
 
 // Logical database 11: no other test file (db 0) or the bench (db 13) writes there; keys are per license.
-const redisUrl = (() => {
-  if (!process.env.REDIS_URL) return undefined;
-  const url = new URL(process.env.REDIS_URL);
-  url.pathname = '/11';
-  return url.toString();
-})();
+const redisUrl = redisTestDatabase(11);
 const redisUp = await redisAnswers(redisUrl);
 // Two processes need PostgreSQL (the embedded engine serves one connection).
 const runs = redisUp && inject('databaseKind') === 'postgres';

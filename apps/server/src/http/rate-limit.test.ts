@@ -1,38 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { redisAnswers } from '../../test/support/redis.js';
+import { redisAnswers, redisTestDatabase } from '../../test/support/redis.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 
 // Logical database 12: no other test writes there.
-const redisUrl = (() => {
-  if (!process.env.REDIS_URL) return undefined;
-  const url = new URL(process.env.REDIS_URL);
-  url.pathname = '/12';
-  return url.toString();
-})();
+const redisUrl = redisTestDatabase(12);
 const redisUp = await redisAnswers(redisUrl);
 // Two servers on one database need PostgreSQL (the embedded engine serves one process).
 const twoProcesses = redisUp && inject('databaseKind') === 'postgres';
-
-describe('rate limits in memory', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ config: { rateLimitPerMinute: 5 } });
-  });
-  afterAll(() => server?.close());
-
-  it('a route with its own limit counts apart from the global one', async () => {
-    for (let i = 0; i < 5; i++) await server.request('GET', '/api/v1/users');
-    expect((await server.request('GET', '/api/v1/users')).status).toBe(429);
-    // validate-key has its own, stricter-per-route counter (10 a minute here), still untouched.
-    const res = await server.request('POST', '/api/v1/licensing/validate-key', {
-      body: { license_key: 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE' },
-    });
-    expect(res.status).not.toBe(429);
-    // Routes that opt out are never limited.
-    expect((await server.request('GET', '/health')).status).toBe(200);
-  });
-});
 
 describe.runIf(twoProcesses)('rate limits in Redis', () => {
   let servers: TestServer[] = [];

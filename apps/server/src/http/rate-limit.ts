@@ -95,16 +95,11 @@ export function installRateLimit(
     const limit = own ?? { max: opts.max, timeWindow: opts.timeWindow };
     const prefix = own ? `${route.method}:${route.url}:` : '';
     const hook: onRequestHookHandler = (request, _reply, done) => {
-      const key = prefix + callerKey(request.ip);
-      const hit = counter.hit(key, limit.timeWindow);
-      if (!(hit instanceof Promise)) {
-        done(hit.count > limit.max ? (refusal(limit.max, hit) as never) : undefined);
-        return;
-      }
-      hit.then(
-        (h) => done(h.count > limit.max ? (refusal(limit.max, h) as never) : undefined),
-        () => done(), // Redis unreachable: serve rather than fail every request
-      );
+      const decide = (h: Hit) => done(h.count > limit.max ? (refusal(limit.max, h) as never) : undefined);
+      const hit = counter.hit(prefix + callerKey(request.ip), limit.timeWindow);
+      if (hit instanceof Promise)
+        hit.then(decide, () => done()); // Redis unreachable: serve rather than fail every request
+      else decide(hit);
     };
     const existing = route.onRequest;
     route.onRequest = existing ? [hook, ...(Array.isArray(existing) ? existing : [existing])] : [hook];

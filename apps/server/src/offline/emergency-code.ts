@@ -29,19 +29,17 @@ const DOMAIN = Buffer.from('keyward-emergency-v1');
 /** Base64url characters of a commitment: 12 bytes are exactly 16 characters. */
 const COMMITMENT_CHARS = (COMMITMENT_BYTES / 3) * 4;
 
-/** What the SDK recomputes: H("keyward-emergency-v1" ‖ slot ‖ secret ‖ device id), truncated. */
-export function commitmentOf(slot: number, secret: Buffer, deviceId: string): string {
-  return commitments([secret], deviceId, slot)[0]!;
-}
-
-/** Commitments of consecutive slots from `firstSlot`, hashed one-shot over one reused buffer. */
-function commitments(secrets: Buffer[], deviceId: string, firstSlot = 0): string[] {
+/**
+ * What the SDK recomputes, per slot: H("keyward-emergency-v1" ‖ slot ‖ secret ‖ device id), truncated.
+ * Hashed one-shot over one reused buffer.
+ */
+function commitments(secrets: Buffer[], deviceId: string): string[] {
   const device = Buffer.from(deviceId, 'utf8');
   const input = Buffer.allocUnsafe(DOMAIN.length + 1 + SECRET_BYTES + device.length);
   DOMAIN.copy(input, 0);
   device.copy(input, DOMAIN.length + 1 + SECRET_BYTES);
-  return secrets.map((secret, i) => {
-    input[DOMAIN.length] = firstSlot + i;
+  return secrets.map((secret, slot) => {
+    input[DOMAIN.length] = slot;
     secret.copy(input, DOMAIN.length + 1, 0, SECRET_BYTES);
     return hash('sha256', input, 'base64url').slice(0, COMMITMENT_CHARS);
   });

@@ -4,7 +4,7 @@
  * a validation's time). Observations land in a plain array per method/route/status; prom-client's
  * registry reads them at scrape time through the metric interface it formats (`get()`).
  */
-export const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 interface Series {
   labels: { method: string; route: string; status: string };

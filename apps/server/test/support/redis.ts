@@ -13,3 +13,14 @@ export function redisAnswers(url: string | undefined): Promise<boolean> {
       .finally(() => probe.disconnect());
   });
 }
+
+/**
+ * `REDIS_URL` with its logical database replaced, so a test file's keys stay apart from every other
+ * file's (each file names its own number); undefined without `REDIS_URL`.
+ */
+export function redisTestDatabase(db: number): string | undefined {
+  if (!process.env.REDIS_URL) return undefined;
+  const url = new URL(process.env.REDIS_URL);
+  url.pathname = `/${db}`;
+  return url.toString();
+}
