@@ -99,4 +99,19 @@ describe('seat batcher (keyward_take_seats)', () => {
       select device_id from activations where license_id = ${license.id} order by device_id`;
     expect(rows.map((r) => r.device_id)).toEqual(['good-1', 'good-2']);
   });
+
+  it('keeps index plans even when statistics were taken on a nearly empty table (migration 0011)', async () => {
+    // A later `create or replace` of the function would silently drop this setting.
+    const [fn] = await world.server.ctx.db.sql<{ config: string[] | null }[]>`
+      select proconfig as config from pg_proc where proname = 'keyward_take_seats'`;
+    expect(fn!.config).toContain('enable_seqscan=off');
+    // Statistics from a tiny table, then a batch: still answered correctly.
+    await world.server.ctx.db.sql`analyze activations`;
+    const license = await licenseRow(1);
+    const [first, second] = await Promise.all([
+      world.server.ctx.seats.take(request(license, 'stats-a')),
+      world.server.ctx.seats.take(request(license, 'stats-b')),
+    ]);
+    expect([first!.outcome, second!.outcome]).toEqual(['created', 'limit']);
+  });
 });
