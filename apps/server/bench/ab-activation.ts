@@ -10,14 +10,13 @@
 //
 // Each side gets its own database (dropped at the end), 200 licenses without a seat limit, and new
 // devices on every request. Prints req/s per side and round, and Keyward's CPU per activation.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { ADMIN, api } from './api-client.js';
-import { load } from './load.js';
-import { freePort } from './processes.js';
+import { api, createLicenseKeys, login } from './api-client.js';
+import { load, newDevices } from './load.js';
+import { benchServerEnv, type Proc, startProcess } from './processes.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
 const SECONDS = Number(process.env.SECONDS ?? 4);
@@ -33,7 +32,7 @@ function cpuTicks(pid: number): number {
 
 interface Side {
   tag: string;
-  child: ChildProcess;
+  server: Proc;
   database: string;
   dataDir: string;
   run(seconds: number): ReturnType<typeof load>;
@@ -48,77 +47,36 @@ async function startSide(tag: string): Promise<Side> {
   await admin.unsafe(`create database ${database}`);
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = `/${database}`;
-  const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-ab-'));
-  const child = spawn(process.execPath, ['bin/keyward.mjs', 'serve'], {
-    cwd: process.env[`DIR_${tag}`] ?? process.cwd(),
-    env: {
-      ...process.env,
-      KEYWARD_DATA_DIR: dataDir,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      KEYWARD_MASTER_KEY: 'bench-master-key-bench-master-key-0123456789',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '1000000000',
-      NODE_ENV: 'production',
-      PUBLIC_URL: 'http://keyward.bench.local',
-      DATABASE_URL: url.toString(),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ...JSON.parse(process.env[`ENV_${tag}`] ?? '{}'),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`side ${tag}: the server exited (${child.exitCode})`);
-    if (
-      await fetch(`${base}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const token = (await api(base, null, 'POST', '/api/v1/auth/login', ADMIN)).access_token as string;
-  const plans = await api(base, token, 'GET', '/api/v1/plans?limit=100');
+  const env = {
+    ...benchServerEnv(dataDir),
+    DATABASE_URL: url.toString(),
+    ...JSON.parse(process.env[`ENV_${tag}`] ?? '{}'),
+  };
+  const server = await startProcess('src/cli/index.ts', ['serve'], env, '/health', process.env[`DIR_${tag}`]);
+  const token = await login(server.url);
+  const plans = await api(server.url, token, 'GET', '/api/v1/plans?limit=100');
   const plan = plans.data.find((p: { code: string }) => p.code === 'enterprise') ?? plans.data[0];
-  const customer = await api(base, token, 'POST', '/api/v1/customers', { email: 'ab@example.com' });
-  const keys: string[] = [];
-  for (let i = 0; i < LICENSES; i++) {
-    const license = await api(base, token, 'POST', '/api/v1/licenses', {
-      plan_id: plan.id,
-      customer_id: customer.id,
-      max_activations: null,
-    });
-    keys.push(license.key);
-  }
+  const customer = await api(server.url, token, 'POST', '/api/v1/customers', { email: 'ab@example.com' });
+  const keys = await createLicenseKeys(
+    server.url,
+    token,
+    { plan_id: plan.id, customer_id: customer.id, max_activations: null },
+    LICENSES,
+  );
   const sql = process.env[`SQL_${tag}`];
   if (sql) {
     const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
     await db.unsafe(sql);
     await db.end();
   }
-  let n = 0;
+  const bodyFor = newDevices(keys, tag);
   return {
     tag,
-    child,
+    server,
     database,
     dataDir,
-    run: (seconds) =>
-      load({
-        url: `${base}/api/v1/licensing/activate`,
-        seconds,
-        bodyFor: () => {
-          const i = n++;
-          return {
-            license_key: keys[i % keys.length],
-            device_fingerprint: `fp-${tag}-${i}`,
-            device_info: { device_id: `dev-${tag}-${i}`, platform: 'linux', app_version: '1.0.0' },
-          };
-        },
-      }),
+    run: (seconds) => load({ url: `${server.url}/api/v1/licensing/activate`, seconds, bodyFor }),
     requests: 0,
     seconds: 0,
     ticks: 0,
@@ -132,9 +90,9 @@ try {
   for (const side of sides) await side.run(3); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
     for (const side of round % 2 ? [...sides].reverse() : sides) {
-      const before = cpuTicks(side.child.pid!);
+      const before = cpuTicks(side.server.child.pid!);
       const result = await side.run(SECONDS);
-      side.ticks += cpuTicks(side.child.pid!) - before;
+      side.ticks += cpuTicks(side.server.child.pid!) - before;
       side.requests += result.total;
       side.seconds += SECONDS;
       side.rounds.push(result.rps);
@@ -149,8 +107,7 @@ try {
   }
   console.log(`B/A = ${(sides[1]!.requests / sides[0]!.requests).toFixed(3)}`);
 } finally {
-  for (const side of sides) side.child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1500));
+  await Promise.all(sides.map((side) => side.server.stop()));
   for (const side of sides) {
     await admin.unsafe(`drop database if exists ${side.database} with (force)`);
     rmSync(side.dataDir, { recursive: true, force: true });

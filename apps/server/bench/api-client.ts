@@ -17,3 +17,15 @@ export const ADMIN = { email: 'bench@keyward.local', password: 'bench-password-0
 export async function login(base: string): Promise<string> {
   return (await api(base, null, 'POST', '/api/v1/auth/login', ADMIN)).access_token as string;
 }
+
+/** Keys of `count` new licenses created with `body` (plan, customer, limits), one after another. */
+export async function createLicenseKeys(
+  base: string,
+  token: string,
+  body: Record<string, unknown>,
+  count: number,
+): Promise<string[]> {
+  const keys: string[] = [];
+  for (let i = 0; i < count; i++) keys.push((await api(base, token, 'POST', '/api/v1/licenses', body)).key);
+  return keys;
+}

@@ -5,7 +5,7 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/floor-activation.ts
 //   FLOOR_SEAT_INDEXES=7 ...   the seat table with as many indexes as Keyward's `activations`
 import postgres from 'postgres';
-import { load } from './load.js';
+import { load, newDevices } from './load.js';
 import { startProcess } from './processes.js';
 
 const ROUNDS = 3;
@@ -19,20 +19,9 @@ url.pathname = `/${database}`;
 const bare = await startProcess('bench/bare-server.ts', [], {}, '/');
 const floor = await startProcess('bench/floor-server.ts', [], { DATABASE_URL: url.toString() }, '/');
 try {
-  let n = 0;
-  const activate = (seconds: number) =>
-    load({
-      url: `${floor.url}/activate`,
-      seconds,
-      bodyFor: () => {
-        const i = n++;
-        return {
-          license_key: `KEY-${i % 200}-ABCD-EFGH-IJKL`,
-          device_fingerprint: `fp-${i}`,
-          device_info: { device_id: `dev-${i}`, platform: 'linux', app_version: '1.0.0' },
-        };
-      },
-    });
+  const keys = Array.from({ length: 200 }, (_, i) => `KEY-${i}-ABCD-EFGH-IJKL`);
+  const bodyFor = newDevices(keys, 'floor');
+  const activate = (seconds: number) => load({ url: `${floor.url}/activate`, seconds, bodyFor });
   const echo = (seconds: number) =>
     load({ url: `${bare.url}/echo`, seconds, body: { token: 'x'.repeat(900), device_id: 'bench-device' } });
   await echo(2);

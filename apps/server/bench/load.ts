@@ -27,6 +27,22 @@ export interface LoadOptions {
   keepTimes?: boolean;
 }
 
+/**
+ * Activation bodies for a new device on every call, over `keys` in turn; the counter lives with the
+ * function, so several loads from one of them never repeat a device.
+ */
+export function newDevices(keys: readonly string[], label: string): () => unknown {
+  let n = 0;
+  return () => {
+    const i = n++;
+    return {
+      license_key: keys[i % keys.length],
+      device_fingerprint: `fp-${label}-${i}`,
+      device_info: { device_id: `dev-${label}-${i}`, platform: 'linux', app_version: '1.0.0' },
+    };
+  };
+}
+
 /** Drives one endpoint with autocannon and returns req/s and latency percentiles (ms). */
 export async function load(o: LoadOptions): Promise<LoadResult> {
   let i = 0;

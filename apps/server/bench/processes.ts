@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { ADMIN } from './api-client.js';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -41,12 +42,31 @@ async function waitFor(url: string, timeoutMs: number, child: ChildProcess, outp
 
 const SERVER_ENTRY = 'src/cli/index.ts';
 
-/** Starts a TypeScript entry point as its own Node process and waits until `readyPath` answers. */
+/** What every Keyward server the bench starts runs with, on its own data directory. */
+export function benchServerEnv(dataDir: string): Record<string, string> {
+  return {
+    KEYWARD_DATA_DIR: dataDir,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    KEYWARD_MASTER_KEY: 'bench-master-key-bench-master-key-0123456789',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    NODE_ENV: 'production',
+    // One issuer for every process: tokens carry `iss`, and another process's tokens would be invalid.
+    PUBLIC_URL: 'http://keyward.bench.local',
+  };
+}
+
+/**
+ * Starts a TypeScript entry point as its own Node process and waits until `readyPath` answers.
+ * `serverDir` runs it from another checkout's apps/server (an A/B between builds).
+ */
 export async function startProcess(
   entry: string,
   args: string[],
   env: Record<string, string>,
   readyPath: string,
+  serverDir = SERVER_DIR,
 ): Promise<Proc> {
   const port = await freePort();
   let out = '';
@@ -57,7 +77,7 @@ export async function startProcess(
   const argv =
     entry === SERVER_ENTRY ? [...nodeArgs, 'bin/keyward.mjs', ...args] : ['--import', 'tsx', entry, ...args];
   const child = spawn(process.execPath, argv, {
-    cwd: SERVER_DIR,
+    cwd: serverDir,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
 import { deriveKeyring, encryptAtRest } from '../src/crypto/master-key.js';
-import { ADMIN, api, login } from './api-client.js';
+import { ADMIN, api, createLicenseKeys, login } from './api-client.js';
 import { sampleEmbeddedSeeding } from './embedded-seed-sample.js';
-import { alternate, load } from './load.js';
-import { type Proc, startProcess } from './processes.js';
+import { alternate, load, newDevices } from './load.js';
+import { benchServerEnv, type Proc, startProcess } from './processes.js';
 import { BENCH_REDIS_URL, b11Env, measureTwoProcesses } from './processes-b11.js';
 import {
   B6_RATES,
@@ -83,17 +83,7 @@ async function createDatabase(suffix: string): Promise<string> {
 async function prepareDatabase(): Promise<Record<string, string>> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-bench-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-  const env: Record<string, string> = {
-    KEYWARD_DATA_DIR: dataDir,
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    KEYWARD_MASTER_KEY: 'bench-master-key-bench-master-key-0123456789',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '1000000000',
-    NODE_ENV: 'production',
-    // One issuer for every process: tokens carry `iss`, and another process's tokens would be invalid.
-    PUBLIC_URL: 'http://keyward.bench.local',
-  };
+  const env = benchServerEnv(dataDir);
   if (process.env.DATABASE_URL) env.DATABASE_URL = await createDatabase('');
   return env;
 }
@@ -348,24 +338,17 @@ async function main() {
   });
 
   // Distinct devices spread over many licenses, as in real traffic (one license's seats serialise on its row lock).
-  const keys: string[] = [];
-  for (let i = 0; i < 200; i++) {
-    const lic = await api(server.url, token, 'POST', '/api/v1/licenses', {
-      plan_id: plan.id,
-      customer_id: customer.id,
-      max_activations: null,
-    });
-    keys.push(lic.key);
-  }
+  const keys = await createLicenseKeys(
+    server.url,
+    token,
+    { plan_id: plan.id, customer_id: customer.id, max_activations: null },
+    200,
+  );
   const runId = Date.now().toString(36);
   const activation = await load({
     url: `${server.url}/api/v1/licensing/activate`,
     seconds: SECONDS,
-    bodyFor: (i) => ({
-      license_key: keys[i % keys.length],
-      device_fingerprint: `fp-${runId}-${i}`,
-      device_info: { device_id: `dev-${runId}-${i}`, platform: 'linux', app_version: '1.0.0' },
-    }),
+    bodyFor: newDevices(keys, runId),
   });
   const r3 = activation.rps / bareRun.rps;
   record({

@@ -2,7 +2,7 @@
 // servers whose databases run.ts has seeded (seed-scale.ts). The licenses and seats driven here are
 // created through the API, so they are real; the bulk rows around them only make the tables big.
 import { api, login } from './api-client.js';
-import { type LoadResult, load } from './load.js';
+import { type LoadResult, load, newDevices } from './load.js';
 
 /** Licenses each side of B6 drives: fresh ones, so neither side inherits seats from earlier loads. */
 export const PHASE_LICENSES = 100;
@@ -64,7 +64,7 @@ export async function preparePhase(url: string, label: string): Promise<Phase> {
   // A 200 with valid: false (say, another issuer) is cheap and would flatter the figure.
   const check = await api(url, null, 'POST', '/api/v1/licensing/validate', seats[0]);
   if (!check.valid) throw new Error(`B6: ${url} answers ${check.code}, not VALID`);
-  let n = 0;
+  const newActivation = newDevices(keys, label);
   return {
     validate: (seconds, rate) =>
       load({
@@ -80,14 +80,7 @@ export async function preparePhase(url: string, label: string): Promise<Phase> {
         seconds,
         keepTimes: true,
         ...paced(seconds, rate),
-        bodyFor: () => {
-          const i = n++;
-          return {
-            license_key: keys[i % keys.length],
-            device_fingerprint: `fp-${label}-${i}`,
-            device_info: { device_id: `dev-${label}-${i}`, platform: 'linux', app_version: '1.0.0' },
-          };
-        },
+        bodyFor: newActivation,
       }),
   };
 }
