@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { AppError, notFound } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';
 import { errorResponses, IdParams, listOf, page } from '../http/common-schemas.js';
-import { AppError, notFound } from '../http/errors.js';
 import type { App } from '../http/types.js';
 import { LICENSE_CHANGED } from '../licenses/publish.js';
 import { fingerprintHash } from './service.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { AppError, type ErrorCode, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { eventRow, recordEvent } from '../events/record.js';
-import { AppError, type ErrorCode, notFound } from '../http/errors.js';
 import { licenseTiming } from '../licenses/evaluate.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { AppError, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { recordEvent } from '../events/record.js';
-import { AppError, notFound } from '../http/errors.js';
 import { API_KEYS_CHANGED } from './key-cache.js';
 
 const COLUMNS =

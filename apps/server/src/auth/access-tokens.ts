@@ -1,5 +1,5 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../core/errors.js';
 import type { Role } from './permissions.js';
 
 /** Claims of a short-lived staff access token. */

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { lookupApiKey } from '../api-keys/key-cache.js';
 import type { AppContext } from '../core/context.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../core/errors.js';
 import { beginIdempotentRequest } from '../http/idempotency.js';
 import { verifyAccessToken } from './access-tokens.js';
 import { type Action, can, type Role } from './permissions.js';

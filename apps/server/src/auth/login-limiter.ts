@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../core/errors.js';
 
 /** Login attempts per account+IP per minute; shared through Redis when several processes run. */
 export class LoginLimiter {

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { AppContext } from '../core/context.js';
+import { AppError, notFound } from '../core/errors.js';
 import { errorResponses } from '../http/common-schemas.js';
-import { AppError, notFound } from '../http/errors.js';
 import type { App } from '../http/types.js';
 import { principalOf, requireAction } from './guard.js';
 import { LoginLimiter } from './login-limiter.js';

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppContext } from '../core/context.js';
+import { AppError } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { recordEvent } from '../events/record.js';
-import { AppError } from '../http/errors.js';
 import { signAccessToken } from './access-tokens.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';

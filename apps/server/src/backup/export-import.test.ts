@@ -12,10 +12,10 @@ import {
   type TestServer,
   testConfig,
 } from '../../test/support/server.js';
+import { startServer } from '../app/server.js';
 import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { verifyEvents } from '../events/verify.js';
-import { startServer } from '../server.js';
 import { exportDatabase } from './export.js';
 import { openExportFile } from './file-reader.js';
 import { BackupError, type ExportHeader, ident } from './format.js';

@@ -1,10 +1,10 @@
 import pino from 'pino';
+import { openDatabase } from '../app/server.js';
 import type { Config } from '../config/config.js';
 import { createBus } from '../core/bus.js';
 import { createContext, systemClock } from '../core/context.js';
 import { deriveKeyring, loadMasterSecret } from '../crypto/master-key.js';
 import { migrate } from '../db/migrate.js';
-import { openDatabase } from '../server.js';
 import { rotateSigningKey } from '../signing/service.js';
 
 /** `keyward keys rotate`: new active signing key for an account; running servers hear it over the bus. */

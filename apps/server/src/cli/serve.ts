@@ -1,5 +1,5 @@
+import { startServer } from '../app/server.js';
 import type { Config } from '../config/config.js';
-import { startServer } from '../server.js';
 
 /** `keyward serve`: starts everything and prints where to find it. */
 export async function serveCommand(config: Config): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { notFound } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';
-import { notFound } from '../http/errors.js';
 import { insertRow, updateRow } from './patch.js';
 
 interface AuditedWrite {

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { AppError, notFound } from '../core/errors.js';
 import { errorResponses, IdParams } from '../http/common-schemas.js';
-import { AppError, notFound } from '../http/errors.js';
 import type { App } from '../http/types.js';
 import { findLicense } from '../licenses/repository.js';
 import { verifyLicenseToken } from '../signing/service.js';

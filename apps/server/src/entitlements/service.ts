@@ -1,5 +1,5 @@
 import type { AppContext } from '../core/context.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../core/errors.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import { findLicense, type LicenseWithPlan } from '../licenses/repository.js';
 import { verifyLicenseToken } from '../signing/service.js';

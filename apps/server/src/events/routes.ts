@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { notFound } from '../core/errors.js';
 import { errorResponses, listOf, page } from '../http/common-schemas.js';
-import { notFound } from '../http/errors.js';
 import type { App } from '../http/types.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);

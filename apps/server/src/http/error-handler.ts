@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorBody, RETRYABLE_CODES } from '../core/errors.js';
 import { isConnectionError } from '../db/database.js';
-import { AppError, type ErrorBody, RETRYABLE_CODES } from './errors.js';
 import { validationToAppError } from './validation.js';
 
 /** Maps anything thrown in a route to an AppError; unknown faults become INTERNAL_ERROR. */

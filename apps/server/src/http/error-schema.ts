@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ERROR_STATUS } from './errors.js';
+import { ERROR_STATUS } from '../core/errors.js';
 
 /** OpenAPI schema of the one error body. */
 export const ErrorBodySchema = Type.Object(

@@ -2,7 +2,7 @@ import { isIPv6 } from 'node:net';
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
-import { AppError } from './errors.js';
+import { AppError } from '../core/errors.js';
 
 /** A route's own limit (`config: { rateLimit: { max, timeWindow } }`), or `false` for none. */
 export interface RouteRateLimit {

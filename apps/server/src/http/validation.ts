@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
-import { AppError, type ErrorCode } from './errors.js';
+import { AppError, type ErrorCode } from '../core/errors.js';
 
 // ajv-formats ships CJS; its default export is nested under ESM interop.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??

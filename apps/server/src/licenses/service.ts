@@ -1,9 +1,9 @@
 import type { Principal } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { AppError, notFound } from '../core/errors.js';
 import { digestSecret, encryptAtRest } from '../crypto/master-key.js';
 import type { TxSql } from '../db/database.js';
 import { recordEvent } from '../events/record.js';
-import { AppError, notFound } from '../http/errors.js';
 import { findPlan } from '../plans/repository.js';
 import { generateLicenseKey, keyLast4, normalizeLicenseKey } from './keys.js';
 import { publishLicenseChanged } from './publish.js';

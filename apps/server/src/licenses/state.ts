@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.js';
+import { AppError } from '../core/errors.js';
 
 export type LicenseStatus = 'pending' | 'active' | 'suspended' | 'expired' | 'revoked';
 export type LicenseAction = 'activate' | 'suspend' | 'reinstate' | 'revoke' | 'renew' | 'expire';

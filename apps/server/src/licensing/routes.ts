@@ -3,6 +3,7 @@ import { activateDevice } from '../activations/service.js';
 import type { AppContext } from '../core/context.js';
 import type { App } from '../http/types.js';
 import { offlineClientRoutes } from '../offline/routes.js';
+import { issueActivationToken } from '../signing/activation-token.js';
 import { licenseFacts } from '../validation/outcome.js';
 import { UsageRecorder } from '../validation/recorder.js';
 import {
@@ -29,7 +30,6 @@ import {
   ValidateKeyBody,
   ValidationResponse,
 } from './schemas.js';
-import { issueActivationToken } from './token.js';
 
 const tags = ['licensing (client API)'];
 const errors = {

@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.js';
+import { AppError } from '../core/errors.js';
 
 /**
  * The activation request an air-gapped app writes (docs/offline-licensing.md): a JSON document,

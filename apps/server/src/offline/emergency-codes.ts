@@ -1,8 +1,8 @@
 import { findActivation } from '../activations/repository.js';
 import type { Principal } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { AppError, notFound } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';
-import { AppError, notFound } from '../http/errors.js';
 import { EMERGENCY_CODE_TTL_MS, EMERGENCY_SLOTS, emergencyCode } from './emergency-code.js';
 
 /**

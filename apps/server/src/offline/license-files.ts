@@ -1,8 +1,8 @@
 import { activateDevice, type CallerFacts } from '../activations/service.js';
 import type { AppContext } from '../core/context.js';
+import { notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { type Actor, recordEvent } from '../events/record.js';
-import { notFound } from '../http/errors.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
 import { findLicenseByDigest } from '../licenses/repository.js';
 import { getSigner } from '../signing/service.js';

@@ -1,8 +1,8 @@
 import type { CallerFacts } from '../activations/service.js';
 import type { AppContext } from '../core/context.js';
+import { AppError } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { recordEvent } from '../events/record.js';
-import { AppError } from '../http/errors.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
 import { findLicenseByDigest } from '../licenses/repository.js';
 

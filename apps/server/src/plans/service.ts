@@ -1,8 +1,8 @@
 import type { Principal } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { AppError, notFound } from '../core/errors.js';
 import { insertRow, updateRow } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
-import { AppError, notFound } from '../http/errors.js';
 import { findPlan } from './repository.js';
 import type { PlanRow } from './schemas.js';
 

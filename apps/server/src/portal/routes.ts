@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import { deactivateActivation } from '../activations/service.js';
 import type { AppContext } from '../core/context.js';
+import { AppError } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { licenseAlerts } from '../entitlements/status-rules.js';
-import { AppError } from '../http/errors.js';
 import type { App } from '../http/types.js';
 import { licenseTiming } from '../licenses/evaluate.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';

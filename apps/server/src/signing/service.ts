@@ -1,7 +1,7 @@
 import { type KeyObject, randomBytes, sign, verify } from 'node:crypto';
 import type { AppContext } from '../core/context.js';
+import { AppError } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';
-import { AppError } from '../http/errors.js';
 import {
   findActiveKey,
   findKeyByKid,

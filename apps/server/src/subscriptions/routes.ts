@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
+import { AppError, notFound } from '../core/errors.js';
 import { updateAudited } from '../db/audited-rows.js';
 import { orderBy } from '../db/order-by.js';
 import { insertRow } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { errorResponses, IdParams, listOf, listQuery, MetadataSchema, page } from '../http/common-schemas.js';
-import { AppError, notFound } from '../http/errors.js';
 import type { App } from '../http/types.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);

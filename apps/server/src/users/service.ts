@@ -1,8 +1,8 @@
 import type { Principal } from '../auth/guard.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { AppContext } from '../core/context.js';
+import { AppError, notFound } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';
-import { AppError, notFound } from '../http/errors.js';
 import * as repo from './repository.js';
 
 function actorOf(p: Principal) {

@@ -6,11 +6,11 @@ import {
   fingerprintHash,
 } from '../activations/service.js';
 import type { AppContext } from '../core/context.js';
+import { AppError } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
-import { AppError } from '../http/errors.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
 import { findLicenseByDigest } from '../licenses/repository.js';
-import { issueActivationToken } from '../licensing/token.js';
+import { issueActivationToken } from '../signing/activation-token.js';
 import { verifyLicenseToken } from '../signing/service.js';
 import { evaluateValidation, licenseFacts, type Outcome } from './outcome.js';
 import type { UsageKind, UsageRecorder } from './recorder.js';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createAccount } from '../../src/accounts/bootstrap.js';
+import { type RunningServer, type StartOptions, startServer } from '../../src/app/server.js';
 import { signAccessToken } from '../../src/auth/access-tokens.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import type { Role } from '../../src/auth/permissions.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/core/context.js';
 import { connectDatabase } from '../../src/db/database.js';
-import { type RunningServer, type StartOptions, startServer } from '../../src/server.js';
 
 /** A clock tests move by hand. */
 export class FixedClock implements Clock {

@@ -1,19 +1,19 @@
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { ensureDefaultAccount } from './accounts/bootstrap.js';
-import type { Config } from './config/config.js';
-import { createBus } from './core/bus.js';
-import { type AppContext, type Clock, createContext, systemClock } from './core/context.js';
-import { deriveKeyring, loadMasterSecret } from './crypto/master-key.js';
-import { migrate } from './db/migrate.js';
-import { type OpenedDatabase, openDatabase } from './db/open.js';
-import { startSealer } from './events/seal.js';
-import { buildApp } from './http/app.js';
-import { loggerOptions } from './http/logging.js';
-import type { App } from './http/types.js';
+import { ensureDefaultAccount } from '../accounts/bootstrap.js';
+import type { Config } from '../config/config.js';
+import { createBus } from '../core/bus.js';
+import { type AppContext, type Clock, createContext, systemClock } from '../core/context.js';
+import { deriveKeyring, loadMasterSecret } from '../crypto/master-key.js';
+import { migrate } from '../db/migrate.js';
+import { type OpenedDatabase, openDatabase } from '../db/open.js';
+import { startSealer } from '../events/seal.js';
+import { loggerOptions } from '../http/logging.js';
+import type { App } from '../http/types.js';
+import { buildApp } from './http-app.js';
 
 // Re-exported: the CLI commands open the database the same way the server does.
-export { type OpenedDatabase, openDatabase } from './db/open.js';
+export { type OpenedDatabase, openDatabase } from '../db/open.js';
 
 export interface RunningServer {
   app: App;

@@ -6,6 +6,7 @@ import { customerRoutes } from '../customers/routes.js';
 import { entitlementRoutes } from '../entitlements/routes.js';
 import { websocketRoutes } from '../entitlements/websocket.js';
 import { eventRoutes } from '../events/routes.js';
+import type { App } from '../http/types.js';
 import { licenseRoutes } from '../licenses/routes.js';
 import { licensingRoutes } from '../licensing/routes.js';
 import { offlineStaffRoutes } from '../offline/routes.js';
@@ -14,7 +15,6 @@ import { portalRoutes } from '../portal/routes.js';
 import { productRoutes } from '../products/routes.js';
 import { signingRoutes } from '../signing/routes.js';
 import { subscriptionRoutes } from '../subscriptions/routes.js';
-import type { App } from './types.js';
 
 /**
  * Domain modules register their routes here (customers, plans, licenses, …), in one list,

@@ -2,7 +2,7 @@ import type { ActivationRow } from '../activations/repository.js';
 import type { AppContext } from '../core/context.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
 import { emergencyCommitments } from '../offline/emergency-code.js';
-import { signLicenseToken } from '../signing/service.js';
+import { signLicenseToken } from './service.js';
 
 /** Lifetime of an activation token: the longest an app may keep working offline on it. */
 export const ACTIVATION_TOKEN_TTL_SECONDS = 30 * 86_400;
