@@ -3,14 +3,11 @@ import { hashPassword } from '../auth/passwords.js';
 import type { Database, Queryable } from '../db/database.js';
 import { recordEvent } from '../events/record.js';
 
-/** Hooks run inside the transaction that creates an account (e.g. seeding default plans). */
+/**
+ * What every new account starts with (e.g. the default plans), run inside the transaction that creates
+ * it. The composition root (`app/parts.ts`) lists them.
+ */
 export type AccountSeeder = (tx: Queryable, accountId: string) => Promise<void>;
-const seeders: AccountSeeder[] = [];
-
-/** Modules register what every new account starts with. */
-export function onAccountCreated(seeder: AccountSeeder): void {
-  seeders.push(seeder);
-}
 
 export interface CreatedAccount {
   accountId: string;
@@ -23,6 +20,7 @@ export interface CreatedAccount {
 export async function createAccount(
   db: Database,
   input: { slug: string; name: string; ownerEmail: string; ownerPassword?: string | undefined },
+  seeders: readonly AccountSeeder[],
 ): Promise<CreatedAccount> {
   const generatedPassword = input.ownerPassword ? undefined : randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(input.ownerPassword ?? generatedPassword!);
@@ -56,16 +54,21 @@ export async function createAccount(
 export async function ensureDefaultAccount(
   db: Database,
   admin: { email: string; password?: string | undefined },
+  seeders: readonly AccountSeeder[],
 ): Promise<CreatedAccount | undefined> {
   const [existing] = await db.sql`select id from accounts limit 1`;
   if (existing) return undefined;
   const create = () =>
-    createAccount(db, {
-      slug: 'default',
-      name: 'Default',
-      ownerEmail: admin.email,
-      ownerPassword: admin.password,
-    });
+    createAccount(
+      db,
+      {
+        slug: 'default',
+        name: 'Default',
+        ownerEmail: admin.email,
+        ownerPassword: admin.password,
+      },
+      seeders,
+    );
   // The embedded database has one process (data-dir lock) and one connection: no lock needed, and none possible.
   if (db.kind === 'embedded') return create();
   const conn = await db.sql.reserve();

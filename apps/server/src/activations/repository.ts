@@ -106,3 +106,13 @@ export async function isDeviceBlocked(
       and (device_id = ${deviceId} ${fingerprintHash ? q`or fingerprint_hash = ${fingerprintHash}` : q``}) limit 1`;
   return Boolean(row);
 }
+
+/** seed 000 sync: the device's newest live seat on a license of `tenantId` (a customer id, or the account id for licenses without a customer). */
+export async function findLiveSeatOfTenant(q: Queryable, deviceId: string, tenantId: string) {
+  const [seat] = await q<{ id: string; account_id: string; license_id: string }[]>`
+    select a.id, a.account_id, a.license_id from activations a join licenses l on l.id = a.license_id
+    where a.device_id = ${deviceId} and a.status = 'active'
+      and (l.customer_id::text = ${tenantId} or (l.customer_id is null and l.account_id::text = ${tenantId}))
+    order by a.activated_at desc limit 1`;
+  return seat;
+}

@@ -44,12 +44,12 @@ describe('seat batcher (keyward_take_seats)', () => {
     const two = await licenseRow(2);
     const open = await licenseRow(null);
     const outcomes = await Promise.all([
-      world.server.ctx.seats.take(request(two, 'a')),
-      world.server.ctx.seats.take(request(two, 'b')),
-      world.server.ctx.seats.take(request(two, 'c')),
-      world.server.ctx.seats.take(request(open, 'x')),
-      world.server.ctx.seats.take(request(open, 'x')),
-      world.server.ctx.seats.take(request(open, 'y')),
+      world.server.parts.seats.take(request(two, 'a')),
+      world.server.parts.seats.take(request(two, 'b')),
+      world.server.parts.seats.take(request(two, 'c')),
+      world.server.parts.seats.take(request(open, 'x')),
+      world.server.parts.seats.take(request(open, 'x')),
+      world.server.parts.seats.take(request(open, 'y')),
     ]);
     const [a, b, c, x1, x2, y] = outcomes;
     expect([a!.outcome, b!.outcome, c!.outcome]).toEqual(['created', 'created', 'limit']);
@@ -76,8 +76,8 @@ describe('seat batcher (keyward_take_seats)', () => {
   it('a license changed since it was read answers stale; another account’s license answers gone', async () => {
     const license = await licenseRow(null);
     const [stale, gone] = await Promise.all([
-      world.server.ctx.seats.take(request({ ...license, version: license.version - 1 }, 'old')),
-      world.server.ctx.seats.take({ ...request(license, 'other'), account_id: randomUUID() }),
+      world.server.parts.seats.take(request({ ...license, version: license.version - 1 }, 'old')),
+      world.server.parts.seats.take({ ...request(license, 'other'), account_id: randomUUID() }),
     ]);
     expect(stale!.outcome).toBe('stale');
     expect(gone!.outcome).toBe('gone');
@@ -89,9 +89,9 @@ describe('seat batcher (keyward_take_seats)', () => {
   it('one request the database refuses fails alone; the rest of its batch still takes seats', async () => {
     const license = await licenseRow(null);
     const results = await Promise.allSettled([
-      world.server.ctx.seats.take(request(license, 'good-1')),
-      world.server.ctx.seats.take(request(license, 'bad', { activation_type: 'teleport' })),
-      world.server.ctx.seats.take(request(license, 'good-2')),
+      world.server.parts.seats.take(request(license, 'good-1')),
+      world.server.parts.seats.take(request(license, 'bad', { activation_type: 'teleport' })),
+      world.server.parts.seats.take(request(license, 'good-2')),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason.code).toBe('23514'); // check constraint
@@ -109,8 +109,8 @@ describe('seat batcher (keyward_take_seats)', () => {
     await world.server.ctx.db.sql`analyze activations`;
     const license = await licenseRow(1);
     const [first, second] = await Promise.all([
-      world.server.ctx.seats.take(request(license, 'stats-a')),
-      world.server.ctx.seats.take(request(license, 'stats-b')),
+      world.server.parts.seats.take(request(license, 'stats-a')),
+      world.server.parts.seats.take(request(license, 'stats-b')),
     ]);
     expect([first!.outcome, second!.outcome]).toEqual(['created', 'limit']);
   });

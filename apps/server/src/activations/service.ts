@@ -4,12 +4,13 @@ import type { AppContext } from '../core/context.js';
 import { AppError, type ErrorCode, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { eventRow, recordEvent } from '../events/record.js';
+import type { LicenseCache } from '../licenses/cache.js';
 import { licenseTiming } from '../licenses/evaluate.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
 import { checkRestrictions, type Restriction } from '../restrictions/check.js';
 import { type ActivationRow, findActivation } from './repository.js';
-import type { SeatOutcome } from './seat-batcher.js';
+import type { SeatBatcher, SeatOutcome } from './seat-batcher.js';
 
 export interface DeviceInfo {
   device_id?: string | undefined;
@@ -98,20 +99,28 @@ export interface ActivationResult {
 
 const STALE_RETRIES = 5;
 
+/** The process parts activation uses (built by the composition root). */
+export interface SeatDeps {
+  ctx: AppContext;
+  licenses: LicenseCache;
+  seats: SeatBatcher;
+}
+
 /**
  * Takes a seat on a license for a device. The license's state, dates and restrictions are checked on
- * the process's cached copy (`ctx.licenses`); `keyward_take_seats` (migration 0010, through
- * `ctx.seats`, which batches concurrent activations) then locks the license row, checks that its
+ * the process's cached copy (`deps.licenses`); `keyward_take_seats` (migration 0010, through
+ * `deps.seats`, which batches concurrent activations) then locks the license row, checks that its
  * version is still the one checked, reads its live-seat counter and inserts the seat and its event,
  * committing before this returns. A license changed since it was cached answers 'stale' and is read
  * again. A unique index allows one live seat per device, so the limit holds across any number of
  * processes. The same device again gets its existing seat back (idempotent).
  */
 export async function activateDevice(
-  ctx: AppContext,
+  deps: SeatDeps,
   input: ActivateInput,
   caller: CallerFacts,
 ): Promise<ActivationResult> {
+  const { ctx } = deps;
   const deviceId = deviceIdOf(ctx, input);
   const info = input.device_info ?? {};
   const extras = Object.fromEntries(Object.entries(info).filter(([k]) => !KNOWN_DEVICE_FIELDS.has(k)));
@@ -136,7 +145,7 @@ export async function activateDevice(
   };
 
   for (let attempt = 1; attempt <= STALE_RETRIES; attempt++) {
-    const license = await ctx.licenses.byKey(input.license_key, attempt > 1);
+    const license = await deps.licenses.byKey(input.license_key, attempt > 1);
     if (!license) throw new AppError('LICENSE_NOT_FOUND', 'No license matches this key; check it for typos');
     const refusal = licenseRefusal(license, now);
     if (refusal) throw new AppError(refusal.code, refusal.message, { license_status: license.status });
@@ -167,7 +176,7 @@ export async function activateDevice(
     });
     let seat: SeatOutcome;
     try {
-      seat = await ctx.seats.take({
+      seat = await deps.seats.take({
         account_id: license.account_id,
         license_id: license.id,
         version: license.version,

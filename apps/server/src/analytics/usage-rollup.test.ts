@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useOneAccountWorld } from '../../test/support/server.js';
-import { UsageRecorder } from '../validation/recorder.js';
+import { UsageRecorder } from '../licensing/usage-recorder.js';
 import { timeSeries } from './repository.js';
 
 const world = useOneAccountWorld();

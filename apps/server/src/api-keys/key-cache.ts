@@ -1,4 +1,5 @@
 import type { Role } from '../auth/permissions.js';
+import { BusCache } from '../core/bus-cache.js';
 import type { AppContext } from '../core/context.js';
 import { digestSecret } from '../crypto/master-key.js';
 
@@ -13,37 +14,38 @@ export interface ApiKeyRow {
 
 /** Topic that drops every process's cached API keys (revocation takes effect at once everywhere). */
 export const API_KEYS_CHANGED = 'api_keys.changed';
-const TTL_MS = 10_000;
-const MAX = 10_000;
-
-interface CacheState {
-  byToken: Map<string, { row: ApiKeyRow | null; at: number }>;
-}
-const states = new WeakMap<AppContext, CacheState>();
-
-function stateOf(ctx: AppContext): CacheState {
-  let s = states.get(ctx);
-  if (!s) {
-    const state: CacheState = { byToken: new Map() };
-    ctx.bus.subscribe(API_KEYS_CHANGED, () => state.byToken.clear());
-    states.set(ctx, state);
-    s = state;
-  }
-  return s;
-}
 
 /**
- * The API key row for a presented secret. Vendors' backends call the entitlement API with an API key on
- * every request, so lookups are cached briefly (10 s) and dropped on any revocation via the bus.
+ * API-key rows by presented secret, one cache per process (built by the composition root). Vendors'
+ * backends call the entitlement API with an API key on every request, so lookups are kept briefly
+ * (10 s) and dropped in every process on any revocation via the bus.
  */
-export async function lookupApiKey(ctx: AppContext, secret: string): Promise<ApiKeyRow | null> {
-  const state = stateOf(ctx);
-  const hit = state.byToken.get(secret);
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.row;
-  const [row] = await ctx.db.sql<ApiKeyRow[]>`
-    select id, account_id, role, expires_at, revoked_at, last_used_at from api_keys
-    where secret_digest = ${digestSecret(ctx.keyring, secret)}`;
-  if (state.byToken.size >= MAX) state.byToken.clear();
-  state.byToken.set(secret, { row: row ?? null, at: Date.now() });
-  return row ?? null;
+export class ApiKeyCache {
+  /** `null` caches "no such key" too, so a flood of wrong keys costs one query per key per TTL. */
+  private readonly bySecret: BusCache<string, ApiKeyRow | null>;
+
+  constructor(private readonly ctx: Pick<AppContext, 'bus' | 'clock' | 'db' | 'keyring'>) {
+    this.bySecret = new BusCache({
+      bus: ctx.bus,
+      clock: ctx.clock,
+      topic: API_KEYS_CHANGED,
+      ttlMs: 10_000,
+      max: 10_000,
+    });
+  }
+
+  close() {
+    this.bySecret.close();
+  }
+
+  /** The API key row for a presented secret, or null. */
+  async lookup(secret: string): Promise<ApiKeyRow | null> {
+    const row = await this.bySecret.load(secret, async () => {
+      const [found] = await this.ctx.db.sql<ApiKeyRow[]>`
+        select id, account_id, role, expires_at, revoked_at, last_used_at from api_keys
+        where secret_digest = ${digestSecret(this.ctx.keyring, secret)}`;
+      return found ?? null;
+    });
+    return row ?? null;
+  }
 }

@@ -3,12 +3,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
-import type { Redis } from 'ioredis';
-import { ApiKeySchema, apiKeyRoutes } from '../api-keys/routes.js';
-import { LoginLimiter } from '../auth/login-limiter.js';
-import { authRoutes } from '../auth/routes.js';
+import { ApiKeySchema } from '../api-keys/routes.js';
 import { UserSchema } from '../auth/schemas.js';
-import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { installErrorHandling, sendError } from '../http/error-handler.js';
 import { ErrorBodySchema } from '../http/error-schema.js';
@@ -21,12 +17,11 @@ import type { App } from '../http/types.js';
 import { validatorCompiler } from '../http/validation.js';
 import { healthRoutes } from '../ops/health.js';
 import { installMetrics } from '../ops/metrics.js';
-import { userRoutes } from '../users/routes.js';
 import { serveWebApps } from '../web/serve.js';
 import { registerModules } from './modules.js';
+import type { ProcessParts } from './parts.js';
 
 export interface BuildOptions {
-  redis?: Redis | undefined;
   /** Lets tests mark the process as draining. */
   state?: { shuttingDown: boolean };
   /** Serve the built web apps (off in most tests). */
@@ -34,7 +29,8 @@ export interface BuildOptions {
 }
 
 /** Builds the Fastify app with every plugin and route; does not listen. */
-export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<App> {
+export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Promise<App> {
+  const { ctx } = parts;
   const { config } = ctx;
   const app = Fastify({
     loggerInstance: ctx.log,
@@ -68,6 +64,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   // Declared up front so every request object has the same shape: assigning it on authentication
   // added a property per request, and the property reads around it turned megamorphic.
   app.decorateRequest('principal', undefined);
+  // The guard finds the process's API-key cache here (auth/guard.ts).
+  app.decorate('apiKeys', parts.apiKeys);
   // Bodies are JSON only: without this, text/plain is parsed as a string and reported as a schema error.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
@@ -83,7 +81,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
     });
   }
-  installRateLimit(app, { max: config.rateLimitPerMinute, timeWindow: 60_000, redis: opts.redis });
+  installRateLimit(app, { max: config.rateLimitPerMinute, timeWindow: 60_000, redis: ctx.redis });
 
   await app.register(swagger, {
     openapi: {
@@ -108,13 +106,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   installMetrics(app);
   installIdempotency(app, ctx);
   await app.register(healthRoutes, { ctx, state: opts.state ?? { shuttingDown: false } });
-  await app.register(authRoutes, {
-    ctx,
-    limiter: new LoginLimiter(config.loginAttemptsPerMinute, opts.redis),
-  });
-  await app.register(userRoutes, { ctx });
-  await app.register(apiKeyRoutes, { ctx });
-  await registerModules(app, ctx);
+  await registerModules(app, parts);
   if (opts.web !== false) await serveWebApps(app);
   return app as unknown as App;
 }

@@ -1,7 +1,8 @@
 import { deviceBlockRoutes } from '../activations/device-blocks.js';
 import { activationRoutes } from '../activations/routes.js';
 import { analyticsRoutes } from '../analytics/routes.js';
-import type { AppContext } from '../core/context.js';
+import { apiKeyRoutes } from '../api-keys/routes.js';
+import { authRoutes } from '../auth/routes.js';
 import { customerRoutes } from '../customers/routes.js';
 import { entitlementRoutes } from '../entitlements/routes.js';
 import { websocketRoutes } from '../entitlements/websocket.js';
@@ -15,12 +16,18 @@ import { portalRoutes } from '../portal/routes.js';
 import { productRoutes } from '../products/routes.js';
 import { signingRoutes } from '../signing/routes.js';
 import { subscriptionRoutes } from '../subscriptions/routes.js';
+import { userRoutes } from '../users/routes.js';
+import type { ProcessParts } from './parts.js';
 
 /**
- * Domain modules register their routes here (customers, plans, licenses, …), in one list,
- * so app.ts stays about plumbing.
+ * Every domain module registers its routes here, in one list, each given exactly the parts of the
+ * process it uses, so app assembly (http-app.ts) stays about plumbing.
  */
-export async function registerModules(app: App, ctx: AppContext): Promise<void> {
+export async function registerModules(app: App, parts: ProcessParts): Promise<void> {
+  const { ctx } = parts;
+  await app.register(authRoutes, { ctx, limiter: parts.loginLimiter });
+  await app.register(userRoutes, { ctx });
+  await app.register(apiKeyRoutes, { ctx });
   await app.register(customerRoutes, { ctx });
   await app.register(productRoutes, { ctx });
   await app.register(planRoutes, { ctx });
@@ -30,10 +37,10 @@ export async function registerModules(app: App, ctx: AppContext): Promise<void> 
   await app.register(licenseRoutes, { ctx });
   await app.register(activationRoutes, { ctx });
   await app.register(deviceBlockRoutes, { ctx });
-  await app.register(licensingRoutes, { ctx });
-  await app.register(offlineStaffRoutes, { ctx });
-  await app.register(entitlementRoutes, { ctx });
-  await app.register(websocketRoutes, { ctx });
+  await app.register(licensingRoutes, { deps: parts });
+  await app.register(offlineStaffRoutes, { deps: parts });
+  await app.register(entitlementRoutes, { deps: parts });
+  await app.register(websocketRoutes, { realtime: parts.realtime });
   await app.register(portalRoutes, { ctx });
   await app.register(analyticsRoutes, { ctx });
 }

@@ -3,14 +3,15 @@ import pino from 'pino';
 import { ensureDefaultAccount } from '../accounts/bootstrap.js';
 import type { Config } from '../config/config.js';
 import { createBus } from '../core/bus.js';
-import { type AppContext, type Clock, createContext, systemClock } from '../core/context.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import type { AppContext } from '../core/context.js';
 import { deriveKeyring, loadMasterSecret } from '../crypto/master-key.js';
 import { migrate } from '../db/migrate.js';
 import { type OpenedDatabase, openDatabase } from '../db/open.js';
-import { startSealer } from '../events/seal.js';
 import { loggerOptions } from '../http/logging.js';
 import type { App } from '../http/types.js';
 import { buildApp } from './http-app.js';
+import { buildProcess, type ProcessParts } from './parts.js';
 
 // Re-exported: the CLI commands open the database the same way the server does.
 export { type OpenedDatabase, openDatabase } from '../db/open.js';
@@ -18,6 +19,8 @@ export { type OpenedDatabase, openDatabase } from '../db/open.js';
 export interface RunningServer {
   app: App;
   ctx: AppContext;
+  /** The process's caches, batchers and counters (tests reach into them). */
+  parts: ProcessParts;
   url: string;
   /** Set when the first start generated the owner's password. */
   generatedAdmin?: { email: string; password: string };
@@ -41,15 +44,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const opened = opts.database ?? (await openDatabase(config, (m) => log.warn(m)));
   const { db } = opened;
   await migrate(db, (m) => log.info(m));
-  const created = await ensureDefaultAccount(db, {
-    email: config.adminEmail,
-    password: config.adminPassword,
-  });
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
   redis?.on('error', (err) => log.warn({ err: err.message }, 'redis unavailable'));
-  const ctx = createContext({
+  const ctx: AppContext = {
     config,
     db,
     keyring: deriveKeyring(loadMasterSecret(config.masterKey, config.dataDir)),
@@ -57,13 +56,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log,
     bus: await createBus(db),
     redis,
-    onShutdown: [],
-  });
-  const stopSealer = startSealer(db, 1000, (err) =>
-    log.warn({ err: (err as Error).message }, 'event sealing failed'),
+  };
+  const keyward = buildProcess(ctx);
+  const { parts } = keyward;
+  const created = await ensureDefaultAccount(
+    db,
+    { email: config.adminEmail, password: config.adminPassword },
+    parts.accountSeeders,
   );
   const state = { shuttingDown: false };
-  const app = await buildApp(ctx, { redis, state, web: opts.web });
+  const app = await buildApp(parts, { state, web: opts.web });
+  keyward.start();
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
 
@@ -76,9 +79,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
       await app.close();
       clearInterval(reaper);
-      for (const hook of ctx.onShutdown)
-        await hook().catch((err) => log.error({ err }, 'shutdown hook failed'));
-      await stopSealer();
+      await keyward.stop().catch((err) => log.error({ err }, 'stopping the process parts failed'));
       await ctx.bus.close();
       redis?.disconnect();
       if (!opts.database) await opened.close();
@@ -101,6 +102,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   return {
     app,
     ctx,
+    parts,
     url,
     ...(created?.generatedPassword
       ? { generatedAdmin: { email: config.adminEmail, password: created.generatedPassword } }

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { lookupApiKey } from '../api-keys/key-cache.js';
+import type { ApiKeyCache } from '../api-keys/key-cache.js';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { beginIdempotentRequest } from '../http/idempotency.js';
@@ -17,6 +17,10 @@ export interface Principal {
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+  }
+  interface FastifyInstance {
+    /** The process's API-key cache, decorated by the composition root (app/http-app.ts). */
+    apiKeys: ApiKeyCache;
   }
 }
 
@@ -36,9 +40,9 @@ function bearer(request: FastifyRequest): string | undefined {
   return value;
 }
 
-async function authenticate(ctx: AppContext, token: string): Promise<Principal> {
+async function authenticate(ctx: AppContext, apiKeys: ApiKeyCache, token: string): Promise<Principal> {
   if (token.startsWith('kw_')) {
-    const key = await lookupApiKey(ctx, token);
+    const key = await apiKeys.lookup(token);
     const now = ctx.clock.now();
     if (!key || key.revoked_at || (key.expires_at && key.expires_at <= now)) {
       throw new AppError('TOKEN_INVALID', 'The API key is unknown, revoked or expired');
@@ -64,7 +68,7 @@ export function requireAction(ctx: AppContext, action: Action): preHandlerAsyncH
     const token = bearer(request);
     if (!token)
       throw new AppError('UNAUTHENTICATED', 'Authentication required: send a Bearer access token or API key');
-    const principal = await authenticate(ctx, token);
+    const principal = await authenticate(ctx, request.server.apiKeys, token);
     if (!can(principal.role, action)) {
       throw new AppError('FORBIDDEN', `The ${principal.role} role may not perform ${action}`, {
         action,

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type CliResult, runKeyward } from '../../test/support/cli.js';
 import { freshCliTarget } from '../../test/support/fresh-database.js';
 import { createAccount } from '../accounts/bootstrap.js';
+import { ACCOUNT_SEEDERS } from '../app/parts.js';
 import { migrate } from '../db/migrate.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'keyward-backup-cli-'));
@@ -46,12 +47,16 @@ describe('keyward export | import through the CLI, on the run database kind', ()
       try {
         await migrate(seeded.db);
         for (const slug of ['cli-one', 'cli-two'])
-          await createAccount(seeded.db, {
-            slug,
-            name: slug,
-            ownerEmail: `o@${slug}.test`,
-            ownerPassword: 'a-long-password-1',
-          });
+          await createAccount(
+            seeded.db,
+            {
+              slug,
+              name: slug,
+              ownerEmail: `o@${slug}.test`,
+              ownerPassword: 'a-long-password-1',
+            },
+            ACCOUNT_SEEDERS,
+          );
       } finally {
         await seeded.close();
       }

@@ -2,9 +2,11 @@ import pino from 'pino';
 import { openDatabase } from '../app/server.js';
 import type { Config } from '../config/config.js';
 import { createBus } from '../core/bus.js';
-import { createContext, systemClock } from '../core/context.js';
+import { systemClock } from '../core/clock.js';
+import type { AppContext } from '../core/context.js';
 import { deriveKeyring, loadMasterSecret } from '../crypto/master-key.js';
 import { migrate } from '../db/migrate.js';
+import { findActiveKid } from '../signing/repository.js';
 import { rotateSigningKey } from '../signing/service.js';
 
 /** `keyward keys rotate`: new active signing key for an account; running servers hear it over the bus. */
@@ -23,21 +25,19 @@ export async function keysRotateCommand(
       { id: string }[]
     >`select id from accounts where slug = ${opts.account}`;
     if (!account) throw new Error(`no account with slug "${opts.account}"`);
-    const ctx = createContext({
+    const ctx: AppContext = {
       config,
       db: opened.db,
       keyring: deriveKeyring(loadMasterSecret(config.masterKey, config.dataDir)),
       clock: systemClock,
       log: pino({ level: 'warn' }),
       bus: await createBus(opened.db),
-      onShutdown: [],
-    });
-    const [previous] = await opened.db.sql<{ kid: string }[]>`
-      select kid from signing_keys where account_id = ${account.id} and status = 'active'`;
+    };
+    const previous = await findActiveKid(opened.db.sql, account.id);
     const key = await rotateSigningKey(ctx, account.id, { alg: opts.alg, overlapHours }, { type: 'system' });
     console.log(
       previous
-        ? `new active key ${key.kid} (${key.alg}); ${previous.kid} verifies for ${overlapHours} more hours`
+        ? `new active key ${key.kid} (${key.alg}); ${previous} verifies for ${overlapHours} more hours`
         : `new active key ${key.kid} (${key.alg}); the account had no signing key before`,
     );
     await ctx.bus.close();

@@ -40,11 +40,9 @@ export interface QuotaCounters {
   close(): Promise<void>;
 }
 
-/** Redis counters when the process has Redis, else PostgreSQL's; flushed by the shutdown hooks. */
+/** Redis counters when the process has Redis, else PostgreSQL's; the composition root closes them. */
 export function createQuotaCounters(ctx: AppContext): QuotaCounters {
-  const counters = ctx.redis
+  return ctx.redis
     ? new RedisQuotaCounters(ctx.redis, { sql: ctx.db.sql, clock: ctx.clock, log: ctx.log })
     : new PostgresQuotaCounters(ctx.db.sql);
-  ctx.onShutdown.push(() => counters.close());
-  return counters;
 }

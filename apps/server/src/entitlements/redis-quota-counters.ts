@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Clock } from '../core/context.js';
+import type { Clock } from '../core/clock.js';
 import type { Queryable } from '../db/database.js';
 import { PostgresQuotaCounters } from './postgres-quota-counters.js';
 import type { Consumption, QuotaCounters, QuotaKey, UsageRow } from './quota-counters.js';

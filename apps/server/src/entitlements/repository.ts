@@ -60,3 +60,28 @@ export async function addUsage(
     on conflict (license_id, feature, period_start)
       do update set count = usage_counters.count + excluded.count, updated_at = now()`;
 }
+
+/** A customer's best live license: highest tier, then latest expiry (entitlement checks by customer). */
+export async function findBestLiveLicenseId(
+  q: Queryable,
+  accountId: string,
+  customerId: string,
+): Promise<string | undefined> {
+  const [row] = await q<{ id: string }[]>`
+    select l.id from licenses l join plans p on p.id = l.plan_id
+    where l.account_id = ${accountId} and l.customer_id = ${customerId} and l.status = 'active'
+    order by p.rank desc, l.expires_at desc nulls first limit 1`;
+  return row?.id;
+}
+
+/** The rank of the account's plan `code` (min_tier given by name). */
+export async function findPlanRank(
+  q: Queryable,
+  accountId: string,
+  code: string,
+): Promise<number | undefined> {
+  const [plan] = await q<
+    { rank: number }[]
+  >`select rank from plans where account_id = ${accountId} and code = ${code}`;
+  return plan?.rank;
+}

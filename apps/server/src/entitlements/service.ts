@@ -1,10 +1,13 @@
 import type { AppContext } from '../core/context.js';
-import { AppError } from '../core/errors.js';
+import { AppError, notFound } from '../core/errors.js';
+import type { LicenseCache } from '../licenses/cache.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import { findLicense, type LicenseWithPlan } from '../licenses/repository.js';
-import { verifyLicenseToken } from '../signing/service.js';
+import type { SigningKeys } from '../signing/signing-keys.js';
 import type { QuotaCounters } from './quota-counters.js';
+import { findBestLiveLicenseId, findPlanRank } from './repository.js';
 import { decideEntitlement, type EntitlementCode, type Period, periodReset, periodStart } from './rules.js';
+import { licenseStatus } from './status.js';
 
 export interface LicenseRef {
   license_key?: string | undefined;
@@ -34,9 +37,17 @@ export interface CheckResult {
   features: string[];
 }
 
+/** The process parts entitlement checks use (built by the composition root). */
+export interface EntitlementDeps {
+  ctx: AppContext;
+  licenses: LicenseCache;
+  signing: SigningKeys;
+  quotas: QuotaCounters;
+}
+
 /** Finds the license a check is about, within `accountId` (undefined = any account, for client tokens). */
 export async function resolveLicense(
-  ctx: AppContext,
+  deps: EntitlementDeps,
   ref: LicenseRef,
   accountId?: string,
 ): Promise<LicenseWithPlan | undefined> {
@@ -47,19 +58,17 @@ export async function resolveLicense(
       'Identify the license with exactly one of license_key, token or customer_id',
       { pointer: '/body' },
     );
+  const { ctx } = deps;
   let license: LicenseWithPlan | undefined;
-  if (ref.license_key) license = await ctx.licenses.byKey(ref.license_key);
+  if (ref.license_key) license = await deps.licenses.byKey(ref.license_key);
   else if (ref.token) {
-    const verified = await verifyLicenseToken(ctx, ref.token);
+    const verified = await deps.signing.verifyToken(ref.token);
     if (verified.ok)
       license = await findLicense(ctx.db.sql, verified.claims.account_id, verified.claims.license_id);
   } else if (ref.customer_id && accountId) {
     // The customer's best live license: highest tier, then latest expiry.
-    const [row] = await ctx.db.sql<{ id: string }[]>`
-      select l.id from licenses l join plans p on p.id = l.plan_id
-      where l.account_id = ${accountId} and l.customer_id = ${ref.customer_id} and l.status = 'active'
-      order by p.rank desc, l.expires_at desc nulls first limit 1`;
-    if (row) license = await findLicense(ctx.db.sql, accountId, row.id);
+    const id = await findBestLiveLicenseId(ctx.db.sql, accountId, ref.customer_id);
+    if (id) license = await findLicense(ctx.db.sql, accountId, id);
   }
   if (license && accountId && license.account_id !== accountId) return undefined;
   return license;
@@ -71,25 +80,12 @@ async function minRankOf(
   minTier: number | string | undefined,
 ): Promise<number | undefined> {
   if (minTier === undefined || typeof minTier === 'number') return minTier;
-  const [plan] = await ctx.db.sql<
-    { rank: number }[]
-  >`select rank from plans where account_id = ${accountId} and code = ${minTier}`;
-  if (!plan)
+  const rank = await findPlanRank(ctx.db.sql, accountId, minTier);
+  if (rank === undefined)
     throw new AppError('INVALID_FIELD', `No plan with code "${minTier}" to compare tiers with`, {
       pointer: '/body/min_tier',
     });
-  return plan.rank;
-}
-
-/** Enabled feature ids of a loaded license row, computed once per row (rows are replaced on change). */
-const enabledByLicense = new WeakMap<LicenseWithPlan, string[]>();
-function enabledFeatures(license: LicenseWithPlan): string[] {
-  let ids = enabledByLicense.get(license);
-  if (!ids) {
-    ids = license.features.filter((f) => f.enabled).map((f) => f.feature_id);
-    enabledByLicense.set(license, ids);
-  }
-  return ids;
+  return rank;
 }
 
 /**
@@ -97,11 +93,11 @@ function enabledFeatures(license: LicenseWithPlan): string[] {
  * atomically. Denials are outcomes with the seed 002 codes, not errors.
  */
 export async function checkEntitlement(
-  ctx: AppContext,
-  counters: QuotaCounters,
+  deps: EntitlementDeps,
   license: LicenseWithPlan | undefined,
   input: CheckInput,
 ): Promise<CheckResult> {
+  const { ctx, quotas: counters } = deps;
   if (!license)
     return {
       allowed: false,
@@ -137,7 +133,7 @@ export async function checkEntitlement(
     used: null,
     remaining: null,
     reset_at: null,
-    features: enabledFeatures(license),
+    features: license.enabled_features,
   };
   const feature = decision.feature;
   if (!decision.allowed || !feature || input.feature === undefined) return result;
@@ -161,7 +157,7 @@ export async function checkEntitlement(
         license_id: license.id,
         event: 'license.limit_exceeded',
         feature: input.feature,
-      } as never);
+      });
       return {
         ...result,
         allowed: false,
@@ -185,4 +181,42 @@ export async function checkEntitlement(
     };
   }
   return { ...result, used, remaining: limit === null ? null : limit - used };
+}
+
+/** POST /entitlements/check (a vendor's backend, staff credentials): the license of `accountId` the body names. */
+export async function checkForAccount(deps: EntitlementDeps, accountId: string, input: CheckInput) {
+  return checkEntitlement(deps, await resolveLicense(deps, input, accountId), input);
+}
+
+/** POST /licensing/usage (an app, by its token): consume `count` of a metered feature. */
+export async function recordUsage(
+  deps: EntitlementDeps,
+  input: { token: string; feature: string; count?: number | undefined },
+) {
+  const license = await resolveLicense(deps, { token: input.token });
+  return checkEntitlement(deps, license, { feature: input.feature, consume: input.count ?? 1 });
+}
+
+/** GET /licenses/:id/usage (staff): usage against every limit, with alerts and recommendations. */
+export async function usageOfLicense(deps: EntitlementDeps, accountId: string, licenseId: string) {
+  const license = await findLicense(deps.ctx.db.sql, accountId, licenseId);
+  if (!license) throw notFound('License');
+  const status = await licenseStatus(deps.ctx, deps.quotas, license);
+  return {
+    usage: status.usage,
+    usage_percentage: status.usage_percentage,
+    alerts: status.alerts,
+    recommendations: status.recommendations,
+  };
+}
+
+/** GET /licensing/status (an app, by its token): its license, usage, alerts and recommendations. */
+export async function statusForToken(deps: EntitlementDeps, token: string | undefined) {
+  if (!token)
+    throw new AppError('UNAUTHENTICATED', 'Send the activation token as "Authorization: Bearer <token>"');
+  const verified = await deps.signing.verifyToken(token);
+  if (!verified.ok) throw new AppError(verified.code, verified.reason);
+  const license = await findLicense(deps.ctx.db.sql, verified.claims.account_id, verified.claims.license_id);
+  if (!license) throw new AppError('LICENSE_NOT_FOUND', 'The license of this token no longer exists');
+  return licenseStatus(deps.ctx, deps.quotas, license);
 }

@@ -46,28 +46,3 @@ export async function sealEvents(db: Database): Promise<number> {
   }
   return sealed;
 }
-
-/** Seals in the background every `intervalMs`; returns a stop function that seals once more. */
-export function startSealer(
-  db: Database,
-  intervalMs: number,
-  onError: (err: unknown) => void,
-): () => Promise<void> {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      await sealEvents(db);
-    } catch (err) {
-      onError(err);
-    } finally {
-      running = false;
-    }
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await sealEvents(db).catch(onError);
-  };
-}

@@ -1,43 +1,48 @@
-import type { AppContext } from '../core/context.js';
-import { digestSecret } from '../crypto/master-key.js';
+import type { Bus } from '../core/bus.js';
+import { BusCache } from '../core/bus-cache.js';
+import type { Clock } from '../core/clock.js';
+import { digestSecret, type Keyring } from '../crypto/master-key.js';
+import type { Database } from '../db/database.js';
 import { normalizeLicenseKey } from './keys.js';
 import { LICENSE_CHANGED } from './publish.js';
 import { findLicenseByDigest, type LicenseWithPlan } from './repository.js';
 
-const TTL_MS = 60_000;
 const MAX = 100_000;
 
 /**
  * Licenses by key digest, so an entitlement check or an activation needs no database round trip to
- * find its license. Dropped for every process by `license.changed` on the bus; a TTL bounds staleness
- * otherwise. Activation checks the cached version again under the license lock (`keyward_take_seats`).
+ * find its license. One per process (built by the composition root); dropped for every process by
+ * `license.changed` on the bus, and after a minute otherwise. Activation checks the cached version
+ * again under the license lock (`keyward_take_seats`).
  */
 export class LicenseCache {
-  private byDigest = new Map<string, { license: LicenseWithPlan; at: number; gen: number }>();
-  private generations = new Map<string, number>();
-  /** Changes heard so far: a load that overlapped one may hold the old row and is not kept. */
-  private changes = 0;
-  private readonly unsubscribe: () => void;
+  private readonly byDigest: BusCache<string, LicenseWithPlan>;
+  /** Digest of each key as presented: an HMAC per check was a visible share of a cached check. */
+  private readonly digests = new Map<string, string>();
 
-  constructor(private readonly ctx: Pick<AppContext, 'bus' | 'db' | 'keyring'>) {
-    this.unsubscribe = ctx.bus.subscribe(LICENSE_CHANGED, (msg) => {
-      const id = msg.data.license_id;
-      this.changes++;
-      if (typeof id === 'string') this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+  constructor(private readonly deps: { bus: Bus; clock: Clock; db: Database; keyring: Keyring }) {
+    this.byDigest = new BusCache({
+      bus: deps.bus,
+      clock: deps.clock,
+      topic: LICENSE_CHANGED,
+      ttlMs: 60_000,
+      max: MAX,
+      invalidates: (msg) => {
+        const id = msg.data.license_id;
+        return typeof id === 'string' ? { group: id } : undefined;
+      },
+      groupOf: (license) => license.id,
     });
   }
 
   close() {
-    this.unsubscribe();
+    this.byDigest.close();
   }
-
-  /** Digest of each key as presented: an HMAC per check was a visible share of a cached check. */
-  private digests = new Map<string, string>();
 
   private digestOf(key: string): string {
     let digest = this.digests.get(key);
     if (digest === undefined) {
-      digest = digestSecret(this.ctx.keyring, normalizeLicenseKey(key));
+      digest = digestSecret(this.deps.keyring, normalizeLicenseKey(key));
       if (this.digests.size >= MAX) this.digests.clear();
       this.digests.set(key, digest);
     }
@@ -45,21 +50,8 @@ export class LicenseCache {
   }
 
   /** `fresh` skips the cached row (and replaces it): for a caller that was told its row is stale. */
-  async byKey(key: string, fresh = false): Promise<LicenseWithPlan | undefined> {
+  byKey(key: string, fresh = false): Promise<LicenseWithPlan | undefined> {
     const digest = this.digestOf(key);
-    const hit = this.byDigest.get(digest);
-    if (
-      !fresh &&
-      hit &&
-      Date.now() - hit.at < TTL_MS &&
-      hit.gen === (this.generations.get(hit.license.id) ?? 0)
-    )
-      return hit.license;
-    const changesBefore = this.changes;
-    const license = await findLicenseByDigest(this.ctx.db.sql, digest);
-    if (!license || this.changes !== changesBefore) return license;
-    if (this.byDigest.size >= MAX) this.byDigest.delete(this.byDigest.keys().next().value as string);
-    this.byDigest.set(digest, { license, at: Date.now(), gen: this.generations.get(license.id) ?? 0 });
-    return license;
+    return this.byDigest.load(digest, () => findLicenseByDigest(this.deps.db.sql, digest), { fresh });
   }
 }

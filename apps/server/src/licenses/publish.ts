@@ -8,6 +8,8 @@ export interface LicenseChange {
   /** license.updated, license.suspended, license.revoked, license.expired, activation.deactivated … */
   event: string;
   activation_id?: string;
+  /** The feature whose quota ran out (license.limit_exceeded). */
+  feature?: string;
 }
 
 /** Call after the transaction commits, so no process reloads the old row. */

@@ -35,13 +35,21 @@ export interface LicenseRow {
   updated_at: Date;
 }
 
-export type LicenseWithPlan = LicenseRow & { plan_code: string; plan_name: string; plan_rank: number };
+export type LicenseWithPlan = LicenseRow & {
+  plan_code: string;
+  plan_name: string;
+  plan_rank: number;
+  /** Ids of the enabled features, in order: derived once per loaded row (every answer carries them). */
+  enabled_features: string[];
+};
 
 const COLUMNS = `l.id, l.account_id, l.key_enc, l.key_last4, l.product_id, l.plan_id, l.customer_id, l.subscription_id, l.order_id,
   l.license_type, l.license_model, l.status, l.status_reason, l.max_activations, l.features, l.limits, l.restrictions,
   l.starts_at, l.expires_at, l.maintenance_expires_at, l.grace_period_days, l.trial_ends_at, l.auto_renew,
   l.offline_file_ttl_days, l.metadata, l.version, l.revoked_at, l.created_at, l.updated_at,
-  p.code as plan_code, p.name as plan_name, p.rank as plan_rank`;
+  p.code as plan_code, p.name as plan_name, p.rank as plan_rank,
+  array(select f->>'feature_id' from jsonb_array_elements(l.features) with ordinality as e(f, i)
+        where f->'enabled' = 'true'::jsonb order by i) as enabled_features`;
 
 export async function findLicense(
   q: Queryable,

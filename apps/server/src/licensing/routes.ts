@@ -1,22 +1,18 @@
 import { Type } from 'typebox';
-import { activateDevice } from '../activations/service.js';
-import type { AppContext } from '../core/context.js';
+import { errorResponses } from '../http/common-schemas.js';
+import { requestFacts } from '../http/request-facts.js';
 import type { App } from '../http/types.js';
-import { offlineClientRoutes } from '../offline/routes.js';
-import { issueActivationToken } from '../signing/activation-token.js';
-import { licenseFacts } from '../validation/outcome.js';
-import { UsageRecorder } from '../validation/recorder.js';
+import { checkIntegrity } from '../offline/integrity.js';
+import { activateOffline } from '../offline/license-files.js';
+import { recordReport } from '../offline/reports.js';
 import {
-  deactivateByToken,
-  heartbeat,
-  refreshToken,
-  syncDevice,
-  type ValidationDeps,
-  validateKey,
-  validateToken,
-} from '../validation/service.js';
-import { SnapshotCache } from '../validation/snapshot-cache.js';
-import { requestFacts } from './facts.js';
+  IntegrityBody,
+  IntegrityResponse,
+  LicenseFileResponse,
+  OfflineActivateBody,
+  ReportBody,
+  ReportResponse,
+} from '../offline/schemas.js';
 import {
   ActivateBody,
   ActivateResponse,
@@ -30,6 +26,16 @@ import {
   ValidateKeyBody,
   ValidationResponse,
 } from './schemas.js';
+import {
+  activate,
+  deactivateByToken,
+  heartbeat,
+  type LicensingDeps,
+  refreshToken,
+  syncDevice,
+  validateKey,
+  validateToken,
+} from './service.js';
 
 const tags = ['licensing (client API)'];
 const errors = {
@@ -42,23 +48,64 @@ const errors = {
 };
 
 /**
- * The client API licensed apps call (seed 000 contract). Authenticated by the license key or the
- * activation token, never by staff credentials.
+ * The client API licensed apps call (seed 000 contract), online and offline. Authenticated by the
+ * license key or the activation token, never by staff credentials. Every handler is one call into the
+ * licensing service (or the offline one), which returns the whole answer.
  */
-export async function licensingRoutes(app: App, { ctx }: { ctx: AppContext }) {
+export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps }) {
   app.addSchema(ValidationResponse);
-  const deps: ValidationDeps = { ctx, cache: new SnapshotCache(ctx), recorder: new UsageRecorder(ctx) };
-  deps.recorder.start();
-  ctx.onShutdown.push(async () => {
-    await deps.recorder.stop();
-    deps.cache.close();
-  });
+  const { ctx } = deps;
   // Key guessing is throttled harder than the global per-IP limit.
   const strict = {
     rateLimit: { max: Math.max(10, Math.floor(ctx.config.rateLimitPerMinute / 2)), timeWindow: 60_000 },
   };
+  const withRequestId = (request: Parameters<typeof requestFacts>[0]) => ({
+    ...requestFacts(request),
+    requestId: String(request.id),
+  });
 
-  offlineClientRoutes(app, deps, strict);
+  const offlineTags = ['licensing (client API)'];
+  app.post(
+    '/api/v1/licensing/offline/activate',
+    {
+      schema: {
+        tags: offlineTags,
+        summary: 'Exchange an offline activation request for a signed license file',
+        body: OfflineActivateBody,
+        response: { 200: LicenseFileResponse, ...errorResponses },
+      },
+      config: strict,
+    },
+    async (request) => activateOffline(deps, request.body, withRequestId(request)),
+  );
+
+  app.post(
+    '/api/v1/licensing/integrity-check',
+    {
+      schema: {
+        tags: offlineTags,
+        summary: 'Is this token or license file genuine, for which license, and still valid?',
+        body: IntegrityBody,
+        response: { 200: IntegrityResponse, ...errorResponses },
+      },
+    },
+    async (request) => checkIntegrity(deps, request.body),
+  );
+
+  app.post(
+    '/api/v1/licensing/report',
+    {
+      schema: {
+        tags: offlineTags,
+        summary: 'Report suspicious activity seen by the app (clock tamper, signature failure, …)',
+        body: ReportBody,
+        response: { 202: ReportResponse, ...errorResponses },
+      },
+      config: strict,
+    },
+    async (request, reply) =>
+      reply.code(202).send(await recordReport(ctx, request.body, withRequestId(request))),
+  );
 
   app.post(
     '/api/v1/licensing/activate',
@@ -71,30 +118,7 @@ export async function licensingRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       config: strict,
     },
-    async (request) => {
-      const facts = requestFacts(request);
-      const result = await activateDevice(ctx, request.body, { ...facts, requestId: String(request.id) });
-      const signed = await issueActivationToken(ctx, result.license, result.activation);
-      deps.recorder.record({
-        accountId: result.license.account_id,
-        licenseId: result.license.id,
-        activationId: result.activation.id,
-        kind: 'activation',
-        success: true,
-        code: result.reused ? 'REACTIVATED' : 'ACTIVATED',
-        ip: facts.ip,
-      });
-      return {
-        success: true as const,
-        activation_id: result.activation.id,
-        signed_token: signed.token,
-        token_expires_at: signed.expires_at.toISOString(),
-        device_id: result.activation.device_id,
-        activations_used: result.seatsUsed,
-        reused: result.reused,
-        ...licenseFacts(result.license, ctx.clock.now()),
-      };
-    },
+    async (request) => activate(deps, request.body, withRequestId(request)),
   );
 
   app.post(
@@ -168,10 +192,7 @@ export async function licensingRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
     },
     async (request) =>
-      deactivateByToken(deps, request.body.token, request.body.device_id, {
-        ...requestFacts(request),
-        requestId: String(request.id),
-      }),
+      deactivateByToken(deps, request.body.token, request.body.device_id, withRequestId(request)),
   );
 
   app.post(

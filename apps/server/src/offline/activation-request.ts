@@ -23,8 +23,11 @@ export interface ActivationRequest {
 const bad = (message: string, field?: string) =>
   new AppError('OFFLINE_REQUEST_INVALID', message, field ? { field } : undefined);
 
-function decode(input: string | Record<string, unknown>): Record<string, unknown> {
-  if (typeof input !== 'string') return input;
+/** A request as the app wrote it (armored text) or as its JSON object (the schema checked its size). */
+export type RawActivationRequest = string | object;
+
+function decode(input: RawActivationRequest): Record<string, unknown> {
+  if (typeof input !== 'string') return { ...input };
   const text = input.trim();
   let json = text;
   if (text.startsWith(REQUEST_BEGIN)) {
@@ -49,10 +52,7 @@ const str = (v: unknown, field: string, min: number, max: number): string => {
 };
 
 /** Parses and checks a request; every problem is a 422 OFFLINE_REQUEST_INVALID naming the field. */
-export function parseActivationRequest(
-  input: string | Record<string, unknown>,
-  now: Date,
-): ActivationRequest {
+export function parseActivationRequest(input: RawActivationRequest, now: Date): ActivationRequest {
   const r = decode(input);
   if (r.typ !== undefined && r.typ !== 'keyward.activation-request')
     throw bad('"typ" must be keyward.activation-request', 'typ');

@@ -1,6 +1,7 @@
-import { verifyDetached, verifyLicenseToken } from '../signing/service.js';
-import { evaluateValidation, VALIDATION_CODES } from '../validation/outcome.js';
-import type { ValidationDeps } from '../validation/service.js';
+import type { SeatSnapshots } from '../activations/seat-snapshots.js';
+import type { AppContext } from '../core/context.js';
+import { evaluateValidation, VALIDATION_CODES } from '../licenses/outcome.js';
+import type { SigningKeys } from '../signing/signing-keys.js';
 import { parseLicenseFile } from './license-file.js';
 
 /** Why something is or is not genuine, and whether its license is usable now. */
@@ -28,6 +29,13 @@ export interface IntegrityAnswer {
 }
 
 const iso = (sec: unknown) => (typeof sec === 'number' ? new Date(sec * 1000).toISOString() : null);
+/** The process parts the check uses. */
+interface IntegrityDeps {
+  ctx: AppContext;
+  signing: SigningKeys;
+  snapshots: SeatSnapshots;
+}
+
 const HEADER_FIELDS = ['alg', 'kid', 'issued_at', 'expires_at', 'encryption'] as const;
 
 /**
@@ -35,7 +43,7 @@ const HEADER_FIELDS = ['alg', 'kid', 'issued_at', 'expires_at', 'encryption'] as
  * usable key, unaltered), which license and seat it is for, and is that license usable right now?
  */
 export async function checkIntegrity(
-  deps: ValidationDeps,
+  deps: IntegrityDeps,
   input: { token?: string | undefined; license_file?: string | undefined },
 ): Promise<IntegrityAnswer> {
   const { ctx } = deps;
@@ -57,7 +65,7 @@ export async function checkIntegrity(
   });
 
   if (input.token !== undefined) {
-    const v = await verifyLicenseToken(ctx, input.token);
+    const v = await deps.signing.verifyToken(input.token);
     if (!v.ok && v.code === 'TOKEN_INVALID') return fake('SIGNATURE_INVALID', v.reason);
     if (!v.ok) {
       const [, body] = input.token.split('.');
@@ -95,7 +103,7 @@ export async function checkIntegrity(
   const p = file.payload;
   if (typeof p.kid !== 'string' || typeof p.alg !== 'string')
     return fake('MALFORMED', 'The file names no key or algorithm');
-  const verified = await verifyDetached(ctx, p.kid, p.alg, file.payloadBytes, file.signature);
+  const verified = await deps.signing.verifyDetached(p.kid, p.alg, file.payloadBytes, file.signature);
   if (!verified.ok) return fake('SIGNATURE_INVALID', verified.reason);
   const facts = {
     license_id: p.license_id,
@@ -130,13 +138,8 @@ export async function checkIntegrity(
   };
 }
 
-async function currentState(
-  deps: ValidationDeps,
-  accountId: string,
-  activationId: string,
-  licenseId: string,
-) {
-  const snap = await deps.cache.get(accountId, activationId, licenseId);
+async function currentState(deps: IntegrityDeps, accountId: string, activationId: string, licenseId: string) {
+  const snap = await deps.snapshots.get(accountId, activationId, licenseId);
   if (!snap)
     return { valid: false, code: 'LICENSE_NOT_FOUND' as const, reason: 'The license no longer exists' };
   const outcome = evaluateValidation(snap.license, snap.activation, snap.blocked, deps.ctx.clock.now(), {});

@@ -1,19 +1,23 @@
-import { activateDevice, type CallerFacts } from '../activations/service.js';
-import type { AppContext } from '../core/context.js';
+import { activateDevice, type CallerFacts, type SeatDeps } from '../activations/service.js';
 import { notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { type Actor, recordEvent } from '../events/record.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
 import { findLicenseByDigest } from '../licenses/repository.js';
-import { getSigner } from '../signing/service.js';
-import { parseActivationRequest } from './activation-request.js';
+import type { SigningKeys } from '../signing/signing-keys.js';
+import { parseActivationRequest, type RawActivationRequest } from './activation-request.js';
 import { emergencyCommitments } from './emergency-code.js';
 import { encryptLicense, FILE_VERSION, type FilePayload, formatLicenseFile } from './license-file.js';
 
 const DAY_MS = 86_400_000;
 
+/** The process parts offline activation uses: a seat like online activation, and the signing key. */
+export interface OfflineDeps extends SeatDeps {
+  signing: SigningKeys;
+}
+
 export interface OfflineActivationInput {
-  request: string | Record<string, unknown>;
+  request: RawActivationRequest;
   /** Overrides the request's own `encrypt` flag. */
   encrypt?: boolean | undefined;
 }
@@ -25,11 +29,12 @@ export interface OfflineActivationInput {
  * `staff` scopes a staff submission to its account; the client API passes none (the key decides).
  */
 export async function activateOffline(
-  ctx: AppContext,
+  deps: OfflineDeps,
   input: OfflineActivationInput,
   caller: CallerFacts,
   staff?: { accountId: string; actor: Actor },
 ) {
+  const { ctx } = deps;
   const req = parseActivationRequest(input.request, ctx.clock.now());
   if (staff) {
     const digest = digestSecret(ctx.keyring, normalizeLicenseKey(req.license_key));
@@ -37,7 +42,7 @@ export async function activateOffline(
     if (!license || license.account_id !== staff.accountId) throw notFound('License');
   }
   const { license, activation } = await activateDevice(
-    ctx,
+    deps,
     {
       license_key: req.license_key,
       device_fingerprint: req.fingerprint,
@@ -75,7 +80,7 @@ export async function activateOffline(
     emc: emergencyCommitments(ctx.keyring, activation.id, activation.device_id),
   };
   const encrypt = input.encrypt ?? req.encrypt;
-  const signer = await getSigner(ctx, license.account_id);
+  const signer = await deps.signing.signer(license.account_id);
   const payload: FilePayload = {
     v: FILE_VERSION,
     typ: 'keyward.license-file',

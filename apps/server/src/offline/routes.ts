@@ -1,89 +1,26 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
-import type { AppContext } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { errorResponses, IdParams } from '../http/common-schemas.js';
+import { requestFacts } from '../http/request-facts.js';
 import type { App } from '../http/types.js';
 import { findLicense } from '../licenses/repository.js';
-import { requestFacts } from '../licensing/facts.js';
-import type { ValidationDeps } from '../validation/service.js';
 import { issueEmergencyCode, listEmergencyCodes } from './emergency-codes.js';
-import { checkIntegrity } from './integrity.js';
-import { activateOffline } from './license-files.js';
-import { recordReport } from './reports.js';
+import { activateOffline, type OfflineDeps } from './license-files.js';
 import {
   EmergencyCodeBody,
   EmergencyCodeListItem,
   EmergencyCodeResponse,
-  IntegrityBody,
-  IntegrityResponse,
   LicenseFileResponse,
   OfflineActivateBody,
-  ReportBody,
-  ReportResponse,
 } from './schemas.js';
-
-const clientTags = ['licensing (client API)'];
-
-/** Client-API routes for offline apps; registered by the licensing plugin, which owns the validation deps. */
-export function offlineClientRoutes(app: App, deps: ValidationDeps, strict: Record<string, unknown>) {
-  const { ctx } = deps;
-  app.post(
-    '/api/v1/licensing/offline/activate',
-    {
-      schema: {
-        tags: clientTags,
-        summary: 'Exchange an offline activation request for a signed license file',
-        body: OfflineActivateBody,
-        response: { 200: LicenseFileResponse, ...errorResponses },
-      },
-      config: strict,
-    },
-    async (request) =>
-      activateOffline(ctx, request.body as never, {
-        ...requestFacts(request),
-        requestId: String(request.id),
-      }),
-  );
-
-  app.post(
-    '/api/v1/licensing/integrity-check',
-    {
-      schema: {
-        tags: clientTags,
-        summary: 'Is this token or license file genuine, for which license, and still valid?',
-        body: IntegrityBody,
-        response: { 200: IntegrityResponse, ...errorResponses },
-      },
-    },
-    async (request) => checkIntegrity(deps, request.body as { token?: string; license_file?: string }),
-  );
-
-  app.post(
-    '/api/v1/licensing/report',
-    {
-      schema: {
-        tags: clientTags,
-        summary: 'Report suspicious activity seen by the app (clock tamper, signature failure, …)',
-        body: ReportBody,
-        response: { 202: ReportResponse, ...errorResponses },
-      },
-      config: strict,
-    },
-    async (request, reply) =>
-      reply
-        .code(202)
-        .send(
-          await recordReport(ctx, request.body, { ...requestFacts(request), requestId: String(request.id) }),
-        ),
-  );
-}
 
 const tags = ['offline licensing'];
 const security = [{ bearer: [] }];
 
 /** Staff routes: submit a customer's offline request, issue and list emergency codes. */
-export async function offlineStaffRoutes(app: App, { ctx }: { ctx: AppContext }) {
+export async function offlineStaffRoutes(app: App, { deps }: { deps: OfflineDeps }) {
+  const { ctx } = deps;
   app.post(
     '/api/v1/offline/activate',
     {
@@ -99,8 +36,8 @@ export async function offlineStaffRoutes(app: App, { ctx }: { ctx: AppContext })
     async (request) => {
       const p = principalOf(request);
       return activateOffline(
-        ctx,
-        request.body as never,
+        deps,
+        request.body,
         { ...requestFacts(request), requestId: String(request.id) },
         { accountId: p.accountId, actor: { type: p.actorType, id: p.actorId } },
       );

@@ -1,16 +1,12 @@
 import { Type } from 'typebox';
-import { onAccountCreated } from '../accounts/bootstrap.js';
 import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { errorResponses, IdParams, listOf, listQuery, page } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
-import { seedDefaultCatalogue } from './default-tiers.js';
 import { findPlan, listPlans, listPublicPlans } from './repository.js';
 import { CreatePlanBody, PlanSchema, UpdatePlanBody } from './schemas.js';
 import { archivePlan, createPlan, duplicatePlan, updatePlan } from './service.js';
-
-onAccountCreated(seedDefaultCatalogue);
 
 const tags = ['plans'];
 const security = [{ bearer: [] }];

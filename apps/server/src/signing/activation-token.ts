@@ -1,20 +1,19 @@
 import type { ActivationRow } from '../activations/repository.js';
-import type { AppContext } from '../core/context.js';
+import type { Keyring } from '../crypto/master-key.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
 import { emergencyCommitments } from '../offline/emergency-code.js';
-import { signLicenseToken } from './service.js';
+import type { SigningKeys } from './signing-keys.js';
 
 /** Lifetime of an activation token: the longest an app may keep working offline on it. */
 export const ACTIVATION_TOKEN_TTL_SECONDS = 30 * 86_400;
 
 /** Signs the token an app keeps for a seat (product.md §2.1 claims). */
 export function issueActivationToken(
-  ctx: AppContext,
+  deps: { keyring: Keyring; signing: SigningKeys },
   license: LicenseWithPlan,
   activation: Pick<ActivationRow, 'id' | 'device_id'>,
 ) {
-  return signLicenseToken(
-    ctx,
+  return deps.signing.signToken(
     license.account_id,
     {
       license_id: license.id,
@@ -25,12 +24,12 @@ export function issueActivationToken(
       customer_id: license.customer_id,
       tier: license.plan_code,
       tier_rank: license.plan_rank,
-      features: license.features.filter((f) => f.enabled).map((f) => f.feature_id),
+      features: license.enabled_features,
       device_id: activation.device_id,
       license_expires_at: license.expires_at?.toISOString() ?? null,
       grace_period_days: license.grace_period_days,
       // Commitments to the seat's emergency codes, so the app can check one offline.
-      emc: emergencyCommitments(ctx.keyring, activation.id, activation.device_id),
+      emc: emergencyCommitments(deps.keyring, activation.id, activation.device_id),
     },
     { subject: activation.id, ttlSeconds: ACTIVATION_TOKEN_TTL_SECONDS },
   );

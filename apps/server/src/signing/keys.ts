@@ -7,7 +7,6 @@ import {
 } from 'node:crypto';
 import type { Keyring } from '../crypto/master-key.js';
 import { decryptAtRest, encryptAtRest } from '../crypto/master-key.js';
-import type { Queryable } from '../db/database.js';
 
 export type SigningAlg = 'EdDSA' | 'RS256';
 
@@ -50,42 +49,4 @@ export function privateKeyOf(keyring: Keyring, row: Pick<SigningKeyRow, 'private
 
 export function publicKeyOf(row: Pick<SigningKeyRow, 'public_key_pem'>): KeyObject {
   return createPublicKey(row.public_key_pem);
-}
-
-export async function insertSigningKey(
-  q: Queryable,
-  accountId: string,
-  key: ReturnType<typeof generateSigningKey>,
-): Promise<SigningKeyRow> {
-  const [row] = await q<SigningKeyRow[]>`
-    insert into signing_keys (account_id, kid, alg, public_key_pem, public_jwk, private_key_enc)
-    values (${accountId}, ${key.kid}, ${key.alg}, ${key.publicKeyPem}, ${q.json(key.publicJwk as never)}, ${key.privateKeyEnc})
-    returning *`;
-  return row!;
-}
-
-/** Inserts an account's first key unless another process just did (then: undefined). */
-export async function insertFirstSigningKey(
-  q: Queryable,
-  accountId: string,
-  key: ReturnType<typeof generateSigningKey>,
-): Promise<SigningKeyRow | undefined> {
-  const [row] = await q<SigningKeyRow[]>`
-    insert into signing_keys (account_id, kid, alg, public_key_pem, public_jwk, private_key_enc)
-    values (${accountId}, ${key.kid}, ${key.alg}, ${key.publicKeyPem}, ${q.json(key.publicJwk as never)}, ${key.privateKeyEnc})
-    on conflict do nothing
-    returning *`;
-  return row;
-}
-
-export async function findActiveKey(q: Queryable, accountId: string): Promise<SigningKeyRow | undefined> {
-  const [row] = await q<
-    SigningKeyRow[]
-  >`select * from signing_keys where account_id = ${accountId} and status = 'active'`;
-  return row;
-}
-
-export async function findKeyByKid(q: Queryable, kid: string): Promise<SigningKeyRow | undefined> {
-  const [row] = await q<SigningKeyRow[]>`select * from signing_keys where kid = ${kid}`;
-  return row;
 }

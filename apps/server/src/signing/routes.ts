@@ -4,22 +4,13 @@ import type { AppContext } from '../core/context.js';
 import { errorResponses, IdParams } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
 import { JwksSchema, RotateBody, SigningKeySchema } from './schemas.js';
-import { jwks, listSigningKeys, retireExpiredKeys, retireSigningKey, rotateSigningKey } from './service.js';
+import { jwks, listSigningKeys, retireSigningKey, rotateSigningKey } from './service.js';
 
 const tags = ['signing keys'];
 const security = [{ bearer: [] }];
 
 export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.addSchema(SigningKeySchema);
-
-  // Keys past their overlap already fail verification; this marks them retired (with an event) hourly.
-  const sweep = () =>
-    retireExpiredKeys(ctx).catch((err) =>
-      ctx.log.warn({ err: (err as Error).message }, 'retiring expired signing keys failed'),
-    );
-  const timer = setInterval(sweep, 3_600_000);
-  timer.unref();
-  ctx.onShutdown.push(async () => clearInterval(timer));
 
   app.get(
     '/.well-known/jwks.json',

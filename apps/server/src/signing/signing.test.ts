@@ -10,16 +10,8 @@ import {
   type TestAccount,
   type TestServer,
 } from '../../test/support/server.js';
-import type { AppContext } from '../core/context.js';
-import {
-  getSigner,
-  LICENSE_AUDIENCE,
-  retireExpiredKeys,
-  retireSigningKey,
-  rotateSigningKey,
-  signLicenseToken,
-  verifyLicenseToken,
-} from './service.js';
+import { retireExpiredKeys, retireSigningKey, rotateSigningKey } from './service.js';
+import { LICENSE_AUDIENCE, SigningKeys } from './signing-keys.js';
 
 const clock = new FixedClock();
 let server: TestServer;
@@ -73,8 +65,7 @@ describe('signed activation tokens', () => {
   });
 
   it('rejects a flipped byte, alg none, an unknown kid, wrong aud/iss, and expiry', async () => {
-    const signed = await signLicenseToken(
-      server.ctx,
+    const signed = await server.parts.signing.signToken(
       account.accountId,
       { license_id: 'x' },
       { subject: 's', ttlSeconds: 60 },
@@ -92,19 +83,18 @@ describe('signed activation tokens', () => {
       wrongIss: `${h}.${enc({ ...claims, iss: 'https://evil.example' })}.${s}`,
     };
     for (const [name, token] of Object.entries(cases)) {
-      const result = await verifyLicenseToken(server.ctx, token);
+      const result = await server.parts.signing.verifyToken(token);
       expect(result.ok, name).toBe(false);
       if (!result.ok) expect(result.code, name).toBe('TOKEN_INVALID');
     }
-    expect((await verifyLicenseToken(server.ctx, signed.token)).ok).toBe(true);
+    expect((await server.parts.signing.verifyToken(signed.token)).ok).toBe(true);
     clock.set('2026-01-15T12:02:00Z');
-    const expired = await verifyLicenseToken(server.ctx, signed.token);
+    const expired = await server.parts.signing.verifyToken(signed.token);
     expect(expired).toMatchObject({ ok: false, code: 'TOKEN_EXPIRED' });
   });
 
   it('after the overlap the old key is retired: its tokens fail and JWKS drops it', async () => {
-    const old = await signLicenseToken(
-      server.ctx,
+    const old = await server.parts.signing.signToken(
       accountB.accountId,
       { n: 1 },
       { subject: 's', ttlSeconds: 30 * 86_400 },
@@ -115,9 +105,9 @@ describe('signed activation tokens', () => {
       token: await accountB.token('owner'),
       body: { overlap_hours: 24 },
     });
-    expect((await verifyLicenseToken(server.ctx, old.token)).ok).toBe(true);
+    expect((await server.parts.signing.verifyToken(old.token)).ok).toBe(true);
     clock.set('2026-01-16T13:00:00Z');
-    expect(await verifyLicenseToken(server.ctx, old.token)).toMatchObject({
+    expect(await server.parts.signing.verifyToken(old.token)).toMatchObject({
       ok: false,
       code: 'TOKEN_INVALID',
     });
@@ -142,7 +132,7 @@ describe('signed activation tokens', () => {
 });
 
 /** The same server seen as another process would: separate key and token caches, same database and bus. */
-const otherProcess = (): AppContext => ({ ...server.ctx });
+const otherProcess = () => new SigningKeys(server.ctx);
 
 async function eventsOf(accountId: string, type: string) {
   return server.ctx.db.sql<{ subject_id: string; data: Record<string, unknown> }[]>`
@@ -153,7 +143,9 @@ describe('signing keys: lifecycle', () => {
   it('two processes creating the first key at once agree on one key, recorded once', async () => {
     const acct = await createTestAccount(server);
     const signers = await Promise.all(
-      [server.ctx, otherProcess(), otherProcess(), server.ctx].map((c) => getSigner(c, acct.accountId)),
+      [server.parts.signing, otherProcess(), otherProcess(), server.parts.signing].map((s) =>
+        s.signer(acct.accountId),
+      ),
     );
     expect(new Set(signers.map((s) => s.kid)).size).toBe(1);
     expect(signers[0]!.alg).toBe('EdDSA');
@@ -164,7 +156,7 @@ describe('signing keys: lifecycle', () => {
 
   it('a detached signature verifies with the stored public key alone', async () => {
     const payload = Buffer.from('{"license":"file"}');
-    const signer = await getSigner(server.ctx, account.accountId);
+    const signer = await server.parts.signing.signer(account.accountId);
     const sig = { kid: signer.kid, signature: signer.sign(payload) };
     const [row] = await server.ctx.db.sql<{ public_key_pem: string; alg: string }[]>`
       select public_key_pem, alg from signing_keys where kid = ${sig.kid}`;
@@ -192,42 +184,49 @@ describe('signing keys: lifecycle', () => {
       `${'a'.repeat(20_000)}.b.c`,
     ];
     for (const token of garbage) {
-      const result = await verifyLicenseToken(server.ctx, token);
+      const result = await server.parts.signing.verifyToken(token);
       expect(result, token.slice(0, 40)).toMatchObject({ ok: false, code: 'TOKEN_INVALID' });
     }
   });
 
   it('a token with no exp, or a non-numeric one, is refused even when correctly signed', async () => {
-    const signer = await getSigner(server.ctx, account.accountId);
+    const signer = await server.parts.signing.signer(account.accountId);
     const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const claims = { iss: server.ctx.config.publicUrl, aud: LICENSE_AUDIENCE, sub: 's' };
     for (const extra of [{}, { exp: 'never' }]) {
       const input = `${enc({ alg: signer.alg, typ: 'JWT', kid: signer.kid })}.${enc({ ...claims, ...extra })}`;
       const token = `${input}.${signer.sign(Buffer.from(input)).toString('base64url')}`;
-      expect(await verifyLicenseToken(server.ctx, token)).toMatchObject({ ok: false, code: 'TOKEN_INVALID' });
+      expect(await server.parts.signing.verifyToken(token)).toMatchObject({
+        ok: false,
+        code: 'TOKEN_INVALID',
+      });
     }
   });
 
   it('a cached verification stops at once when another process retires the key', async () => {
     const acct = await createTestAccount(server);
-    const signed = await signLicenseToken(server.ctx, acct.accountId, {}, { subject: 's', ttlSeconds: 3600 });
-    expect((await verifyLicenseToken(server.ctx, signed.token)).ok).toBe(true);
-    expect((await verifyLicenseToken(server.ctx, signed.token)).ok).toBe(true); // cached now
+    const signed = await server.parts.signing.signToken(
+      acct.accountId,
+      {},
+      { subject: 's', ttlSeconds: 3600 },
+    );
+    expect((await server.parts.signing.verifyToken(signed.token)).ok).toBe(true);
+    expect((await server.parts.signing.verifyToken(signed.token)).ok).toBe(true); // cached now
 
-    const other = otherProcess();
+    const other = { ...server.ctx }; // admin operations need no process state
     await rotateSigningKey(other, acct.accountId, {}, { type: 'system' });
     const [old] = await other.db.sql<{ id: string }[]>`select id from signing_keys where kid = ${signed.kid}`;
     await retireSigningKey(other, acct.accountId, old!.id, { type: 'system' });
     await vi.waitFor(async () =>
-      expect(await verifyLicenseToken(server.ctx, signed.token)).toMatchObject({
+      expect(await server.parts.signing.verifyToken(signed.token)).toMatchObject({
         ok: false,
         code: 'TOKEN_INVALID',
       }),
     );
     // A new token is signed with the new key in this process too.
-    const fresh = await signLicenseToken(server.ctx, acct.accountId, {}, { subject: 's', ttlSeconds: 60 });
+    const fresh = await server.parts.signing.signToken(acct.accountId, {}, { subject: 's', ttlSeconds: 60 });
     expect(fresh.kid).not.toBe(signed.kid);
-    expect((await verifyLicenseToken(server.ctx, fresh.token)).ok).toBe(true);
+    expect((await server.parts.signing.verifyToken(fresh.token)).ok).toBe(true);
 
     // Retiring again changes nothing and records nothing more.
     await retireSigningKey(server.ctx, acct.accountId, old!.id, { type: 'system' });
@@ -237,7 +236,7 @@ describe('signing keys: lifecycle', () => {
 
   it('retireExpiredKeys marks keys past their overlap retired, with an event', async () => {
     const acct = await createTestAccount(server);
-    const first = await getSigner(server.ctx, acct.accountId);
+    const first = await server.parts.signing.signer(acct.accountId);
     await rotateSigningKey(server.ctx, acct.accountId, { overlapHours: 2 }, { type: 'system' });
     expect(await retireExpiredKeys(server.ctx)).toBe(0);
     const listed = async () =>
@@ -264,7 +263,7 @@ describe('signing keys security', () => {
     {
       name: 'signing-keys',
       create: async (acct) => {
-        await signLicenseToken(server.ctx, acct.accountId, {}, { subject: 's', ttlSeconds: 60 });
+        await server.parts.signing.signToken(acct.accountId, {}, { subject: 's', ttlSeconds: 60 });
         const res = await server.request('POST', '/api/v1/signing-keys/rotate', {
           token: await acct.token('owner'),
         });

@@ -6,7 +6,7 @@ import { signAccessToken } from '../../src/auth/access-tokens.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import type { Role } from '../../src/auth/permissions.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
-import type { Clock } from '../../src/core/context.js';
+import type { Clock } from '../../src/core/clock.js';
 import { connectDatabase } from '../../src/db/database.js';
 
 /** A clock tests move by hand. */
@@ -114,12 +114,16 @@ export async function createTestAccount(server: RunningServer): Promise<TestAcco
   const slug = `t-${randomUUID().slice(0, 12)}`;
   const ownerPassword = 'correct-horse-battery-staple';
   const ownerEmail = `owner@${slug}.test`;
-  const { accountId, ownerId } = await createAccount(server.ctx.db, {
-    slug,
-    name: slug,
-    ownerEmail,
-    ownerPassword,
-  });
+  const { accountId, ownerId } = await createAccount(
+    server.ctx.db,
+    {
+      slug,
+      name: slug,
+      ownerEmail,
+      ownerPassword,
+    },
+    server.parts.accountSeeders,
+  );
   const users = new Map<Role, string>([['owner', ownerId]]);
   return {
     accountId,

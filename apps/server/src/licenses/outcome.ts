@@ -1,7 +1,7 @@
 import type { ActivationRow } from '../activations/repository.js';
-import { licenseTiming } from '../licenses/evaluate.js';
-import type { LicenseWithPlan } from '../licenses/repository.js';
 import { checkRestrictions, type Restriction } from '../restrictions/check.js';
+import { licenseTiming } from './evaluate.js';
+import type { LicenseWithPlan } from './repository.js';
 
 /** Every answer validation can give. Invalid licenses are outcomes (HTTP 200), not errors. */
 export const VALIDATION_CODES = [
@@ -67,10 +67,14 @@ export function evaluateValidation(
   return ok;
 }
 
-/** The parts of a license's answer that do not depend on the time, computed once per loaded row. */
-const staticFacts = new WeakMap<LicenseWithPlan, ReturnType<typeof computeStaticFacts>>();
-
-function computeStaticFacts(license: LicenseWithPlan) {
+/**
+ * The license facts every client-API answer carries (seed 000 names first). `entitlements` (the full
+ * feature objects) is included on request: activation and sync need it, the hot validate path does not.
+ */
+export function licenseFacts(license: LicenseWithPlan, now: Date, withEntitlements = true) {
+  const timing = licenseTiming(license, now);
+  // One object literal with a fixed shape: spreading several objects per request cost more than the
+  // rest of validation on the hot path.
   return {
     license_id: license.id,
     subscription_tier: license.plan_code,
@@ -78,37 +82,10 @@ function computeStaticFacts(license: LicenseWithPlan) {
     tier_rank: license.plan_rank,
     expires_at: license.expires_at,
     grace_period_days: license.grace_period_days,
-    features: license.features.filter((f) => f.enabled).map((f) => f.feature_id),
+    features: license.enabled_features,
     limits: license.limits,
     max_activations: license.max_activations,
     tenant_id: license.customer_id ?? license.account_id,
-  };
-}
-
-/**
- * The license facts every client-API answer carries (seed 000 names first). `entitlements` (the full
- * feature objects) is included on request: activation and sync need it, the hot validate path does not.
- */
-export function licenseFacts(license: LicenseWithPlan, now: Date, withEntitlements = true) {
-  let fixed = staticFacts.get(license);
-  if (!fixed) {
-    fixed = computeStaticFacts(license);
-    staticFacts.set(license, fixed);
-  }
-  const timing = licenseTiming(license, now);
-  // One object literal with a fixed shape: spreading several objects per request cost more than the
-  // rest of validation on the hot path.
-  return {
-    license_id: fixed.license_id,
-    subscription_tier: fixed.subscription_tier,
-    tier_name: fixed.tier_name,
-    tier_rank: fixed.tier_rank,
-    expires_at: fixed.expires_at,
-    grace_period_days: fixed.grace_period_days,
-    features: fixed.features,
-    limits: fixed.limits,
-    max_activations: fixed.max_activations,
-    tenant_id: fixed.tenant_id,
     status: timing.status,
     days_remaining: timing.days_remaining,
     is_in_grace_period: timing.in_grace_period,

@@ -1,26 +1,28 @@
-import { findActiveSeat, isDeviceBlocked } from '../activations/repository.js';
+import { findActiveSeat, findLiveSeatOfTenant, isDeviceBlocked } from '../activations/repository.js';
+import type { SeatSnapshots, Snapshot } from '../activations/seat-snapshots.js';
 import {
+  type ActivateInput,
+  activateDevice,
   type CallerFacts,
   deactivateActivation,
   deviceIdOf,
   fingerprintHash,
+  type SeatDeps,
 } from '../activations/service.js';
-import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
+import { evaluateValidation, licenseFacts, type Outcome } from '../licenses/outcome.js';
 import { findLicenseByDigest } from '../licenses/repository.js';
 import { issueActivationToken } from '../signing/activation-token.js';
-import { verifyLicenseToken } from '../signing/service.js';
-import { evaluateValidation, licenseFacts, type Outcome } from './outcome.js';
-import type { UsageKind, UsageRecorder } from './recorder.js';
-import type { Snapshot, SnapshotCache } from './snapshot-cache.js';
+import type { SigningKeys } from '../signing/signing-keys.js';
+import type { UsageKind, UsageRecorder } from './usage-recorder.js';
 
-/** Services of the validation path; one per process (the cache and the batch live here). */
-export interface ValidationDeps {
-  ctx: AppContext;
-  cache: SnapshotCache;
-  recorder: UsageRecorder;
+/** The process parts the client API uses (built by the composition root, `app/parts.ts`). */
+export interface LicensingDeps extends SeatDeps {
+  signing: SigningKeys;
+  snapshots: SeatSnapshots;
+  usage: UsageRecorder;
 }
 
 type Caller = Pick<CallerFacts, 'ip' | 'country'>;
@@ -29,7 +31,7 @@ export type ValidationAnswer = Outcome &
   Partial<ReturnType<typeof licenseFacts>> & { activation_id?: string | null; validated_at: string };
 
 function answer(
-  deps: ValidationDeps,
+  deps: LicensingDeps,
   outcome: Outcome,
   snap?: Snapshot,
   withEntitlements = false,
@@ -51,15 +53,42 @@ function answer(
   return facts;
 }
 
+const tokenDeps = (deps: LicensingDeps) => ({ keyring: deps.ctx.keyring, signing: deps.signing });
+
+/** POST /activate: a seat for this device (or its existing one), its signed token and the license facts. */
+export async function activate(deps: LicensingDeps, input: ActivateInput, caller: CallerFacts) {
+  const result = await activateDevice(deps, input, caller);
+  const signed = await issueActivationToken(tokenDeps(deps), result.license, result.activation);
+  deps.usage.record({
+    accountId: result.license.account_id,
+    licenseId: result.license.id,
+    activationId: result.activation.id,
+    kind: 'activation',
+    success: true,
+    code: result.reused ? 'REACTIVATED' : 'ACTIVATED',
+    ip: caller.ip,
+  });
+  return {
+    success: true as const,
+    activation_id: result.activation.id,
+    signed_token: signed.token,
+    token_expires_at: signed.expires_at.toISOString(),
+    device_id: result.activation.device_id,
+    activations_used: result.seatsUsed,
+    reused: result.reused,
+    ...licenseFacts(result.license, deps.ctx.clock.now()),
+  };
+}
+
 /** Token → claims → cached snapshot → outcome. No database round trip when the snapshot is cached. */
 async function resolveToken(
-  deps: ValidationDeps,
+  deps: LicensingDeps,
   token: string,
   deviceId: string,
   caller: Caller,
   kind: UsageKind,
 ) {
-  const verified = await verifyLicenseToken(deps.ctx, token);
+  const verified = await deps.signing.verifyToken(token);
   if (!verified.ok)
     return { outcome: { valid: false, code: verified.code, reason: verified.reason } as Outcome };
   const claims = verified.claims as {
@@ -77,7 +106,7 @@ async function resolveToken(
       } as Outcome,
     };
   }
-  const snap = await deps.cache.get(claims.account_id, claims.activation_id, claims.license_id);
+  const snap = await deps.snapshots.get(claims.account_id, claims.activation_id, claims.license_id);
   if (!snap)
     return {
       outcome: {
@@ -93,7 +122,7 @@ async function resolveToken(
     deps.ctx.clock.now(),
     caller,
   );
-  deps.recorder.record({
+  deps.usage.record({
     accountId: snap.license.account_id,
     licenseId: snap.license.id,
     activationId: snap.activation.id,
@@ -107,19 +136,19 @@ async function resolveToken(
 
 /** POST /validate: is this token's license valid on this device right now? */
 export async function validateToken(
-  deps: ValidationDeps,
+  deps: LicensingDeps,
   token: string,
   deviceId: string,
   caller: Caller,
 ): Promise<ValidationAnswer> {
   const { outcome, snap } = await resolveToken(deps, token, deviceId, caller, 'validation');
-  if (snap && outcome.valid) deps.recorder.touch(snap.license.account_id, snap.activation.id, 'validation');
+  if (snap && outcome.valid) deps.usage.touch(snap.license.account_id, snap.activation.id, 'validation');
   return answer(deps, outcome, snap);
 }
 
 /** POST /heartbeat: validate, keep the seat alive and merge usage metrics. */
 export async function heartbeat(
-  deps: ValidationDeps,
+  deps: LicensingDeps,
   token: string,
   deviceId: string,
   metrics: Record<string, unknown> | undefined,
@@ -127,12 +156,12 @@ export async function heartbeat(
 ) {
   const { outcome, snap } = await resolveToken(deps, token, deviceId, caller, 'heartbeat');
   if (snap && outcome.valid)
-    deps.recorder.touch(snap.license.account_id, snap.activation.id, 'heartbeat', metrics);
+    deps.usage.touch(snap.license.account_id, snap.activation.id, 'heartbeat', metrics);
   return { ...answer(deps, outcome, snap), next_heartbeat_seconds: 3600 };
 }
 
 /** POST /refresh: a new token for a live seat. An invalid seat is refused with its code. */
-export async function refreshToken(deps: ValidationDeps, token: string, deviceId: string, caller: Caller) {
+export async function refreshToken(deps: LicensingDeps, token: string, deviceId: string, caller: Caller) {
   const { outcome, snap } = await resolveToken(deps, token, deviceId, caller, 'validation');
   if (!snap || !outcome.valid)
     throw new AppError(
@@ -140,13 +169,13 @@ export async function refreshToken(deps: ValidationDeps, token: string, deviceId
       outcome.reason,
       { code: outcome.code },
     );
-  const signed = await issueActivationToken(deps.ctx, snap.license, snap.activation);
+  const signed = await issueActivationToken(tokenDeps(deps), snap.license, snap.activation);
   return { ...answer(deps, outcome, snap), signed_token: signed.token, token_expires_at: signed.expires_at };
 }
 
 /** POST /validate-key: for apps without a token; with a device, also checks that it holds a seat. */
 export async function validateKey(
-  deps: ValidationDeps,
+  deps: LicensingDeps,
   input: { license_key: string; device_fingerprint?: string | undefined; device_id?: string | undefined },
   caller: Caller,
 ): Promise<ValidationAnswer> {
@@ -176,7 +205,7 @@ export async function validateKey(
       reason: 'This device has no seat on the license; activate it first',
     };
   }
-  deps.recorder.record({
+  deps.usage.record({
     accountId: license.account_id,
     licenseId: license.id,
     activationId: seat?.id ?? null,
@@ -196,12 +225,12 @@ export async function validateKey(
 
 /** POST /deactivate by the app: the token proves the seat; the seat is freed. */
 export async function deactivateByToken(
-  deps: ValidationDeps,
+  deps: LicensingDeps,
   token: string,
   deviceId: string,
   caller: CallerFacts,
 ) {
-  const verified = await verifyLicenseToken(deps.ctx, token);
+  const verified = await deps.signing.verifyToken(token);
   if (!verified.ok) throw new AppError(verified.code, verified.reason);
   const claims = verified.claims as { account_id: string; activation_id: string; device_id: string };
   if (claims.device_id !== deviceId)
@@ -212,7 +241,7 @@ export async function deactivateByToken(
     ip: caller.ip,
     requestId: caller.requestId,
   });
-  deps.recorder.record({
+  deps.usage.record({
     accountId: row.account_id,
     licenseId: row.license_id,
     activationId: row.id,
@@ -226,7 +255,7 @@ export async function deactivateByToken(
 
 /** POST /sync (seed 000): the current license state of a device, by device id and tenant (customer) id. */
 export async function syncDevice(
-  deps: ValidationDeps,
+  deps: LicensingDeps,
   input: { device_id: string; tenant_id: string; token?: string | undefined },
   caller: Caller,
 ) {
@@ -239,11 +268,7 @@ export async function syncDevice(
       synced_at: ctx.clock.now().toISOString(),
     };
   }
-  const [seat] = await ctx.db.sql<{ id: string; account_id: string; license_id: string }[]>`
-    select a.id, a.account_id, a.license_id from activations a join licenses l on l.id = a.license_id
-    where a.device_id = ${input.device_id} and a.status = 'active'
-      and (l.customer_id::text = ${input.tenant_id} or (l.customer_id is null and l.account_id::text = ${input.tenant_id}))
-    order by a.activated_at desc limit 1`;
+  const seat = await findLiveSeatOfTenant(ctx.db.sql, input.device_id, input.tenant_id);
   if (!seat) {
     const outcome: Outcome = {
       valid: false,
@@ -252,10 +277,10 @@ export async function syncDevice(
     };
     return { success: false, ...answer(deps, outcome), synced_at: ctx.clock.now().toISOString() };
   }
-  const snap = await deps.cache.get(seat.account_id, seat.id, seat.license_id);
+  const snap = await deps.snapshots.get(seat.account_id, seat.id, seat.license_id);
   if (!snap) throw new AppError('LICENSE_NOT_FOUND', 'The license of this device no longer exists');
   const outcome = evaluateValidation(snap.license, snap.activation, snap.blocked, ctx.clock.now(), caller);
-  deps.recorder.record({
+  deps.usage.record({
     accountId: seat.account_id,
     licenseId: seat.license_id,
     activationId: seat.id,

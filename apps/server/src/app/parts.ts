@@ -1,0 +1,93 @@
+import type { AccountSeeder } from '../accounts/bootstrap.js';
+import { SeatBatcher } from '../activations/seat-batcher.js';
+import { SeatSnapshots } from '../activations/seat-snapshots.js';
+import { ApiKeyCache } from '../api-keys/key-cache.js';
+import { LoginLimiter } from '../auth/login-limiter.js';
+import type { AppContext } from '../core/context.js';
+import { every } from '../core/periodic.js';
+import { createQuotaCounters, type QuotaCounters } from '../entitlements/quota-counters.js';
+import { RealtimeHub } from '../entitlements/realtime-hub.js';
+import { sealEvents } from '../events/seal.js';
+import { LicenseCache } from '../licenses/cache.js';
+import { UsageRecorder } from '../licensing/usage-recorder.js';
+import { seedDefaultCatalogue } from '../plans/default-tiers.js';
+import { retireExpiredKeys } from '../signing/service.js';
+import { SigningKeys } from '../signing/signing-keys.js';
+
+/**
+ * Everything one Keyward process holds beyond its primitives (`AppContext`): the caches, batchers,
+ * counters and hubs that domains keep per process. Built here, once, and handed to each module
+ * explicitly (see modules.ts); nothing in `src/` keeps state at module level.
+ */
+export interface ProcessParts {
+  ctx: AppContext;
+  /** Licenses by key digest (activation, entitlement checks). */
+  licenses: LicenseCache;
+  /** Gathers concurrent activations into one statement and commit per batch. */
+  seats: SeatBatcher;
+  /** Key material, verified tokens, signing. */
+  signing: SigningKeys;
+  /** API-key rows by secret (every admin/entitlement call with an API key). */
+  apiKeys: ApiKeyCache;
+  /** License + seat by activation id (the validation hot path). */
+  snapshots: SeatSnapshots;
+  /** Batched last-seen times and usage-log rows of the client API. */
+  usage: UsageRecorder;
+  /** Usage-quota counters (PostgreSQL, or Redis in front of it). */
+  quotas: QuotaCounters;
+  /** Licensed apps' WebSockets held by this process. */
+  realtime: RealtimeHub;
+  loginLimiter: LoginLimiter;
+  /** What every new account starts with. */
+  accountSeeders: readonly AccountSeeder[];
+}
+
+/** A built process: its parts, and how to start and stop what runs in the background. */
+export interface Process {
+  parts: ProcessParts;
+  /** Starts the background work: usage flushing, event sealing, the signing-key sweep. */
+  start(): void;
+  /** Stops in reverse order of dependence, flushing what is batched; after the HTTP server closed. */
+  stop(): Promise<void>;
+}
+
+/** What every new account starts with: the default catalogue of plans. */
+export const ACCOUNT_SEEDERS: readonly AccountSeeder[] = [seedDefaultCatalogue];
+
+export function buildProcess(ctx: AppContext): Process {
+  const signing = new SigningKeys(ctx);
+  const parts: ProcessParts = {
+    ctx,
+    licenses: new LicenseCache(ctx),
+    seats: new SeatBatcher(ctx.db.sql),
+    signing,
+    apiKeys: new ApiKeyCache(ctx),
+    snapshots: new SeatSnapshots(ctx),
+    usage: new UsageRecorder(ctx),
+    quotas: createQuotaCounters(ctx),
+    realtime: new RealtimeHub(ctx, signing),
+    loginLimiter: new LoginLimiter(ctx.config.loginAttemptsPerMinute, ctx.redis),
+    accountSeeders: ACCOUNT_SEEDERS,
+  };
+  const warn = (what: string) => (err: unknown) => ctx.log.warn({ err: (err as Error).message }, what);
+  const stoppers: Array<() => Promise<void>> = [];
+  return {
+    parts,
+    start() {
+      parts.usage.start();
+      stoppers.push(every(1000, () => sealEvents(ctx.db), warn('event sealing failed')));
+      // Keys past their overlap already fail verification; this marks them retired (with an event) hourly.
+      stoppers.push(
+        every(3_600_000, () => retireExpiredKeys(ctx), warn('retiring expired signing keys failed')),
+      );
+    },
+    async stop() {
+      parts.realtime.close();
+      for (const stopTimer of stoppers.splice(0)) await stopTimer();
+      await parts.usage.stop();
+      await parts.quotas.close().catch(warn('flushing usage counters failed'));
+      await sealEvents(ctx.db).catch(warn('event sealing failed'));
+      for (const cache of [parts.snapshots, parts.licenses, parts.apiKeys, parts.signing]) cache.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { Type } from 'typebox';
+
+export const nullable = (type: string) => Type.Unsafe({ type: [type, 'null'] });
+export const CheckResultSchema = Type.Object(
+  {
+    allowed: Type.Boolean(),
+    code: Type.String(),
+    reason: Type.String(),
+    license_id: nullable('string'),
+    tier: nullable('string'),
+    tier_rank: nullable('integer'),
+    feature: nullable('string'),
+    limit: nullable('number'),
+    used: nullable('number'),
+    remaining: nullable('number'),
+    reset_at: nullable('string'),
+    features: Type.Array(Type.String()),
+  },
+  { $id: 'EntitlementCheck' },
+);
+export const FeatureId = Type.String({ minLength: 1, maxLength: 100 });
+export const CheckBody = Type.Object(
+  {
+    license_key: Type.Optional(Type.String({ minLength: 8, maxLength: 100 })),
+    token: Type.Optional(Type.String({ minLength: 10, maxLength: 4096 })),
+    customer_id: Type.Optional(Type.String({ format: 'uuid' })),
+    feature: Type.Optional(FeatureId),
+    min_tier: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.String({ minLength: 1, maxLength: 64 })]),
+    ),
+    consume: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  },
+  { additionalProperties: false },
+);
+export const UsageBody = Type.Object(
+  {
+    token: Type.String({ minLength: 10, maxLength: 4096 }),
+    feature: FeatureId,
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
+  },
+  { additionalProperties: false },
+);
+export const StatusQuery = Type.Object(
+  { token: Type.Optional(Type.String({ minLength: 10, maxLength: 4096 })) },
+  { additionalProperties: false },
+);
