@@ -116,3 +116,58 @@ export async function findLiveSeatOfTenant(q: Queryable, deviceId: string, tenan
     order by a.activated_at desc limit 1`;
   return seat;
 }
+
+/** One activation's seat request, as `keyward_take_seats` (migration 0010) takes it. */
+export interface SeatRequest {
+  account_id: string;
+  license_id: string;
+  /** The license version the application checked; a newer one answers 'stale'. */
+  version: number;
+  activation: Record<string, unknown>;
+  event: Record<string, unknown>;
+}
+
+export interface SeatOutcome {
+  outcome: 'created' | 'reused' | 'limit' | 'blocked' | 'stale' | 'gone';
+  activation_id: string | null;
+  seats_used: number;
+  max_activations: number | null;
+}
+
+/**
+ * Takes the seats of a batch of activations in one statement: `keyward_take_seats` (migrations 0010,
+ * 0011) locks each license in id order, checks it still has the version the caller checked ('stale'
+ * otherwise), reads its live-seat counter, decides every seat, and bulk-inserts the seats and their
+ * events. Each row answers the request with the same `i`.
+ */
+export function takeSeats(q: Queryable, items: Array<SeatRequest & { i: number }>) {
+  return q<(SeatOutcome & { i: number })[]>`select * from keyward_take_seats(${q.json(items as never)})`;
+}
+
+/** Ends a live seat: deactivated (by the app or staff) or blocked. */
+export async function endSeat(
+  q: Queryable,
+  activationId: string,
+  status: 'deactivated' | 'blocked',
+  at: Date,
+  reason: string,
+): Promise<ActivationRow> {
+  const [row] = await q<ActivationRow[]>`
+    update activations set status = ${status},
+      deactivated_at = ${status === 'blocked' ? q`coalesce(deactivated_at, ${at})` : q`${at}`},
+      deactivation_reason = ${reason}, updated_at = now()
+    where id = ${activationId} returning *`;
+  return row!;
+}
+
+/** Blocks a seat's device id and fingerprint from activating again in the account. */
+export async function insertDeviceBlock(
+  q: Queryable,
+  accountId: string,
+  seat: Pick<ActivationRow, 'device_id' | 'fingerprint_hash'>,
+  reason: string,
+  createdBy: string,
+): Promise<void> {
+  await q`insert into device_blocks (account_id, device_id, fingerprint_hash, reason, created_by)
+    values (${accountId}, ${seat.device_id}, ${seat.fingerprint_hash}, ${reason}, ${createdBy})`;
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { issueLicense } from '../../test/support/fixtures.js';
 import { useOneAccountWorld } from '../../test/support/server.js';
 import { eventRow } from '../events/record.js';
-import type { SeatRequest } from './seat-batcher.js';
+import type { SeatRequest } from './repository.js';
 
 const world = useOneAccountWorld();
 

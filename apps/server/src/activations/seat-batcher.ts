@@ -1,21 +1,5 @@
 import type { Sql } from '../db/database.js';
-
-/** One activation's seat request, as `keyward_take_seats` (migration 0010) takes it. */
-export interface SeatRequest {
-  account_id: string;
-  license_id: string;
-  /** The license version the application checked; a newer one answers 'stale'. */
-  version: number;
-  activation: Record<string, unknown>;
-  event: Record<string, unknown>;
-}
-
-export interface SeatOutcome {
-  outcome: 'created' | 'reused' | 'limit' | 'blocked' | 'stale' | 'gone';
-  activation_id: string | null;
-  seats_used: number;
-  max_activations: number | null;
-}
+import { type SeatOutcome, type SeatRequest, takeSeats } from './repository.js';
 
 interface Waiting {
   request: SeatRequest;
@@ -28,7 +12,7 @@ const MAX_BATCH = 64;
 /** Batches in flight per process: one commits while the next gathers. */
 const MAX_IN_FLIGHT = 2;
 /** Deadlock and serialization failures roll the whole batch back; it is safe to run again. */
-const RETRYABLE = new Set(['40P01', '40001']);
+const RETRYABLE: ReadonlySet<string> = new Set(['40P01', '40001']);
 const RETRIES = 3;
 
 /**
@@ -86,8 +70,7 @@ export class SeatBatcher {
     const items = requests.map((r, i) => ({ i, ...r }));
     for (let attempt = 1; ; attempt++) {
       try {
-        const rows = await this.sql<(SeatOutcome & { i: number })[]>`
-          select * from keyward_take_seats(${this.sql.json(items as never)})`;
+        const rows = await takeSeats(this.sql, items);
         const outcomes: SeatOutcome[] = new Array(requests.length);
         for (const row of rows) outcomes[row.i] = row;
         return outcomes;

@@ -9,8 +9,14 @@ import { licenseTiming } from '../licenses/evaluate.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
 import { checkRestrictions, type Restriction } from '../restrictions/check.js';
-import { type ActivationRow, findActivation } from './repository.js';
-import type { SeatBatcher, SeatOutcome } from './seat-batcher.js';
+import {
+  type ActivationRow,
+  endSeat,
+  findActivation,
+  insertDeviceBlock,
+  type SeatOutcome,
+} from './repository.js';
+import type { SeatBatcher } from './seat-batcher.js';
 
 export interface DeviceInfo {
   device_id?: string | undefined;
@@ -39,7 +45,7 @@ export interface CallerFacts {
   requestId: string;
 }
 
-const KNOWN_DEVICE_FIELDS = new Set([
+const KNOWN_DEVICE_FIELDS: ReadonlySet<string> = new Set([
   'device_id',
   'platform',
   'app_version',
@@ -240,9 +246,7 @@ export async function deactivateActivation(
         status: current.status,
       });
     }
-    const [updated] = await tx<ActivationRow[]>`
-      update activations set status = 'deactivated', deactivated_at = ${ctx.clock.now()}, deactivation_reason = ${by.reason}, updated_at = now()
-      where id = ${activationId} returning *`;
+    const updated = await endSeat(tx, activationId, 'deactivated', ctx.clock.now(), by.reason);
     await recordEvent(tx, {
       accountId,
       type: 'activation.deactivated',
@@ -252,7 +256,7 @@ export async function deactivateActivation(
       requestId: by.requestId,
       data: { license_id: current.license_id, device_id: current.device_id, reason: by.reason },
     });
-    return updated!;
+    return updated;
   });
   await publishLicenseChanged(ctx, accountId, {
     license_id: row.license_id,
@@ -273,12 +277,8 @@ export async function blockActivationDevice(
   const row = await ctx.db.tx(async (tx) => {
     const current = await findActivation(tx, p.accountId, activationId, true);
     if (!current) throw notFound('Activation');
-    await tx`insert into device_blocks (account_id, device_id, fingerprint_hash, reason, created_by)
-      values (${p.accountId}, ${current.device_id}, ${current.fingerprint_hash}, ${reason}, ${p.actorId})`;
-    const [updated] = await tx<ActivationRow[]>`
-      update activations set status = 'blocked', deactivated_at = coalesce(deactivated_at, ${ctx.clock.now()}),
-        deactivation_reason = ${`blocked: ${reason}`}, updated_at = now()
-      where id = ${activationId} returning *`;
+    await insertDeviceBlock(tx, p.accountId, current, reason, p.actorId);
+    const updated = await endSeat(tx, activationId, 'blocked', ctx.clock.now(), `blocked: ${reason}`);
     await recordEvent(tx, {
       accountId: p.accountId,
       type: 'activation.blocked',
@@ -288,7 +288,7 @@ export async function blockActivationDevice(
       requestId: meta.requestId,
       data: { license_id: current.license_id, device_id: current.device_id, reason },
     });
-    return updated!;
+    return updated;
   });
   await publishLicenseChanged(ctx, p.accountId, {
     license_id: row.license_id,

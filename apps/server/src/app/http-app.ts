@@ -15,7 +15,7 @@ import { installSecurityHeaders } from '../http/security-headers.js';
 import { lazySerializerFactory } from '../http/serialization.js';
 import type { App } from '../http/types.js';
 import { validatorCompiler } from '../http/validation.js';
-import { healthRoutes } from '../ops/health.js';
+import { healthRoutes } from '../ops/health-routes.js';
 import { installMetrics } from '../ops/metrics.js';
 import { serveWebApps } from '../web/serve.js';
 import { registerModules } from './modules.js';

@@ -5,7 +5,7 @@ import { apiKeyRoutes } from '../api-keys/routes.js';
 import { authRoutes } from '../auth/routes.js';
 import { customerRoutes } from '../customers/routes.js';
 import { entitlementRoutes } from '../entitlements/routes.js';
-import { websocketRoutes } from '../entitlements/websocket.js';
+import { websocketRoutes } from '../entitlements/websocket-routes.js';
 import { eventRoutes } from '../events/routes.js';
 import type { App } from '../http/types.js';
 import { licenseRoutes } from '../licenses/routes.js';

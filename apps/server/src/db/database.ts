@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { openDatabaseSocket } from './socket.js';
+import { databaseSocketOpener } from './socket.js';
 
 export type Sql = postgres.Sql;
 export type TxSql = postgres.TransactionSql;
@@ -18,7 +18,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const RETRYABLE_TX_CODES = new Set(['40001', '40P01']);
+const RETRYABLE_TX_CODES: ReadonlySet<string> = new Set(['40001', '40P01']);
 
 /** Connects to PostgreSQL (server or embedded socket). Connections open lazily and reconnect by themselves. */
 export function connectDatabase(url: string, kind: Database['kind'], maxConnections?: number): Database {
@@ -34,7 +34,7 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
     prepare: kind !== 'embedded',
     connection: { application_name: 'keyward' },
     // Typed by postgres.js's runtime only: it opens every connection through this (Nagle off).
-    ...({ socket: openDatabaseSocket } as object),
+    ...({ socket: databaseSocketOpener() } as object),
   });
   return {
     sql,
@@ -95,7 +95,7 @@ export async function begin<T>(sql: Sql, fn: (tx: TxSql) => Promise<T>, options 
   }
 }
 
-const CONNECTION_ERROR_CODES = new Set([
+const CONNECTION_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',

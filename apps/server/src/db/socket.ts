@@ -6,8 +6,6 @@ interface SocketTarget {
   path?: string | false;
 }
 
-let next = 0;
-
 /**
  * Opens the TCP (or Unix) socket for postgres.js with Nagle's algorithm off. postgres.js writes a
  * message of ≥ 1 KiB at once and queues the rest, so one request could leave as two segments; with
@@ -17,8 +15,12 @@ let next = 0;
  * connect-timeout handling as an unsupplied socket would. (A rejected promise here would not: the
  * connection would stay "connecting" and its queries would wait forever.)
  */
-export function openDatabaseSocket(target: SocketTarget): net.Socket {
-  if (target.path) return net.connect({ path: target.path });
-  const i = next++ % target.host.length;
-  return net.connect({ host: target.host[i]!, port: target.port[i] ?? target.port[0]!, noDelay: true });
+export function databaseSocketOpener(): (target: SocketTarget) => net.Socket {
+  // A multi-host URL: each new connection goes to the next host, as postgres.js itself would.
+  let next = 0;
+  return (target) => {
+    if (target.path) return net.connect({ path: target.path });
+    const i = next++ % target.host.length;
+    return net.connect({ host: target.host[i]!, port: target.port[i] ?? target.port[0]!, noDelay: true });
+  };
 }

@@ -19,7 +19,12 @@ export function maskSecret(value: string): string {
   return value.length <= 4 ? '****' : `****${value.slice(-4)}`;
 }
 
-const SECRET_SET = new Set([...SECRET_FIELDS, 'authorization', 'cookie', 'stripe-signature']);
+const SECRET_SET: ReadonlySet<string> = new Set([
+  ...SECRET_FIELDS,
+  'authorization',
+  'cookie',
+  'stripe-signature',
+]);
 
 /**
  * Copies a log object with secret fields replaced, three levels deep. Done per log line (rare), not per

@@ -1,27 +1,15 @@
 import type { AppContext } from '../core/context.js';
+import {
+  insertUsageEvents,
+  type PendingEvent,
+  type PendingTouch,
+  touchSeats,
+  type UsageKind,
+} from './usage-repository.js';
 
-export type UsageKind = 'activation' | 'validation' | 'heartbeat' | 'sync' | 'usage' | 'deactivation';
-
-interface PendingTouch {
-  accountId: string;
-  validatedAt?: Date;
-  heartbeatAt?: Date;
-  metrics?: Record<string, unknown>;
-}
+export type { UsageKind } from './usage-repository.js';
 
 const MAX_PENDING = 50_000;
-
-interface PendingEvent {
-  accountId: string;
-  licenseId: string | null;
-  activationId: string | null;
-  kind: UsageKind;
-  success: boolean;
-  code: string;
-  ip: string | null;
-  at: Date;
-  count: number;
-}
 
 /**
  * Batches the writes of the validation path (usage log rows, last-seen times, heartbeat metrics)
@@ -112,36 +100,10 @@ export class UsageRecorder {
     const sql = this.ctx.db.sql;
     try {
       if (events.length > 0) {
-        // The rows and their hourly sums (usage_hourly, what the time series read) in one statement.
-        // Sums are added in key order, so two processes flushing at once cannot deadlock.
-        await sql`
-          with added as (
-            insert into usage_events (account_id, license_id, activation_id, kind, success, code, ip, at, count)
-            select * from unnest(${events.map((e) => e.accountId)}::uuid[], ${events.map((e) => e.licenseId) as string[]}::uuid[],
-              ${events.map((e) => e.activationId) as string[]}::uuid[], ${events.map((e) => e.kind)}::text[],
-              ${events.map((e) => (e.success ? 'true' : 'false'))}::text[]::boolean[], ${events.map((e) => e.code)}::text[],
-              ${events.map((e) => e.ip) as string[]}::text[], ${events.map((e) => e.at.toISOString())}::timestamptz[],
-              ${events.map((e) => String(e.count))}::text[]::int[])
-            returning account_id, kind, success, count, at)
-          insert into usage_hourly (account_id, kind, hour, total, failed)
-          select account_id, kind, date_trunc('hour', at), sum(count), sum(case when success then 0 else count end)
-          from added group by 1, 2, 3 order by 1, 2, 3
-          on conflict (account_id, kind, hour) do update
-            set total = usage_hourly.total + excluded.total, failed = usage_hourly.failed + excluded.failed`;
+        await insertUsageEvents(sql, events);
       }
       if (touches.size > 0) {
-        const ids = [...touches.keys()];
-        const list = [...touches.values()];
-        await sql`
-          update activations a set
-            last_validated_at = greatest(a.last_validated_at, v.validated_at),
-            last_heartbeat_at = greatest(a.last_heartbeat_at, v.heartbeat_at),
-            usage_metrics = case when v.metrics is null then a.usage_metrics else a.usage_metrics || v.metrics::jsonb end
-          from unnest(${ids}::uuid[], ${list.map((t) => t.validatedAt?.toISOString() ?? null) as string[]}::timestamptz[],
-                      ${list.map((t) => t.heartbeatAt?.toISOString() ?? null) as string[]}::timestamptz[],
-                      ${list.map((t) => (t.metrics ? JSON.stringify(t.metrics) : null)) as string[]}::text[])
-            as v(id, validated_at, heartbeat_at, metrics)
-          where a.id = v.id`;
+        await touchSeats(sql, touches);
       }
     } catch (err) {
       // Keep the batch (bounded) so a database blip does not lose it.
