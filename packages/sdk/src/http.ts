@@ -1,4 +1,5 @@
 import { errorForCode, NetworkError } from './errors.js';
+import type { ErrorAnswer } from './wire.js';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -37,9 +38,7 @@ export async function requestJson<T>(
     body = undefined;
   }
   if (res.ok && body !== undefined) return body as T;
-  const error = (
-    body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined
-  )?.error;
+  const error = (body as ErrorAnswer | undefined)?.error;
   if (res.status >= 500 || !error?.code)
     throw new NetworkError(
       'SERVER_ERROR',

@@ -1,0 +1,131 @@
+import { guardClock } from './clock.js';
+import { type ClientContext, DAY_MS } from './context.js';
+import { errorForCode, NetworkError } from './errors.js';
+import { offlineState } from './offline.js';
+import { flushReports } from './reports.js';
+import type { Stored } from './store.js';
+import { decodeTokenClaims } from './token.js';
+import type { LicenseState, UsageLine } from './types.js';
+import type { CallAnswer, ValidationAnswer } from './wire.js';
+
+/** Takes a seat with a license key and stores the signed token and the server's public keys. */
+export async function activate(ctx: ClientContext, licenseKey: string): Promise<LicenseState> {
+  const now = await guardClock(ctx);
+  const deviceId = await ctx.deviceId();
+  const res = await ctx.post('activate', {
+    license_key: licenseKey,
+    device_fingerprint: deviceId,
+    device_info: { ...ctx.opts.deviceInfo, device_id: deviceId },
+  });
+  const stored: Stored = {
+    licenseKey,
+    deviceId,
+    token: res.signed_token,
+    jwks: await ctx.fetchJwks(),
+    lastOnlineAt: now.toISOString(),
+    online: onlineFacts(res),
+    usedEmergencySlots: [],
+    pendingReports: [],
+  };
+  await ctx.store.save(stored);
+  return ctx.remember(stateFromOnline(stored, now));
+}
+
+/** Validates online; a network failure falls back to the offline answer (token, file, emergency). */
+export async function validate(ctx: ClientContext): Promise<LicenseState> {
+  const s = await ctx.loadActivated();
+  const now = await guardClock(ctx);
+  if (!s.token) return ctx.remember(await offlineState(ctx, s, now));
+  let res: ValidationAnswer;
+  try {
+    res = await ctx.post('validate', { token: s.token, device_id: s.deviceId });
+  } catch (err) {
+    if (!(err instanceof NetworkError)) throw err;
+    if (!ctx.wasOffline) ctx.emit('offline', { error: err.message });
+    ctx.wasOffline = true;
+    return ctx.remember(await offlineState(ctx, s, now));
+  }
+  if (ctx.wasOffline) {
+    ctx.wasOffline = false;
+    ctx.emit('online', {});
+  }
+  if (!res.valid) {
+    const event =
+      res.code === 'LICENSE_EXPIRED' || res.code === 'LICENSE_REVOKED'
+        ? 'license.expired'
+        : res.code === 'LICENSE_SUSPENDED'
+          ? 'license.suspended'
+          : 'license.invalid';
+    ctx.emit(event, { code: res.code, reason: res.reason });
+    ctx.lastState = undefined;
+    throw errorForCode(res.code, res.reason);
+  }
+  s.lastOnlineAt = now.toISOString();
+  s.online = onlineFacts(res);
+  s.emergencyUntil = undefined;
+  await refreshTokenIfOld(ctx, s, now);
+  await ctx.store.save(s);
+  await flushReports(ctx, s);
+  const state = stateFromOnline(s, now, res);
+  ctx.emit('license.updated', { state });
+  return ctx.remember(state);
+}
+
+/** Keeps the cached token fresh: a token close to its end is exchanged while online. */
+async function refreshTokenIfOld(ctx: ClientContext, s: Stored, now: Date): Promise<void> {
+  if (!s.token) return;
+  const exp = (decodeTokenClaims(s.token).exp ?? 0) * 1000;
+  if (exp - now.getTime() > 7 * DAY_MS) return;
+  const res = await ctx.post('refresh', { token: s.token, device_id: s.deviceId }).catch(() => undefined);
+  if (res?.signed_token) s.token = res.signed_token;
+}
+
+function onlineFacts(res: CallAnswer<'activate'> | ValidationAnswer): Stored['online'] {
+  return {
+    tier: res.subscription_tier ?? '',
+    features: res.features ?? [],
+    expires_at: res.expires_at ?? null,
+    grace_period_days: res.grace_period_days ?? 0,
+    license_id: res.license_id ?? '',
+    activation_id: res.activation_id ?? null,
+  };
+}
+
+function stateFromOnline(s: Stored, now: Date, res?: ValidationAnswer): LicenseState {
+  const o = s.online!;
+  const expiresAt = o.expires_at ? new Date(o.expires_at) : null;
+  return {
+    valid: true,
+    source: 'online',
+    licenseId: o.license_id,
+    activationId: o.activation_id,
+    tier: o.tier,
+    features: o.features,
+    expiresAt,
+    daysRemaining:
+      res?.days_remaining ?? (expiresAt ? Math.ceil((expiresAt.getTime() - now.getTime()) / DAY_MS) : null),
+    inGracePeriod: res?.is_in_grace_period ?? false,
+    offlineUntil: null,
+    checkedAt: now,
+  };
+}
+
+/** Frees the seat on the server (when activated online) and forgets the license here. */
+export async function deactivate(ctx: ClientContext): Promise<void> {
+  const s = await ctx.loadActivated();
+  if (s.token) await ctx.post('deactivate', { token: s.token, device_id: s.deviceId });
+  ctx.lastState = undefined;
+  await ctx.store.save(null);
+}
+
+/** Fetches and keeps usage against every limit; a license file has none to fetch. */
+export async function refreshUsage(ctx: ClientContext): Promise<UsageLine[]> {
+  const s = await ctx.loadActivated();
+  if (!s.token) return s.usage ?? [];
+  const status = await ctx.get<{ usage: UsageLine[] }>(
+    `/api/v1/licensing/status?token=${encodeURIComponent(s.token)}`,
+  );
+  s.usage = status.usage;
+  await ctx.store.save(s);
+  return status.usage;
+}
