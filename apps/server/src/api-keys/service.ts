@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { API_KEYS_CHANGED } from '../auth/api-key-cache.js';
 import type { Principal } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { recordEvent } from '../events/record.js';
-import { API_KEYS_CHANGED } from './key-cache.js';
 
 const COLUMNS =
   'id, account_id, name, prefix, role, created_by, last_used_at, expires_at, revoked_at, created_at';

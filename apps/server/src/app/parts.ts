@@ -1,12 +1,14 @@
 import type { AccountSeeder } from '../accounts/bootstrap.js';
 import { SeatBatcher } from '../activations/seat-batcher.js';
 import { SeatSnapshots } from '../activations/seat-snapshots.js';
-import { ApiKeyCache } from '../api-keys/key-cache.js';
+import { ApiKeyCache } from '../auth/api-key-cache.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import type { AppContext } from '../core/context.js';
 import { every } from '../core/periodic.js';
-import { createQuotaCounters, type QuotaCounters } from '../entitlements/quota-counters.js';
+import { PostgresQuotaCounters } from '../entitlements/postgres-quota-counters.js';
+import type { QuotaCounters } from '../entitlements/quota-counters.js';
 import { RealtimeHub } from '../entitlements/realtime-hub.js';
+import { RedisQuotaCounters } from '../entitlements/redis-quota-counters.js';
 import { sealEvents } from '../events/seal.js';
 import { LicenseCache } from '../licenses/cache.js';
 import { UsageRecorder } from '../licensing/usage-recorder.js';
@@ -64,7 +66,10 @@ export function buildProcess(ctx: AppContext): Process {
     apiKeys: new ApiKeyCache(ctx),
     snapshots: new SeatSnapshots(ctx),
     usage: new UsageRecorder(ctx),
-    quotas: createQuotaCounters(ctx),
+    // Redis in front of PostgreSQL when the deployment has Redis (counts shared by every process).
+    quotas: ctx.redis
+      ? new RedisQuotaCounters(ctx.redis, { sql: ctx.db.sql, clock: ctx.clock, log: ctx.log })
+      : new PostgresQuotaCounters(ctx.db.sql),
     realtime: new RealtimeHub(ctx, signing),
     loginLimiter: new LoginLimiter(ctx.config.loginAttemptsPerMinute, ctx.redis),
     accountSeeders: ACCOUNT_SEEDERS,

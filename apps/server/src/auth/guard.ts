@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { ApiKeyCache } from '../api-keys/key-cache.js';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { beginIdempotentRequest } from '../http/idempotency.js';
 import { verifyAccessToken } from './access-tokens.js';
+import type { ApiKeyCache } from './api-key-cache.js';
 import { type Action, can, type Role } from './permissions.js';
 
 /** Who is calling the admin API: a staff user (access token) or an API key. Every query scopes by `accountId`. */

@@ -120,7 +120,7 @@ describe.runIf(runs)('quota counters in Redis', () => {
   });
 
   describe('Redis going away mid-period', () => {
-    // Counters built as createQuotaCounters builds them, on their own Redis clients so the test can cut
+    // Counters built as the composition root (app/parts.ts) builds them, on their own Redis clients so the test can cut
     // them.
     const make = async (flushIntervalMs: number) => {
       const redis = new Redis(redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false });

@@ -1,7 +1,3 @@
-import type { AppContext } from '../core/context.js';
-import { PostgresQuotaCounters } from './postgres-quota-counters.js';
-import { RedisQuotaCounters } from './redis-quota-counters.js';
-
 /** One usage counter: a license's feature in one quota period (`periodEnd` null = "total", never resets). */
 export interface QuotaKey {
   accountId: string;
@@ -38,11 +34,4 @@ export interface QuotaCounters {
     live: Array<{ feature: string; periodStart: Date }>,
   ): Promise<UsageRow[]>;
   close(): Promise<void>;
-}
-
-/** Redis counters when the process has Redis, else PostgreSQL's; the composition root closes them. */
-export function createQuotaCounters(ctx: AppContext): QuotaCounters {
-  return ctx.redis
-    ? new RedisQuotaCounters(ctx.redis, { sql: ctx.db.sql, clock: ctx.clock, log: ctx.log })
-    : new PostgresQuotaCounters(ctx.db.sql);
 }

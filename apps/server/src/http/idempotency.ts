@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { canonicalJson } from '../core/canonical-json.js';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
-import { canonicalJson } from '../events/hash.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

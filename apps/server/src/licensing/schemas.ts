@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { VALIDATION_CODES } from '../licenses/outcome.js';
+import { VALIDATION_CODES } from '../activations/validation-outcome.js';
 
 const _Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 

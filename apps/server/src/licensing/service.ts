@@ -9,13 +9,13 @@ import {
   fingerprintHash,
   type SeatDeps,
 } from '../activations/service.js';
+import { evaluateValidation, licenseFacts, type Outcome } from '../activations/validation-outcome.js';
 import { AppError } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
-import { evaluateValidation, licenseFacts, type Outcome } from '../licenses/outcome.js';
 import { findLicenseByDigest } from '../licenses/repository.js';
-import { issueActivationToken } from '../signing/activation-token.js';
 import type { SigningKeys } from '../signing/signing-keys.js';
+import { issueActivationToken } from './activation-token.js';
 import type { UsageKind, UsageRecorder } from './usage-recorder.js';
 
 /** The process parts the client API uses (built by the composition root, `app/parts.ts`). */

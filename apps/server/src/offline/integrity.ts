@@ -1,6 +1,6 @@
 import type { SeatSnapshots } from '../activations/seat-snapshots.js';
+import { evaluateValidation, VALIDATION_CODES } from '../activations/validation-outcome.js';
 import type { AppContext } from '../core/context.js';
-import { evaluateValidation, VALIDATION_CODES } from '../licenses/outcome.js';
 import type { SigningKeys } from '../signing/signing-keys.js';
 import { parseLicenseFile } from './license-file.js';
 

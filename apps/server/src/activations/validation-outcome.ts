@@ -1,7 +1,7 @@
-import type { ActivationRow } from '../activations/repository.js';
+import { licenseTiming } from '../licenses/evaluate.js';
+import type { LicenseWithPlan } from '../licenses/repository.js';
 import { checkRestrictions, type Restriction } from '../restrictions/check.js';
-import { licenseTiming } from './evaluate.js';
-import type { LicenseWithPlan } from './repository.js';
+import type { ActivationRow } from './repository.js';
 
 /** Every answer validation can give. Invalid licenses are outcomes (HTTP 200), not errors. */
 export const VALIDATION_CODES = [

@@ -2,7 +2,7 @@ import type { ActivationRow } from '../activations/repository.js';
 import type { Keyring } from '../crypto/master-key.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
 import { emergencyCommitments } from '../offline/emergency-code.js';
-import type { SigningKeys } from './signing-keys.js';
+import type { SigningKeys } from '../signing/signing-keys.js';
 
 /** Lifetime of an activation token: the longest an app may keep working offline on it. */
 export const ACTIVATION_TOKEN_TTL_SECONDS = 30 * 86_400;

@@ -1,7 +1,7 @@
-import type { Role } from '../auth/permissions.js';
 import { BusCache } from '../core/bus-cache.js';
 import type { AppContext } from '../core/context.js';
 import { digestSecret } from '../crypto/master-key.js';
+import type { Role } from './permissions.js';
 
 export interface ApiKeyRow {
   id: string;
