@@ -6,6 +6,7 @@ import Fastify, { LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import { ApiKeySchema, apiKeyRoutes } from '../api-keys/routes.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
+import { permissionsExtension } from '../auth/permissions.js';
 import { authRoutes } from '../auth/routes.js';
 import { UserSchema } from '../auth/schemas.js';
 import type { AppContext } from '../core/context.js';
@@ -95,6 +96,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       },
       servers: [{ url: config.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      ...permissionsExtension(), // the role table, for the dashboard's generated copy
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}`,
