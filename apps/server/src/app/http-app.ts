@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import { ApiKeySchema } from '../api-keys/routes.js';
+import { permissionsExtension } from '../auth/permissions.js';
 import { UserSchema } from '../auth/schemas.js';
 import { AppError } from '../core/errors.js';
 import { installErrorHandling, sendError } from '../http/error-handler.js';
@@ -93,6 +94,7 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
       },
       servers: [{ url: config.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      ...permissionsExtension(), // the role table, for the dashboard's generated copy
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}`,

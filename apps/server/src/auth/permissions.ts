@@ -39,3 +39,16 @@ export function can(role: Role, action: Action): boolean {
 
 /** Every write action, for tests that prove read_only is refused everywhere. */
 export const ALL_WRITE_ACTIONS = Object.keys(WRITE_ACTIONS) as WriteAction[];
+
+/**
+ * The table as the OpenAPI document carries it, at its root (`x-keyward-permissions`): per action, every
+ * role `can()` allows, owner and admin spelled out. The dashboard generates its copy from the document
+ * (apps/web/scripts/permissions-from-openapi.mjs), so the two cannot drift.
+ */
+export function permissionsExtension() {
+  const actions: Action[] = ['read', ...ALL_WRITE_ACTIONS];
+  const table = Object.fromEntries(
+    actions.map((action) => [action, ROLES.filter((role) => can(role, action))]),
+  );
+  return { 'x-keyward-permissions': { roles: ROLES, actions: table } };
+}

@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { type Action, ALL_WRITE_ACTIONS, can, ROLES } from './permissions.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+// The dashboard's role table is generated from this part of the document, so it must be the guard's.
+describe('the OpenAPI document carries the role table (x-keyward-permissions)', () => {
+  it('lists every role and, per action, exactly the roles can() allows', async () => {
+    const res = await server.request('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    const table = res.body['x-keyward-permissions'];
+    expect(table.roles).toEqual([...ROLES]);
+    const actions: Action[] = ['read', ...ALL_WRITE_ACTIONS];
+    expect(Object.keys(table.actions)).toEqual(actions);
+    for (const action of actions) {
+      expect(table.actions[action], action).toEqual(ROLES.filter((role) => can(role, action)));
+    }
+    expect(table.actions['users:write']).toEqual(['owner', 'admin']);
+    expect(table.actions.read).toEqual([...ROLES]);
+  });
+});
