@@ -1,29 +1,17 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loggerOptions } from '../src/http/logging.js';
 import {
   createTestAccount,
   startTestServer,
-  type TestAccount,
   type TestResponse,
   type TestServer,
+  useServer,
 } from './support/server.js';
 
 // The embedded database serves one connection: at most one test server is open at a time, so each
-// describe block starts and closes its own.
-let server: TestServer;
-let account: TestAccount;
-let owner: string;
-
-function withServer() {
-  beforeAll(async () => {
-    server = await startTestServer();
-    account = await createTestAccount(server);
-    owner = await account.token('owner');
-  });
-  afterAll(() => server?.close());
-}
+// describe block starts and closes its own (useServer inside the describe).
 
 /** Every error answer has the one body shape and echoes the request id. */
 function expectErrorBody(res: TestResponse, status: number, code: string) {
@@ -43,9 +31,14 @@ const newUser = () => ({
 });
 
 describe('request bodies are refused with a specific code, never a 500', () => {
-  withServer();
+  const world = useServer();
+  let owner: string;
+  beforeAll(async () => {
+    owner = await world.account.token('owner');
+  });
+
   it('malformed JSON → 400 INVALID_JSON', async () => {
-    const res = await server.request('POST', '/api/v1/users', {
+    const res = await world.server.request('POST', '/api/v1/users', {
       token: owner,
       raw: '{"email": "a@b.c", ',
       headers: { 'content-type': 'application/json' },
@@ -54,7 +47,7 @@ describe('request bodies are refused with a specific code, never a 500', () => {
   });
 
   it('an empty JSON body → 400 INVALID_JSON', async () => {
-    const res = await server.request('POST', '/api/v1/users', {
+    const res = await world.server.request('POST', '/api/v1/users', {
       token: owner,
       raw: '',
       headers: { 'content-type': 'application/json' },
@@ -64,13 +57,13 @@ describe('request bodies are refused with a specific code, never a 500', () => {
   });
 
   it('a JSON array or string where an object is expected → 400 INVALID_REQUEST with the /body pointer', async () => {
-    const res = await server.request('POST', '/api/v1/users', { token: owner, body: [1, 2] });
+    const res = await world.server.request('POST', '/api/v1/users', { token: owner, body: [1, 2] });
     expectErrorBody(res, 400, 'INVALID_REQUEST');
     expect(res.body.error.details.pointer).toBe('/body');
   });
 
   it('wrong content type (text/plain) → 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-    const res = await server.request('POST', '/api/v1/users', {
+    const res = await world.server.request('POST', '/api/v1/users', {
       token: owner,
       raw: JSON.stringify(newUser()),
       headers: { 'content-type': 'text/plain' },
@@ -80,27 +73,27 @@ describe('request bodies are refused with a specific code, never a 500', () => {
 
   it('a missing field → 422 MISSING_FIELD pointing at it', async () => {
     const { email: _omit, ...body } = newUser();
-    const res = await server.request('POST', '/api/v1/users', { token: owner, body });
+    const res = await world.server.request('POST', '/api/v1/users', { token: owner, body });
     expectErrorBody(res, 422, 'MISSING_FIELD');
     expect(res.body.error.details.pointer).toBe('/body/email');
   });
 
   it('a mistyped field → 422 INVALID_FIELD pointing at it (no coercion of "5" in JSON)', async () => {
-    const res = await server.request('POST', '/api/v1/users', {
+    const res = await world.server.request('POST', '/api/v1/users', {
       token: owner,
       body: { ...newUser(), name: 5 },
     });
     expectErrorBody(res, 422, 'INVALID_FIELD');
     expect(res.body.error.details.pointer).toBe('/body/name');
 
-    const badEnum = await server.request('POST', '/api/v1/users', {
+    const badEnum = await world.server.request('POST', '/api/v1/users', {
       token: owner,
       body: { ...newUser(), role: 'emperor' },
     });
     expectErrorBody(badEnum, 422, 'INVALID_FIELD');
     expect(badEnum.body.error.details.pointer).toBe('/body/role');
 
-    const badEmail = await server.request('POST', '/api/v1/users', {
+    const badEmail = await world.server.request('POST', '/api/v1/users', {
       token: owner,
       body: { ...newUser(), email: 'not-an-email' },
     });
@@ -110,15 +103,16 @@ describe('request bodies are refused with a specific code, never a 500', () => {
 
   it('an unknown field on a write → 422 UNKNOWN_FIELD pointing at it, and nothing is created', async () => {
     const body = { ...newUser(), is_superuser: true };
-    const res = await server.request('POST', '/api/v1/users', { token: owner, body });
+    const res = await world.server.request('POST', '/api/v1/users', { token: owner, body });
     expectErrorBody(res, 422, 'UNKNOWN_FIELD');
     expect(res.body.error.details.pointer).toBe('/body/is_superuser');
-    const [row] = await server.ctx.db.sql`select count(*)::int as n from users where email = ${body.email}`;
+    const [row] = await world.server.ctx.db
+      .sql`select count(*)::int as n from users where email = ${body.email}`;
     expect(row!.n).toBe(0);
 
-    const patch = await server.request(
+    const patch = await world.server.request(
       'PATCH',
-      `/api/v1/users/${(await server.request('GET', '/api/v1/auth/me', { token: owner })).body.user.id}`,
+      `/api/v1/users/${(await world.server.request('GET', '/api/v1/auth/me', { token: owner })).body.user.id}`,
       {
         token: owner,
         body: { nickname: 'x' },
@@ -130,74 +124,74 @@ describe('request bodies are refused with a specific code, never a 500', () => {
 
   it('a 10 MB body → 413 PAYLOAD_TOO_LARGE', async () => {
     const big = JSON.stringify({ ...newUser(), name: 'x'.repeat(10 * 1024 * 1024) });
-    const res = await server.request('POST', '/api/v1/users', {
+    const res = await world.server.request('POST', '/api/v1/users', {
       token: owner,
       raw: big,
       headers: { 'content-type': 'application/json' },
     });
     expectErrorBody(res, 413, 'PAYLOAD_TOO_LARGE');
     // The server is still fine afterwards.
-    expect((await server.request('GET', '/health')).status).toBe(200);
+    expect((await world.server.request('GET', '/health')).status).toBe(200);
   });
 
   it('an out-of-range query value → 422 pointing at /query/<name>', async () => {
-    const res = await server.request('GET', '/api/v1/users?limit=1e9', { token: owner });
+    const res = await world.server.request('GET', '/api/v1/users?limit=1e9', { token: owner });
     expectErrorBody(res, 422, 'INVALID_FIELD');
     expect(res.body.error.details.pointer).toBe('/query/limit');
 
-    const text = await server.request('GET', '/api/v1/users?limit=lots', { token: owner });
+    const text = await world.server.request('GET', '/api/v1/users?limit=lots', { token: owner });
     expectErrorBody(text, 422, 'INVALID_FIELD');
     expect(text.body.error.details.pointer).toBe('/query/limit');
 
-    const unknown = await server.request('GET', '/api/v1/users?colour=red', { token: owner });
+    const unknown = await world.server.request('GET', '/api/v1/users?colour=red', { token: owner });
     expectErrorBody(unknown, 422, 'UNKNOWN_FIELD');
     expect(unknown.body.error.details.pointer).toBe('/query/colour');
   });
 
   it('a malformed path id → 422 INVALID_FIELD pointing at /params/id', async () => {
-    const res = await server.request('GET', '/api/v1/users/not-a-uuid', { token: owner });
+    const res = await world.server.request('GET', '/api/v1/users/not-a-uuid', { token: owner });
     expectErrorBody(res, 422, 'INVALID_FIELD');
     expect(res.body.error.details.pointer).toBe('/params/id');
   });
 
   it('an unknown route → 404 ROUTE_NOT_FOUND', async () => {
-    const res = await server.request('GET', '/api/v1/no-such-thing');
+    const res = await world.server.request('GET', '/api/v1/no-such-thing');
     expectErrorBody(res, 404, 'ROUTE_NOT_FOUND');
   });
 
   it('no credentials → 401 with the same error body', async () => {
-    expectErrorBody(await server.request('GET', '/api/v1/users'), 401, 'UNAUTHENTICATED');
+    expectErrorBody(await world.server.request('GET', '/api/v1/users'), 401, 'UNAUTHENTICATED');
   });
 
   it('every response carries an x-request-id; a caller-sent one is echoed', async () => {
-    const res = await server.request('GET', '/health', { headers: { 'x-request-id': 'trace-abc-123' } });
+    const res = await world.server.request('GET', '/health', {
+      headers: { 'x-request-id': 'trace-abc-123' },
+    });
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
-    const err = await server.request('GET', '/api/v1/nope', { headers: { 'x-request-id': 'trace-def-456' } });
+    const err = await world.server.request('GET', '/api/v1/nope', {
+      headers: { 'x-request-id': 'trace-def-456' },
+    });
     expect(err.body.error.request_id).toBe('trace-def-456');
   });
 });
 
 describe('per-IP rate limit', () => {
-  let limited: TestServer;
-  beforeAll(async () => {
-    limited = await startTestServer({ config: { rateLimitPerMinute: 5 } });
-  });
-  afterAll(() => limited?.close());
+  const world = useServer({ accounts: 0, config: { rateLimitPerMinute: 5 } });
 
   it('answers 429 RATE_LIMITED with Retry-After on the 6th request of a minute; a route with its own limit counts apart', async () => {
     for (let i = 1; i <= 5; i++) {
-      const res = await limited.request('GET', '/api/v1/users');
+      const res = await world.server.request('GET', '/api/v1/users');
       expect(res.status, `request ${i}`).toBe(401);
     }
-    const sixth = await limited.request('GET', '/api/v1/users');
+    const sixth = await world.server.request('GET', '/api/v1/users');
     expectErrorBody(sixth, 429, 'RATE_LIMITED');
     const retryAfter = Number(sixth.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     // Health checks are not rate limited.
-    expect((await limited.request('GET', '/health')).status).toBe(200);
+    expect((await world.server.request('GET', '/health')).status).toBe(200);
     // validate-key has its own, stricter-per-route counter (10 a minute here), still untouched.
-    const own = await limited.request('POST', '/api/v1/licensing/validate-key', {
+    const own = await world.server.request('POST', '/api/v1/licensing/validate-key', {
       body: { license_key: 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE' },
     });
     expect(own.status).not.toBe(429);
@@ -205,30 +199,31 @@ describe('per-IP rate limit', () => {
 });
 
 describe('operations endpoints and headers', () => {
-  withServer();
+  const world = useServer({ accounts: 0 });
+
   it('sets security headers: the OWASP REST set on the API, the helmet set on pages', async () => {
-    const res = await server.request('GET', '/health');
+    const res = await world.server.request('GET', '/health');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('strict-transport-security')).toBeTruthy();
     expect(res.headers.get('x-powered-by')).toBeNull();
-    const docs = await server.request('GET', '/docs/');
+    const docs = await world.server.request('GET', '/docs/');
     expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
     expect(docs.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(docs.headers.get('x-powered-by')).toBeNull();
   });
 
   it('/health reports the database; /ready answers', async () => {
-    const health = await server.request('GET', '/health');
+    const health = await world.server.request('GET', '/health');
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: 'ok', database: 'up' });
-    expect((await server.request('GET', '/ready')).status).toBe(200);
+    expect((await world.server.request('GET', '/ready')).status).toBe(200);
   });
 
   it('/openapi.json is OpenAPI 3.1 generated from the routes', async () => {
-    const res = await server.request('GET', '/openapi.json');
+    const res = await world.server.request('GET', '/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toMatch(/^3\.1/);
     for (const path of [
@@ -247,14 +242,14 @@ describe('operations endpoints and headers', () => {
   });
 
   it('/docs answers 200', async () => {
-    const res = await fetch(`${server.url}/docs`, { redirect: 'follow' });
+    const res = await fetch(`${world.server.url}/docs`, { redirect: 'follow' });
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/swagger|<html/i);
   });
 
   it('/metrics exposes Prometheus request durations', async () => {
-    await server.request('GET', '/health');
-    const res = await server.request('GET', '/metrics');
+    await world.server.request('GET', '/health');
+    const res = await world.server.request('GET', '/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const body = res.body as string;
@@ -274,23 +269,21 @@ describe('operations endpoints and headers', () => {
 });
 
 describe('CORS allow-list', () => {
-  let corsServer: TestServer;
-  beforeAll(async () => {
-    corsServer = await startTestServer({ config: { corsOrigins: ['https://app.example.com'] } });
-  });
-  afterAll(() => corsServer?.close());
+  const world = useServer({ accounts: 0, config: { corsOrigins: ['https://app.example.com'] } });
 
   it('an allowed origin gets access-control-allow-origin; another origin does not', async () => {
-    const ok = await corsServer.request('GET', '/health', { headers: { origin: 'https://app.example.com' } });
+    const ok = await world.server.request('GET', '/health', {
+      headers: { origin: 'https://app.example.com' },
+    });
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-    const other = await corsServer.request('GET', '/health', {
+    const other = await world.server.request('GET', '/health', {
       headers: { origin: 'https://evil.example.net' },
     });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('a preflight from the allowed origin is answered', async () => {
-    const res = await fetch(`${corsServer.url}/api/v1/users`, {
+    const res = await fetch(`${world.server.url}/api/v1/users`, {
       method: 'OPTIONS',
       headers: {
         origin: 'https://app.example.com',

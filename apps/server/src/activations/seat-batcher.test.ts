@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { issueLicense } from '../../test/support/fixtures.js';
-import { useOneAccountWorld } from '../../test/support/server.js';
+import { useServer } from '../../test/support/server.js';
 import { eventRow } from '../events/record.js';
 import type { SeatRequest } from './repository.js';
 
-const world = useOneAccountWorld();
+const world = useServer();
 
 async function licenseRow(maxActivations: number | null) {
   const issued = await issueLicense(world.server, world.account, { max_activations: maxActivations });

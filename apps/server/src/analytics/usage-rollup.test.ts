@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { useOneAccountWorld } from '../../test/support/server.js';
+import { useServer } from '../../test/support/server.js';
 import { UsageRecorder } from '../licensing/usage-recorder.js';
 import { timeSeries } from './repository.js';
 
-const world = useOneAccountWorld();
+const world = useServer();
 
 describe('usage rollup', () => {
   it('time series from the hourly rollup equal the sums of the raw usage rows', async () => {

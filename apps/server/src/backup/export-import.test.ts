@@ -5,13 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activate, createCustomer, issueLicense } from '../../test/support/fixtures.js';
 import { type FreshDatabase, freshDatabase } from '../../test/support/fresh-database.js';
-import {
-  createTestAccount,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-  testConfig,
-} from '../../test/support/server.js';
+import { testConfig, useServer } from '../../test/support/server.js';
 import { startServer } from '../app/server.js';
 import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
@@ -23,8 +17,7 @@ import { importDatabase } from './import.js';
 import { masterKeyCheck } from './key-check.js';
 import { listTables } from './schema.js';
 
-let server: TestServer;
-let account: TestAccount;
+const world = useServer();
 let target: FreshDatabase;
 let dir: string;
 let file: string;
@@ -32,14 +25,11 @@ let header: ExportHeader;
 const keys: string[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  account = await createTestAccount(server);
   target = await freshDatabase();
   dir = mkdtempSync(path.join(tmpdir(), 'keyward-export-'));
   file = path.join(dir, 'keyward.ndjson.gz');
 });
 afterAll(async () => {
-  await server?.close();
   await target?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -68,27 +58,30 @@ async function rewrite(name: string, edit: (lines: string[]) => string[]): Promi
 
 describe('export then import into an empty database', () => {
   it('reproduces every table: counts, rows, ids, timestamps, encrypted keys and the event chain', async () => {
-    const plan = (await issueLicense(server, account)).plan_id;
-    const customer = await createCustomer(server, account, {
+    const plan = (await issueLicense(world.server, world.account)).plan_id;
+    const customer = await createCustomer(world.server, world.account, {
       metadata: { note: 'café ✓ "quoted"\n', ratio: 1.5 },
     });
     for (let i = 0; i < 3; i++) {
-      const license = await issueLicense(server, account, { plan_id: plan, customer_id: customer.id });
+      const license = await issueLicense(world.server, world.account, {
+        plan_id: plan,
+        customer_id: customer.id,
+      });
       keys.push(license.key);
-      expect((await activate(server, license.key, `dev-${i}-a`)).status).toBe(200);
-      expect((await activate(server, license.key, `dev-${i}-b`)).status).toBe(200);
-      const vk = await server.request('POST', '/api/v1/licensing/validate-key', {
+      expect((await activate(world.server, license.key, `dev-${i}-a`)).status).toBe(200);
+      expect((await activate(world.server, license.key, `dev-${i}-b`)).status).toBe(200);
+      const vk = await world.server.request('POST', '/api/v1/licensing/validate-key', {
         body: { license_key: license.key, device_id: `dev-${i}-a` },
       });
       expect(vk.body.valid).toBe(true);
     }
     // Let batched last-seen/usage writes land, then seal, so the source stands still while we compare.
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await verifyEvents(server.ctx.db, account.accountId)).problems).toEqual([]);
-    await createCustomer(server, account); // likely still unsealed when exported: sealed on the target
+    expect((await verifyEvents(world.server.ctx.db, world.account.accountId)).problems).toEqual([]);
+    await createCustomer(world.server, world.account); // likely still unsealed when exported: sealed on the target
 
-    const keyCheck = masterKeyCheck(server.ctx.config);
-    header = await exportDatabase(server.ctx.db, createWriteStream(file), { keyCheck });
+    const keyCheck = masterKeyCheck(world.server.ctx.config);
+    header = await exportDatabase(world.server.ctx.db, createWriteStream(file), { keyCheck });
     expect(header.tables.map((t) => t.name).slice(0, 1)).toEqual(['accounts']);
     expect(header.tables.findIndex((t) => t.name === 'licenses')).toBeLessThan(
       header.tables.findIndex((t) => t.name === 'activations'),
@@ -118,9 +111,9 @@ describe('export then import into an empty database', () => {
     const verified = await verifyEvents(target.db);
     expect(verified.problems).toEqual([]);
     expect(verified.checked).toBe(header.tables.find((t) => t.name === 'events')!.rows);
-    await verifyEvents(server.ctx.db, account.accountId);
-    const before = await accountRows(server.ctx.db, account.accountId);
-    const imported = await accountRows(target.db, account.accountId);
+    await verifyEvents(world.server.ctx.db, world.account.accountId);
+    const before = await accountRows(world.server.ctx.db, world.account.accountId);
+    const imported = await accountRows(target.db, world.account.accountId);
     expect(Object.keys(imported)).toEqual(Object.keys(before));
     for (const table of Object.keys(before)) expect(imported[table], table).toEqual(before[table]);
     expect(imported.activations).toHaveLength(6);
@@ -144,7 +137,10 @@ describe('export then import into an empty database', () => {
       // Staff tokens of the same master key and user ids still work; the events id sequence was moved on.
       const res = await fetch(`${imported.url}/api/v1/customers`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await account.token()}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await world.account.token()}`,
+        },
         body: JSON.stringify({ email: 'after-import@example.com' }),
       });
       expect(res.status).toBe(201);
@@ -155,7 +151,7 @@ describe('export then import into an empty database', () => {
   });
 
   it('refuses a non-empty database, another master key, and an export of another schema version', async () => {
-    const keyCheck = masterKeyCheck(server.ctx.config);
+    const keyCheck = masterKeyCheck(world.server.ctx.config);
     const attempt = async (source: string, db: Database, check: string | null) => {
       const f = await openExportFile(source);
       try {
@@ -164,18 +160,20 @@ describe('export then import into an empty database', () => {
         f.close();
       }
     };
-    await expect(attempt(file, server.ctx.db, keyCheck)).rejects.toThrow(
+    await expect(attempt(file, world.server.ctx.db, keyCheck)).rejects.toThrow(
       /the target database is not empty \(accounts has \d+ rows\)/,
     );
-    await expect(attempt(file, server.ctx.db, 'another-key-check')).rejects.toThrow(/different master key/);
-    await expect(attempt(file, server.ctx.db, null)).rejects.toThrow(/no master key is configured/);
+    await expect(attempt(file, world.server.ctx.db, 'another-key-check')).rejects.toThrow(
+      /different master key/,
+    );
+    await expect(attempt(file, world.server.ctx.db, null)).rejects.toThrow(/no master key is configured/);
     const older = await rewrite('older.ndjson.gz', (lines) => [
       JSON.stringify({ ...JSON.parse(lines[0]!), schema_version: '0001_foundation' }),
       ...lines.slice(1),
     ]);
-    await expect(attempt(older, server.ctx.db, keyCheck)).rejects.toThrow(
+    await expect(attempt(older, world.server.ctx.db, keyCheck)).rejects.toThrow(
       /exported at schema 0001_foundation but this database is at/,
     );
-    await expect(attempt(older, server.ctx.db, keyCheck)).rejects.toBeInstanceOf(BackupError);
+    await expect(attempt(older, world.server.ctx.db, keyCheck)).rejects.toBeInstanceOf(BackupError);
   });
 });

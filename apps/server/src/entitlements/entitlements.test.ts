@@ -1,30 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { activate, EXPORTS_QUOTA, issueLicense } from '../../test/support/fixtures.js';
-import {
-  createTestAccount,
-  FixedClock,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../../test/support/server.js';
+import { FixedClock, useTwoAccountWorld } from '../../test/support/server.js';
 import { licenseAlerts, licenseRecommendations, type UsageLine } from './status-rules.js';
 
 const clock = new FixedClock();
 // Two servers with their own pools share PostgreSQL, as two processes would (embedded takes one connection).
 const twoServers = inject('databaseKind') === 'postgres';
-let servers: TestServer[];
-let account: TestAccount;
-let other: TestAccount;
-
-beforeAll(async () => {
-  servers = [await startTestServer({ clock })];
-  if (twoServers) servers.push(await startTestServer({ clock }));
-  account = await createTestAccount(servers[0]!);
-  other = await createTestAccount(servers[0]!);
-});
-afterAll(async () => {
-  for (const s of servers ?? []) await s.close();
-});
+const world = useTwoAccountWorld({ clock, servers: twoServers ? 2 : 1 });
 beforeEach(() => clock.set('2026-01-15T12:30:00Z'));
 
 const quotaPlan = {
@@ -34,13 +16,13 @@ const quotaPlan = {
     { feature_id: 'sso', name: 'SSO', enabled: false },
   ],
 };
-const check = async (body: Record<string, unknown>, acct = account, server = servers[0]!) =>
+const check = async (body: Record<string, unknown>, acct = world.accountA, server = world.server) =>
   (await server.request('POST', '/api/v1/entitlements/check', { token: await acct.token('read_only'), body }))
     .body;
 
 describe('entitlement checks', () => {
   it('answers every code as an outcome', async () => {
-    const license = await issueLicense(servers[0]!, account, {}, quotaPlan);
+    const license = await issueLicense(world.server, world.accountA, {}, quotaPlan);
     expect(await check({ license_key: license.key, feature: 'reports' })).toMatchObject({
       allowed: true,
       code: 'ALLOWED',
@@ -65,7 +47,7 @@ describe('entitlement checks', () => {
       code: 'LICENSE_MISSING',
     });
     // Another account's key is as good as unknown.
-    expect(await check({ license_key: license.key }, other)).toMatchObject({
+    expect(await check({ license_key: license.key }, world.accountB)).toMatchObject({
       allowed: false,
       code: 'LICENSE_MISSING',
     });
@@ -73,8 +55,8 @@ describe('entitlement checks', () => {
       allowed: true,
       license_id: license.id,
     });
-    await servers[0]!.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
-      token: await account.token('owner'),
+    await world.server.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
+      token: await world.accountA.token('owner'),
       body: {},
     });
     expect(await check({ license_key: license.key, feature: 'reports' })).toMatchObject({
@@ -84,7 +66,7 @@ describe('entitlement checks', () => {
   });
 
   it('meters quota per period with reset_at, and refuses over-quota consumption', async () => {
-    const license = await issueLicense(servers[0]!, account, {}, quotaPlan);
+    const license = await issueLicense(world.server, world.accountA, {}, quotaPlan);
     const first = await check({ license_key: license.key, feature: 'exports', consume: 45 });
     expect(first).toMatchObject({
       allowed: true,
@@ -115,11 +97,11 @@ describe('entitlement checks', () => {
   });
 
   it(`100 concurrent consumptions against a quota of 50${twoServers ? ' through 2 servers' : ''}: exactly 50 allowed`, async () => {
-    const license = await issueLicense(servers[0]!, account, {}, quotaPlan);
-    const token = await account.token('read_only');
+    const license = await issueLicense(world.server, world.accountA, {}, quotaPlan);
+    const token = await world.accountA.token('read_only');
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        servers[i % servers.length]!.request('POST', '/api/v1/entitlements/check', {
+        world.servers[i % world.servers.length]!.request('POST', '/api/v1/entitlements/check', {
           token,
           body: { license_key: license.key, feature: 'exports', consume: 1 },
         }),
@@ -130,18 +112,18 @@ describe('entitlement checks', () => {
   });
 
   it('apps record usage with their token; the check API needs staff or API-key credentials', async () => {
-    const license = await issueLicense(servers[0]!, account, {}, quotaPlan);
-    const a = await activate(servers[0]!, license.key, 'ent-dev');
-    const used = await servers[0]!.request('POST', '/api/v1/licensing/usage', {
+    const license = await issueLicense(world.server, world.accountA, {}, quotaPlan);
+    const a = await activate(world.server, license.key, 'ent-dev');
+    const used = await world.server.request('POST', '/api/v1/licensing/usage', {
       body: { token: a.body.signed_token, feature: 'exports', count: 3 },
     });
     expect(used.body).toMatchObject({ allowed: true, used: 3 });
-    const anon = await servers[0]!.request('POST', '/api/v1/entitlements/check', {
+    const anon = await world.server.request('POST', '/api/v1/entitlements/check', {
       body: { license_key: license.key },
     });
     expect(anon.status).toBe(401);
-    const both = await servers[0]!.request('POST', '/api/v1/entitlements/check', {
-      token: await account.token(),
+    const both = await world.server.request('POST', '/api/v1/entitlements/check', {
+      token: await world.accountA.token(),
       body: { license_key: license.key, customer_id: license.customer_id },
     });
     expect(both.status).toBe(400);
@@ -184,12 +166,12 @@ describe('license status (seed 002)', () => {
     ]);
   });
   it('GET /licensing/status reports usage, percentages, days until expiry and alerts', async () => {
-    const license = await issueLicense(servers[0]!, account, { duration_days: 6 }, quotaPlan);
-    const a = await activate(servers[0]!, license.key, 'status-dev');
-    await servers[0]!.request('POST', '/api/v1/licensing/usage', {
+    const license = await issueLicense(world.server, world.accountA, { duration_days: 6 }, quotaPlan);
+    const a = await activate(world.server, license.key, 'status-dev');
+    await world.server.request('POST', '/api/v1/licensing/usage', {
       body: { token: a.body.signed_token, feature: 'exports', count: 46 },
     });
-    const res = await servers[0]!.request('GET', '/api/v1/licensing/status', {
+    const res = await world.server.request('GET', '/api/v1/licensing/status', {
       headers: { authorization: `Bearer ${a.body.signed_token}` },
     });
     expect(res.status).toBe(200);
@@ -201,25 +183,25 @@ describe('license status (seed 002)', () => {
       expect.arrayContaining(['expiring_soon', 'usage_critical']),
     );
     expect(res.body.recommendations.map((x: { type: string }) => x.type)).toContain('upgrade');
-    const anon = await servers[0]!.request('GET', '/api/v1/licensing/status');
+    const anon = await world.server.request('GET', '/api/v1/licensing/status');
     expect(anon.status).toBe(401);
   });
 });
 
 describe('license usage for the dashboard', () => {
   it('GET /licenses/:id/usage shows usage bars data; other accounts get 404', async () => {
-    const license = await issueLicense(servers[0]!, account, {}, quotaPlan);
+    const license = await issueLicense(world.server, world.accountA, {}, quotaPlan);
     await check({ license_key: license.key, feature: 'exports', consume: 40 });
-    const res = await servers[0]!.request('GET', `/api/v1/licenses/${license.id}/usage`, {
-      token: await account.token('read_only'),
+    const res = await world.server.request('GET', `/api/v1/licenses/${license.id}/usage`, {
+      token: await world.accountA.token('read_only'),
     });
     expect(res.status).toBe(200);
     expect(res.body.usage).toContainEqual(
       expect.objectContaining({ name: 'exports', used: 40, limit: 50, percentage: 80 }),
     );
     expect(res.body.alerts.map((a: { type: string }) => a.type)).toContain('usage_high');
-    const theirs = await servers[0]!.request('GET', `/api/v1/licenses/${license.id}/usage`, {
-      token: await other.token('owner'),
+    const theirs = await world.server.request('GET', `/api/v1/licenses/${license.id}/usage`, {
+      token: await world.accountB.token('owner'),
     });
     expect(theirs.status).toBe(404);
   });

@@ -2,13 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { activate, EXPORTS_QUOTA, issueLicense } from '../../test/support/fixtures.js';
 import { redisAnswers, redisTestDatabase } from '../../test/support/redis.js';
-import {
-  createTestAccount,
-  FixedClock,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../../test/support/server.js';
+import { FixedClock, startTestServer, useServer } from '../../test/support/server.js';
 import type { QuotaKey } from './quota-counters.js';
 import { RedisQuotaCounters } from './redis-quota-counters.js';
 import { periodReset, periodStart } from './rules.js';
@@ -23,31 +17,16 @@ const quotaPlan = {
   features: [EXPORTS_QUOTA],
 };
 const clock = new FixedClock(new Date('2026-01-15T12:30:00Z'));
-let servers: TestServer[] = [];
-let account: TestAccount;
 let admin: Redis;
 const licenses: string[] = [];
 
-async function newLicense() {
-  const license = await issueLicense(servers[0]!, account, {}, quotaPlan);
-  licenses.push(license.id);
-  return license;
-}
-const durableCount = async (licenseId: string) => {
-  const [row] = await servers[0]!.ctx.db.sql<{ count: string }[]>`
-    select count from usage_counters where license_id = ${licenseId} and feature = 'exports'`;
-  return Number(row?.count ?? 0);
-};
-
 describe.runIf(runs)('quota counters in Redis', () => {
+  const world = useServer({ servers: 2, clock, config: { redisUrl } });
   beforeAll(async () => {
-    const config = { redisUrl };
-    servers = await Promise.all([startTestServer({ clock, config }), startTestServer({ clock, config })]);
     // Requests before a server's Redis connection is up would count in PostgreSQL (the fallback).
-    for (const s of servers)
+    for (const s of world.servers)
       if (s.ctx.redis!.status !== 'ready')
         await new Promise((resolve) => s.ctx.redis!.once('ready', resolve));
-    account = await createTestAccount(servers[0]!);
     admin = new Redis(redisUrl!);
   });
   afterAll(async () => {
@@ -56,14 +35,24 @@ describe.runIf(runs)('quota counters in Redis', () => {
       if (keys.length) await admin.del(...keys);
     }
     admin?.disconnect();
-    for (const s of servers) await s.close();
   });
+
+  async function newLicense() {
+    const license = await issueLicense(world.server, world.account, {}, quotaPlan);
+    licenses.push(license.id);
+    return license;
+  }
+  const durableCount = async (licenseId: string) => {
+    const [row] = await world.server.ctx.db.sql<{ count: string }[]>`
+      select count from usage_counters where license_id = ${licenseId} and feature = 'exports'`;
+    return Number(row?.count ?? 0);
+  };
 
   it('100 concurrent consumptions against 50 through 2 servers: exactly 50, written behind to PostgreSQL', async () => {
     const license = await newLicense();
-    const token = await account.token('read_only');
+    const token = await world.account.token('read_only');
     const consume = (i: number) =>
-      servers[i % 2]!.request('POST', '/api/v1/entitlements/check', {
+      world.servers[i % 2]!.request('POST', '/api/v1/entitlements/check', {
         token,
         body: { license_key: license.key, feature: 'exports', consume: 1 },
       });
@@ -74,7 +63,7 @@ describe.runIf(runs)('quota counters in Redis', () => {
     expect(await admin.get(`kw_q:${license.id}:exports:2026-01-15T12:00:00.000Z`)).toBe('50');
     await expect.poll(() => durableCount(license.id), { timeout: 5000 }).toBe(50);
     // The dashboard on the other process sees the same count.
-    const usage = await servers[1]!.request('GET', `/api/v1/licenses/${license.id}/usage`, { token });
+    const usage = await world.servers[1]!.request('GET', `/api/v1/licenses/${license.id}/usage`, { token });
     expect(usage.body.usage).toContainEqual(expect.objectContaining({ name: 'exports', used: 50 }));
     // Redis loses the key (a restart, an eviction): the count is seeded again from PostgreSQL, not from 0.
     await admin.del(`kw_q:${license.id}:exports:2026-01-15T12:00:00.000Z`);
@@ -84,12 +73,12 @@ describe.runIf(runs)('quota counters in Redis', () => {
 
   it('usage an app records through one process shows at once in the status the other serves', async () => {
     const license = await newLicense();
-    const seat = await activate(servers[0]!, license.key, 'redis-dev');
-    const used = await servers[0]!.request('POST', '/api/v1/licensing/usage', {
+    const seat = await activate(world.server, license.key, 'redis-dev');
+    const used = await world.server.request('POST', '/api/v1/licensing/usage', {
       body: { token: seat.body.signed_token, feature: 'exports', count: 46 },
     });
     expect(used.body).toMatchObject({ allowed: true, used: 46 });
-    const status = await servers[1]!.request('GET', '/api/v1/licensing/status', {
+    const status = await world.servers[1]!.request('GET', '/api/v1/licensing/status', {
       headers: { authorization: `Bearer ${seat.body.signed_token}` },
     });
     expect(status.body.usage).toContainEqual(expect.objectContaining({ name: 'exports', used: 46 }));
@@ -102,7 +91,7 @@ describe.runIf(runs)('quota counters in Redis', () => {
         await new Promise((resolve) => lonely.ctx.redis!.once('ready', resolve));
       lonely.ctx.redis!.disconnect();
       const license = await newLicense();
-      const token = await account.token('read_only');
+      const token = await world.account.token('read_only');
       const results = await Promise.all(
         Array.from({ length: 60 }, () =>
           lonely.request('POST', '/api/v1/entitlements/check', {
@@ -132,13 +121,13 @@ describe.runIf(runs)('quota counters in Redis', () => {
       const log = { warn: (m: string) => warnings.push(m), info: (m: string) => infos.push(m) };
       const counters = new RedisQuotaCounters(
         redis,
-        { sql: servers[0]!.ctx.db.sql, clock, log },
+        { sql: world.server.ctx.db.sql, clock, log },
         flushIntervalMs,
       );
       return { redis, counters, warnings, infos };
     };
     const keyOf = (license: { id: string }): QuotaKey => ({
-      accountId: account.accountId,
+      accountId: world.account.accountId,
       licenseId: license.id,
       feature: 'exports',
       periodStart: periodStart('hour', clock.now()),

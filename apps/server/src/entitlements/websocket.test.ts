@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
-import {
-  createTestAccount,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../../test/support/server.js';
+import { startTestServer, type TestServer, useServer } from '../../test/support/server.js';
 
-let server: TestServer;
-let account: TestAccount;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  account = await createTestAccount(server);
-});
-afterAll(() => server?.close());
+const world = useServer();
 
 const realtime = {
   features: [{ feature_id: 'real_time_sync', name: 'Real-time', enabled: true }],
@@ -28,7 +16,7 @@ interface Conn {
   socket: WebSocket;
 }
 
-function connect(token: string, on: TestServer = server): Promise<Conn> {
+function connect(token: string, on: TestServer = world.server): Promise<Conn> {
   const socket = new WebSocket(
     `${on.url.replace('http', 'ws')}/api/v1/ws?token=${encodeURIComponent(token)}`,
   );
@@ -42,8 +30,8 @@ function connect(token: string, on: TestServer = server): Promise<Conn> {
 }
 
 async function seat(planOverrides: Record<string, unknown>, device: string) {
-  const license = await issueLicense(server, account, {}, planOverrides);
-  const a = await activate(server, license.key, device);
+  const license = await issueLicense(world.server, world.account, {}, planOverrides);
+  const a = await activate(world.server, license.key, device);
   return { license, token: a.body.signed_token as string };
 }
 
@@ -52,8 +40,8 @@ describe('real-time WebSocket', () => {
     const { license, token } = await seat(realtime, 'ws-1');
     const conn = await connect(token);
     await expect.poll(() => conn.messages.map((m) => m.type)).toContain('connected');
-    await server.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
-      token: await account.token('owner'),
+    await world.server.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
+      token: await world.account.token('owner'),
       body: { reason: 'unpaid' },
     });
     expect(await conn.closed).toBe(4001);
@@ -70,12 +58,12 @@ describe('real-time WebSocket', () => {
     };
     const { license, token } = await seat(plan, 'ws-2');
     const conn = await connect(token);
-    await server.request('PATCH', `/api/v1/licenses/${license.id}`, {
-      token: await account.token('owner'),
+    await world.server.request('PATCH', `/api/v1/licenses/${license.id}`, {
+      token: await world.account.token('owner'),
       body: { metadata: { note: 'x' } },
     });
     await expect.poll(() => conn.messages.map((m) => m.type)).toContain('license.updated');
-    await server.request('POST', '/api/v1/licensing/usage', {
+    await world.server.request('POST', '/api/v1/licensing/usage', {
       body: { token, feature: 'exports', count: 2 },
     });
     await expect.poll(() => conn.messages.map((m) => m.type)).toContain('license.limit_exceeded');

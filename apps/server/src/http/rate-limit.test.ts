@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisAnswers, redisTestDatabase } from '../../test/support/redis.js';
-import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { useServer } from '../../test/support/server.js';
 
 // Logical database 12: no other test writes there.
 const redisUrl = redisTestDatabase(12);
@@ -10,37 +10,31 @@ const redisUp = await redisAnswers(redisUrl);
 const twoProcesses = redisUp && inject('databaseKind') === 'postgres';
 
 describe.runIf(twoProcesses)('rate limits in Redis', () => {
-  let servers: TestServer[] = [];
+  // Registered before useServer: the count starts empty before the servers do.
   beforeAll(async () => {
     const admin = new Redis(redisUrl!);
     await admin.flushdb();
     admin.disconnect();
-    servers = [
-      await startTestServer({ config: { rateLimitPerMinute: 5, redisUrl } }),
-      await startTestServer({ config: { rateLimitPerMinute: 5, redisUrl } }),
-    ];
   });
-  afterAll(async () => {
-    for (const s of servers) await s.close();
-  });
+  const world = useServer({ servers: 2, accounts: 0, config: { rateLimitPerMinute: 5, redisUrl } });
 
   it('two processes share one count per caller', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await servers[i % 2]!.request('GET', '/api/v1/users')).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await world.servers[i % 2]!.request('GET', '/api/v1/users')).status);
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses[5]).toBe(429);
   });
 });
 
 describe('rate limits with Redis unreachable', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // Nothing listens on port 1: every count fails, and requests are served unlimited.
-    server = await startTestServer({ config: { rateLimitPerMinute: 2, redisUrl: 'redis://127.0.0.1:1' } });
+  // Nothing listens on port 1: every count fails, and requests are served unlimited.
+  const world = useServer({
+    accounts: 0,
+    config: { rateLimitPerMinute: 2, redisUrl: 'redis://127.0.0.1:1' },
   });
-  afterAll(() => server?.close());
 
   it('serves requests instead of failing them', async () => {
-    for (let i = 0; i < 4; i++) expect((await server.request('GET', '/api/v1/users')).status).toBe(401);
+    for (let i = 0; i < 4; i++) expect((await world.server.request('GET', '/api/v1/users')).status).toBe(401);
   });
 });

@@ -1,19 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activate, createCustomer, createPlan, issueLicense } from '../../test/support/fixtures.js';
 import { runSecuritySuite } from '../../test/support/security-suite.js';
-import { type TestAccount, type TestServer, useTwoAccountWorld } from '../../test/support/server.js';
+import { useTwoAccountWorld } from '../../test/support/server.js';
 
 const world = useTwoAccountWorld();
-let server: TestServer;
-let accountA: TestAccount;
-let accountB: TestAccount;
 let planA: string;
 let customerA: string;
 
 beforeAll(async () => {
-  ({ server, accountA, accountB } = world);
-  planA = (await createPlan(server, accountA)).id;
-  customerA = (await createCustomer(server, accountA)).id;
+  planA = (await createPlan(world.server, world.accountA)).id;
+  customerA = (await createCustomer(world.server, world.accountA)).id;
 });
 
 const WRITE = ['owner', 'admin', 'sales'] as const;
@@ -22,7 +18,7 @@ describe('licenses and activations security', () => {
   runSecuritySuite(
     {
       name: 'licenses',
-      create: async (account) => (await issueLicense(server, account)).id,
+      create: async (account) => (await issueLicense(world.server, account)).id,
       routes: [
         { method: 'GET', path: '/api/v1/licenses' },
         { method: 'GET', path: '/api/v1/licenses/:id' },
@@ -59,8 +55,8 @@ describe('licenses and activations security', () => {
     {
       name: 'activations',
       create: async (account) => {
-        const license = await issueLicense(server, account);
-        return (await activate(server, license.key, `sec-${Math.random()}`)).body.activation_id;
+        const license = await issueLicense(world.server, account);
+        return (await activate(world.server, license.key, `sec-${Math.random()}`)).body.activation_id;
       },
       routes: [
         { method: 'GET', path: '/api/v1/activations' },
@@ -83,43 +79,47 @@ describe('licenses and activations security', () => {
   );
 
   it('read-only staff see masked keys; writers see full keys', async () => {
-    const license = await issueLicense(server, accountA);
-    const ro = await server.request('GET', `/api/v1/licenses/${license.id}`, {
-      token: await accountA.token('read_only'),
+    const license = await issueLicense(world.server, world.accountA);
+    const ro = await world.server.request('GET', `/api/v1/licenses/${license.id}`, {
+      token: await world.accountA.token('read_only'),
     });
     expect(ro.body.key).toBeNull();
     expect(ro.body.key_masked).toMatch(/^XXXXX-/);
-    const sales = await server.request('GET', `/api/v1/licenses/${license.id}`, {
-      token: await accountA.token('sales'),
+    const sales = await world.server.request('GET', `/api/v1/licenses/${license.id}`, {
+      token: await world.accountA.token('sales'),
     });
     expect(sales.body.key).toBe(license.key);
   });
 
   it("another account's plan, customer or key cannot be used or found", async () => {
-    const tokenB = await accountB.token('owner');
-    const withPlan = await server.request('POST', '/api/v1/licenses', {
+    const tokenB = await world.accountB.token('owner');
+    const withPlan = await world.server.request('POST', '/api/v1/licenses', {
       token: tokenB,
       body: { plan_id: planA },
     });
     expect(withPlan.status).toBe(404);
-    const planB = (await createPlan(server, accountB)).id;
-    const withCustomer = await server.request('POST', '/api/v1/licenses', {
+    const planB = (await createPlan(world.server, world.accountB)).id;
+    const withCustomer = await world.server.request('POST', '/api/v1/licenses', {
       token: tokenB,
       body: { plan_id: planB, customer_id: customerA },
     });
     expect(withCustomer.status).toBe(404);
-    const licenseA = await issueLicense(server, accountA);
-    const byKey = await server.request('POST', '/api/v1/licenses/by-key', {
+    const licenseA = await issueLicense(world.server, world.accountA);
+    const byKey = await world.server.request('POST', '/api/v1/licenses/by-key', {
       token: tokenB,
       body: { key: licenseA.key },
     });
     expect(byKey.status).toBe(404);
-    const search = await server.request('GET', `/api/v1/licenses?q=${encodeURIComponent(licenseA.key)}`, {
-      token: tokenB,
-    });
+    const search = await world.server.request(
+      'GET',
+      `/api/v1/licenses?q=${encodeURIComponent(licenseA.key)}`,
+      {
+        token: tokenB,
+      },
+    );
     expect(search.body.data).toHaveLength(0);
-    const own = await server.request('GET', `/api/v1/licenses?q=${encodeURIComponent(licenseA.key)}`, {
-      token: await accountA.token('read_only'),
+    const own = await world.server.request('GET', `/api/v1/licenses?q=${encodeURIComponent(licenseA.key)}`, {
+      token: await world.accountA.token('read_only'),
     });
     expect(own.body.data.map((l: { id: string }) => l.id)).toEqual([licenseA.id]);
   });
@@ -127,21 +127,21 @@ describe('licenses and activations security', () => {
 
 describe('hostile input on the client API', () => {
   it('refuses mass-assigned fields on activate', async () => {
-    const license = await issueLicense(server, accountA, { max_activations: 1 });
+    const license = await issueLicense(world.server, world.accountA, { max_activations: 1 });
     for (const field of ['status', 'account_id', 'max_activations', 'expires_at']) {
-      const res = await activate(server, license.key, `mass-${field}`, {
+      const res = await activate(world.server, license.key, `mass-${field}`, {
         [field]: field === 'max_activations' ? 100 : 'x',
       });
       expect(res.status, field).toBe(422);
       expect(res.body.error).toMatchObject({ code: 'UNKNOWN_FIELD', details: { pointer: `/body/${field}` } });
     }
-    const [row] = await server.ctx.db
+    const [row] = await world.server.ctx.db
       .sql`select max_activations, status from licenses where id = ${license.id}`;
     expect(row).toEqual({ max_activations: 1, status: 'active' });
   });
   it('a 5 KB fingerprint, a 1 MB metadata object, limit=1e9 and negative durations get specific 4xx', async () => {
-    const license = await issueLicense(server, accountA);
-    const fp = await server.request('POST', '/api/v1/licensing/activate', {
+    const license = await issueLicense(world.server, world.accountA);
+    const fp = await world.server.request('POST', '/api/v1/licensing/activate', {
       body: { license_key: license.key, device_fingerprint: 'f'.repeat(5000) },
     });
     expect([fp.status, fp.body.error.code, fp.body.error.details.pointer]).toEqual([
@@ -150,14 +150,14 @@ describe('hostile input on the client API', () => {
       '/body/device_fingerprint',
     ]);
     const big = Object.fromEntries(Array.from({ length: 25_000 }, (_, i) => [`k${i}`, 'v'.repeat(40)]));
-    const meta = await server.request('POST', '/api/v1/licensing/activate', {
+    const meta = await world.server.request('POST', '/api/v1/licensing/activate', {
       body: { license_key: license.key, device_fingerprint: 'x', metadata: big },
     });
     expect([meta.status, meta.body.error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
-    const owner = await accountA.token('owner');
-    const many = await server.request('GET', '/api/v1/licenses?limit=1e9', { token: owner });
+    const owner = await world.accountA.token('owner');
+    const many = await world.server.request('GET', '/api/v1/licenses?limit=1e9', { token: owner });
     expect([many.status, many.body.error.details.pointer]).toEqual([422, '/query/limit']);
-    const neg = await server.request('POST', '/api/v1/licenses', {
+    const neg = await world.server.request('POST', '/api/v1/licenses', {
       token: owner,
       body: { plan_id: planA, duration_days: -5 },
     });
@@ -166,7 +166,7 @@ describe('hostile input on the client API', () => {
       'INVALID_FIELD',
       '/body/duration_days',
     ]);
-    const wide = await server.request('POST', '/api/v1/licenses', {
+    const wide = await world.server.request('POST', '/api/v1/licenses', {
       token: owner,
       body: { plan_id: planA, max_activations: 2 ** 40 },
     });

@@ -1,35 +1,20 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
-import {
-  createTestAccount,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../../test/support/server.js';
+import { useServer } from '../../test/support/server.js';
 
 // On PostgreSQL two servers (own pools, own caches) share the database, as two processes would.
 // The embedded engine takes one connection, so there both halves go to one server.
 const twoServers = inject('databaseKind') === 'postgres';
-let servers: TestServer[];
-let account: TestAccount;
-
-beforeAll(async () => {
-  servers = [await startTestServer()];
-  if (twoServers) servers.push(await startTestServer());
-  account = await createTestAccount(servers[0]!);
-});
-afterAll(async () => {
-  for (const s of servers ?? []) await s.close();
-});
+const world = useServer({ servers: twoServers ? 2 : 1 });
 
 async function storm(key: string, devices: string[]) {
-  return Promise.all(devices.map((d, i) => activate(servers[i % servers.length]!, key, d)));
+  return Promise.all(devices.map((d, i) => activate(world.servers[i % world.servers.length]!, key, d)));
 }
 
 describe('activation limit under concurrency', () => {
   for (const limit of [1, 5]) {
     it(`50 parallel distinct devices on a license allowing ${limit}: exactly ${limit} succeed`, async () => {
-      const license = await issueLicense(servers[0]!, account, { max_activations: limit });
+      const license = await issueLicense(world.server, world.account, { max_activations: limit });
       const results = await storm(
         license.key,
         Array.from({ length: 50 }, (_, i) => `storm-${limit}-${i}`),
@@ -42,29 +27,29 @@ describe('activation limit under concurrency', () => {
         expect(r.status).toBe(403);
         expect(r.body.error.code).toBe('ACTIVATION_LIMIT_REACHED');
       }
-      const [row] = await servers[0]!.ctx.db
+      const [row] = await world.server.ctx.db
         .sql`select count(*)::int as n from activations where license_id = ${license.id} and status = 'active'`;
       expect(row!.n).toBe(limit);
     });
   }
 
   it('the same device sent 10 times at once yields one seat, and every caller gets it', async () => {
-    const license = await issueLicense(servers[0]!, account, { max_activations: 5 });
+    const license = await issueLicense(world.server, world.account, { max_activations: 5 });
     const results = await storm(
       license.key,
       Array.from({ length: 10 }, () => 'same-device'),
     );
     for (const r of results) expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(new Set(results.map((r) => r.body.activation_id)).size).toBe(1);
-    const [row] = await servers[0]!.ctx.db
+    const [row] = await world.server.ctx.db
       .sql`select count(*)::int as n from activations where license_id = ${license.id}`;
     expect(row!.n).toBe(1);
   });
 
   it('the live-seat counter follows every path that takes or frees a seat', async () => {
-    const server = servers[0]!;
-    const owner = await account.token('owner');
-    const license = await issueLicense(server, account, { max_activations: 3 });
+    const server = world.server;
+    const owner = await world.account.token('owner');
+    const license = await issueLicense(server, world.account, { max_activations: 3 });
     const seats = async () => {
       const [row] = await server.ctx.db.sql<{ counter: number; live: number }[]>`
         select l.active_seats as counter,
@@ -111,13 +96,13 @@ describe('activation limit under concurrency', () => {
   });
 
   it('a suspension on one server is seen by validation on the other at once', async () => {
-    const license = await issueLicense(servers[0]!, account);
-    const a = await activate(servers[0]!, license.key, 'cross-proc');
-    const other = servers[servers.length - 1]!;
+    const license = await issueLicense(world.server, world.account);
+    const a = await activate(world.server, license.key, 'cross-proc');
+    const other = world.servers[world.servers.length - 1]!;
     const body = { token: a.body.signed_token, device_id: 'cross-proc' };
     expect((await other.request('POST', '/api/v1/licensing/validate', { body })).body.valid).toBe(true); // now cached there
-    await servers[0]!.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
-      token: await account.token('owner'),
+    await world.server.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
+      token: await world.account.token('owner'),
       body: { reason: 'chargeback' },
     });
     await expect

@@ -1,36 +1,26 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
-import {
-  createTestAccount,
-  FixedClock,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../../test/support/server.js';
+import { FixedClock, useServer } from '../../test/support/server.js';
 
 const clock = new FixedClock();
-let server: TestServer;
-let account: TestAccount;
+const world = useServer({ clock });
 let owner: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ clock });
-  account = await createTestAccount(server);
-  owner = await account.token('owner');
+  owner = await world.account.token('owner');
 });
-afterAll(() => server?.close());
 beforeEach(() => clock.set('2026-01-15T12:00:00Z'));
 
 async function seat(device: string, licenseBody: Record<string, unknown> = {}) {
-  const license = await issueLicense(server, account, licenseBody);
-  const res = await activate(server, license.key, device);
+  const license = await issueLicense(world.server, world.account, licenseBody);
+  const res = await activate(world.server, license.key, device);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return { license, token: res.body.signed_token as string, activationId: res.body.activation_id as string };
 }
 const validate = (token: string, device_id: string) =>
-  server.request('POST', '/api/v1/licensing/validate', { body: { token, device_id } });
+  world.server.request('POST', '/api/v1/licensing/validate', { body: { token, device_id } });
 const action = (id: string, name: string, body: unknown = {}) =>
-  server.request('POST', `/api/v1/licenses/${id}/${name}`, { token: owner, body });
+  world.server.request('POST', `/api/v1/licenses/${id}/${name}`, { token: owner, body });
 
 describe('every validation outcome is a 200 with its code', () => {
   it('VALID', async () => {
@@ -61,14 +51,14 @@ describe('every validation outcome is a 200 with its code', () => {
     });
   });
   it('LICENSE_NOT_FOUND for an unknown key', async () => {
-    const res = await server.request('POST', '/api/v1/licensing/validate-key', {
+    const res = await world.server.request('POST', '/api/v1/licensing/validate-key', {
       body: { license_key: 'ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ' },
     });
     expect(res.body).toMatchObject({ valid: false, code: 'LICENSE_NOT_FOUND' });
   });
   it('DEVICE_NOT_ACTIVATED after the seat is freed', async () => {
     const s = await seat('o-freed');
-    await server.request('POST', `/api/v1/activations/${s.activationId}/deactivate`, { token: owner });
+    await world.server.request('POST', `/api/v1/activations/${s.activationId}/deactivate`, { token: owner });
     expect((await validate(s.token, 'o-freed')).body).toMatchObject({
       valid: false,
       code: 'DEVICE_NOT_ACTIVATED',
@@ -76,7 +66,7 @@ describe('every validation outcome is a 200 with its code', () => {
   });
   it('DEVICE_BLOCKED after staff block the device, and it cannot activate again', async () => {
     const s = await seat('o-blocked');
-    await server.request('POST', `/api/v1/activations/${s.activationId}/block`, {
+    await world.server.request('POST', `/api/v1/activations/${s.activationId}/block`, {
       token: owner,
       body: { reason: 'piracy' },
     });
@@ -84,7 +74,11 @@ describe('every validation outcome is a 200 with its code', () => {
       valid: false,
       code: 'DEVICE_BLOCKED',
     });
-    const again = await activate(server, (await issueLicense(server, account)).key, 'o-blocked');
+    const again = await activate(
+      world.server,
+      (await issueLicense(world.server, world.account)).key,
+      'o-blocked',
+    );
     expect(again.status).toBe(403);
     expect(again.body.error.code).toBe('DEVICE_BLOCKED');
   });
@@ -103,7 +97,7 @@ describe('every validation outcome is a 200 with its code', () => {
     const rev = await action(s.license.id, 'revoke', { reason: 'fraud' });
     expect(rev.body.status).toBe('revoked');
     expect((await validate(s.token, 'o-rev')).body).toMatchObject({ valid: false, code: 'LICENSE_REVOKED' });
-    const [row] = await server.ctx.db.sql`select status from activations where id = ${s.activationId}`;
+    const [row] = await world.server.ctx.db.sql`select status from activations where id = ${s.activationId}`;
     expect(row!.status).toBe('deactivated');
     for (const name of ['reinstate', 'renew', 'suspend', 'revoke']) {
       const res = await action(s.license.id, name, name === 'renew' ? { duration_days: 30 } : {});
@@ -131,26 +125,26 @@ describe('every validation outcome is a 200 with its code', () => {
     });
   });
   it('LICENSE_INACTIVE for a pending license; activate makes it usable', async () => {
-    const license = await issueLicense(server, account, { status: 'pending' });
-    const refused = await activate(server, license.key, 'o-pending');
+    const license = await issueLicense(world.server, world.account, { status: 'pending' });
+    const refused = await activate(world.server, license.key, 'o-pending');
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('LICENSE_INACTIVE');
-    const vk = await server.request('POST', '/api/v1/licensing/validate-key', {
+    const vk = await world.server.request('POST', '/api/v1/licensing/validate-key', {
       body: { license_key: license.key },
     });
     expect(vk.body).toMatchObject({ valid: false, code: 'LICENSE_INACTIVE' });
     await action(license.id, 'activate');
-    expect((await activate(server, license.key, 'o-pending')).status).toBe(200);
+    expect((await activate(world.server, license.key, 'o-pending')).status).toBe(200);
   });
   it('RESTRICTION_VIOLATION at activation and at validation', async () => {
-    const restricted = await issueLicense(server, account, {
+    const restricted = await issueLicense(world.server, world.account, {
       restrictions: [{ type: 'ip_range', values: ['10.0.0.0/8'], operator: 'allow' }],
     });
-    const refused = await activate(server, restricted.key, 'o-restr');
+    const refused = await activate(world.server, restricted.key, 'o-restr');
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('RESTRICTION_VIOLATION');
     const s = await seat('o-restr2');
-    await server.request('PATCH', `/api/v1/licenses/${s.license.id}`, {
+    await world.server.request('PATCH', `/api/v1/licenses/${s.license.id}`, {
       token: owner,
       body: { restrictions: [{ type: 'platform', values: ['mac'], operator: 'deny' }] },
     });
@@ -160,14 +154,14 @@ describe('every validation outcome is a 200 with its code', () => {
     });
   });
   it('ACTIVATION_LIMIT_REACHED, LICENSE_EXPIRED and LICENSE_SUSPENDED refuse activation with 403 codes', async () => {
-    const one = await issueLicense(server, account, { max_activations: 1 });
-    await activate(server, one.key, 'lim-a');
-    const full = await activate(server, one.key, 'lim-b');
+    const one = await issueLicense(world.server, world.account, { max_activations: 1 });
+    await activate(world.server, one.key, 'lim-a');
+    const full = await activate(world.server, one.key, 'lim-b');
     expect([full.status, full.body.error.code]).toEqual([403, 'ACTIVATION_LIMIT_REACHED']);
-    const short = await issueLicense(server, account, { duration_days: 1, grace_period_days: 0 });
-    await action((await issueLicense(server, account)).id, 'suspend');
+    const short = await issueLicense(world.server, world.account, { duration_days: 1, grace_period_days: 0 });
+    await action((await issueLicense(world.server, world.account)).id, 'suspend');
     clock.advanceDays(2);
-    const late = await activate(server, short.key, 'late');
+    const late = await activate(world.server, short.key, 'late');
     expect([late.status, late.body.error.code]).toEqual([403, 'LICENSE_EXPIRED']);
   });
 });
@@ -175,14 +169,14 @@ describe('every validation outcome is a 200 with its code', () => {
 describe('license actions', () => {
   it('transfer, change plan (recomputes features), regenerate key (old key stops working)', async () => {
     const s = await seat('o-actions');
-    const other = await server.request('POST', '/api/v1/customers', {
+    const other = await world.server.request('POST', '/api/v1/customers', {
       token: owner,
       body: { email: 'other@example.com' },
     });
     const moved = await action(s.license.id, 'transfer', { customer_id: other.body.id });
     expect(moved.body.customer_id).toBe(other.body.id);
 
-    const plans = await server.request('GET', '/api/v1/plans?limit=100', { token: owner });
+    const plans = await world.server.request('GET', '/api/v1/plans?limit=100', { token: owner });
     const enterprise = plans.body.data.find((p: { code: string }) => p.code === 'enterprise');
     const changed = await action(s.license.id, 'change-plan', { plan_id: enterprise.id });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
@@ -193,13 +187,14 @@ describe('license actions', () => {
 
     const regen = await action(s.license.id, 'regenerate-key');
     expect(regen.body.key).not.toBe(s.license.key);
-    expect((await activate(server, s.license.key, 'o-new')).body.error.code).toBe('LICENSE_NOT_FOUND');
-    expect((await activate(server, regen.body.key, 'o-new')).status).toBe(200);
+    expect((await activate(world.server, s.license.key, 'o-new')).body.error.code).toBe('LICENSE_NOT_FOUND');
+    expect((await activate(world.server, regen.body.key, 'o-new')).status).toBe(200);
   });
   it('keys have 125 random bits in five groups and are never stored in plain text', async () => {
-    const license = await issueLicense(server, account);
+    const license = await issueLicense(world.server, world.account);
     expect(license.key).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){4}$/);
-    const [row] = await server.ctx.db.sql`select key_enc, key_digest from licenses where id = ${license.id}`;
+    const [row] = await world.server.ctx.db
+      .sql`select key_enc, key_digest from licenses where id = ${license.id}`;
     expect(JSON.stringify(row)).not.toContain(license.key);
     expect(JSON.stringify(row)).not.toContain(license.key.replace(/-/g, ''));
   });

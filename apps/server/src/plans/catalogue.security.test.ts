@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCustomer, createPlan } from '../../test/support/fixtures.js';
 import { runSecuritySuite } from '../../test/support/security-suite.js';
-import { type TestAccount, type TestServer, useTwoAccountWorld } from '../../test/support/server.js';
+import { useTwoAccountWorld } from '../../test/support/server.js';
 
 const world = useTwoAccountWorld();
 const get = () => world;
-let server: TestServer;
-let accountA: TestAccount;
-let accountB: TestAccount;
-
-beforeAll(() => {
-  ({ server, accountA, accountB } = world);
-});
 
 const CATALOGUE = ['owner', 'admin', 'developer'] as const;
 
@@ -20,7 +13,7 @@ describe('catalogue security (401 / 403 / cross-account 404)', () => {
   runSecuritySuite(
     {
       name: 'customers',
-      create: async (a) => (await createCustomer(server, a)).id,
+      create: async (a) => (await createCustomer(world.server, a)).id,
       routes: [
         { method: 'GET', path: '/api/v1/customers' },
         { method: 'GET', path: '/api/v1/customers/:id' },
@@ -43,7 +36,7 @@ describe('catalogue security (401 / 403 / cross-account 404)', () => {
   runSecuritySuite(
     {
       name: 'plans',
-      create: async (a) => (await createPlan(server, a)).id,
+      create: async (a) => (await createPlan(world.server, a)).id,
       routes: [
         { method: 'GET', path: '/api/v1/plans' },
         { method: 'GET', path: '/api/v1/plans/:id' },
@@ -64,7 +57,7 @@ describe('catalogue security (401 / 403 / cross-account 404)', () => {
     {
       name: 'products',
       create: async (a) => {
-        const res = await server.request('POST', '/api/v1/products', {
+        const res = await world.server.request('POST', '/api/v1/products', {
           token: await a.token(),
           body: { code: `p${randomUUID().slice(0, 6)}`, name: 'P' },
         });
@@ -90,11 +83,11 @@ describe('catalogue security (401 / 403 / cross-account 404)', () => {
       name: 'subscriptions',
       create: async (a) => {
         const body = {
-          customer_id: (await createCustomer(server, a)).id,
-          plan_id: (await createPlan(server, a)).id,
+          customer_id: (await createCustomer(world.server, a)).id,
+          plan_id: (await createPlan(world.server, a)).id,
         };
-        return (await server.request('POST', '/api/v1/subscriptions', { token: await a.token(), body })).body
-          .id;
+        return (await world.server.request('POST', '/api/v1/subscriptions', { token: await a.token(), body }))
+          .body.id;
       },
       routes: [
         { method: 'GET', path: '/api/v1/subscriptions' },
@@ -120,7 +113,7 @@ describe('catalogue security (401 / 403 / cross-account 404)', () => {
       name: 'device-blocks',
       create: async (a) =>
         (
-          await server.request('POST', '/api/v1/device-blocks', {
+          await world.server.request('POST', '/api/v1/device-blocks', {
             token: await a.token(),
             body: { device_id: `d-${randomUUID()}`, reason: 'test' },
           })
@@ -142,8 +135,8 @@ describe('catalogue security (401 / 403 / cross-account 404)', () => {
     {
       name: 'events',
       create: async (a) => {
-        await createCustomer(server, a);
-        return (await server.request('GET', '/api/v1/events?limit=1', { token: await a.token() })).body
+        await createCustomer(world.server, a);
+        return (await world.server.request('GET', '/api/v1/events?limit=1', { token: await a.token() })).body
           .data[0].id;
       },
       routes: [
@@ -157,8 +150,8 @@ describe('catalogue security (401 / 403 / cross-account 404)', () => {
 
 describe('catalogue behaviour', () => {
   it('a new account starts with the seed tiers free < basic < professional < enterprise', async () => {
-    const res = await server.request('GET', '/api/v1/plans?sort=rank', {
-      token: await accountA.token('read_only'),
+    const res = await world.server.request('GET', '/api/v1/plans?sort=rank', {
+      token: await world.accountA.token('read_only'),
     });
     const seeded = res.body.data.filter((p: { code: string }) =>
       ['free', 'basic', 'professional', 'enterprise'].includes(p.code),
@@ -170,28 +163,28 @@ describe('catalogue behaviour', () => {
       'enterprise',
     ]);
     expect(seeded.find((p: { code: string }) => p.code === 'professional').popular).toBe(true);
-    const portal = await server.request('GET', `/api/v1/portal/plans?account=${accountA.slug}`);
+    const portal = await world.server.request('GET', `/api/v1/portal/plans?account=${world.accountA.slug}`);
     expect(portal.body.data.length).toBeGreaterThanOrEqual(4);
   });
 
   it('Idempotency-Key: a replay returns the first response, another body is 422, keys are per account', async () => {
-    const token = await accountA.token();
+    const token = await world.accountA.token();
     const headers = { 'idempotency-key': `k-${randomUUID()}` };
     const body = { email: `idem-${randomUUID().slice(0, 6)}@example.com` };
-    const first = await server.request('POST', '/api/v1/customers', { token, body, headers });
-    const replay = await server.request('POST', '/api/v1/customers', { token, body, headers });
+    const first = await world.server.request('POST', '/api/v1/customers', { token, body, headers });
+    const replay = await world.server.request('POST', '/api/v1/customers', { token, body, headers });
     expect(first.status).toBe(201);
     expect(replay.status).toBe(201);
     expect(replay.body.id).toBe(first.body.id);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    const other = await server.request('POST', '/api/v1/customers', {
+    const other = await world.server.request('POST', '/api/v1/customers', {
       token,
       body: { email: 'other@example.com' },
       headers,
     });
     expect([other.status, other.body.error.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
-    const inB = await server.request('POST', '/api/v1/customers', {
-      token: await accountB.token(),
+    const inB = await world.server.request('POST', '/api/v1/customers', {
+      token: await world.accountB.token(),
       body,
       headers,
     });
@@ -200,52 +193,56 @@ describe('catalogue behaviour', () => {
   });
 
   it('plans: search, duplicate, archive; duplicate codes are 409; negative durations 422', async () => {
-    const token = await accountA.token('developer');
-    const plan = await createPlan(server, accountA, { code: `searchme-${randomUUID().slice(0, 4)}` });
-    const found = await server.request('GET', '/api/v1/plans?q=searchme', { token });
+    const token = await world.accountA.token('developer');
+    const plan = await createPlan(world.server, world.accountA, {
+      code: `searchme-${randomUUID().slice(0, 4)}`,
+    });
+    const found = await world.server.request('GET', '/api/v1/plans?q=searchme', { token });
     expect(found.body.data.map((p: { id: string }) => p.id)).toContain(plan.id);
-    const dup = await server.request('POST', `/api/v1/plans/${plan.id}/duplicate`, {
+    const dup = await world.server.request('POST', `/api/v1/plans/${plan.id}/duplicate`, {
       token,
       body: { code: `copy-${randomUUID().slice(0, 4)}` },
     });
     expect(dup.status).toBe(201);
     expect(dup.body.features).toEqual(
-      (await server.request('GET', `/api/v1/plans/${plan.id}`, { token })).body.features,
+      (await world.server.request('GET', `/api/v1/plans/${plan.id}`, { token })).body.features,
     );
-    const again = await server.request('POST', '/api/v1/plans', {
+    const again = await world.server.request('POST', '/api/v1/plans', {
       token,
       body: { code: plan.code, name: 'x' },
     });
     expect([again.status, again.body.error.code]).toEqual([409, 'ALREADY_EXISTS']);
-    const neg = await server.request('POST', '/api/v1/plans', {
+    const neg = await world.server.request('POST', '/api/v1/plans', {
       token,
       body: { code: 'neg', name: 'x', duration_days: -1 },
     });
     expect([neg.status, neg.body.error.details.pointer]).toEqual([422, '/body/duration_days']);
-    const archived = await server.request('POST', `/api/v1/plans/${plan.id}/archive`, { token });
+    const archived = await world.server.request('POST', `/api/v1/plans/${plan.id}/archive`, { token });
     expect(archived.body.archived_at).not.toBeNull();
   });
 
   it('customers: duplicate email is 409; subscriptions cancel at period end, then again is 409', async () => {
-    const token = await accountA.token('sales');
-    const c = await createCustomer(server, accountA);
-    const dup = await server.request('POST', '/api/v1/customers', {
+    const token = await world.accountA.token('sales');
+    const c = await createCustomer(world.server, world.accountA);
+    const dup = await world.server.request('POST', '/api/v1/customers', {
       token,
       body: { email: c.email.toUpperCase() },
     });
     expect(dup.status).toBe(409);
-    const plan = await createPlan(server, accountA);
-    const sub = await server.request('POST', '/api/v1/subscriptions', {
+    const plan = await createPlan(world.server, world.accountA);
+    const sub = await world.server.request('POST', '/api/v1/subscriptions', {
       token,
       body: { customer_id: c.id, plan_id: plan.id, billing_cycle: 'annual' },
     });
     expect(sub.body.price_cents).toBe(49000);
-    const cancel = await server.request('POST', `/api/v1/subscriptions/${sub.body.id}/cancel`, {
+    const cancel = await world.server.request('POST', `/api/v1/subscriptions/${sub.body.id}/cancel`, {
       token,
       body: { at_period_end: false },
     });
     expect(cancel.body.status).toBe('canceled');
-    const twice = await server.request('POST', `/api/v1/subscriptions/${sub.body.id}/cancel`, { token });
+    const twice = await world.server.request('POST', `/api/v1/subscriptions/${sub.body.id}/cancel`, {
+      token,
+    });
     expect(twice.status).toBe(409);
   });
 });

@@ -1,45 +1,30 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
 import { runSecuritySuite } from '../../test/support/security-suite.js';
-import {
-  createTestAccount,
-  FixedClock,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from '../../test/support/server.js';
+import { createTestAccount, FixedClock, useTwoAccountWorld } from '../../test/support/server.js';
 import { retireExpiredKeys, retireSigningKey, rotateSigningKey } from './service.js';
 import { LICENSE_AUDIENCE, SigningKeys } from './signing-keys.js';
 
 const clock = new FixedClock();
-let server: TestServer;
-let account: TestAccount;
-let accountB: TestAccount;
-
-beforeAll(async () => {
-  server = await startTestServer({ clock });
-  account = await createTestAccount(server);
-  accountB = await createTestAccount(server);
-});
-afterAll(() => server?.close());
+const world = useTwoAccountWorld({ clock });
 beforeEach(() => clock.set('2026-01-15T12:00:00Z'));
 
 async function independentlyVerify(token: string) {
   // Only the published JWKS: no shared code with the server.
-  const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
+  const jwks = createRemoteJWKSet(new URL(`${world.server.url}/.well-known/jwks.json`));
   return jwtVerify(token, jwks, {
     audience: LICENSE_AUDIENCE,
-    issuer: server.ctx.config.publicUrl,
+    issuer: world.server.ctx.config.publicUrl,
     currentDate: clock.now(),
   });
 }
 
 describe('signed activation tokens', () => {
   it('an activation token verifies with jose given only /.well-known/jwks.json (EdDSA, then RS256 after rotation)', async () => {
-    const license = await issueLicense(server, account);
-    const a = await activate(server, license.key, 'jwks-1');
+    const license = await issueLicense(world.server, world.accountA);
+    const a = await activate(world.server, license.key, 'jwks-1');
     const { payload, protectedHeader } = await independentlyVerify(a.body.signed_token);
     expect(protectedHeader.alg).toBe('EdDSA');
     expect(protectedHeader.kid).toMatch(/^kw_/);
@@ -52,12 +37,12 @@ describe('signed activation tokens', () => {
     for (const claim of ['iss', 'aud', 'exp', 'iat', 'jti', 'tenant_id', 'features', 'grace_period_days'])
       expect(payload).toHaveProperty(claim);
 
-    const rotated = await server.request('POST', '/api/v1/signing-keys/rotate', {
-      token: await account.token('developer'),
+    const rotated = await world.server.request('POST', '/api/v1/signing-keys/rotate', {
+      token: await world.accountA.token('developer'),
       body: { alg: 'RS256' },
     });
     expect(rotated.status).toBe(201);
-    const b = await activate(server, license.key, 'jwks-2');
+    const b = await activate(world.server, license.key, 'jwks-2');
     const verified = await independentlyVerify(b.body.signed_token);
     expect(verified.protectedHeader.alg).toBe('RS256');
     // The old key still verifies during the overlap.
@@ -65,8 +50,8 @@ describe('signed activation tokens', () => {
   });
 
   it('rejects a flipped byte, alg none, an unknown kid, wrong aud/iss, and expiry', async () => {
-    const signed = await server.parts.signing.signToken(
-      account.accountId,
+    const signed = await world.server.parts.signing.signToken(
+      world.accountA.accountId,
       { license_id: 'x' },
       { subject: 's', ttlSeconds: 60 },
     );
@@ -83,82 +68,83 @@ describe('signed activation tokens', () => {
       wrongIss: `${h}.${enc({ ...claims, iss: 'https://evil.example' })}.${s}`,
     };
     for (const [name, token] of Object.entries(cases)) {
-      const result = await server.parts.signing.verifyToken(token);
+      const result = await world.server.parts.signing.verifyToken(token);
       expect(result.ok, name).toBe(false);
       if (!result.ok) expect(result.code, name).toBe('TOKEN_INVALID');
     }
-    expect((await server.parts.signing.verifyToken(signed.token)).ok).toBe(true);
+    expect((await world.server.parts.signing.verifyToken(signed.token)).ok).toBe(true);
     clock.set('2026-01-15T12:02:00Z');
-    const expired = await server.parts.signing.verifyToken(signed.token);
+    const expired = await world.server.parts.signing.verifyToken(signed.token);
     expect(expired).toMatchObject({ ok: false, code: 'TOKEN_EXPIRED' });
   });
 
   it('after the overlap the old key is retired: its tokens fail and JWKS drops it', async () => {
-    const old = await server.parts.signing.signToken(
-      accountB.accountId,
+    const old = await world.server.parts.signing.signToken(
+      world.accountB.accountId,
       { n: 1 },
       { subject: 's', ttlSeconds: 30 * 86_400 },
     );
-    const before = await server.request('GET', '/.well-known/jwks.json');
+    const before = await world.server.request('GET', '/.well-known/jwks.json');
     expect(before.body.keys.map((k: { kid: string }) => k.kid)).toContain(old.kid);
-    await server.request('POST', '/api/v1/signing-keys/rotate', {
-      token: await accountB.token('owner'),
+    await world.server.request('POST', '/api/v1/signing-keys/rotate', {
+      token: await world.accountB.token('owner'),
       body: { overlap_hours: 24 },
     });
-    expect((await server.parts.signing.verifyToken(old.token)).ok).toBe(true);
+    expect((await world.server.parts.signing.verifyToken(old.token)).ok).toBe(true);
     clock.set('2026-01-16T13:00:00Z');
-    expect(await server.parts.signing.verifyToken(old.token)).toMatchObject({
+    expect(await world.server.parts.signing.verifyToken(old.token)).toMatchObject({
       ok: false,
       code: 'TOKEN_INVALID',
     });
-    const after = await server.request('GET', '/.well-known/jwks.json');
+    const after = await world.server.request('GET', '/.well-known/jwks.json');
     expect(after.body.keys.map((k: { kid: string }) => k.kid)).not.toContain(old.kid);
-    const list = await server.request('GET', '/api/v1/signing-keys', {
-      token: await accountB.token('read_only'),
+    const list = await world.server.request('GET', '/api/v1/signing-keys', {
+      token: await world.accountB.token('read_only'),
     });
     expect(JSON.stringify(list.body)).not.toMatch(/PRIVATE|private_key/);
     const active = list.body.data.find((k: { status: string }) => k.status === 'active');
-    const retireActive = await server.request('POST', `/api/v1/signing-keys/${active.id}/retire`, {
-      token: await accountB.token('owner'),
+    const retireActive = await world.server.request('POST', `/api/v1/signing-keys/${active.id}/retire`, {
+      token: await world.accountB.token('owner'),
     });
     expect(retireActive.status).toBe(409);
   });
 
   it('private keys are encrypted at rest', async () => {
-    const rows = await server.ctx.db
-      .sql`select private_key_enc from signing_keys where account_id = ${account.accountId}`;
+    const rows = await world.server.ctx.db
+      .sql`select private_key_enc from signing_keys where account_id = ${world.accountA.accountId}`;
     for (const r of rows) expect(r.private_key_enc).not.toContain('PRIVATE KEY');
   });
 });
 
 /** The same server seen as another process would: separate key and token caches, same database and bus. */
-const otherProcess = () => new SigningKeys(server.ctx);
+const otherProcess = () => new SigningKeys(world.server.ctx);
 
 async function eventsOf(accountId: string, type: string) {
-  return server.ctx.db.sql<{ subject_id: string; data: Record<string, unknown> }[]>`
+  return world.server.ctx.db.sql<{ subject_id: string; data: Record<string, unknown> }[]>`
     select subject_id, data from events where account_id = ${accountId} and type = ${type}`;
 }
 
 describe('signing keys: lifecycle', () => {
   it('two processes creating the first key at once agree on one key, recorded once', async () => {
-    const acct = await createTestAccount(server);
+    const acct = await createTestAccount(world.server);
     const signers = await Promise.all(
-      [server.parts.signing, otherProcess(), otherProcess(), server.parts.signing].map((s) =>
+      [world.server.parts.signing, otherProcess(), otherProcess(), world.server.parts.signing].map((s) =>
         s.signer(acct.accountId),
       ),
     );
     expect(new Set(signers.map((s) => s.kid)).size).toBe(1);
     expect(signers[0]!.alg).toBe('EdDSA');
-    const rows = await server.ctx.db.sql`select id from signing_keys where account_id = ${acct.accountId}`;
+    const rows = await world.server.ctx.db
+      .sql`select id from signing_keys where account_id = ${acct.accountId}`;
     expect(rows).toHaveLength(1);
     expect(await eventsOf(acct.accountId, 'signing_key.created')).toHaveLength(1);
   });
 
   it('a detached signature verifies with the stored public key alone', async () => {
     const payload = Buffer.from('{"license":"file"}');
-    const signer = await server.parts.signing.signer(account.accountId);
+    const signer = await world.server.parts.signing.signer(world.accountA.accountId);
     const sig = { kid: signer.kid, signature: signer.sign(payload) };
-    const [row] = await server.ctx.db.sql<{ public_key_pem: string; alg: string }[]>`
+    const [row] = await world.server.ctx.db.sql<{ public_key_pem: string; alg: string }[]>`
       select public_key_pem, alg from signing_keys where kid = ${sig.kid}`;
     const key = createPublicKey(row!.public_key_pem);
     expect(verify(row!.alg === 'EdDSA' ? null : 'sha256', payload, key, sig.signature)).toBe(true);
@@ -184,19 +170,19 @@ describe('signing keys: lifecycle', () => {
       `${'a'.repeat(20_000)}.b.c`,
     ];
     for (const token of garbage) {
-      const result = await server.parts.signing.verifyToken(token);
+      const result = await world.server.parts.signing.verifyToken(token);
       expect(result, token.slice(0, 40)).toMatchObject({ ok: false, code: 'TOKEN_INVALID' });
     }
   });
 
   it('a token with no exp, or a non-numeric one, is refused even when correctly signed', async () => {
-    const signer = await server.parts.signing.signer(account.accountId);
+    const signer = await world.server.parts.signing.signer(world.accountA.accountId);
     const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const claims = { iss: server.ctx.config.publicUrl, aud: LICENSE_AUDIENCE, sub: 's' };
+    const claims = { iss: world.server.ctx.config.publicUrl, aud: LICENSE_AUDIENCE, sub: 's' };
     for (const extra of [{}, { exp: 'never' }]) {
       const input = `${enc({ alg: signer.alg, typ: 'JWT', kid: signer.kid })}.${enc({ ...claims, ...extra })}`;
       const token = `${input}.${signer.sign(Buffer.from(input)).toString('base64url')}`;
-      expect(await server.parts.signing.verifyToken(token)).toMatchObject({
+      expect(await world.server.parts.signing.verifyToken(token)).toMatchObject({
         ok: false,
         code: 'TOKEN_INVALID',
       });
@@ -204,51 +190,55 @@ describe('signing keys: lifecycle', () => {
   });
 
   it('a cached verification stops at once when another process retires the key', async () => {
-    const acct = await createTestAccount(server);
-    const signed = await server.parts.signing.signToken(
+    const acct = await createTestAccount(world.server);
+    const signed = await world.server.parts.signing.signToken(
       acct.accountId,
       {},
       { subject: 's', ttlSeconds: 3600 },
     );
-    expect((await server.parts.signing.verifyToken(signed.token)).ok).toBe(true);
-    expect((await server.parts.signing.verifyToken(signed.token)).ok).toBe(true); // cached now
+    expect((await world.server.parts.signing.verifyToken(signed.token)).ok).toBe(true);
+    expect((await world.server.parts.signing.verifyToken(signed.token)).ok).toBe(true); // cached now
 
-    const other = { ...server.ctx }; // admin operations need no process state
+    const other = { ...world.server.ctx }; // admin operations need no process state
     await rotateSigningKey(other, acct.accountId, {}, { type: 'system' });
     const [old] = await other.db.sql<{ id: string }[]>`select id from signing_keys where kid = ${signed.kid}`;
     await retireSigningKey(other, acct.accountId, old!.id, { type: 'system' });
     await vi.waitFor(async () =>
-      expect(await server.parts.signing.verifyToken(signed.token)).toMatchObject({
+      expect(await world.server.parts.signing.verifyToken(signed.token)).toMatchObject({
         ok: false,
         code: 'TOKEN_INVALID',
       }),
     );
     // A new token is signed with the new key in this process too.
-    const fresh = await server.parts.signing.signToken(acct.accountId, {}, { subject: 's', ttlSeconds: 60 });
+    const fresh = await world.server.parts.signing.signToken(
+      acct.accountId,
+      {},
+      { subject: 's', ttlSeconds: 60 },
+    );
     expect(fresh.kid).not.toBe(signed.kid);
-    expect((await server.parts.signing.verifyToken(fresh.token)).ok).toBe(true);
+    expect((await world.server.parts.signing.verifyToken(fresh.token)).ok).toBe(true);
 
     // Retiring again changes nothing and records nothing more.
-    await retireSigningKey(server.ctx, acct.accountId, old!.id, { type: 'system' });
+    await retireSigningKey(world.server.ctx, acct.accountId, old!.id, { type: 'system' });
     expect(await eventsOf(acct.accountId, 'signing_key.retired')).toHaveLength(1);
     expect(await eventsOf(acct.accountId, 'signing_key.rotated')).toHaveLength(1);
   });
 
   it('retireExpiredKeys marks keys past their overlap retired, with an event', async () => {
-    const acct = await createTestAccount(server);
-    const first = await server.parts.signing.signer(acct.accountId);
-    await rotateSigningKey(server.ctx, acct.accountId, { overlapHours: 2 }, { type: 'system' });
-    expect(await retireExpiredKeys(server.ctx)).toBe(0);
+    const acct = await createTestAccount(world.server);
+    const first = await world.server.parts.signing.signer(acct.accountId);
+    await rotateSigningKey(world.server.ctx, acct.accountId, { overlapHours: 2 }, { type: 'system' });
+    expect(await retireExpiredKeys(world.server.ctx)).toBe(0);
     const listed = async () =>
       (
-        await server.request('GET', '/api/v1/signing-keys', { token: await acct.token('read_only') })
+        await world.server.request('GET', '/api/v1/signing-keys', { token: await acct.token('read_only') })
       ).body.data.find((k: { kid: string }) => k.kid === first.kid);
     expect((await listed()).status).toBe('retiring');
 
     clock.set('2026-01-15T14:00:01Z');
     expect((await listed()).status).toBe('retired'); // shown as retired before the sweep runs
-    expect(await retireExpiredKeys(server.ctx)).toBeGreaterThanOrEqual(1);
-    const [row] = await server.ctx.db.sql<{ status: string; retired_at: Date }[]>`
+    expect(await retireExpiredKeys(world.server.ctx)).toBeGreaterThanOrEqual(1);
+    const [row] = await world.server.ctx.db.sql<{ status: string; retired_at: Date }[]>`
       select status, retired_at from signing_keys where kid = ${first.kid}`;
     expect(row!.status).toBe('retired');
     expect(row!.retired_at).toEqual(clock.now());
@@ -263,11 +253,11 @@ describe('signing keys security', () => {
     {
       name: 'signing-keys',
       create: async (acct) => {
-        await server.parts.signing.signToken(acct.accountId, {}, { subject: 's', ttlSeconds: 60 });
-        const res = await server.request('POST', '/api/v1/signing-keys/rotate', {
+        await world.server.parts.signing.signToken(acct.accountId, {}, { subject: 's', ttlSeconds: 60 });
+        const res = await world.server.request('POST', '/api/v1/signing-keys/rotate', {
           token: await acct.token('owner'),
         });
-        const list = await server.request('GET', '/api/v1/signing-keys', {
+        const list = await world.server.request('GET', '/api/v1/signing-keys', {
           token: await acct.token('owner'),
         });
         return list.body.data.find(
@@ -285,6 +275,6 @@ describe('signing keys security', () => {
         { method: 'POST', path: '/api/v1/signing-keys/:id/retire', allowed: ['owner', 'admin', 'developer'] },
       ],
     },
-    () => ({ server, accountA: account, accountB }),
+    () => world,
   );
 });

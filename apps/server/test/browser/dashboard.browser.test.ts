@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encryptAtRest } from '../../src/crypto/master-key.js';
 import { CHROMIUM, ensureBuilt, launchChromium } from '../support/builds.js';
 import { activate, issueLicense } from '../support/fixtures.js';
-import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../support/server.js';
+import { createTestAccount, useServer } from '../support/server.js';
 
 /** An armored activation request, as the customer's app writes it for an offline device. */
 function activationRequest(licenseKey: string, fingerprint: string, deviceId: string): string {
@@ -29,8 +29,6 @@ function activationRequest(licenseKey: string, fingerprint: string, deviceId: st
 const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
-let server: TestServer;
-let account: TestAccount;
 let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
@@ -40,11 +38,13 @@ async function shot(name: string) {
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () => {
-  beforeAll(async () => {
+  // The dashboard is built before the server that serves it starts.
+  beforeAll(() => {
     ensureBuilt(WEB_DIR, 'dist/admin.html', ['src', 'admin.html']);
     mkdirSync(SHOTS, { recursive: true });
-    server = await startTestServer({ web: true });
-    account = await createTestAccount(server);
+  }, 180_000);
+  const world = useServer({ web: true });
+  beforeAll(async () => {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -56,7 +56,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
     page.on('response', (res) => {
       if (res.status() >= 400) consoleErrors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
     });
-  }, 180_000);
+  });
 
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail' && page) await shot('zz-failure').catch(() => {});
@@ -64,18 +64,17 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
   });
 
   it('runs the licensing flow end to end', async () => {
-    const base = server.url;
+    const base = world.server.url;
     const planCode = `pro-${Date.now().toString(36)}`;
-    const customerEmail = `buyer@${account.slug}.test`;
+    const customerEmail = `buyer@${world.account.slug}.test`;
 
     // Sign in
     await page.goto(`${base}/admin/`);
-    await page.getByLabel('Email').fill(account.ownerEmail);
-    await page.getByLabel('Password').fill(account.ownerPassword);
+    await page.getByLabel('Email').fill(world.account.ownerEmail);
+    await page.getByLabel('Password').fill(world.account.ownerPassword);
     await shot('01-sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
@@ -107,8 +106,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
     await planDialog.getByRole('button', { name: 'Create plan' }).click();
     await page.getByRole('cell', { name: planCode }).waitFor();
     await shot('04-plans');
-    const plans = await server.request('GET', `/api/v1/plans?q=${planCode}`, {
-      token: await account.token(),
+    const plans = await world.server.request('GET', `/api/v1/plans?q=${planCode}`, {
+      token: await world.account.token(),
     });
     expect(plans.body.data[0].features).toHaveLength(2);
     expect(plans.body.data[0].limits).toEqual({ projects: 10 });
@@ -205,12 +204,12 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
     await shot('11-portal-deactivated');
 
     // Support staff may not change licenses: no action buttons, and the server refuses (403)
-    await account.token('support'); // creates support@<slug>.test with the owner's password
+    await world.account.token('support'); // creates support@<slug>.test with the owner's password
     const supportContext = await browser.newContext();
     const support = await supportContext.newPage();
     await support.goto(`${base}/admin/sign-in`);
-    await support.getByLabel('Email').fill(`support@${account.slug}.test`);
-    await support.getByLabel('Password').fill(account.ownerPassword);
+    await support.getByLabel('Email').fill(`support@${world.account.slug}.test`);
+    await support.getByLabel('Password').fill(world.account.ownerPassword);
     await support.getByRole('button', { name: 'Sign in' }).click();
     await support.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     await support.goto(licenseUrl);
@@ -222,8 +221,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
     await support.screenshot({ path: `${SHOTS}12-license-as-support.png`, fullPage: true });
     await supportContext.close();
     const licenseId = licenseUrl.split('/').pop();
-    const refused = await server.request('POST', `/api/v1/licenses/${licenseId}/reinstate`, {
-      token: await account.token('support'),
+    const refused = await world.server.request('POST', `/api/v1/licenses/${licenseId}/reinstate`, {
+      token: await world.account.token('support'),
       body: {},
     });
     expect(refused.status).toBe(403);
@@ -238,8 +237,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
     await shot('15-portal-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    const seats = await server.request('GET', `/api/v1/activations?q=laptop-1`, {
-      token: await account.token(),
+    const seats = await world.server.request('GET', `/api/v1/activations?q=laptop-1`, {
+      token: await world.account.token(),
     });
     expect(seats.body.data[0].status).toBe('deactivated');
 
@@ -247,9 +246,9 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
   }, 120_000);
 
   it('issues an emergency code and license files for offline devices (dashboard and portal)', async () => {
-    const base = server.url;
-    const license = await issueLicense(server, account, {}, { max_activations: 5 });
-    const online = await activate(server, license.key, 'offline-test-laptop', {
+    const base = world.server.url;
+    const license = await issueLicense(world.server, world.account, {}, { max_activations: 5 });
+    const online = await activate(world.server, license.key, 'offline-test-laptop', {
       device_info: { device_id: 'offline-test-laptop', machine_name: 'Field laptop', platform: 'linux' },
     });
     expect(online.status, JSON.stringify(online.body)).toBeLessThan(300);
@@ -266,8 +265,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
       if (res.status() >= 400) errors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
     });
     await p.goto(`${base}/admin/sign-in`);
-    await p.getByLabel('Email').fill(account.ownerEmail);
-    await p.getByLabel('Password').fill(account.ownerPassword);
+    await p.getByLabel('Email').fill(world.account.ownerEmail);
+    await p.getByLabel('Password').fill(world.account.ownerPassword);
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
 
@@ -339,11 +338,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
     await portal.getByRole('button', { name: 'Download license.lic' }).waitFor();
     await p.screenshot({ path: `${SHOTS}18-portal-offline.png`, fullPage: true });
 
-    const seats = await server.request(
+    const seats = await world.server.request(
       'GET',
       `/api/v1/licenses/${license.id}/activations?limit=10&offset=0`,
       {
-        token: await account.token(),
+        token: await world.account.token(),
       },
     );
     expect(seats.body.data.map((a: { device_id: string }) => a.device_id).sort()).toEqual([
@@ -356,11 +355,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
   }, 120_000);
 
   it('shows the first table page of every list with 10,000 licenses (timings printed)', async () => {
-    const big = await createTestAccount(server);
-    const sql = server.ctx.db.sql;
+    const big = await createTestAccount(world.server);
+    const sql = world.server.ctx.db.sql;
     const [plan] = await sql<{ id: string }[]>`
       select id from plans where account_id = ${big.accountId} order by rank limit 1`;
-    const keyEnc = encryptAtRest(server.ctx.keyring, 'SCALE-TEST-KEY-0000-0000');
+    const keyEnc = encryptAtRest(world.server.ctx.keyring, 'SCALE-TEST-KEY-0000-0000');
     await sql`
       insert into customers (account_id, email, company_name)
       select ${big.accountId}, 'c' || i || '@scale.test', 'Company ' || i from generate_series(1, 2000) i`;
@@ -380,7 +379,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const p = await context.newPage();
     p.setDefaultTimeout(10_000);
-    await p.goto(`${server.url}/admin/sign-in`);
+    await p.goto(`${world.server.url}/admin/sign-in`);
     await p.getByLabel('Email').fill(big.ownerEmail);
     await p.getByLabel('Password').fill(big.ownerPassword);
     await p.getByRole('button', { name: 'Sign in' }).click();
@@ -400,13 +399,13 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
       ['devices?q=dev-', 'Devices'],
     ] as const) {
       const started = Date.now();
-      await p.goto(`${server.url}/admin/${path}`);
+      await p.goto(`${world.server.url}/admin/${path}`);
       await p.getByRole('heading', { level: 1, name: heading }).waitFor();
       await p.locator('tbody tr td').first().waitFor();
       timings[path] = Date.now() - started;
     }
     const started = Date.now();
-    await p.goto(`${server.url}/admin/`);
+    await p.goto(`${world.server.url}/admin/`);
     await p.getByRole('heading', { name: 'Tier distribution' }).waitFor();
     await p.locator('tbody tr td').first().waitFor();
     timings.overview = Date.now() - started;

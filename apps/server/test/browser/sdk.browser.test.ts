@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchChromium, SDK_DIR } from '../support/builds.js';
 import { issueLicense } from '../support/fixtures.js';
-import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../support/server.js';
+import { useServer } from '../support/server.js';
 
 /**
  * The SDK's browser build (dist/browser: no dependencies, WebCrypto only) in headless Chromium: a test page
@@ -11,8 +11,6 @@ import { createTestAccount, startTestServer, type TestAccount, type TestServer }
  */
 const PAGE_ORIGIN = 'http://localhost:5999'; // localhost is a secure context: WebCrypto is available
 
-let server: TestServer;
-let account: TestAccount;
 let browser: Browser;
 let page: Page;
 
@@ -23,9 +21,8 @@ declare global {
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('SDK in a browser', () => {
+  const world = useServer();
   beforeAll(async () => {
-    server = await startTestServer();
-    account = await createTestAccount(server);
     browser = await launchChromium();
     page = await browser.newPage();
     const bundle = readFileSync(`${SDK_DIR}dist/browser/index.js`, 'utf8');
@@ -45,11 +42,10 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in a browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
   });
 
   async function offlineFile(deviceId: string, encrypt: boolean) {
-    const license = await issueLicense(server, account);
+    const license = await issueLicense(world.server, world.account);
     const request = {
       license_key: license.key,
       fingerprint: deviceId,
@@ -58,7 +54,9 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in a browser', () => {
       created_at: new Date().toISOString(),
       encrypt,
     };
-    const res = await server.request('POST', '/api/v1/licensing/offline/activate', { body: { request } });
+    const res = await world.server.request('POST', '/api/v1/licensing/offline/activate', {
+      body: { request },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return { license, file: res.body.license_file as string };
   }
@@ -66,7 +64,7 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in a browser', () => {
   it('verifies a license file, refuses it altered, and opens an encrypted one with the key', async () => {
     const plain = await offlineFile('browser-dev-1', false);
     const secret = await offlineFile('browser-dev-2', true);
-    const jwks = (await server.request('GET', '/.well-known/jwks.json')).body;
+    const jwks = (await world.server.request('GET', '/.well-known/jwks.json')).body;
     const result = await page.evaluate(
       async ({ plain, secret, jwks }) => {
         const { verifyLicenseFile } = window.sdk;
@@ -91,15 +89,15 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in a browser', () => {
   });
 
   it('verifies an activation token with WebCrypto', async () => {
-    const license = await issueLicense(server, account);
-    const act = await server.request('POST', '/api/v1/licensing/activate', {
+    const license = await issueLicense(world.server, world.account);
+    const act = await world.server.request('POST', '/api/v1/licensing/activate', {
       body: {
         license_key: license.key,
         device_fingerprint: 'fp',
         device_info: { device_id: 'browser-dev-3' },
       },
     });
-    const jwks = (await server.request('GET', '/.well-known/jwks.json')).body;
+    const jwks = (await world.server.request('GET', '/.well-known/jwks.json')).body;
     const out = await page.evaluate(
       async ({ token, jwks }) => {
         const claims = await window.sdk.verifyLicenseToken(token, { jwks });

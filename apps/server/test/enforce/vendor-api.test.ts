@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVendorApi } from '../../../../examples/vendor-api/app.js';
 import { issueLicense } from '../support/fixtures.js';
 import { redisAnswers } from '../support/redis.js';
-import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../support/server.js';
+import { useServer } from '../support/server.js';
 
-let keyward: TestServer;
-let account: TestAccount;
+const world = useServer();
 let apiKey: string;
 const warnings: string[] = [];
 const logger = { warn: (m: string) => warnings.push(m) };
@@ -17,11 +16,9 @@ const redisClients: Redis[] = [];
 const redisUp = await redisAnswers('redis://127.0.0.1:6379');
 
 beforeAll(async () => {
-  keyward = await startTestServer();
-  account = await createTestAccount(keyward);
   apiKey = (
-    await keyward.request('POST', '/api/v1/api-keys', {
-      token: await account.token(),
+    await world.server.request('POST', '/api/v1/api-keys', {
+      token: await world.account.token(),
       body: { name: 'vendor', role: 'read_only' },
     })
   ).body.secret;
@@ -29,11 +26,10 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const a of apps) await a.close();
   for (const r of redisClients) r.disconnect();
-  await keyward?.close();
 });
 
 async function vendor(o: Partial<Parameters<typeof createVendorApi>[0]> = {}) {
-  const { app } = createVendorApi({ keywardUrl: keyward.url, apiKey, failMode: 'closed', logger, ...o });
+  const { app } = createVendorApi({ keywardUrl: world.server.url, apiKey, failMode: 'closed', logger, ...o });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   apps.push(app);
   return async (method: string, path: string, key?: string) => {
@@ -60,7 +56,7 @@ const plan = {
 describe('vendor API protected by @keyward/enforce', () => {
   it('each denial has the seed 002 status and body', async () => {
     const call = await vendor();
-    const license = await issueLicense(keyward, account, {}, plan);
+    const license = await issueLicense(world.server, world.account, {}, plan);
     expect(await call('GET', '/reports', license.key)).toMatchObject({
       status: 200,
       body: { report: 'quarterly' },
@@ -106,10 +102,10 @@ describe('vendor API protected by @keyward/enforce', () => {
 
   it('a suspension in the admin API is enforced by the vendor API within one second', async () => {
     const call = await vendor();
-    const license = await issueLicense(keyward, account, {}, plan);
+    const license = await issueLicense(world.server, world.account, {}, plan);
     expect((await call('GET', '/reports', license.key)).status).toBe(200);
-    await keyward.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
-      token: await account.token(),
+    await world.server.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
+      token: await world.account.token(),
       body: { reason: 'chargeback' },
     });
     const suspendedAt = Date.now();
@@ -127,7 +123,7 @@ describe('vendor API protected by @keyward/enforce', () => {
   it.runIf(redisUp)('an hourly per-tenant quota shared through Redis by two instances is exact', async () => {
     const clients = [new Redis('redis://127.0.0.1:6379'), new Redis('redis://127.0.0.1:6379')];
     redisClients.push(...clients);
-    const license = await issueLicense(keyward, account, {}, plan);
+    const license = await issueLicense(world.server, world.account, {}, plan);
     const one = await vendor({ redis: clients[0], requestsPerHour: 5 });
     const two = await vendor({ redis: clients[1], requestsPerHour: 5 });
     const results = await Promise.all(
@@ -154,7 +150,7 @@ describe('vendor API protected by @keyward/enforce', () => {
     });
     dead.on('error', () => {});
     redisClients.push(dead);
-    const license = await issueLicense(keyward, account, {}, plan);
+    const license = await issueLicense(world.server, world.account, {}, plan);
     warnings.length = 0;
     const open = await vendor({ redis: dead, failMode: 'open' });
     expect((await open('GET', '/reports', license.key)).status).toBe(200);
@@ -166,7 +162,7 @@ describe('vendor API protected by @keyward/enforce', () => {
   });
 
   it('with Keyward unreachable the license check fails open or closed as configured', async () => {
-    const license = await issueLicense(keyward, account, {}, plan);
+    const license = await issueLicense(world.server, world.account, {}, plan);
     const open = await vendor({ keywardUrl: 'http://127.0.0.1:1', failMode: 'open' });
     expect((await open('GET', '/reports', license.key)).status).toBe(200);
     const closed = await vendor({ keywardUrl: 'http://127.0.0.1:1', failMode: 'closed' });

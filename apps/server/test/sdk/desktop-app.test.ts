@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runApp } from '../../../../examples/desktop-app/app.js';
 import { issueLicense } from '../support/fixtures.js';
-import { useOneAccountWorld } from '../support/server.js';
+import { useServer } from '../support/server.js';
 
 /** examples/desktop-app, a Node CLI licensed with the SDK, against a real server: online, offline, air-gapped. */
 const APP_DIR = fileURLToPath(new URL('../../../../examples/desktop-app/', import.meta.url));
-const w = useOneAccountWorld();
+const w = useServer();
 
 function machine(fingerprint: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kw-editor-'));

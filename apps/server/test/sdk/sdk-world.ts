@@ -1,10 +1,10 @@
 import { KeywardClient, type KeywardClientOptions, MemoryStorage } from '@keyward/sdk';
-import { FixedClock, type OneAccountWorld, useOneAccountWorld } from '../support/server.js';
+import { FixedClock, useServer, type World } from '../support/server.js';
 
 /** Where a "server unreachable" request goes: a closed local port, so the connection is refused. */
 const UNREACHABLE = 'http://127.0.0.1:9';
 
-export interface SdkWorld extends OneAccountWorld {
+export interface SdkWorld extends World {
   clock: FixedClock;
   /** A client on its own device and storage; `network.down = true` makes the server unreachable to it. */
   client(
@@ -16,7 +16,7 @@ export interface SdkWorld extends OneAccountWorld {
 /** One server (moving clock) and account for a test file, and SDK clients that share that clock. */
 export function useSdkWorld(): SdkWorld {
   const clock = new FixedClock(new Date('2026-03-01T12:00:00Z'));
-  const world = useOneAccountWorld({ clock }) as SdkWorld;
+  const world = useServer({ clock }) as SdkWorld;
   world.clock = clock;
   world.client = (deviceId, opts = {}) => {
     const network = { down: false };

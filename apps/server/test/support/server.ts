@@ -54,16 +54,16 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-/** Starts a real HTTP server on the run's database. */
-export async function startTestServer(
-  opts: {
-    clock?: Clock;
-    config?: Partial<Config>;
-    logDestination?: StartOptions['logDestination'];
-    /** Serve the built dashboard and portal (apps/web/dist) at /admin and /portal. */
-    web?: boolean;
-  } = {},
-): Promise<TestServer> {
+export interface ServerOptions {
+  clock?: Clock;
+  config?: Partial<Config>;
+  logDestination?: StartOptions['logDestination'];
+  /** Serve the built dashboard and portal (apps/web/dist) at /admin and /portal. */
+  web?: boolean;
+}
+
+/** Starts a real HTTP server on the run's database; the caller closes it (useServer does both). */
+export async function startTestServer(opts: ServerOptions = {}): Promise<TestServer> {
   const config = testConfig(opts.config);
   const db = connectDatabase(inject('databaseUrl'), inject('databaseKind'));
   const server = await startServer(config, {
@@ -144,38 +144,64 @@ export async function createTestAccount(server: RunningServer): Promise<TestAcco
   };
 }
 
-/** A test file's server and one account, started once per file. */
-export interface OneAccountWorld {
+/**
+ * A test file's setup, written once: `useServer(opts)` registers a beforeAll that starts the servers and
+ * creates the accounts, and an afterAll that closes the servers; it returns a World whose fields are
+ * filled in beforeAll, so read them inside tests and hooks (`world.server`), never at module level.
+ * Call it at the top of a file, or inside a describe to scope the servers to that block (a block that
+ * is skipped starts nothing). Setup of its own (fixtures, tokens, a browser) goes in the file's next
+ * beforeAll, which runs after this one; its afterAll runs before the servers close.
+ *
+ *   const world = useServer();                                  // one server, one account
+ *   const world = useServer({ clock, config: { redisUrl } });   // startTestServer's options
+ *   const world = useServer({ servers: 2, accounts: 0 });       // two servers sharing clock and config
+ *   const world = useTwoAccountWorld();                         // accountA and accountB, cross-account checks
+ *
+ * A test that needs a server of its own mid-test (a restart, a captured log) calls startTestServer itself.
+ */
+export interface World {
+  /** The first server, where the accounts are created. */
   server: TestServer;
+  /** Every server (opts.servers): one database, one clock, one config, as separate processes would be. */
+  servers: TestServer[];
+  /** accounts[0]; undefined with `accounts: 0`. */
   account: TestAccount;
+  /** Fresh accounts (opts.accounts): tests isolate by tenant. */
+  accounts: TestAccount[];
 }
 
-/** Registers beforeAll/afterAll that start a server with one account; read the fields inside tests. */
-export function useOneAccountWorld(opts: { clock?: Clock; config?: Partial<Config> } = {}): OneAccountWorld {
-  const world = {} as OneAccountWorld;
+export interface WorldOptions extends ServerOptions {
+  /** How many servers to start (default 1). More than one needs PostgreSQL: the embedded engine serves one. */
+  servers?: number;
+  /** How many accounts to create on the first server (default 1). */
+  accounts?: number;
+}
+
+export function useServer(opts: WorldOptions = {}): World {
+  const { servers = 1, accounts = 1, ...serverOpts } = opts;
+  const world = { servers: [], accounts: [] } as unknown as World;
   beforeAll(async () => {
-    world.server = await startTestServer(opts);
-    world.account = await createTestAccount(world.server);
+    for (let i = 0; i < servers; i++) world.servers.push(await startTestServer(serverOpts));
+    world.server = world.servers[0]!;
+    for (let i = 0; i < accounts; i++) world.accounts.push(await createTestAccount(world.server));
+    world.account = world.accounts[0]!;
   });
-  afterAll(() => world.server?.close());
+  afterAll(async () => {
+    for (const s of world.servers) await s.close();
+  });
   return world;
 }
 
-/** A test file's server and two accounts (A and B, for cross-account checks), started once per file. */
-export interface TwoAccountWorld {
-  server: TestServer;
+/** A World with two accounts named for cross-account checks (the shape runSecuritySuite reads). */
+export interface TwoAccountWorld extends World {
   accountA: TestAccount;
   accountB: TestAccount;
 }
 
-/** Registers beforeAll/afterAll that start a server with two accounts; read the fields inside tests. */
-export function useTwoAccountWorld(opts: { clock?: Clock; config?: Partial<Config> } = {}): TwoAccountWorld {
-  const world = {} as TwoAccountWorld;
-  beforeAll(async () => {
-    world.server = await startTestServer(opts);
-    world.accountA = await createTestAccount(world.server);
-    world.accountB = await createTestAccount(world.server);
-  });
-  afterAll(() => world.server?.close());
-  return world;
+export function useTwoAccountWorld(opts: Omit<WorldOptions, 'accounts'> = {}): TwoAccountWorld {
+  const world = useServer({ ...opts, accounts: 2 });
+  return Object.defineProperties(world, {
+    accountA: { get: () => world.accounts[0] },
+    accountB: { get: () => world.accounts[1] },
+  }) as TwoAccountWorld;
 }
