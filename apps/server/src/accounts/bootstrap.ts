@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../auth/passwords.js';
 import type { Database, Queryable } from '../db/database.js';
 import { recordEvent } from '../events/record.js';
+import {
+  anyAccountExists,
+  insertAccount,
+  insertOwner,
+  lockFirstAccount,
+  unlockFirstAccount,
+} from './repository.js';
 
 /**
  * What every new account starts with (e.g. the default plans), run inside the transaction that creates
@@ -25,23 +32,19 @@ export async function createAccount(
   const generatedPassword = input.ownerPassword ? undefined : randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(input.ownerPassword ?? generatedPassword!);
   return db.tx(async (tx) => {
-    const [account] = await tx<
-      { id: string }[]
-    >`insert into accounts (slug, name) values (${input.slug}, ${input.name}) returning id`;
-    const [owner] = await tx<{ id: string }[]>`
-      insert into users (account_id, email, name, role, password_hash)
-      values (${account!.id}, ${input.ownerEmail.toLowerCase()}, 'Owner', 'owner', ${passwordHash}) returning id`;
-    for (const seed of seeders) await seed(tx, account!.id);
+    const accountId = await insertAccount(tx, input.slug, input.name);
+    const ownerId = await insertOwner(tx, accountId, input.ownerEmail.toLowerCase(), passwordHash);
+    for (const seed of seeders) await seed(tx, accountId);
     await recordEvent(tx, {
-      accountId: account!.id,
+      accountId,
       type: 'account.created',
       actor: { type: 'system' },
-      subject: { type: 'account', id: account!.id },
+      subject: { type: 'account', id: accountId },
       data: { slug: input.slug, owner_email: input.ownerEmail.toLowerCase() },
     });
     return {
-      accountId: account!.id,
-      ownerId: owner!.id,
+      accountId,
+      ownerId,
       ...(generatedPassword ? { generatedPassword } : {}),
     };
   });
@@ -56,8 +59,7 @@ export async function ensureDefaultAccount(
   admin: { email: string; password?: string | undefined },
   seeders: readonly AccountSeeder[],
 ): Promise<CreatedAccount | undefined> {
-  const [existing] = await db.sql`select id from accounts limit 1`;
-  if (existing) return undefined;
+  if (await anyAccountExists(db.sql)) return undefined;
   const create = () =>
     createAccount(
       db,
@@ -73,12 +75,11 @@ export async function ensureDefaultAccount(
   if (db.kind === 'embedded') return create();
   const conn = await db.sql.reserve();
   try {
-    await conn`select pg_advisory_lock(740211002)`;
-    const [again] = await conn`select id from accounts limit 1`;
-    if (again) return undefined;
+    await lockFirstAccount(conn);
+    if (await anyAccountExists(conn)) return undefined;
     return await create();
   } finally {
-    await conn`select pg_advisory_unlock(740211002)`.catch(() => {});
+    await unlockFirstAccount(conn).catch(() => {});
     conn.release();
   }
 }

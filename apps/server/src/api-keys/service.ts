@@ -5,9 +5,7 @@ import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { recordEvent } from '../events/record.js';
-
-const COLUMNS =
-  'id, account_id, name, prefix, role, created_by, last_used_at, expires_at, revoked_at, created_at';
+import { findApiKeyRow, insertApiKey, listApiKeyRows, markRevoked } from './repository.js';
 
 /** Creates an API key. The secret (`kw_<prefix>_<random>`) is returned once and stored only as an HMAC digest. */
 export async function createApiKey(
@@ -32,20 +30,24 @@ export async function createApiKey(
   const prefix = randomBytes(6).toString('hex');
   const secret = `kw_${prefix}_${randomBytes(32).toString('base64url')}`;
   return ctx.db.tx(async (tx) => {
-    const [row] = await tx`
-      insert into api_keys (account_id, name, prefix, secret_digest, role, created_by, expires_at)
-      values (${p.accountId}, ${input.name}, ${prefix}, ${digestSecret(ctx.keyring, secret)}, ${input.role},
-              ${p.actorType === 'user' ? p.actorId : null}, ${expiresAt})
-      returning ${tx.unsafe(COLUMNS)}`;
+    const row = await insertApiKey(tx, {
+      accountId: p.accountId,
+      name: input.name,
+      prefix,
+      digest: digestSecret(ctx.keyring, secret),
+      role: input.role,
+      createdBy: p.actorType === 'user' ? p.actorId : null,
+      expiresAt,
+    });
     await recordEvent(tx, {
       accountId: p.accountId,
       type: 'api_key.created',
       actor: { type: p.actorType, id: p.actorId },
-      subject: { type: 'api_key', id: row!.id },
+      subject: { type: 'api_key', id: row.id },
       ip,
       data: { name: input.name, role: input.role, prefix },
     });
-    return { ...row!, secret };
+    return { ...row, secret };
   });
 }
 
@@ -56,24 +58,18 @@ export async function listApiKeys(
   offset: number,
   includeRevoked: boolean,
 ) {
-  return ctx.db.sql`
-    select ${ctx.db.sql.unsafe(COLUMNS)} from api_keys
-    where account_id = ${accountId} ${includeRevoked ? ctx.db.sql`` : ctx.db.sql`and revoked_at is null`}
-    order by created_at desc, id desc limit ${limit + 1} offset ${offset}`;
+  return listApiKeyRows(ctx.db.sql, accountId, limit, offset, includeRevoked);
 }
 
 export async function findApiKey(ctx: AppContext, accountId: string, id: string) {
-  const [row] = await ctx.db
-    .sql`select ${ctx.db.sql.unsafe(COLUMNS)} from api_keys where account_id = ${accountId} and id = ${id}`;
+  const row = await findApiKeyRow(ctx.db.sql, accountId, id);
   if (!row) throw notFound('API key');
   return row;
 }
 
 export async function revokeApiKey(ctx: AppContext, p: Principal, id: string, ip: string) {
   const revoked = await ctx.db.tx(async (tx) => {
-    const [row] = await tx`
-      update api_keys set revoked_at = coalesce(revoked_at, now())
-      where account_id = ${p.accountId} and id = ${id} returning ${tx.unsafe(COLUMNS)}`;
+    const row = await markRevoked(tx, p.accountId, id);
     if (!row) throw notFound('API key');
     await recordEvent(tx, {
       accountId: p.accountId,

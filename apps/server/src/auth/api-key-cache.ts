@@ -2,6 +2,7 @@ import { BusCache } from '../core/bus-cache.js';
 import type { AppContext } from '../core/context.js';
 import { digestSecret } from '../crypto/master-key.js';
 import type { Role } from './permissions.js';
+import { findApiKeyByDigest } from './repository.js';
 
 export interface ApiKeyRow {
   id: string;
@@ -41,9 +42,7 @@ export class ApiKeyCache {
   /** The API key row for a presented secret, or null. */
   async lookup(secret: string): Promise<ApiKeyRow | null> {
     const row = await this.bySecret.load(secret, async () => {
-      const [found] = await this.ctx.db.sql<ApiKeyRow[]>`
-        select id, account_id, role, expires_at, revoked_at, last_used_at from api_keys
-        where secret_digest = ${digestSecret(this.ctx.keyring, secret)}`;
+      const found = await findApiKeyByDigest(this.ctx.db.sql, digestSecret(this.ctx.keyring, secret));
       return found ?? null;
     });
     return row ?? null;

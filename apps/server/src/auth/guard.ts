@@ -5,6 +5,7 @@ import { beginIdempotentRequest } from '../http/idempotency.js';
 import { verifyAccessToken } from './access-tokens.js';
 import type { ApiKeyCache } from './api-key-cache.js';
 import { type Action, can, type Role } from './permissions.js';
+import { findUserAccess, touchApiKey } from './repository.js';
 
 /** Who is calling the admin API: a staff user (access token) or an API key. Every query scopes by `accountId`. */
 export interface Principal {
@@ -50,14 +51,13 @@ async function authenticate(ctx: AppContext, apiKeys: ApiKeyCache, token: string
     // last_used_at is for humans: a minute's precision saves a write per request.
     if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() > 60_000) {
       key.last_used_at = now; // the cached row too, so the next minute of calls skips this write
-      ctx.db.sql`update api_keys set last_used_at = ${now} where id = ${key.id}`.catch(() => {});
+      touchApiKey(ctx.db.sql, key.id, now).catch(() => {});
     }
     return { accountId: key.account_id, role: key.role, actorType: 'api_key', actorId: key.id };
   }
   const claims = await verifyAccessToken(ctx.keyring.accessToken, token);
   // The user row is read on every call so a disabled user or a role change takes effect at once.
-  const [user] = await ctx.db.sql<{ role: Role; status: string }[]>`
-    select role, status from users where id = ${claims.userId} and account_id = ${claims.accountId}`;
+  const user = await findUserAccess(ctx.db.sql, claims.accountId, claims.userId);
   if (user?.status !== 'active') throw new AppError('TOKEN_INVALID', 'The user no longer has access');
   return { accountId: claims.accountId, role: user.role, actorType: 'user', actorId: claims.userId };
 }

@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
 import type { AppContext } from '../core/context.js';
-import { AppError, notFound } from '../core/errors.js';
+import { AppError } from '../core/errors.js';
 import { errorResponses } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
 import { principalOf, requireAction } from './guard.js';
 import { LoginLimiter } from './login-limiter.js';
 import { LoginBody, MeSchema, RefreshBody, SessionSchema } from './schemas.js';
-import { login, logout, refresh } from './service.js';
+import { login, logout, me, refresh } from './service.js';
 
 export async function authRoutes(app: App, { ctx, limiter }: { ctx: AppContext; limiter: LoginLimiter }) {
   app.post(
@@ -78,13 +78,7 @@ export async function authRoutes(app: App, { ctx, limiter }: { ctx: AppContext; 
           },
         );
       }
-      const [account] = await ctx.db.sql<{ id: string; slug: string; name: string }[]>`
-        select id, slug, name from accounts where id = ${p.accountId}`;
-      const [user] = await ctx.db.sql`
-        select id, account_id, email, name, role, status, last_login_at, created_at, updated_at
-        from users where id = ${p.actorId} and account_id = ${p.accountId}`;
-      if (!account || !user) throw notFound('User');
-      return { user, account };
+      return me(ctx, p);
     },
   );
 }

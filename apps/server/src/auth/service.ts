@@ -1,12 +1,24 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppContext } from '../core/context.js';
-import { AppError } from '../core/errors.js';
+import { AppError, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { recordEvent } from '../events/record.js';
 import { signAccessToken } from './access-tokens.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 import type { Role } from './permissions.js';
+import {
+  findLoginCandidates,
+  findMe,
+  findRefreshTokenForUpdate,
+  findSessionUser,
+  insertRefreshToken,
+  type LoginUser,
+  markRefreshTokenRotated,
+  markSignedIn,
+  revokeFamilyOfToken,
+  revokeRefreshFamily,
+} from './repository.js';
 
 export interface Session {
   access_token: string;
@@ -16,16 +28,6 @@ export interface Session {
   user: { id: string; email: string; name: string; role: Role; account_id: string };
 }
 
-interface LoginUser {
-  id: string;
-  account_id: string;
-  email: string;
-  name: string;
-  role: Role;
-  status: string;
-  password_hash: string;
-}
-
 async function issueSession(
   ctx: AppContext,
   user: Omit<LoginUser, 'password_hash' | 'status'>,
@@ -33,9 +35,13 @@ async function issueSession(
 ): Promise<Session> {
   const refresh = `kwr_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.refreshTokenTtlSeconds * 1000);
-  await ctx.db.sql`
-    insert into refresh_tokens (account_id, user_id, family_id, token_digest, expires_at)
-    values (${user.account_id}, ${user.id}, ${familyId}, ${digestSecret(ctx.keyring, refresh)}, ${expiresAt})`;
+  await insertRefreshToken(ctx.db.sql, {
+    accountId: user.account_id,
+    userId: user.id,
+    familyId,
+    digest: digestSecret(ctx.keyring, refresh),
+    expiresAt,
+  });
   const ttl = ctx.config.accessTokenTtlSeconds;
   return {
     access_token: await signAccessToken(
@@ -57,14 +63,10 @@ export async function login(
   input: { email: string; password: string; account?: string | undefined },
   ip: string,
 ): Promise<Session> {
-  const candidates = await ctx.db.sql<(LoginUser & { slug: string })[]>`
-    select u.id, u.account_id, u.email, u.name, u.role, u.status, u.password_hash, a.slug
-    from users u join accounts a on a.id = u.account_id
-    where lower(u.email) = lower(${input.email}) ${input.account ? ctx.db.sql`and a.slug = ${input.account}` : ctx.db.sql``}
-    limit 2`;
+  const candidates = await findLoginCandidates(ctx.db.sql, input.email, input.account);
   const user = candidates.length === 1 ? candidates[0] : undefined;
   await limiter.consume(user?.account_id ?? input.email, ip);
-  const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
+  const ok = await verifyPassword(user?.password_hash ?? dummyPasswordHash(), input.password);
   if (user) {
     await recordEvent(ctx.db.sql, {
       accountId: user.account_id,
@@ -79,7 +81,7 @@ export async function login(
     const ambiguous = candidates.length > 1 ? ' (this email has several accounts: add "account")' : '';
     throw new AppError('INVALID_CREDENTIALS', `The email or password is wrong${ambiguous}`);
   }
-  await ctx.db.sql`update users set last_login_at = now() where id = ${user.id}`;
+  await markSignedIn(ctx.db.sql, user.id);
   return issueSession(ctx, user, randomUUID());
 }
 
@@ -90,20 +92,10 @@ export async function login(
 export async function refresh(ctx: AppContext, token: string): Promise<Session> {
   const digest = digestSecret(ctx.keyring, token);
   const outcome = await ctx.db.tx(async (tx) => {
-    const [row] = await tx<
-      {
-        id: string;
-        family_id: string;
-        status: string;
-        expires_at: Date;
-        user_id: string;
-        account_id: string;
-      }[]
-    >`
-      select id, family_id, status, expires_at, user_id, account_id from refresh_tokens where token_digest = ${digest} for update`;
+    const row = await findRefreshTokenForUpdate(tx, digest);
     if (!row) return { kind: 'invalid' as const };
     if (row.status === 'rotated') {
-      await tx`update refresh_tokens set status = 'revoked' where family_id = ${row.family_id} and status <> 'revoked'`;
+      await revokeRefreshFamily(tx, row.family_id);
       await recordEvent(tx, {
         accountId: row.account_id,
         type: 'auth.refresh_reuse_detected',
@@ -114,10 +106,9 @@ export async function refresh(ctx: AppContext, token: string): Promise<Session> 
       return { kind: 'reused' as const };
     }
     if (row.status !== 'active' || row.expires_at <= ctx.clock.now()) return { kind: 'invalid' as const };
-    const [user] = await tx<Omit<LoginUser, 'password_hash'>[]>`
-      select id, account_id, email, name, role, status from users where id = ${row.user_id}`;
+    const user = await findSessionUser(tx, row.user_id);
     if (user?.status !== 'active') return { kind: 'invalid' as const };
-    await tx`update refresh_tokens set status = 'rotated', used_at = now() where id = ${row.id}`;
+    await markRefreshTokenRotated(tx, row.id);
     return { kind: 'ok' as const, user, familyId: row.family_id };
   });
   if (outcome.kind === 'reused') {
@@ -133,7 +124,12 @@ export async function refresh(ctx: AppContext, token: string): Promise<Session> 
 
 /** Revokes the session family of a refresh token. Unknown tokens are ignored (logout is idempotent). */
 export async function logout(ctx: AppContext, token: string): Promise<void> {
-  await ctx.db.sql`
-    update refresh_tokens set status = 'revoked'
-    where family_id = (select family_id from refresh_tokens where token_digest = ${digestSecret(ctx.keyring, token)})`;
+  await revokeFamilyOfToken(ctx.db.sql, digestSecret(ctx.keyring, token));
+}
+
+/** GET /auth/me: the signed-in staff user and their account. */
+export async function me(ctx: AppContext, p: { accountId: string; actorId: string }) {
+  const { account, user } = await findMe(ctx.db.sql, p.accountId, p.actorId);
+  if (!account || !user) throw notFound('User');
+  return { user, account };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { findAccountIdBySlug, upsertStaffUser } from '../accounts/repository.js';
 import { hashPassword } from '../auth/passwords.js';
 import { ROLES } from '../auth/permissions.js';
 import type { Config } from '../config/config.js';
@@ -35,13 +36,11 @@ export async function createAdminCommand(
     throw new Error('--password must be at least 12 characters');
   const password = opts.password ?? randomBytes(12).toString('base64url');
   await withDatabase(config, async (db) => {
-    const [account] = await db.sql<{ id: string }[]>`select id from accounts where slug = ${opts.account}`;
-    if (!account)
+    const accountId = await findAccountIdBySlug(db.sql, opts.account);
+    if (!accountId)
       throw new Error(`no account with slug "${opts.account}" (start the server once to create "default")`);
     const hash = await hashPassword(password);
-    await db.sql`
-      insert into users (account_id, email, name, role, password_hash) values (${account.id}, ${opts.email.toLowerCase()}, '', ${opts.role}, ${hash})
-      on conflict (account_id, lower(email)) do update set password_hash = excluded.password_hash, role = excluded.role, status = 'active'`;
+    await upsertStaffUser(db.sql, accountId, { email: opts.email, role: opts.role, passwordHash: hash });
     console.log(`user ${opts.email} (${opts.role}) is ready in account ${opts.account}`);
     if (!opts.password) console.log(`password: ${password}`);
   });

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { findAccountIdBySlug } from '../accounts/repository.js';
 import { openDatabase } from '../app/server.js';
 import type { Config } from '../config/config.js';
 import { createBus } from '../core/bus.js';
@@ -21,10 +22,8 @@ export async function keysRotateCommand(
   const opened = await openDatabase(config, (m) => console.error(m));
   try {
     await migrate(opened.db);
-    const [account] = await opened.db.sql<
-      { id: string }[]
-    >`select id from accounts where slug = ${opts.account}`;
-    if (!account) throw new Error(`no account with slug "${opts.account}"`);
+    const accountId = await findAccountIdBySlug(opened.db.sql, opts.account);
+    if (!accountId) throw new Error(`no account with slug "${opts.account}"`);
     const ctx: AppContext = {
       config,
       db: opened.db,
@@ -33,8 +32,8 @@ export async function keysRotateCommand(
       log: pino({ level: 'warn' }),
       bus: await createBus(opened.db),
     };
-    const previous = await findActiveKid(opened.db.sql, account.id);
-    const key = await rotateSigningKey(ctx, account.id, { alg: opts.alg, overlapHours }, { type: 'system' });
+    const previous = await findActiveKid(opened.db.sql, accountId);
+    const key = await rotateSigningKey(ctx, accountId, { alg: opts.alg, overlapHours }, { type: 'system' });
     console.log(
       previous
         ? `new active key ${key.kid} (${key.alg}); ${previous} verifies for ${overlapHours} more hours`

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
-import type { Feature, Limits } from './schemas.js';
+import { insertDefaultPlan, insertDefaultProduct } from './repository.js';
+import type { DefaultTier, Feature } from './schemas.js';
 
 const ALL_FEATURES = [
   ['api_access', 'API access'],
@@ -30,18 +31,7 @@ function features(enabled: FeatureId[], apiPerHour: number | null): Feature[] {
 }
 
 /** The seed documents' tiers (seed 002 LICENSE_TIERS, seed 004 prices); vendors edit them freely. */
-export const DEFAULT_TIERS: Array<{
-  code: string;
-  name: string;
-  rank: number;
-  price_monthly_cents: number;
-  price_yearly_cents: number;
-  max_activations: number | null;
-  limits: Limits;
-  features: Feature[];
-  popular: boolean;
-  trial_days: number;
-}> = [
+export const DEFAULT_TIERS: DefaultTier[] = [
   {
     code: 'free',
     name: 'Free',
@@ -142,15 +132,6 @@ export const DEFAULT_TIERS: Array<{
 
 /** Seeds a new account with a default product and the four tiers. */
 export async function seedDefaultCatalogue(tx: Queryable, accountId: string): Promise<void> {
-  const [product] = await tx<{ id: string }[]>`
-    insert into products (account_id, code, name, version, description)
-    values (${accountId}, 'app', 'App', '1.0', 'Your licensed application') returning id`;
-  for (const t of DEFAULT_TIERS) {
-    await tx`
-      insert into plans (account_id, product_id, code, name, rank, license_type, license_model, duration_days, max_activations,
-        features, limits, price_monthly_cents, price_yearly_cents, trial_allowed, trial_days, grace_period_days, popular)
-      values (${accountId}, ${product!.id}, ${t.code}, ${t.name}, ${t.rank}, ${t.code === 'free' ? 'perpetual' : 'subscription'},
-        'per_device', ${t.code === 'free' ? null : 365}, ${t.max_activations}, ${tx.json(t.features as never)}, ${tx.json(t.limits as never)},
-        ${t.price_monthly_cents}, ${t.price_yearly_cents}, ${t.trial_days > 0}, ${t.trial_days}, 7, ${t.popular})`;
-  }
+  const productId = await insertDefaultProduct(tx, accountId);
+  for (const t of DEFAULT_TIERS) await insertDefaultPlan(tx, accountId, productId, t);
 }

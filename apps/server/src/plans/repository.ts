@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { orderBy } from '../db/order-by.js';
-import type { PlanRow } from './schemas.js';
+import type { DefaultTier, PlanRow } from './schemas.js';
 
 export async function findPlan(q: Queryable, accountId: string, id: string): Promise<PlanRow | undefined> {
   const [row] = await q<PlanRow[]>`select * from plans where account_id = ${accountId} and id = ${id}`;
@@ -44,4 +44,29 @@ export async function listPublicPlans(q: Queryable, accountSlug: string) {
     select p.* from plans p join accounts a on a.id = p.account_id
     where a.slug = ${accountSlug} and p.active and p.public and p.archived_at is null
     order by p.rank, p.price_monthly_cents limit 50`;
+}
+
+/** Whether another plan of the account (not `exceptId`) already has `code`. */
+export async function planCodeTaken(q: Queryable, accountId: string, code: string, exceptId?: string) {
+  const [row] =
+    await q`select 1 from plans where account_id = ${accountId} and code = ${code} ${exceptId ? q`and id <> ${exceptId}` : q``}`;
+  return row !== undefined;
+}
+
+/** The default product of a new account (the default plans belong to it). */
+export async function insertDefaultProduct(q: Queryable, accountId: string): Promise<string> {
+  const [product] = await q<{ id: string }[]>`
+    insert into products (account_id, code, name, version, description)
+    values (${accountId}, 'app', 'App', '1.0', 'Your licensed application') returning id`;
+  return product!.id;
+}
+
+/** One default plan of a new account. */
+export async function insertDefaultPlan(q: Queryable, accountId: string, productId: string, t: DefaultTier) {
+  await q`
+    insert into plans (account_id, product_id, code, name, rank, license_type, license_model, duration_days, max_activations,
+      features, limits, price_monthly_cents, price_yearly_cents, trial_allowed, trial_days, grace_period_days, popular)
+    values (${accountId}, ${productId}, ${t.code}, ${t.name}, ${t.rank}, ${t.code === 'free' ? 'perpetual' : 'subscription'},
+      'per_device', ${t.code === 'free' ? null : 365}, ${t.max_activations}, ${q.json(t.features as never)}, ${q.json(t.limits as never)},
+      ${t.price_monthly_cents}, ${t.price_yearly_cents}, ${t.trial_days > 0}, ${t.trial_days}, 7, ${t.popular})`;
 }

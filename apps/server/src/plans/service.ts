@@ -3,7 +3,8 @@ import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { insertRow, updateRow } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
-import { findPlan } from './repository.js';
+import { productExists } from '../products/repository.js';
+import { findPlan, planCodeTaken } from './repository.js';
 import type { PlanRow } from './schemas.js';
 
 const JSON_COLUMNS = ['features', 'limits', 'restrictions', 'metadata'] as const;
@@ -11,18 +12,14 @@ type Meta = { ip: string; requestId: string };
 
 async function assertProduct(ctx: AppContext, accountId: string, productId: unknown) {
   if (typeof productId !== 'string') return;
-  const [row] = await ctx.db
-    .sql`select 1 from products where account_id = ${accountId} and id = ${productId}`;
-  if (!row)
+  if (!(await productExists(ctx.db.sql, accountId, productId)))
     throw new AppError('NOT_FOUND', 'product_id does not name a product of this account', {
       pointer: '/body/product_id',
     });
 }
 
 async function codeTaken(ctx: AppContext, accountId: string, code: string, exceptId?: string) {
-  const [row] = await ctx.db
-    .sql`select 1 from plans where account_id = ${accountId} and code = ${code} ${exceptId ? ctx.db.sql`and id <> ${exceptId}` : ctx.db.sql``}`;
-  if (row)
+  if (await planCodeTaken(ctx.db.sql, accountId, code, exceptId))
     throw new AppError('ALREADY_EXISTS', `A plan with code "${code}" already exists`, {
       pointer: '/body/code',
     });

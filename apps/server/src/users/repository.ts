@@ -96,3 +96,15 @@ export async function countOtherOwners(q: Queryable, accountId: string, exceptId
     where account_id = ${accountId} and role = 'owner' and status = 'active' and id <> ${exceptId}`;
   return row?.n ?? 0;
 }
+
+/** Whether the account has a user with this email (compared case-insensitively). */
+export async function emailTaken(q: Queryable, accountId: string, email: string): Promise<boolean> {
+  const [row] =
+    await q`select 1 from users where account_id = ${accountId} and lower(email) = lower(${email})`;
+  return row !== undefined;
+}
+
+/** Locks the account's owners, so two demotions at once cannot leave it with none. */
+export async function lockOwners(q: Queryable, accountId: string): Promise<void> {
+  await q`select id from users where account_id = ${accountId} and role = 'owner' for update`;
+}

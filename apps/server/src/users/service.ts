@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/guard.js';
 import { hashPassword } from '../auth/passwords.js';
+import { revokeUserSessions } from '../auth/repository.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';
@@ -19,9 +20,7 @@ export async function createUser(
     throw new AppError('FORBIDDEN', 'Only an owner may create another owner');
   const passwordHash = await hashPassword(input.password);
   return ctx.db.tx(async (tx) => {
-    const [exists] =
-      await tx`select 1 from users where account_id = ${p.accountId} and lower(email) = lower(${input.email})`;
-    if (exists)
+    if (await repo.emailTaken(tx, p.accountId, input.email))
       throw new AppError('ALREADY_EXISTS', `A user with email ${input.email} already exists`, {
         pointer: '/body/email',
       });
@@ -69,14 +68,14 @@ export async function updateUser(
     const losesOwner =
       current.role === 'owner' && ((patch.role && patch.role !== 'owner') || patch.status === 'disabled');
     if (losesOwner) {
-      await tx`select id from users where account_id = ${p.accountId} and role = 'owner' for update`;
+      await repo.lockOwners(tx, p.accountId);
       if ((await repo.countOtherOwners(tx, p.accountId, id)) === 0) {
         throw new AppError('CONFLICT', 'The account must keep at least one active owner');
       }
     }
     const user = await repo.updateUser(tx, p.accountId, id, { ...patch, passwordHash });
     if (patch.status === 'disabled' || passwordHash) {
-      await tx`update refresh_tokens set status = 'revoked' where user_id = ${id} and status = 'active'`;
+      await revokeUserSessions(tx, id);
     }
     await recordEvent(tx, {
       accountId: p.accountId,

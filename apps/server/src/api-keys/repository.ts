@@ -1,0 +1,74 @@
+import type { Queryable } from '../db/database.js';
+
+/** What the API shows of a key: never its secret or digest. */
+const COLUMNS =
+  'id, account_id, name, prefix, role, created_by, last_used_at, expires_at, revoked_at, created_at';
+
+export interface ApiKeyView {
+  id: string;
+  account_id: string;
+  name: string;
+  prefix: string;
+  role: string;
+  created_by: string | null;
+  last_used_at: Date | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  created_at: Date;
+}
+
+export async function insertApiKey(
+  q: Queryable,
+  k: {
+    accountId: string;
+    name: string;
+    prefix: string;
+    digest: string;
+    role: string;
+    createdBy: string | null;
+    expiresAt: Date | null;
+  },
+): Promise<ApiKeyView> {
+  const [row] = await q<ApiKeyView[]>`
+    insert into api_keys (account_id, name, prefix, secret_digest, role, created_by, expires_at)
+    values (${k.accountId}, ${k.name}, ${k.prefix}, ${k.digest}, ${k.role}, ${k.createdBy}, ${k.expiresAt})
+    returning ${q.unsafe(COLUMNS)}`;
+  return row!;
+}
+
+/** A page of the account's keys, newest first, with one look-ahead row. */
+export function listApiKeyRows(
+  q: Queryable,
+  accountId: string,
+  limit: number,
+  offset: number,
+  includeRevoked: boolean,
+) {
+  return q<ApiKeyView[]>`
+    select ${q.unsafe(COLUMNS)} from api_keys
+    where account_id = ${accountId} ${includeRevoked ? q`` : q`and revoked_at is null`}
+    order by created_at desc, id desc limit ${limit + 1} offset ${offset}`;
+}
+
+export async function findApiKeyRow(
+  q: Queryable,
+  accountId: string,
+  id: string,
+): Promise<ApiKeyView | undefined> {
+  const [row] = await q<
+    ApiKeyView[]
+  >`select ${q.unsafe(COLUMNS)} from api_keys where account_id = ${accountId} and id = ${id}`;
+  return row;
+}
+
+/** Revokes a key (a second revoke keeps the first time). */
+export async function markRevoked(
+  q: Queryable,
+  accountId: string,
+  id: string,
+): Promise<ApiKeyView | undefined> {
+  const [row] = await q<ApiKeyView[]>`
+    update api_keys set revoked_at = coalesce(revoked_at, now())
+    where account_id = ${accountId} and id = ${id} returning ${q.unsafe(COLUMNS)}`;
+  return row;
+}
