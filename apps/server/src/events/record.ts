@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { rowHash } from './hash.js';
+import { insertEvent } from './repository.js';
 
 /** Who did it: a staff user, an API key, a licensed app (license/activation), or the system (jobs). */
 export interface Actor {
@@ -39,8 +40,5 @@ export function eventRow(e: NewEvent) {
  */
 export async function recordEvent(q: Queryable, e: NewEvent): Promise<void> {
   const r = eventRow(e);
-  await q`
-    insert into events (account_id, type, actor_type, actor_id, subject_type, subject_id, ip, request_id, data, created_at, row_hash)
-    values (${r.account_id}, ${r.type}, ${r.actor_type}, ${r.actor_id}, ${r.subject_type}, ${r.subject_id},
-            ${r.ip}, ${r.request_id}, ${q.json(r.data as never)}, ${r.created_at}, ${r.row_hash})`;
+  await insertEvent(q, r);
 }

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import { chainHash, rowHash } from './hash.js';
+import { accountsWithEvents, chainAfter } from './repository.js';
 import { sealEvents } from './seal.js';
 
 export interface ChainProblem {
@@ -13,39 +14,18 @@ export interface VerifyReport {
   problems: ChainProblem[];
 }
 
-interface EventRow {
-  id: string;
-  account_id: string;
-  type: string;
-  actor_type: string;
-  actor_id: string | null;
-  subject_type: string | null;
-  subject_id: string | null;
-  ip: string | null;
-  data: Record<string, unknown>;
-  created_at: Date;
-  row_hash: string;
-  chain_seq: string;
-  chain_hash: string;
-}
-
 /** Recomputes every row hash and every chain link; reports edited rows and broken or gapped chains. */
 export async function verifyEvents(db: Database, accountId?: string): Promise<VerifyReport> {
   await sealEvents(db);
   const problems: ChainProblem[] = [];
   let checked = 0;
-  const accounts = accountId
-    ? [{ account_id: accountId }]
-    : await db.sql<{ account_id: string }[]>`select distinct account_id from events`;
+  const accounts = accountId ? [{ account_id: accountId }] : await accountsWithEvents(db.sql);
   for (const { account_id } of accounts) {
     let prev: string | null = null;
     let expectedSeq = 1;
     let after = 0;
     for (;;) {
-      const rows: EventRow[] = await db.sql<EventRow[]>`
-        select id, account_id, type, actor_type, actor_id, subject_type, subject_id, ip, data, created_at,
-               row_hash, chain_seq, chain_hash
-        from events where account_id = ${account_id} and chain_seq > ${after} order by chain_seq limit 5000`;
+      const rows = await chainAfter(db.sql, account_id, after, 5000);
       if (rows.length === 0) break;
       for (const r of rows) {
         checked++;
