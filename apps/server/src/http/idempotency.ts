@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
+import { claimKey, findClaim, releaseKey, storeResponse } from './idempotency-repository.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -42,18 +43,12 @@ export async function beginIdempotentRequest(
   const hash = createHash('sha256')
     .update(canonicalJson(request.body ?? null))
     .digest('hex');
-  const claimed = await ctx.db.sql`
-    insert into idempotency_keys (account_id, key, route, request_hash) values (${accountId}, ${key}, ${route}, ${hash})
-    on conflict do nothing returning key`;
-  if (claimed.length > 0) {
-    request.idempotency = { accountId, route, key };
+  const claim = { accountId, route, key };
+  if (await claimKey(ctx.db.sql, claim, hash)) {
+    request.idempotency = claim;
     return false;
   }
-  const [prior] = await ctx.db.sql<
-    { request_hash: string; status: string; response_status: number; response_body: unknown }[]
-  >`
-    select request_hash, status, response_status, response_body from idempotency_keys
-    where account_id = ${accountId} and route = ${route} and key = ${key}`;
+  const prior = await findClaim(ctx.db.sql, claim);
   if (!prior)
     throw new AppError(
       'IDEMPOTENCY_KEY_IN_USE',
@@ -81,15 +76,14 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
   app.addHook('onRoute', (route) => {
     if (!route.config?.idempotent) return;
     const existing = route.onSend ? (Array.isArray(route.onSend) ? route.onSend : [route.onSend]) : [];
-    route.onSend = [...existing, storeResponse as never];
+    route.onSend = [...existing, keepResponse as never];
   });
-  async function storeResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  async function keepResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
     const claim = request.idempotency;
     if (!claim) return payload;
     request.idempotency = undefined;
     if (reply.statusCode >= 500) {
-      await ctx.db
-        .sql`delete from idempotency_keys where account_id = ${claim.accountId} and route = ${claim.route} and key = ${claim.key}`;
+      await releaseKey(ctx.db.sql, claim);
       return payload;
     }
     let body: unknown = null;
@@ -98,9 +92,7 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
     } catch {
       body = null;
     }
-    await ctx.db.sql`
-      update idempotency_keys set status = 'completed', response_status = ${reply.statusCode}, response_body = ${ctx.db.sql.json(body as never)}
-      where account_id = ${claim.accountId} and route = ${claim.route} and key = ${claim.key}`;
+    await storeResponse(ctx.db.sql, claim, reply.statusCode, body);
     return payload;
   }
 }

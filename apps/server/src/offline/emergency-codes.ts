@@ -4,6 +4,7 @@ import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';
 import { EMERGENCY_CODE_TTL_MS, EMERGENCY_SLOTS, emergencyCode } from './emergency-code.js';
+import { countIssuedCodes, insertEmergencyCode, listIssuedCodes } from './repository.js';
 
 /**
  * Staff issue the next unused emergency code of a seat. The seat row is locked while the slot is
@@ -23,20 +24,22 @@ export async function issueEmergencyCode(
     if (!activation) throw notFound('Activation');
     if (activation.status === 'blocked')
       throw new AppError('DEVICE_BLOCKED', 'This device is blocked; unblock it before issuing a code');
-    const [{ used }] =
-      (await tx`select count(*)::int as used from emergency_codes where activation_id = ${activationId}`) as unknown as [
-        { used: number },
-      ];
+    const used = await countIssuedCodes(tx, activationId);
     if (used >= EMERGENCY_SLOTS)
       throw new AppError(
         'CONFLICT',
         `All ${EMERGENCY_SLOTS} emergency codes of this device have been issued; deactivate and activate it again for a fresh set`,
         { issued: used },
       );
-    const [created] = await tx<{ id: string; slot: number; expires_at: Date; created_at: Date }[]>`
-      insert into emergency_codes (account_id, license_id, activation_id, slot, reason, issued_by, expires_at)
-      values (${p.accountId}, ${activation.license_id}, ${activationId}, ${used}, ${reason ?? null}, ${p.actorId}, ${expiresAt})
-      returning id, slot, expires_at, created_at`;
+    const created = await insertEmergencyCode(tx, {
+      accountId: p.accountId,
+      licenseId: activation.license_id,
+      activationId,
+      slot: used,
+      reason: reason ?? null,
+      issuedBy: p.actorId,
+      expiresAt,
+    });
     await recordEvent(tx, {
       accountId: p.accountId,
       type: 'emergency_code.issued',
@@ -51,7 +54,7 @@ export async function issueEmergencyCode(
         reason: reason ?? null,
       },
     });
-    return { ...created!, license_id: activation.license_id };
+    return { ...created, license_id: activation.license_id };
   });
   return {
     id: row.id,
@@ -66,18 +69,7 @@ export async function issueEmergencyCode(
 
 /** Codes issued for a license's devices (never the codes themselves). */
 export async function listEmergencyCodes(ctx: AppContext, accountId: string, licenseId: string) {
-  const rows = await ctx.db.sql<
-    {
-      id: string;
-      activation_id: string;
-      slot: number;
-      reason: string | null;
-      expires_at: Date;
-      redeemed_at: Date | null;
-      created_at: Date;
-    }[]
-  >`select id, activation_id, slot, reason, expires_at, redeemed_at, created_at from emergency_codes
-    where account_id = ${accountId} and license_id = ${licenseId} order by created_at desc limit 200`;
+  const rows = await listIssuedCodes(ctx.db.sql, accountId, licenseId);
   return rows.map((r) => ({
     ...r,
     expires_at: r.expires_at.toISOString(),

@@ -5,6 +5,7 @@ import { digestSecret } from '../crypto/master-key.js';
 import { recordEvent } from '../events/record.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
 import { findLicenseByDigest } from '../licenses/repository.js';
+import { findReportedSeat, markCodeRedeemed } from './repository.js';
 
 /** What the SDK reports. `emergency_code_used` tells the server an offline unlock happened. */
 export const REPORT_KINDS = [
@@ -37,13 +38,9 @@ export async function recordReport(ctx: AppContext, input: ReportInput, caller: 
   );
   if (!license) throw new AppError('LICENSE_NOT_FOUND', 'No license matches this key');
   return ctx.db.tx(async (tx) => {
-    const [seat] = await tx<{ id: string }[]>`
-      select id from activations where license_id = ${license.id} and device_id = ${input.device_id}
-      order by (status = 'active') desc, created_at desc limit 1`;
-    const activationId = seat?.id ?? null;
+    const activationId = await findReportedSeat(tx, license.id, input.device_id);
     if (input.kind === 'emergency_code_used' && activationId && input.emergency_slot !== undefined) {
-      await tx`update emergency_codes set redeemed_at = coalesce(redeemed_at, ${ctx.clock.now()})
-        where activation_id = ${activationId} and slot = ${input.emergency_slot}`;
+      await markCodeRedeemed(tx, activationId, input.emergency_slot, ctx.clock.now());
     }
     await recordEvent(tx, {
       accountId: license.account_id,

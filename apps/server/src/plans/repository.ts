@@ -70,3 +70,16 @@ export async function insertDefaultPlan(q: Queryable, accountId: string, product
       'per_device', ${t.code === 'free' ? null : 365}, ${t.max_activations}, ${q.json(t.features as never)}, ${q.json(t.limits as never)},
       ${t.price_monthly_cents}, ${t.price_yearly_cents}, ${t.trial_days > 0}, ${t.trial_days}, 7, ${t.popular})`;
 }
+
+/** Archives a plan (a second archive keeps the first time); undefined when it is not the account's. */
+export async function markPlanArchived(
+  q: Queryable,
+  accountId: string,
+  id: string,
+): Promise<PlanRow | undefined> {
+  const [plan] = await q<
+    PlanRow[]
+  >`update plans set archived_at = coalesce(archived_at, now()), active = false, updated_at = now()
+    where account_id = ${accountId} and id = ${id} returning *`;
+  return plan;
+}

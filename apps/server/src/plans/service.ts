@@ -4,7 +4,7 @@ import { AppError, notFound } from '../core/errors.js';
 import { insertRow, updateRow } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { productExists } from '../products/repository.js';
-import { findPlan, planCodeTaken } from './repository.js';
+import { findPlan, markPlanArchived, planCodeTaken } from './repository.js';
 import type { PlanRow } from './schemas.js';
 
 const JSON_COLUMNS = ['features', 'limits', 'restrictions', 'metadata'] as const;
@@ -103,10 +103,7 @@ export async function duplicatePlan(
 /** Archived plans stay on existing licenses but are no longer offered. */
 export async function archivePlan(ctx: AppContext, p: Principal, id: string, meta: Meta) {
   return ctx.db.tx(async (tx) => {
-    const [plan] = await tx<
-      PlanRow[]
-    >`update plans set archived_at = coalesce(archived_at, now()), active = false, updated_at = now()
-      where account_id = ${p.accountId} and id = ${id} returning *`;
+    const plan = await markPlanArchived(tx, p.accountId, id);
     if (!plan) throw notFound('Plan');
     await recordEvent(tx, event(p, 'plan.archived', plan, meta));
     return plan;

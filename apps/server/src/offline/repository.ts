@@ -1,0 +1,63 @@
+import type { Queryable } from '../db/database.js';
+
+/** The device's seat on the license a report is about: its live one, else its latest. */
+export async function findReportedSeat(q: Queryable, licenseId: string, deviceId: string) {
+  const [seat] = await q<{ id: string }[]>`
+    select id from activations where license_id = ${licenseId} and device_id = ${deviceId}
+    order by (status = 'active') desc, created_at desc limit 1`;
+  return seat?.id ?? null;
+}
+
+/** The app says it used emergency code `slot` offline (the first report's time is kept). */
+export async function markCodeRedeemed(
+  q: Queryable,
+  activationId: string,
+  slot: number,
+  at: Date,
+): Promise<void> {
+  await q`update emergency_codes set redeemed_at = coalesce(redeemed_at, ${at})
+    where activation_id = ${activationId} and slot = ${slot}`;
+}
+
+/** How many emergency codes the seat has been issued (each slot once). */
+export async function countIssuedCodes(q: Queryable, activationId: string): Promise<number> {
+  const [row] = await q<
+    { used: number }[]
+  >`select count(*)::int as used from emergency_codes where activation_id = ${activationId}`;
+  return row!.used;
+}
+
+export async function insertEmergencyCode(
+  q: Queryable,
+  c: {
+    accountId: string;
+    licenseId: string;
+    activationId: string;
+    slot: number;
+    reason: string | null;
+    issuedBy: string;
+    expiresAt: Date;
+  },
+) {
+  const [created] = await q<{ id: string; slot: number; expires_at: Date; created_at: Date }[]>`
+    insert into emergency_codes (account_id, license_id, activation_id, slot, reason, issued_by, expires_at)
+    values (${c.accountId}, ${c.licenseId}, ${c.activationId}, ${c.slot}, ${c.reason}, ${c.issuedBy}, ${c.expiresAt})
+    returning id, slot, expires_at, created_at`;
+  return created!;
+}
+
+/** Codes issued for a license's devices, newest first (never the codes themselves). */
+export function listIssuedCodes(q: Queryable, accountId: string, licenseId: string) {
+  return q<
+    {
+      id: string;
+      activation_id: string;
+      slot: number;
+      reason: string | null;
+      expires_at: Date;
+      redeemed_at: Date | null;
+      created_at: Date;
+    }[]
+  >`select id, activation_id, slot, reason, expires_at, redeemed_at, created_at from emergency_codes
+    where account_id = ${accountId} and license_id = ${licenseId} order by created_at desc limit 200`;
+}
