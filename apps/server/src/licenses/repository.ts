@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { orderBy } from '../db/order-by.js';
+import type { PlanRow } from '../plans/schemas.js';
 import type { LicenseStatus } from './state.js';
 
 /** A license row as stored (the key itself is only in `key_enc`). */
@@ -124,4 +125,145 @@ export async function countActiveSeats(q: Queryable, licenseId: string): Promise
     { n: number }[]
   >`select count(*)::int as n from activations where license_id = ${licenseId} and status = 'active'`;
   return row?.n ?? 0;
+}
+
+/** Whether `id` names a row of `table` in the account (references a license may carry). */
+export async function recordInAccount(
+  q: Queryable,
+  table: 'customers' | 'products' | 'subscriptions',
+  accountId: string,
+  id: string,
+): Promise<boolean> {
+  const [row] = await q`select 1 from ${q(table)} where account_id = ${accountId} and id = ${id}`;
+  return row !== undefined;
+}
+
+/** A new license row (the key only as digest, ciphertext and last four characters). */
+export interface NewLicense {
+  account_id: string;
+  key_digest: string;
+  key_enc: string;
+  key_last4: string;
+  product_id: string | null;
+  plan_id: string;
+  customer_id: string | null;
+  subscription_id: string | null;
+  order_id: string | null;
+  license_type: string;
+  license_model: string;
+  status: string;
+  max_activations: number | null;
+  features: unknown;
+  limits: unknown;
+  restrictions: unknown;
+  starts_at: Date;
+  expires_at: Date | null;
+  grace_period_days: number;
+  trial_ends_at: Date | null;
+  auto_renew: boolean;
+  offline_file_ttl_days: number;
+  metadata: unknown;
+}
+
+export async function insertLicense(q: Queryable, l: NewLicense): Promise<{ id: string }> {
+  const [row] = await q<{ id: string }[]>`
+    insert into licenses (account_id, key_digest, key_enc, key_last4, product_id, plan_id, customer_id, subscription_id, order_id,
+      license_type, license_model, status, max_activations, features, limits, restrictions, starts_at, expires_at,
+      grace_period_days, trial_ends_at, auto_renew, offline_file_ttl_days, metadata)
+    values (${l.account_id}, ${l.key_digest}, ${l.key_enc}, ${l.key_last4},
+      ${l.product_id}, ${l.plan_id}, ${l.customer_id}, ${l.subscription_id}, ${l.order_id},
+      ${l.license_type}, ${l.license_model}, ${l.status}, ${l.max_activations},
+      ${q.json(l.features as never)}, ${q.json(l.limits as never)}, ${q.json(l.restrictions as never)}, ${l.starts_at}, ${l.expires_at},
+      ${l.grace_period_days}, ${l.trial_ends_at}, ${l.auto_renew}, ${l.offline_file_ttl_days}, ${q.json(l.metadata as never)})
+    returning id`;
+  return row!;
+}
+
+/** Every change bumps the version: activation re-checks it under the license lock (`keyward_take_seats`). */
+export async function bumpLicenseVersion(q: Queryable, id: string): Promise<void> {
+  await q`update licenses set version = version + 1, updated_at = now() where id = ${id}`;
+}
+
+export async function setLicenseStatus(
+  q: Queryable,
+  id: string,
+  status: string,
+  reason: string | null,
+  revokedAt: Date | null,
+): Promise<void> {
+  await q`update licenses set status = ${status}, status_reason = ${reason}, revoked_at = ${revokedAt} where id = ${id}`;
+}
+
+/** Revocation frees every live seat of the license; returns how many. */
+export async function freeSeatsOfRevokedLicense(q: Queryable, id: string): Promise<number> {
+  const rows =
+    await q`update activations set status = 'deactivated', deactivated_at = now(), deactivation_reason = 'license_revoked', updated_at = now()
+    where license_id = ${id} and status = 'active' returning id`;
+  return rows.length;
+}
+
+export async function setLicenseExpiry(
+  q: Queryable,
+  id: string,
+  status: string,
+  expiresAt: Date,
+): Promise<void> {
+  await q`update licenses set status = ${status}, expires_at = ${expiresAt}, status_reason = null where id = ${id}`;
+}
+
+export async function setLicenseCustomer(q: Queryable, id: string, customerId: string): Promise<void> {
+  await q`update licenses set customer_id = ${customerId} where id = ${id}`;
+}
+
+export async function countLiveSeats(q: Queryable, id: string): Promise<number> {
+  const [seats] = await q<
+    { n: number }[]
+  >`select count(*)::int as n from activations where license_id = ${id} and status = 'active'`;
+  return seats!.n;
+}
+
+/** Moves a license to `plan`: features, limits, restrictions and seats come from it; a trial stays a trial. */
+export async function applyPlan(q: Queryable, id: string, plan: PlanRow): Promise<void> {
+  await q`update licenses set plan_id = ${plan.id}, license_model = ${plan.license_model},
+    license_type = case when license_type = 'trial' then license_type else ${plan.license_type} end,
+    max_activations = ${plan.max_activations}, features = ${q.json(plan.features as never)},
+    limits = ${q.json(plan.limits as never)}, restrictions = ${q.json(plan.restrictions as never)},
+    grace_period_days = ${plan.grace_period_days} where id = ${id}`;
+}
+
+export async function setLicenseKey(
+  q: Queryable,
+  id: string,
+  k: { digest: string; enc: string; last4: string },
+) {
+  await q`update licenses set key_digest = ${k.digest}, key_enc = ${k.enc}, key_last4 = ${k.last4} where id = ${id}`;
+}
+
+/** The fields staff may edit directly (status, key, plan and dates have their own actions). */
+export async function setLicenseFields(
+  q: Queryable,
+  id: string,
+  f: {
+    max_activations: number | null;
+    features: unknown;
+    limits: unknown;
+    restrictions: unknown;
+    metadata: unknown;
+    auto_renew: boolean;
+    grace_period_days: number;
+    maintenance_expires_at: string | Date | null;
+    offline_file_ttl_days: number;
+  },
+): Promise<void> {
+  await q`update licenses set
+    max_activations = ${f.max_activations},
+    features = ${q.json(f.features as never)},
+    limits = ${q.json(f.limits as never)},
+    restrictions = ${q.json(f.restrictions as never)},
+    metadata = ${q.json(f.metadata as never)},
+    auto_renew = ${f.auto_renew},
+    grace_period_days = ${f.grace_period_days},
+    maintenance_expires_at = ${f.maintenance_expires_at},
+    offline_file_ttl_days = ${f.offline_file_ttl_days}
+    where id = ${id}`;
 }

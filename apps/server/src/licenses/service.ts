@@ -7,7 +7,21 @@ import { recordEvent } from '../events/record.js';
 import { findPlan } from '../plans/repository.js';
 import { generateLicenseKey, keyLast4, normalizeLicenseKey } from './keys.js';
 import { publishLicenseChanged } from './publish.js';
-import { findLicense, type LicenseWithPlan } from './repository.js';
+import {
+  applyPlan,
+  bumpLicenseVersion,
+  countLiveSeats,
+  findLicense,
+  freeSeatsOfRevokedLicense,
+  insertLicense,
+  type LicenseWithPlan,
+  recordInAccount,
+  setLicenseCustomer,
+  setLicenseExpiry,
+  setLicenseFields,
+  setLicenseKey,
+  setLicenseStatus,
+} from './repository.js';
 import { type LicenseAction, nextStatus } from './state.js';
 
 const DAY = 86_400_000;
@@ -49,8 +63,7 @@ async function assertInAccount(
   id: string,
   field: string,
 ) {
-  const [row] = await tx`select 1 from ${tx(table)} where account_id = ${accountId} and id = ${id}`;
-  if (!row)
+  if (!(await recordInAccount(tx, table, accountId, id)))
     throw new AppError('NOT_FOUND', `${field} does not name a record of this account`, {
       pointer: `/body/${field}`,
     });
@@ -101,19 +114,31 @@ export async function createLicense(
       });
     }
     const key = generateLicenseKey();
-    const [row] = await t<{ id: string }[]>`
-      insert into licenses (account_id, key_digest, key_enc, key_last4, product_id, plan_id, customer_id, subscription_id, order_id,
-        license_type, license_model, status, max_activations, features, limits, restrictions, starts_at, expires_at,
-        grace_period_days, trial_ends_at, auto_renew, offline_file_ttl_days, metadata)
-      values (${p.accountId}, ${digestSecret(ctx.keyring, normalizeLicenseKey(key))}, ${encryptAtRest(ctx.keyring, key)}, ${keyLast4(key)},
-        ${input.product_id ?? plan.product_id}, ${plan.id}, ${input.customer_id ?? null}, ${input.subscription_id ?? null}, ${input.order_id ?? null},
-        ${licenseType}, ${plan.license_model}, ${input.status ?? 'active'},
-        ${input.max_activations === undefined ? plan.max_activations : input.max_activations},
-        ${t.json((input.features ?? plan.features) as never)}, ${t.json((input.limits ?? plan.limits) as never)},
-        ${t.json((input.restrictions ?? plan.restrictions) as never)}, ${startsAt}, ${expiresAt},
-        ${input.grace_period_days ?? plan.grace_period_days}, ${trialEndsAt}, ${input.auto_renew ?? plan.auto_renew},
-        ${input.offline_file_ttl_days ?? plan.offline_file_ttl_days}, ${t.json((input.metadata ?? {}) as never)})
-      returning id`;
+    const row = await insertLicense(t, {
+      account_id: p.accountId,
+      key_digest: digestSecret(ctx.keyring, normalizeLicenseKey(key)),
+      key_enc: encryptAtRest(ctx.keyring, key),
+      key_last4: keyLast4(key),
+      product_id: input.product_id ?? plan.product_id,
+      plan_id: plan.id,
+      customer_id: input.customer_id ?? null,
+      subscription_id: input.subscription_id ?? null,
+      order_id: input.order_id ?? null,
+      license_type: licenseType,
+      license_model: plan.license_model,
+      status: input.status ?? 'active',
+      max_activations: input.max_activations === undefined ? plan.max_activations : input.max_activations,
+      features: input.features ?? plan.features,
+      limits: input.limits ?? plan.limits,
+      restrictions: input.restrictions ?? plan.restrictions,
+      starts_at: startsAt,
+      expires_at: expiresAt,
+      grace_period_days: input.grace_period_days ?? plan.grace_period_days,
+      trial_ends_at: trialEndsAt,
+      auto_renew: input.auto_renew ?? plan.auto_renew,
+      offline_file_ttl_days: input.offline_file_ttl_days ?? plan.offline_file_ttl_days,
+      metadata: input.metadata ?? {},
+    });
     await recordEvent(t, {
       accountId: p.accountId,
       type: 'license.created',
@@ -149,7 +174,7 @@ async function changeLicense(
     const license = await findLicense(tx, p.accountId, id, true);
     if (!license) throw notFound('License');
     const data = await change(tx, license);
-    await tx`update licenses set version = version + 1, updated_at = now() where id = ${id}`;
+    await bumpLicenseVersion(tx, id);
     await recordEvent(tx, {
       accountId: p.accountId,
       type: eventType,
@@ -182,15 +207,17 @@ export function transitionLicense(
   }[action];
   return changeLicense(ctx, p, id, meta, eventType, async (tx, license) => {
     const status = nextStatus(license.status, action);
-    await tx`update licenses set status = ${status}, status_reason = ${reason ?? null},
-      revoked_at = ${action === 'revoke' ? ctx.clock.now() : license.revoked_at} where id = ${id}`;
+    await setLicenseStatus(
+      tx,
+      id,
+      status,
+      reason ?? null,
+      action === 'revoke' ? ctx.clock.now() : license.revoked_at,
+    );
     let freed = 0;
     if (action === 'revoke') {
       // Revocation is final and frees every seat.
-      const rows =
-        await tx`update activations set status = 'deactivated', deactivated_at = now(), deactivation_reason = 'license_revoked', updated_at = now()
-        where license_id = ${id} and status = 'active' returning id`;
-      freed = rows.length;
+      freed = await freeSeatsOfRevokedLicense(tx, id);
     }
     return {
       to_status: status,
@@ -231,7 +258,7 @@ export function renewLicense(
       throw new AppError('INVALID_FIELD', 'The new expiry must be in the future', {
         pointer: '/body/expires_at',
       });
-    await tx`update licenses set status = ${status}, expires_at = ${expiresAt}, status_reason = null where id = ${id}`;
+    await setLicenseExpiry(tx, id, status, expiresAt);
     return { to_status: status, previous_expires_at: license.expires_at, expires_at: expiresAt };
   });
 }
@@ -246,7 +273,7 @@ export function transferLicense(
   return changeLicense(ctx, p, id, meta, 'license.transferred', async (tx, license) => {
     if (license.status === 'revoked') nextStatus(license.status, 'revoke');
     await assertInAccount(tx, 'customers', p.accountId, customerId, 'customer_id');
-    await tx`update licenses set customer_id = ${customerId} where id = ${id}`;
+    await setLicenseCustomer(tx, id, customerId);
     return { from_customer_id: license.customer_id, to_customer_id: customerId };
   });
 }
@@ -267,24 +294,18 @@ export function changeLicensePlan(
       throw new AppError('NOT_FOUND', 'plan_id does not name a plan of this account', {
         pointer: '/body/plan_id',
       });
-    const [seats] = await tx<
-      { n: number }[]
-    >`select count(*)::int as n from activations where license_id = ${id} and status = 'active'`;
-    if (plan.max_activations !== null && seats!.n > plan.max_activations) {
+    const liveSeats = await countLiveSeats(tx, id);
+    if (plan.max_activations !== null && liveSeats > plan.max_activations) {
       throw new AppError(
         'CONFLICT',
-        `The license has ${seats!.n} active devices but plan ${plan.code} allows ${plan.max_activations}; deactivate some first`,
+        `The license has ${liveSeats} active devices but plan ${plan.code} allows ${plan.max_activations}; deactivate some first`,
         {
-          active_activations: seats!.n,
+          active_activations: liveSeats,
           max_activations: plan.max_activations,
         },
       );
     }
-    await tx`update licenses set plan_id = ${plan.id}, license_model = ${plan.license_model},
-      license_type = case when license_type = 'trial' then license_type else ${plan.license_type} end,
-      max_activations = ${plan.max_activations}, features = ${tx.json(plan.features as never)},
-      limits = ${tx.json(plan.limits as never)}, restrictions = ${tx.json(plan.restrictions as never)},
-      grace_period_days = ${plan.grace_period_days} where id = ${id}`;
+    await applyPlan(tx, id, plan);
     return {
       from_plan: license.plan_code,
       to_plan: plan.code,
@@ -299,8 +320,11 @@ export async function regenerateLicenseKey(ctx: AppContext, p: Principal, id: st
   const license = await changeLicense(ctx, p, id, meta, 'license.key_regenerated', async (tx, l) => {
     if (l.status === 'revoked')
       throw new AppError('INVALID_STATE_TRANSITION', 'Cannot regenerate the key of a revoked license');
-    await tx`update licenses set key_digest = ${digestSecret(ctx.keyring, normalizeLicenseKey(key))},
-      key_enc = ${encryptAtRest(ctx.keyring, key)}, key_last4 = ${keyLast4(key)} where id = ${id}`;
+    await setLicenseKey(tx, id, {
+      digest: digestSecret(ctx.keyring, normalizeLicenseKey(key)),
+      enc: encryptAtRest(ctx.keyring, key),
+      last4: keyLast4(key),
+    });
     return { previous_key_last4: l.key_last4, key_last4: keyLast4(key) };
   });
   return { license, key };
@@ -327,17 +351,20 @@ export function updateLicense(
   meta: RequestMeta,
 ) {
   return changeLicense(ctx, p, id, meta, 'license.updated', async (tx, license) => {
-    await tx`update licenses set
-      max_activations = ${input.max_activations === undefined ? license.max_activations : input.max_activations},
-      features = ${tx.json((input.features ?? license.features) as never)},
-      limits = ${tx.json((input.limits ?? license.limits) as never)},
-      restrictions = ${tx.json((input.restrictions ?? license.restrictions) as never)},
-      metadata = ${tx.json((input.metadata ?? license.metadata) as never)},
-      auto_renew = ${input.auto_renew ?? license.auto_renew},
-      grace_period_days = ${input.grace_period_days ?? license.grace_period_days},
-      maintenance_expires_at = ${input.maintenance_expires_at === undefined ? license.maintenance_expires_at : input.maintenance_expires_at},
-      offline_file_ttl_days = ${input.offline_file_ttl_days ?? license.offline_file_ttl_days}
-      where id = ${id}`;
+    await setLicenseFields(tx, id, {
+      max_activations: input.max_activations === undefined ? license.max_activations : input.max_activations,
+      features: input.features ?? license.features,
+      limits: input.limits ?? license.limits,
+      restrictions: input.restrictions ?? license.restrictions,
+      metadata: input.metadata ?? license.metadata,
+      auto_renew: input.auto_renew ?? license.auto_renew,
+      grace_period_days: input.grace_period_days ?? license.grace_period_days,
+      maintenance_expires_at:
+        input.maintenance_expires_at === undefined
+          ? license.maintenance_expires_at
+          : input.maintenance_expires_at,
+      offline_file_ttl_days: input.offline_file_ttl_days ?? license.offline_file_ttl_days,
+    });
     return { changed: Object.keys(input) };
   });
 }
