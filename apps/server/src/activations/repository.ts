@@ -171,3 +171,42 @@ export async function insertDeviceBlock(
   await q`insert into device_blocks (account_id, device_id, fingerprint_hash, reason, created_by)
     values (${accountId}, ${seat.device_id}, ${seat.fingerprint_hash}, ${reason}, ${createdBy})`;
 }
+
+/** What the API shows of a blocked device (the fingerprint only as "has one"). */
+const BLOCK_COLUMNS =
+  'id, device_id, fingerprint_hash is not null as has_fingerprint, reason, created_by, created_at';
+
+export interface DeviceBlockView {
+  id: string;
+  device_id: string | null;
+  has_fingerprint: boolean;
+  reason: string;
+  created_by: string | null;
+  created_at: Date;
+}
+
+export function listDeviceBlockRows(q: Queryable, accountId: string, limit: number, offset: number) {
+  return q<
+    DeviceBlockView[]
+  >`select ${q.unsafe(BLOCK_COLUMNS)} from device_blocks where account_id = ${accountId}
+    order by created_at desc, id desc limit ${limit + 1} offset ${offset}`;
+}
+
+export async function insertDeviceBlockRow(
+  q: Queryable,
+  accountId: string,
+  b: { deviceId: string | null; fingerprintHash: string | null; reason: string; createdBy: string },
+): Promise<DeviceBlockView> {
+  const [created] = await q<
+    DeviceBlockView[]
+  >`insert into device_blocks (account_id, device_id, fingerprint_hash, reason, created_by)
+    values (${accountId}, ${b.deviceId}, ${b.fingerprintHash}, ${b.reason}, ${b.createdBy})
+    returning ${q.unsafe(BLOCK_COLUMNS)}`;
+  return created!;
+}
+
+/** Unblocks; false when the block is not the account's. */
+export async function deleteDeviceBlock(q: Queryable, accountId: string, id: string): Promise<boolean> {
+  const rows = await q`delete from device_blocks where account_id = ${accountId} and id = ${id} returning id`;
+  return rows.length > 0;
+}

@@ -7,15 +7,12 @@ import type { App } from '../http/types.js';
 import { findLicense } from '../licenses/repository.js';
 import { ActivationSchema, ListActivationsQuery } from '../licenses/schemas.js';
 import { findActivation, listActivations } from './repository.js';
+import { ReasonBody } from './schemas.js';
 import { blockActivationDevice, deactivateActivation } from './service.js';
 
 const tags = ['activations'];
 const security = [{ bearer: [] }];
 const Activation = Type.Ref('Activation');
-const ReasonBody = Type.Object(
-  { reason: Type.Optional(Type.String({ maxLength: 500 })) },
-  { additionalProperties: false },
-);
 
 export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.addSchema(ActivationSchema);

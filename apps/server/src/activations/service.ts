@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/guard.js';
+import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, type ErrorCode, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';

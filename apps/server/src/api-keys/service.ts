@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { API_KEYS_CHANGED } from '../auth/api-key-cache.js';
-import type { Principal } from '../auth/guard.js';
+import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';

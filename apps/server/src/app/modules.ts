@@ -1,4 +1,4 @@
-import { deviceBlockRoutes } from '../activations/device-blocks.js';
+import { deviceBlockRoutes } from '../activations/device-block-routes.js';
 import { activationRoutes } from '../activations/routes.js';
 import { analyticsRoutes } from '../analytics/routes.js';
 import { apiKeyRoutes } from '../api-keys/routes.js';

@@ -2,16 +2,7 @@ import { BusCache } from '../core/bus-cache.js';
 import type { AppContext } from '../core/context.js';
 import { digestSecret } from '../crypto/master-key.js';
 import type { Role } from './permissions.js';
-import { findApiKeyByDigest } from './repository.js';
-
-export interface ApiKeyRow {
-  id: string;
-  account_id: string;
-  role: Role;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-  last_used_at: Date | null;
-}
+import { type ApiKeyRow, findApiKeyByDigest } from './repository.js';
 
 /** Topic that drops every process's cached API keys (revocation takes effect at once everywhere). */
 export const API_KEYS_CHANGED = 'api_keys.changed';

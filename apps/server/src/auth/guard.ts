@@ -4,16 +4,11 @@ import { AppError } from '../core/errors.js';
 import { beginIdempotentRequest } from '../http/idempotency.js';
 import { verifyAccessToken } from './access-tokens.js';
 import type { ApiKeyCache } from './api-key-cache.js';
-import { type Action, can, type Role } from './permissions.js';
+import { type Action, can } from './permissions.js';
+import type { Principal } from './principal.js';
 import { findUserAccess, touchApiKey } from './repository.js';
 
-/** Who is calling the admin API: a staff user (access token) or an API key. Every query scopes by `accountId`. */
-export interface Principal {
-  accountId: string;
-  role: Role;
-  actorType: 'user' | 'api_key';
-  actorId: string;
-}
+export type { Principal } from './principal.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

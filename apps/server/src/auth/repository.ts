@@ -1,6 +1,15 @@
 import type { Queryable } from '../db/database.js';
-import type { ApiKeyRow } from './api-key-cache.js';
 import type { Role } from './permissions.js';
+
+/** An API key as authentication reads it (cached per process by `ApiKeyCache`). */
+export interface ApiKeyRow {
+  id: string;
+  account_id: string;
+  role: Role;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
 
 /** A staff user as sign-in reads it (the hash only to verify against). */
 export interface LoginUser {

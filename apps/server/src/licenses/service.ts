@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/guard.js';
+import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { digestSecret, encryptAtRest } from '../crypto/master-key.js';

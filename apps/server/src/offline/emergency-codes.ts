@@ -1,5 +1,5 @@
 import { findActivation } from '../activations/repository.js';
-import type { Principal } from '../auth/guard.js';
+import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';

@@ -1,7 +1,7 @@
-import type { Principal } from '../auth/guard.js';
+import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
-import { insertAudited, updateAudited } from '../db/audited-rows.js';
+import { insertAudited, updateAudited } from '../events/audited-rows.js';
 import { recordEvent } from '../events/record.js';
 import * as repo from './repository.js';
 import type { CreateProductInput, ListProductsFilters, ProductRow, UpdateProductInput } from './schemas.js';

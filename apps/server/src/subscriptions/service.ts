@@ -1,9 +1,9 @@
-import type { Principal } from '../auth/guard.js';
+import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { customerExists } from '../customers/repository.js';
-import { updateAudited } from '../db/audited-rows.js';
 import { insertRow } from '../db/patch.js';
+import { updateAudited } from '../events/audited-rows.js';
 import { recordEvent } from '../events/record.js';
 import { findPlan } from '../plans/repository.js';
 import * as repo from './repository.js';

@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/guard.js';
 import { hashPassword } from '../auth/passwords.js';
+import type { Principal } from '../auth/principal.js';
 import { revokeUserSessions } from '../auth/repository.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';

@@ -1,8 +1,14 @@
-import type { Principal } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
 import { notFound } from '../core/errors.js';
-import { recordEvent } from '../events/record.js';
-import { insertRow, updateRow } from './patch.js';
+import { insertRow, updateRow } from '../db/patch.js';
+import { recordEvent } from './record.js';
+
+/** Who writes: a principal of the admin API (structurally: this folder sits below auth/). */
+interface Writer {
+  accountId: string;
+  actorType: 'user' | 'api_key';
+  actorId: string;
+}
 
 interface AuditedWrite {
   table: string;
@@ -15,7 +21,7 @@ interface AuditedWrite {
 /** Inserts an account-scoped row and its event in one transaction. */
 export function insertAudited<T extends { id: string }>(
   ctx: AppContext,
-  p: Principal,
+  p: Writer,
   w: AuditedWrite,
   values: Record<string, unknown>,
   data: (row: T) => Record<string, unknown> = () => ({}),
@@ -37,7 +43,7 @@ export function insertAudited<T extends { id: string }>(
 /** Updates the patched fields of an account-scoped row and records the event; 404 when not in the account. */
 export function updateAudited<T extends { id: string }>(
   ctx: AppContext,
-  p: Principal,
+  p: Writer,
   w: AuditedWrite & { what: string },
   id: string,
   patch: Record<string, unknown>,
