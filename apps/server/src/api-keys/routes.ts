@@ -1,56 +1,13 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
-import { RoleSchema } from '../auth/schemas.js';
 import type { AppContext } from '../core/context.js';
 import { errorResponses, IdParams, listOf, page } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
+import { CreateBody, CreatedApiKeySchema, ListQuery } from './schemas.js';
 import { createApiKey, findApiKey, listApiKeys, revokeApiKey } from './service.js';
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-
-const ApiKeySchema = Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    account_id: Type.String({ format: 'uuid' }),
-    name: Type.String(),
-    prefix: Type.String(),
-    role: RoleSchema,
-    created_by: Nullable(Type.String()),
-    last_used_at: Nullable(Type.String({ format: 'date-time' })),
-    expires_at: Nullable(Type.String({ format: 'date-time' })),
-    revoked_at: Nullable(Type.String({ format: 'date-time' })),
-    created_at: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'ApiKey' },
-);
-
-const CreatedApiKeySchema = Type.Intersect([
-  Type.Ref('ApiKey'),
-  Type.Object({ secret: Type.String({ description: 'Shown once' }) }),
-]);
-
-const CreateBody = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
-    role: Type.Union(['admin', 'developer', 'sales', 'support', 'read_only'].map((r) => Type.Literal(r))),
-    expires_at: Type.Optional(Type.String({ format: 'date-time' })),
-  },
-  { additionalProperties: false },
-);
-
-const ListQuery = Type.Object(
-  {
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
-    offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
-    include_revoked: Type.Boolean({ default: false }),
-  },
-  { additionalProperties: false },
-);
 
 const tags = ['api-keys'];
 const security = [{ bearer: [] }];
-
-export { ApiKeySchema };
 
 export async function apiKeyRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.get(

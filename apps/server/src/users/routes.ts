@@ -1,36 +1,11 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
-import { RoleSchema } from '../auth/schemas.js';
 import type { AppContext } from '../core/context.js';
-import { notFound } from '../core/errors.js';
-import { errorResponses, IdParams, listOf, listQuery, page } from '../http/common-schemas.js';
+import { errorResponses, IdParams, listOf, page } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
-import * as repo from './repository.js';
-import { createUser, removeUser, updateUser } from './service.js';
+import { CreateUserBody, ListUsersQuery, UpdateUserBody } from './schemas.js';
+import { createUser, getUser, listUsers, removeUser, updateUser } from './service.js';
 
-const CreateUserBody = Type.Object(
-  {
-    email: Type.String({ format: 'email', maxLength: 254 }),
-    name: Type.Optional(Type.String({ maxLength: 200 })),
-    role: RoleSchema,
-    password: Type.String({ minLength: 12, maxLength: 1024 }),
-  },
-  { additionalProperties: false },
-);
-
-const UpdateUserBody = Type.Object(
-  {
-    name: Type.Optional(Type.String({ maxLength: 200 })),
-    role: Type.Optional(RoleSchema),
-    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
-    password: Type.Optional(Type.String({ minLength: 12, maxLength: 1024 })),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
-
-const ListUsersQuery = listQuery(['email', 'name', 'role', 'created_at'], {
-  role: Type.Optional(RoleSchema),
-});
 const tags = ['users'];
 const security = [{ bearer: [] }];
 
@@ -47,11 +22,12 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preHandler: requireAction(ctx, 'read'),
     },
-    async (request) => {
-      const p = principalOf(request);
-      const rows = await repo.listUsers(ctx.db.sql, p.accountId, request.query);
-      return page(rows, request.query.limit, request.query.offset);
-    },
+    async (request) =>
+      page(
+        await listUsers(ctx, principalOf(request).accountId, request.query),
+        request.query.limit,
+        request.query.offset,
+      ),
   );
 
   app.get(
@@ -66,11 +42,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preHandler: requireAction(ctx, 'read'),
     },
-    async (request) => {
-      const user = await repo.findUser(ctx.db.sql, principalOf(request).accountId, request.params.id);
-      if (!user) throw notFound('User');
-      return user;
-    },
+    async (request) => getUser(ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.post(

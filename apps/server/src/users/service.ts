@@ -115,3 +115,14 @@ export async function removeUser(ctx: AppContext, p: Principal, id: string, ip: 
     });
   });
 }
+
+/** A page of the account's staff users (rows plus one look-ahead row). */
+export function listUsers(ctx: AppContext, accountId: string, filter: Parameters<typeof repo.listUsers>[2]) {
+  return repo.listUsers(ctx.db.sql, accountId, filter);
+}
+
+export async function getUser(ctx: AppContext, accountId: string, id: string) {
+  const user = await repo.findUser(ctx.db.sql, accountId, id);
+  if (!user) throw notFound('User');
+  return user;
+}
