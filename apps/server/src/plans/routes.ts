@@ -97,9 +97,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(await createPlan(ctx, principalOf(request), request.body as never, meta(request))),
+      reply.status(201).send(await createPlan(ctx, principalOf(request), request.body, meta(request))),
   );
 
   app.patch(

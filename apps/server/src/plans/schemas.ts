@@ -115,6 +115,7 @@ export const CreatePlanBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type CreatePlan = Static<typeof CreatePlanBody>;
 
 export const UpdatePlanBody = Type.Object(
   Object.fromEntries(Object.entries(planFields).map(([k, v]) => [k, Type.Optional(v)])) as {

@@ -5,7 +5,7 @@ import { insertRow, updateRow } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { productExists } from '../products/repository.js';
 import { findPlan, markPlanArchived, planCodeTaken } from './repository.js';
-import type { PlanRow } from './schemas.js';
+import type { CreatePlan, PlanRow } from './schemas.js';
 
 const JSON_COLUMNS = ['features', 'limits', 'restrictions', 'metadata'] as const;
 type Meta = { ip: string; requestId: string };
@@ -37,12 +37,7 @@ function event(p: Principal, type: string, plan: PlanRow, meta: Meta, data: Reco
   };
 }
 
-export async function createPlan(
-  ctx: AppContext,
-  p: Principal,
-  body: Record<string, unknown> & { code: string },
-  meta: Meta,
-) {
+export async function createPlan(ctx: AppContext, p: Principal, body: CreatePlan, meta: Meta) {
   await assertProduct(ctx, p.accountId, body.product_id);
   await codeTaken(ctx, p.accountId, body.code);
   return ctx.db.tx(async (tx) => {
