@@ -18,6 +18,18 @@ interface AuditedWrite {
   ip: string;
 }
 
+/** The event of a write: its subject is the row, of the type the event's name starts with. */
+function auditEvent(p: Writer, w: AuditedWrite, rowId: string, data: Record<string, unknown>) {
+  return {
+    accountId: p.accountId,
+    type: w.event,
+    actor: { type: p.actorType, id: p.actorId },
+    subject: { type: w.event.split('.')[0]!, id: rowId },
+    ip: w.ip,
+    data,
+  };
+}
+
 /** Inserts an account-scoped row and its event in one transaction. */
 export function insertAudited<T extends { id: string }>(
   ctx: AppContext,
@@ -28,14 +40,7 @@ export function insertAudited<T extends { id: string }>(
 ): Promise<T> {
   return ctx.db.tx(async (tx) => {
     const row = await insertRow<T>(tx, w.table, p.accountId, values, w.jsonColumns);
-    await recordEvent(tx, {
-      accountId: p.accountId,
-      type: w.event,
-      actor: { type: p.actorType, id: p.actorId },
-      subject: { type: w.event.split('.')[0]!, id: row.id },
-      ip: w.ip,
-      data: data(row),
-    });
+    await recordEvent(tx, auditEvent(p, w, row.id, data(row)));
     return row;
   });
 }
@@ -51,14 +56,7 @@ export function updateAudited<T extends { id: string }>(
   return ctx.db.tx(async (tx) => {
     const row = await updateRow<T>(tx, w.table, p.accountId, id, patch, w.jsonColumns);
     if (!row) throw notFound(w.what);
-    await recordEvent(tx, {
-      accountId: p.accountId,
-      type: w.event,
-      actor: { type: p.actorType, id: p.actorId },
-      subject: { type: w.event.split('.')[0]!, id: row.id },
-      ip: w.ip,
-      data: { changed: Object.keys(patch) },
-    });
+    await recordEvent(tx, auditEvent(p, w, row.id, { changed: Object.keys(patch) }));
     return row;
   });
 }

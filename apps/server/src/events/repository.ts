@@ -1,18 +1,10 @@
 import type { Queryable } from '../db/database.js';
+import type { HashedEventFields } from './hash.js';
 import type { EventFilter } from './schemas.js';
 
 /** An event as stored, with its hash and its place in the account's chain. */
-export interface EventRow {
+export interface EventRow extends HashedEventFields {
   id: string;
-  account_id: string;
-  type: string;
-  actor_type: string;
-  actor_id: string | null;
-  subject_type: string | null;
-  subject_id: string | null;
-  ip: string | null;
-  data: Record<string, unknown>;
-  created_at: Date;
   row_hash: string;
   chain_seq: string;
   chain_hash: string;
@@ -23,17 +15,8 @@ const COLUMNS =
   'id::text as id, type, actor_type, actor_id, subject_type, subject_id, ip, request_id, data, created_at, chain_seq is not null as sealed';
 
 /** A new event row, hashed (`eventRow` in record.ts builds it). */
-export interface NewEventRow {
-  account_id: string;
-  type: string;
-  actor_type: string;
-  actor_id: string | null;
-  subject_type: string | null;
-  subject_id: string | null;
-  ip: string | null;
+export interface NewEventRow extends HashedEventFields {
   request_id: string | null;
-  data: Record<string, unknown>;
-  created_at: Date;
   row_hash: string;
 }
 

@@ -139,31 +139,33 @@ export async function recordInAccount(
 }
 
 /** A new license row (the key only as digest, ciphertext and last four characters). */
-export interface NewLicense {
-  account_id: string;
+export type NewLicense = Pick<
+  LicenseRow,
+  | 'account_id'
+  | 'key_enc'
+  | 'key_last4'
+  | 'product_id'
+  | 'plan_id'
+  | 'customer_id'
+  | 'subscription_id'
+  | 'order_id'
+  | 'license_type'
+  | 'license_model'
+  | 'max_activations'
+  | 'starts_at'
+  | 'expires_at'
+  | 'grace_period_days'
+  | 'trial_ends_at'
+  | 'auto_renew'
+  | 'offline_file_ttl_days'
+> & {
   key_digest: string;
-  key_enc: string;
-  key_last4: string;
-  product_id: string | null;
-  plan_id: string;
-  customer_id: string | null;
-  subscription_id: string | null;
-  order_id: string | null;
-  license_type: string;
-  license_model: string;
   status: string;
-  max_activations: number | null;
   features: unknown;
   limits: unknown;
   restrictions: unknown;
-  starts_at: Date;
-  expires_at: Date | null;
-  grace_period_days: number;
-  trial_ends_at: Date | null;
-  auto_renew: boolean;
-  offline_file_ttl_days: number;
   metadata: unknown;
-}
+};
 
 export async function insertLicense(q: Queryable, l: NewLicense): Promise<{ id: string }> {
   const [row] = await q<{ id: string }[]>`
