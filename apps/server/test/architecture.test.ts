@@ -7,13 +7,14 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src');
 
-function sourceFiles(dir = SRC): string[] {
+function tsFiles(dir: string, tests: boolean): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
+    if (entry.isDirectory()) return tsFiles(full, tests);
+    return entry.name.endsWith('.ts') && entry.name.endsWith('.test.ts') === tests ? [full] : [];
   });
 }
+const sourceFiles = () => tsFiles(SRC, false);
 
 const files = sourceFiles().map((file) => ({
   file: path.relative(SRC, file).split(path.sep).join('/'),
@@ -75,5 +76,16 @@ describe('the house rules', () => {
       .filter((f) => !f.file.startsWith('app/') && !f.file.startsWith('cli/'))
       .flatMap((f) => hits(f.file, f.text, /from '\.\.\/app\//));
     expect(offenders).toEqual([]);
+  });
+
+  it('test files set their servers up with useServer(), not a header of their own', () => {
+    const tests = [...tsFiles(SRC, true), ...tsFiles(path.resolve(SRC, '../test'), true)];
+    // A server started inside a test body (a restart, a second process) is not a header.
+    const offenders = tests.filter((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/beforeAll\(/g)].some((m) =>
+        /startTestServer\(/.test(readFileSync(file, 'utf8').slice(m.index, m.index + 400)),
+      ),
+    );
+    expect(offenders.map((f) => path.relative(SRC, f))).toEqual([]);
   });
 });

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../../test/support/server.js';
 import { type Action, ALL_WRITE_ACTIONS, can, ROLES } from './permissions.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server?.close());
+const world = useServer({ accounts: 0 });
 
 // The dashboard's role table is generated from this part of the document, so it must be the guard's.
 describe('the OpenAPI document carries the role table (x-keyward-permissions)', () => {
   it('lists every role and, per action, exactly the roles can() allows', async () => {
-    const res = await server.request('GET', '/openapi.json');
+    const res = await world.server.request('GET', '/openapi.json');
     expect(res.status).toBe(200);
     const table = res.body['x-keyward-permissions'];
     expect(table.roles).toEqual([...ROLES]);
