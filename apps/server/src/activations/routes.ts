@@ -1,14 +1,17 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
-import { notFound } from '../core/errors.js';
 import { errorResponses, IdParams, listOf, page } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
-import { findLicense } from '../licenses/repository.js';
 import { ActivationSchema, ListActivationsQuery } from '../licenses/schemas.js';
-import { findActivation, listActivations } from './repository.js';
 import { ReasonBody } from './schemas.js';
-import { blockActivationDevice, deactivateActivation } from './service.js';
+import {
+  blockActivationDevice,
+  deactivateActivation,
+  getActivation,
+  listSeats,
+  listSeatsOfLicense,
+} from './service.js';
 
 const tags = ['activations'];
 const security = [{ bearer: [] }];
@@ -31,7 +34,7 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listActivations(ctx.db.sql, principalOf(request).accountId, request.query),
+        await listSeats(ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -50,15 +53,12 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preHandler: requireAction(ctx, 'read'),
     },
-    async (request) => {
-      const { accountId } = principalOf(request);
-      if (!(await findLicense(ctx.db.sql, accountId, request.params.id))) throw notFound('License');
-      const rows = await listActivations(ctx.db.sql, accountId, {
-        ...request.query,
-        license_id: request.params.id,
-      });
-      return page(rows, request.query.limit, request.query.offset);
-    },
+    async (request) =>
+      page(
+        await listSeatsOfLicense(ctx, principalOf(request).accountId, request.params.id, request.query),
+        request.query.limit,
+        request.query.offset,
+      ),
   );
 
   app.get(
@@ -73,11 +73,7 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preHandler: requireAction(ctx, 'read'),
     },
-    async (request) => {
-      const row = await findActivation(ctx.db.sql, principalOf(request).accountId, request.params.id);
-      if (!row) throw notFound('Activation');
-      return row;
-    },
+    async (request) => getActivation(ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.post(

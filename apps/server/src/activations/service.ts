@@ -8,12 +8,14 @@ import type { LicenseCache } from '../licenses/cache.js';
 import { licenseTiming } from '../licenses/evaluate.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
+import { findLicense } from '../licenses/repository.js';
 import { checkRestrictions, type Restriction } from '../restrictions/check.js';
 import {
   type ActivationRow,
   endSeat,
   findActivation,
   insertDeviceBlock,
+  listActivations,
   type SeatOutcome,
 } from './repository.js';
 import type { SeatBatcher } from './seat-batcher.js';
@@ -295,5 +297,29 @@ export async function blockActivationDevice(
     event: 'activation.blocked',
     activation_id: row.id,
   });
+  return row;
+}
+
+type SeatFilter = Parameters<typeof listActivations>[2];
+
+/** A page of the account's seats (rows plus one look-ahead row): the devices monitor. */
+export function listSeats(ctx: AppContext, accountId: string, filter: SeatFilter) {
+  return listActivations(ctx.db.sql, accountId, filter);
+}
+
+/** A page of one license's seats; 404 when the license is not the account's. */
+export async function listSeatsOfLicense(
+  ctx: AppContext,
+  accountId: string,
+  licenseId: string,
+  filter: SeatFilter,
+) {
+  if (!(await findLicense(ctx.db.sql, accountId, licenseId))) throw notFound('License');
+  return listActivations(ctx.db.sql, accountId, { ...filter, license_id: licenseId });
+}
+
+export async function getActivation(ctx: AppContext, accountId: string, id: string) {
+  const row = await findActivation(ctx.db.sql, accountId, id);
+  if (!row) throw notFound('Activation');
   return row;
 }

@@ -3,13 +3,10 @@ import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import { can } from '../auth/permissions.js';
 import type { AppContext } from '../core/context.js';
-import { notFound } from '../core/errors.js';
-import { digestSecret } from '../crypto/master-key.js';
 import { errorResponses, IdParams, listOf, page } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
-import { normalizeLicenseKey } from './keys.js';
 import { presentLicense } from './present.js';
-import { findLicense, findLicenseByDigest, type LicenseWithPlan, listLicenses } from './repository.js';
+import type { LicenseWithPlan } from './repository.js';
 import {
   ChangePlanBody,
   CreateLicenseBody,
@@ -23,8 +20,11 @@ import {
 import {
   changeLicensePlan,
   createLicense,
+  getLicense,
+  getLicenseByKey,
   regenerateLicenseKey,
   renewLicense,
+  searchLicenses,
   transferLicense,
   transitionLicense,
   updateLicense,
@@ -33,7 +33,6 @@ import {
 const tags = ['licenses'];
 const security = [{ bearer: [] }];
 const License = Type.Ref('License');
-const looksLikeKey = (q: string) => normalizeLicenseKey(q).length >= 20;
 
 export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.addSchema(LicenseSchema);
@@ -54,10 +53,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preHandler: requireAction(ctx, 'read'),
     },
     async (request) => {
-      const { accountId } = principalOf(request);
-      const q = request.query.q;
-      const digest = q && looksLikeKey(q) ? digestSecret(ctx.keyring, normalizeLicenseKey(q)) : undefined;
-      const rows = await listLicenses(ctx.db.sql, accountId, request.query, digest);
+      const rows = await searchLicenses(ctx, principalOf(request).accountId, request.query);
       const result = page(rows, request.query.limit, request.query.offset);
       return { ...result, data: result.data.map((row) => show(request, row)) };
     },
@@ -75,11 +71,8 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preHandler: requireAction(ctx, 'read'),
     },
-    async (request) => {
-      const row = await findLicense(ctx.db.sql, principalOf(request).accountId, request.params.id);
-      if (!row) throw notFound('License');
-      return show(request, row);
-    },
+    async (request) =>
+      show(request, await getLicense(ctx, principalOf(request).accountId, request.params.id)),
   );
 
   app.post(
@@ -98,12 +91,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preHandler: requireAction(ctx, 'read'),
     },
     async (request) => {
-      const row = await findLicenseByDigest(
-        ctx.db.sql,
-        digestSecret(ctx.keyring, normalizeLicenseKey(request.body.key)),
-      );
-      if (!row || row.account_id !== principalOf(request).accountId) throw notFound('License');
-      return show(request, row);
+      return show(request, await getLicenseByKey(ctx, principalOf(request).accountId, request.body.key));
     },
   );
 

@@ -12,9 +12,12 @@ import {
   bumpLicenseVersion,
   countLiveSeats,
   findLicense,
+  findLicenseByDigest,
   freeSeatsOfRevokedLicense,
   insertLicense,
+  type LicenseFilters,
   type LicenseWithPlan,
+  listLicenses,
   recordInAccount,
   setLicenseCustomer,
   setLicenseExpiry,
@@ -367,4 +370,27 @@ export function updateLicense(
     });
     return { changed: Object.keys(input) };
   });
+}
+
+/** Long enough to be a key rather than a name or its last four characters. */
+const looksLikeKey = (q: string) => normalizeLicenseKey(q).length >= 20;
+
+/** A page of the account's licenses (rows plus one look-ahead row); `q` that looks like a key finds it by digest. */
+export function searchLicenses(ctx: AppContext, accountId: string, filter: LicenseFilters) {
+  const q = filter.q;
+  const digest = q && looksLikeKey(q) ? digestSecret(ctx.keyring, normalizeLicenseKey(q)) : undefined;
+  return listLicenses(ctx.db.sql, accountId, filter, digest);
+}
+
+export async function getLicense(ctx: AppContext, accountId: string, id: string) {
+  const row = await findLicense(ctx.db.sql, accountId, id);
+  if (!row) throw notFound('License');
+  return row;
+}
+
+/** The account's license with this key (another account's key is "not found" too). */
+export async function getLicenseByKey(ctx: AppContext, accountId: string, key: string) {
+  const row = await findLicenseByDigest(ctx.db.sql, digestSecret(ctx.keyring, normalizeLicenseKey(key)));
+  if (!row || row.account_id !== accountId) throw notFound('License');
+  return row;
 }

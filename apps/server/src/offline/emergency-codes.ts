@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';
+import { findLicense } from '../licenses/repository.js';
 import { EMERGENCY_CODE_TTL_MS, EMERGENCY_SLOTS, emergencyCode } from './emergency-code.js';
 import { countIssuedCodes, insertEmergencyCode, listIssuedCodes } from './repository.js';
 
@@ -69,6 +70,7 @@ export async function issueEmergencyCode(
 
 /** Codes issued for a license's devices (never the codes themselves). */
 export async function listEmergencyCodes(ctx: AppContext, accountId: string, licenseId: string) {
+  if (!(await findLicense(ctx.db.sql, accountId, licenseId))) throw notFound('License');
   const rows = await listIssuedCodes(ctx.db.sql, accountId, licenseId);
   return rows.map((r) => ({
     ...r,

@@ -1,10 +1,8 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
-import { notFound } from '../core/errors.js';
 import { errorResponses, IdParams } from '../http/common-schemas.js';
 import { requestFacts } from '../http/request-facts.js';
 import type { App } from '../http/types.js';
-import { findLicense } from '../licenses/repository.js';
 import { issueEmergencyCode, listEmergencyCodes } from './emergency-codes.js';
 import { activateOffline, type OfflineDeps } from './license-files.js';
 import {
@@ -78,10 +76,8 @@ export async function offlineStaffRoutes(app: App, { deps }: { deps: OfflineDeps
       },
       preHandler: requireAction(ctx, 'read'),
     },
-    async (request) => {
-      const { accountId } = principalOf(request);
-      if (!(await findLicense(ctx.db.sql, accountId, request.params.id))) throw notFound('License');
-      return { data: await listEmergencyCodes(ctx, accountId, request.params.id) };
-    },
+    async (request) => ({
+      data: await listEmergencyCodes(ctx, principalOf(request).accountId, request.params.id),
+    }),
   );
 }

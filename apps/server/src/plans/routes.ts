@@ -1,12 +1,18 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
-import { notFound } from '../core/errors.js';
 import { errorResponses, IdParams, listOf, listQuery, page } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
-import { findPlan, listPlans, listPublicPlans } from './repository.js';
 import { CreatePlanBody, PlanSchema, UpdatePlanBody } from './schemas.js';
-import { archivePlan, createPlan, duplicatePlan, updatePlan } from './service.js';
+import {
+  archivePlan,
+  createPlan,
+  duplicatePlan,
+  getPlan,
+  listAccountPlans,
+  publicPlans,
+  updatePlan,
+} from './service.js';
 
 const tags = ['plans'];
 const security = [{ bearer: [] }];
@@ -58,7 +64,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listPlans(ctx.db.sql, principalOf(request).accountId, request.query),
+        await listAccountPlans(ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -76,11 +82,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preHandler: requireAction(ctx, 'read'),
     },
-    async (request) => {
-      const plan = await findPlan(ctx.db.sql, principalOf(request).accountId, request.params.id);
-      if (!plan) throw notFound('Plan');
-      return plan;
-    },
+    async (request) => getPlan(ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.post(
@@ -170,6 +172,6 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
         response: { 200: Type.Object({ data: Type.Array(PublicPlan) }) },
       },
     },
-    async (request) => ({ data: await listPublicPlans(ctx.db.sql, request.query.account) }),
+    async (request) => ({ data: await publicPlans(ctx, request.query.account) }),
   );
 }

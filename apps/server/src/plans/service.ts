@@ -4,7 +4,7 @@ import { AppError, notFound } from '../core/errors.js';
 import { insertRow, updateRow } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { productExists } from '../products/repository.js';
-import { findPlan, markPlanArchived, planCodeTaken } from './repository.js';
+import { findPlan, listPlans, listPublicPlans, markPlanArchived, planCodeTaken } from './repository.js';
 import type { CreatePlan, PlanRow } from './schemas.js';
 
 const JSON_COLUMNS = ['features', 'limits', 'restrictions', 'metadata'] as const;
@@ -103,4 +103,24 @@ export async function archivePlan(ctx: AppContext, p: Principal, id: string, met
     await recordEvent(tx, event(p, 'plan.archived', plan, meta));
     return plan;
   });
+}
+
+/** A page of the account's plans (rows plus one look-ahead row). */
+export function listAccountPlans(
+  ctx: AppContext,
+  accountId: string,
+  filter: Parameters<typeof listPlans>[2],
+) {
+  return listPlans(ctx.db.sql, accountId, filter);
+}
+
+export async function getPlan(ctx: AppContext, accountId: string, id: string) {
+  const plan = await findPlan(ctx.db.sql, accountId, id);
+  if (!plan) throw notFound('Plan');
+  return plan;
+}
+
+/** The portal's pricing page: the account's active, public plans. */
+export function publicPlans(ctx: AppContext, accountSlug: string) {
+  return listPublicPlans(ctx.db.sql, accountSlug);
 }
