@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Static } from 'typebox';
 import { API_KEYS_CHANGED } from '../auth/api-key-cache.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
@@ -6,12 +7,13 @@ import { AppError, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { recordEvent } from '../events/record.js';
 import { findApiKeyRow, insertApiKey, listApiKeyRows, markRevoked } from './repository.js';
+import type { CreateBody } from './schemas.js';
 
 /** Creates an API key. The secret (`kw_<prefix>_<random>`) is returned once and stored only as an HMAC digest. */
 export async function createApiKey(
   ctx: AppContext,
   p: Principal,
-  input: { name: string; role: string; expires_at?: string | undefined },
+  input: Static<typeof CreateBody>,
   ip: string,
 ) {
   const roleRank = ['read_only', 'support', 'sales', 'developer', 'admin', 'owner'];

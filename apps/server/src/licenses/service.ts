@@ -1,3 +1,4 @@
+import type { Static } from 'typebox';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
@@ -25,30 +26,13 @@ import {
   setLicenseKey,
   setLicenseStatus,
 } from './repository.js';
+import type { CreateLicenseBody, UpdateLicenseBody } from './schemas.js';
 import { type LicenseAction, nextStatus } from './state.js';
 
 const DAY = 86_400_000;
 
-export interface CreateLicenseInput {
-  plan_id: string;
-  customer_id?: string | undefined;
-  product_id?: string | undefined;
-  subscription_id?: string | undefined;
-  order_id?: string | undefined;
-  status?: 'active' | 'pending' | undefined;
-  trial?: boolean | undefined;
-  starts_at?: string | undefined;
-  expires_at?: string | null | undefined;
-  duration_days?: number | undefined;
-  max_activations?: number | null | undefined;
-  features?: unknown[] | undefined;
-  limits?: Record<string, number | null> | undefined;
-  restrictions?: unknown[] | undefined;
-  grace_period_days?: number | undefined;
-  auto_renew?: boolean | undefined;
-  offline_file_ttl_days?: number | undefined;
-  metadata?: Record<string, unknown> | undefined;
-}
+/** What staff send to issue a license (orders add their id when they issue one). */
+export type CreateLicenseInput = Static<typeof CreateLicenseBody> & { order_id?: string | undefined };
 
 export interface RequestMeta {
   ip: string;
@@ -333,17 +317,7 @@ export async function regenerateLicenseKey(ctx: AppContext, p: Principal, id: st
   return { license, key };
 }
 
-export interface UpdateLicenseInput {
-  max_activations?: number | null | undefined;
-  features?: unknown[] | undefined;
-  limits?: Record<string, number | null> | undefined;
-  restrictions?: unknown[] | undefined;
-  metadata?: Record<string, unknown> | undefined;
-  auto_renew?: boolean | undefined;
-  grace_period_days?: number | undefined;
-  maintenance_expires_at?: string | null | undefined;
-  offline_file_ttl_days?: number | undefined;
-}
+export type UpdateLicenseInput = Static<typeof UpdateLicenseBody>;
 
 /** Updates mutable fields only; status, key, plan and dates have their own actions. */
 export function updateLicense(

@@ -1,3 +1,4 @@
+import type { Static } from 'typebox';
 import { hashPassword } from '../auth/passwords.js';
 import type { Principal } from '../auth/principal.js';
 import { revokeUserSessions } from '../auth/repository.js';
@@ -5,6 +6,7 @@ import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';
 import * as repo from './repository.js';
+import type { CreateUserBody, UpdateUserBody } from './schemas.js';
 
 function actorOf(p: Principal) {
   return { type: p.actorType, id: p.actorId } as const;
@@ -13,7 +15,7 @@ function actorOf(p: Principal) {
 export async function createUser(
   ctx: AppContext,
   p: Principal,
-  input: { email: string; name?: string | undefined; role: string; password: string },
+  input: Static<typeof CreateUserBody>,
   ip: string,
 ) {
   if (input.role === 'owner' && p.role !== 'owner')
@@ -46,12 +48,7 @@ export async function updateUser(
   ctx: AppContext,
   p: Principal,
   id: string,
-  patch: {
-    name?: string | undefined;
-    role?: string | undefined;
-    status?: string | undefined;
-    password?: string | undefined;
-  },
+  patch: Static<typeof UpdateUserBody>,
   ip: string,
 ) {
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
