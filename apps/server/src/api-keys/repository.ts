@@ -1,3 +1,4 @@
+import type { Role } from '../auth/permissions.js';
 import type { Queryable } from '../db/database.js';
 
 /** What the API shows of a key: never its secret or digest. */
@@ -71,4 +72,10 @@ export async function markRevoked(
     update api_keys set revoked_at = coalesce(revoked_at, now())
     where account_id = ${accountId} and id = ${id} returning ${q.unsafe(COLUMNS)}`;
   return row;
+}
+
+/** The account's unrevoked keys that a user created. */
+export function activeKeysCreatedBy(q: Queryable, accountId: string, userId: string) {
+  return q<{ id: string; role: Role }[]>`
+    select id, role from api_keys where account_id = ${accountId} and created_by = ${userId} and revoked_at is null`;
 }

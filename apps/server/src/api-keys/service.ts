@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { Static } from 'typebox';
 import { API_KEYS_CHANGED } from '../auth/api-key-cache.js';
+import { type Role, roleCovers } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
+import type { Queryable } from '../db/database.js';
 import { recordEvent } from '../events/record.js';
-import { findApiKeyRow, insertApiKey, listApiKeyRows, markRevoked } from './repository.js';
+import {
+  activeKeysCreatedBy,
+  findApiKeyRow,
+  insertApiKey,
+  listApiKeyRows,
+  markRevoked,
+} from './repository.js';
 import type { CreateBody } from './schemas.js';
 
 /** Creates an API key. The secret (`kw_<prefix>_<random>`) is returned once and stored only as an HMAC digest. */
@@ -16,11 +24,11 @@ export async function createApiKey(
   input: Static<typeof CreateBody>,
   ip: string,
 ) {
-  const roleRank = ['read_only', 'support', 'sales', 'developer', 'admin', 'owner'];
-  if (roleRank.indexOf(input.role) > roleRank.indexOf(p.role)) {
+  if (!roleCovers(p.role, input.role)) {
     throw new AppError(
       'FORBIDDEN',
-      `A ${p.role} cannot create an API key with the more powerful ${input.role} role`,
+      `A ${p.role} cannot create an API key with the ${input.role} role: it may do what a ${p.role} may not`,
+      { role: p.role, key_role: input.role },
     );
   }
   const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
@@ -84,4 +92,31 @@ export async function revokeApiKey(ctx: AppContext, p: Principal, id: string, ip
   });
   await ctx.bus.publish({ topic: API_KEYS_CHANGED, accountId: p.accountId, data: { id } });
   return revoked;
+}
+
+/**
+ * A staff user's keys follow their rights: when the user is disabled or deleted every key they made is
+ * revoked, and when their role changes the keys whose role it no longer covers are. Runs in the
+ * transaction that changes the user; the caller publishes `API_KEYS_CHANGED` after it commits.
+ */
+export async function revokeKeysBeyondCreator(
+  tx: Queryable,
+  p: Principal,
+  user: { id: string; role: Role; active: boolean },
+  ip: string,
+): Promise<number> {
+  const keys = await activeKeysCreatedBy(tx, p.accountId, user.id);
+  const revoke = keys.filter((k) => !user.active || !roleCovers(user.role, k.role));
+  for (const key of revoke) {
+    await markRevoked(tx, p.accountId, key.id);
+    await recordEvent(tx, {
+      accountId: p.accountId,
+      type: 'api_key.revoked',
+      actor: { type: p.actorType, id: p.actorId },
+      subject: { type: 'api_key', id: key.id },
+      ip,
+      data: { reason: user.active ? 'creator_role_changed' : 'creator_removed', creator_id: user.id },
+    });
+  }
+  return revoke.length;
 }

@@ -41,6 +41,14 @@ export function can(role: Role, action: Action): boolean {
 export const ALL_WRITE_ACTIONS = Object.keys(WRITE_ACTIONS) as WriteAction[];
 
 /**
+ * True when `holder` may do everything `granted` may: what a principal may hand on (an API key's role).
+ * Roles are not a ladder (sales may issue licenses, developer may not), so this compares permissions.
+ */
+export function roleCovers(holder: Role, granted: Role): boolean {
+  return ALL_WRITE_ACTIONS.every((action) => !can(granted, action) || can(holder, action));
+}
+
+/**
  * The table as the OpenAPI document carries it, at its root (`x-keyward-permissions`): per action, every
  * role `can()` allows, owner and admin spelled out. The dashboard generates its copy from the document
  * (apps/web/scripts/permissions-from-openapi.mjs), so the two cannot drift.

@@ -1,3 +1,4 @@
+import type { Role } from '../auth/permissions.js';
 import type { Queryable } from '../db/database.js';
 import { orderBy } from '../db/order-by.js';
 
@@ -8,7 +9,7 @@ export interface UserRow {
   account_id: string;
   email: string;
   name: string;
-  role: string;
+  role: Role;
   status: string;
   last_login_at: Date | null;
   created_at: Date;

@@ -1,4 +1,6 @@
 import type { Static } from 'typebox';
+import { revokeKeysBeyondCreator } from '../api-keys/service.js';
+import { API_KEYS_CHANGED } from '../auth/api-key-cache.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Principal } from '../auth/principal.js';
 import { revokeUserSessions } from '../auth/repository.js';
@@ -52,15 +54,18 @@ export async function updateUser(
   ip: string,
 ) {
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
-  return ctx.db.tx(async (tx) => {
+  let revokedKeys = 0;
+  const updated = await ctx.db.tx(async (tx) => {
     const current = await repo.findUser(tx, p.accountId, id);
     if (!current) throw notFound('User');
-    if (
-      (patch.role === 'owner' || current.role === 'owner') &&
-      p.role !== 'owner' &&
-      patch.role !== undefined
-    ) {
-      throw new AppError('FORBIDDEN', 'Only an owner may grant or take away the owner role');
+    // An owner's name, password, status and role are an owner's to change: anyone else could take the account.
+    if ((patch.role === 'owner' || current.role === 'owner') && p.role !== 'owner') {
+      throw new AppError(
+        'FORBIDDEN',
+        patch.role === 'owner'
+          ? 'Only an owner may grant or take away the owner role'
+          : 'Only an owner may change an owner',
+      );
     }
     const losesOwner =
       current.role === 'owner' && ((patch.role && patch.role !== 'owner') || patch.status === 'disabled');
@@ -74,6 +79,12 @@ export async function updateUser(
     if (patch.status === 'disabled' || passwordHash) {
       await revokeUserSessions(tx, id);
     }
+    revokedKeys = await revokeKeysBeyondCreator(
+      tx,
+      p,
+      { id, role: user!.role, active: user!.status === 'active' },
+      ip,
+    );
     await recordEvent(tx, {
       accountId: p.accountId,
       type: 'user.updated',
@@ -87,12 +98,14 @@ export async function updateUser(
     });
     return user!;
   });
+  if (revokedKeys > 0) await publishKeysChanged(ctx, p.accountId);
+  return updated;
 }
 
 export async function removeUser(ctx: AppContext, p: Principal, id: string, ip: string) {
   if (p.actorType === 'user' && p.actorId === id)
     throw new AppError('CONFLICT', 'You cannot delete your own user');
-  await ctx.db.tx(async (tx) => {
+  const revokedKeys = await ctx.db.tx(async (tx) => {
     const current = await repo.findUser(tx, p.accountId, id);
     if (!current) throw notFound('User');
     if (current.role === 'owner') {
@@ -101,6 +114,7 @@ export async function removeUser(ctx: AppContext, p: Principal, id: string, ip: 
         throw new AppError('CONFLICT', 'The account must keep at least one active owner');
       }
     }
+    const revoked = await revokeKeysBeyondCreator(tx, p, { id, role: current.role, active: false }, ip);
     await repo.deleteUser(tx, p.accountId, id);
     await recordEvent(tx, {
       accountId: p.accountId,
@@ -110,7 +124,14 @@ export async function removeUser(ctx: AppContext, p: Principal, id: string, ip: 
       ip,
       data: { email: current.email },
     });
+    return revoked;
   });
+  if (revokedKeys > 0) await publishKeysChanged(ctx, p.accountId);
+}
+
+/** Every process drops its cached API keys (revocations take effect at once everywhere). */
+function publishKeysChanged(ctx: AppContext, accountId: string) {
+  return ctx.bus.publish({ topic: API_KEYS_CHANGED, accountId, data: {} });
 }
 
 /** A page of the account's staff users (rows plus one look-ahead row). */
