@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Database } from '../db/database.js';
 import { LICENSE_CHANGED } from '../licenses/publish.js';
 import { findLicense, type LicenseWithPlan } from '../licenses/repository.js';
+import type { TokenClaims } from '../signing/signing-keys.js';
 import { type ActivationRow, findActivation, isDeviceBlocked } from './repository.js';
 
 /** What validation needs to decide, loaded once and kept until something changes. */
@@ -63,4 +64,27 @@ export class SeatSnapshots {
       { fresh: true, group: licenseId },
     );
   }
+
+  /**
+   * The seat an activation token names, if it may still be used: the app's other calls (usage, status,
+   * the WebSocket) check the seat as validate does, so a deactivated or blocked seat's token is refused.
+   */
+  async liveSeat(claims: TokenClaims): Promise<SeatCheck> {
+    const snap = await this.get(claims.account_id, claims.activation_id, claims.license_id);
+    if (!snap)
+      return { ok: false, code: 'LICENSE_NOT_FOUND', reason: 'The license of this token no longer exists' };
+    if (snap.blocked || snap.activation.status === 'blocked')
+      return { ok: false, code: 'DEVICE_BLOCKED', reason: 'This device is blocked' };
+    if (snap.activation.status !== 'active')
+      return {
+        ok: false,
+        code: 'ACTIVATION_NOT_FOUND',
+        reason: `This device's activation is ${snap.activation.status}; activate again`,
+      };
+    return { ok: true, snap };
+  }
 }
+
+export type SeatCheck =
+  | { ok: true; snap: Snapshot }
+  | { ok: false; code: 'LICENSE_NOT_FOUND' | 'DEVICE_BLOCKED' | 'ACTIVATION_NOT_FOUND'; reason: string };

@@ -58,19 +58,20 @@ export const ACCOUNT_SEEDERS: readonly AccountSeeder[] = [seedDefaultCatalogue];
 
 export function buildProcess(ctx: AppContext): Process {
   const signing = new SigningKeys(ctx);
+  const snapshots = new SeatSnapshots(ctx);
   const parts: ProcessParts = {
     ctx,
     licenses: new LicenseCache(ctx),
     seats: new SeatBatcher(ctx.db.sql),
     signing,
     apiKeys: new ApiKeyCache(ctx),
-    snapshots: new SeatSnapshots(ctx),
+    snapshots,
     usage: new UsageRecorder(ctx),
     // Redis in front of PostgreSQL when the deployment has Redis (counts shared by every process).
     quotas: ctx.redis
       ? new RedisQuotaCounters(ctx.redis, { sql: ctx.db.sql, clock: ctx.clock, log: ctx.log })
       : new PostgresQuotaCounters(ctx.db.sql),
-    realtime: new RealtimeHub(ctx, signing),
+    realtime: new RealtimeHub(ctx, signing, snapshots),
     loginLimiter: new LoginLimiter(ctx.config.loginAttemptsPerMinute, ctx.redis),
     accountSeeders: ACCOUNT_SEEDERS,
   };

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { SeatSnapshots } from '../activations/seat-snapshots.js';
 import type { AppContext } from '../core/context.js';
 import { licenseTiming } from '../licenses/evaluate.js';
 import { LICENSE_CHANGED } from '../licenses/publish.js';
@@ -39,6 +40,7 @@ export class RealtimeHub {
   constructor(
     private readonly ctx: AppContext,
     private readonly signing: SigningKeys,
+    private readonly snapshots: SeatSnapshots,
   ) {
     this.slots = ctx.redis
       ? new RedisSlots(ctx.redis, new LocalSlots(), (m) => ctx.log.warn(m))
@@ -60,8 +62,10 @@ export class RealtimeHub {
     const { ctx, slots } = this;
     const verified = await this.signing.verifyToken(token);
     if (!verified.ok) return socket.close(WS_CLOSE.invalidToken, verified.reason.slice(0, 120));
-    const license = await findLicense(ctx.db.sql, verified.claims.account_id, verified.claims.license_id);
-    if (!license) return socket.close(WS_CLOSE.invalidToken, 'license not found');
+    // The seat must still be live, as for validate: a deactivated or blocked seat's token is refused.
+    const seat = await this.snapshots.liveSeat(verified.claims);
+    if (!seat.ok) return socket.close(WS_CLOSE.invalidToken, seat.reason.slice(0, 120));
+    const { license } = seat.snap;
     if (licenseTiming(license, ctx.clock.now()).status !== 'active')
       return socket.close(WS_CLOSE.licenseExpired, 'license is not active');
     if (!realTimeAllowed(license))

@@ -1,3 +1,4 @@
+import type { SeatSnapshots } from '../activations/seat-snapshots.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import type { LicenseCache } from '../licenses/cache.js';
@@ -42,15 +43,19 @@ export interface EntitlementDeps {
   ctx: AppContext;
   licenses: LicenseCache;
   signing: SigningKeys;
+  snapshots: SeatSnapshots;
   quotas: QuotaCounters;
 }
+
+/** The license a check is about, or why a token's seat may not be used. */
+type Resolved = { license?: LicenseWithPlan | undefined; refusal?: string };
 
 /** Finds the license a check is about, within `accountId` (undefined = any account, for client tokens). */
 export async function resolveLicense(
   deps: EntitlementDeps,
   ref: LicenseRef,
   accountId?: string,
-): Promise<LicenseWithPlan | undefined> {
+): Promise<Resolved> {
   const given = [ref.license_key, ref.token, ref.customer_id].filter((v) => v !== undefined).length;
   if (given !== 1)
     throw new AppError(
@@ -63,15 +68,18 @@ export async function resolveLicense(
   if (ref.license_key) license = await deps.licenses.byKey(ref.license_key);
   else if (ref.token) {
     const verified = await deps.signing.verifyToken(ref.token);
-    if (verified.ok)
-      license = await findLicense(ctx.db.sql, verified.claims.account_id, verified.claims.license_id);
+    if (verified.ok) {
+      const seat = await deps.snapshots.liveSeat(verified.claims);
+      if (!seat.ok) return { refusal: seat.reason };
+      license = seat.snap.license;
+    }
   } else if (ref.customer_id && accountId) {
     // The customer's best live license: highest tier, then latest expiry.
     const id = await findBestLiveLicenseId(ctx.db.sql, accountId, ref.customer_id);
     if (id) license = await findLicense(ctx.db.sql, accountId, id);
   }
-  if (license && accountId && license.account_id !== accountId) return undefined;
-  return license;
+  if (license && accountId && license.account_id !== accountId) return {};
+  return { license };
 }
 
 async function minRankOf(
@@ -94,15 +102,16 @@ async function minRankOf(
  */
 export async function checkEntitlement(
   deps: EntitlementDeps,
-  license: LicenseWithPlan | undefined,
+  { license, refusal }: Resolved,
   input: CheckInput,
 ): Promise<CheckResult> {
   const { ctx, quotas: counters } = deps;
   if (!license)
     return {
       allowed: false,
-      code: 'LICENSE_MISSING',
-      reason: 'No license matches',
+      // A token whose seat was deactivated or blocked names a license, but not one it may use.
+      code: refusal ? 'LICENSE_INVALID' : 'LICENSE_MISSING',
+      reason: refusal ?? 'No license matches',
       license_id: null,
       tier: null,
       tier_rank: null,
@@ -193,8 +202,8 @@ export async function recordUsage(
   deps: EntitlementDeps,
   input: { token: string; feature: string; count?: number | undefined },
 ) {
-  const license = await resolveLicense(deps, { token: input.token });
-  return checkEntitlement(deps, license, { feature: input.feature, consume: input.count ?? 1 });
+  const resolved = await resolveLicense(deps, { token: input.token });
+  return checkEntitlement(deps, resolved, { feature: input.feature, consume: input.count ?? 1 });
 }
 
 /** GET /licenses/:id/usage (staff): usage against every limit, with alerts and recommendations. */
@@ -216,7 +225,7 @@ export async function statusForToken(deps: EntitlementDeps, token: string | unde
     throw new AppError('UNAUTHENTICATED', 'Send the activation token as "Authorization: Bearer <token>"');
   const verified = await deps.signing.verifyToken(token);
   if (!verified.ok) throw new AppError(verified.code, verified.reason);
-  const license = await findLicense(deps.ctx.db.sql, verified.claims.account_id, verified.claims.license_id);
-  if (!license) throw new AppError('LICENSE_NOT_FOUND', 'The license of this token no longer exists');
-  return licenseStatus(deps.ctx, deps.quotas, license);
+  const seat = await deps.snapshots.liveSeat(verified.claims);
+  if (!seat.ok) throw new AppError(seat.code, seat.reason);
+  return licenseStatus(deps.ctx, deps.quotas, seat.snap.license);
 }
