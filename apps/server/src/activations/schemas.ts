@@ -38,3 +38,27 @@ export const DeviceBlockListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** What an app says about its device, online (`/activate`) and offline (the activation request) alike. */
+export const DeviceInfoSchema = Type.Object(
+  {
+    device_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    platform: Type.Optional(Type.String({ maxLength: 50 })),
+    app_version: Type.Optional(Type.String({ maxLength: 50 })),
+    machine_name: Type.Optional(Type.String({ maxLength: 200 })),
+    hostname: Type.Optional(Type.String({ maxLength: 253 })),
+    os: Type.Optional(Type.String({ maxLength: 100 })),
+    os_version: Type.Optional(Type.String({ maxLength: 100 })),
+    cpu_cores: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
+  },
+  // Apps send more device details than these; extras are kept in the seat's metadata (bounded).
+  {
+    additionalProperties: Type.Union([
+      Type.String({ maxLength: 500 }),
+      Type.Number(),
+      Type.Boolean(),
+      Type.Null(),
+    ]),
+    maxProperties: 30,
+  },
+);

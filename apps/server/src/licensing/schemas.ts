@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DeviceInfoSchema } from '../activations/schemas.js';
 import { VALIDATION_CODES } from '../activations/validation-outcome.js';
 
 const _Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -18,29 +19,6 @@ const NullableOut = {
 const LicenseKey = Type.String({ minLength: 8, maxLength: 100 });
 const DeviceId = Type.String({ minLength: 1, maxLength: 200 });
 const Token = Type.String({ minLength: 10, maxLength: 4096 });
-
-export const DeviceInfoSchema = Type.Object(
-  {
-    device_id: Type.Optional(DeviceId),
-    platform: Type.Optional(Type.String({ maxLength: 50 })),
-    app_version: Type.Optional(Type.String({ maxLength: 50 })),
-    machine_name: Type.Optional(Type.String({ maxLength: 200 })),
-    hostname: Type.Optional(Type.String({ maxLength: 253 })),
-    os: Type.Optional(Type.String({ maxLength: 100 })),
-    os_version: Type.Optional(Type.String({ maxLength: 100 })),
-    cpu_cores: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
-  },
-  // Apps send more device details than these; extras are kept in the seat's metadata (bounded).
-  {
-    additionalProperties: Type.Union([
-      Type.String({ maxLength: 500 }),
-      Type.Number(),
-      Type.Boolean(),
-      Type.Null(),
-    ]),
-    maxProperties: 30,
-  },
-);
 
 export const ActivateBody = Type.Object(
   {

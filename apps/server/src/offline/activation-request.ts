@@ -1,3 +1,5 @@
+import { Check, Errors } from 'typebox/value';
+import { DeviceInfoSchema } from '../activations/schemas.js';
 import { AppError } from '../core/errors.js';
 
 /**
@@ -67,16 +69,16 @@ export function parseActivationRequest(input: RawActivationRequest, now: Date): 
   if (created < now.getTime() - REQUEST_MAX_AGE_MS)
     throw bad('The request is older than 30 days: write a new one on the machine', 'created_at');
   const info = r.device_info ?? {};
-  if (typeof info !== 'object' || info === null || Array.isArray(info) || Object.keys(info).length > 30)
-    throw bad('"device_info" must be an object of at most 30 fields', 'device_info');
-  for (const [k, v] of Object.entries(info)) {
-    const ok =
-      v === null ||
-      typeof v === 'boolean' ||
-      (typeof v === 'number' && Number.isFinite(v)) ||
-      (typeof v === 'string' && v.length <= 500);
-    if (!ok || k.length > 64)
-      throw bad(`"device_info.${k.slice(0, 64)}" must be a short scalar`, 'device_info');
+  // The same rules as online activation, checked before anything is written.
+  if (!Check(DeviceInfoSchema, info)) {
+    const first = [...Errors(DeviceInfoSchema, info)].at(-1);
+    const where = first?.instancePath
+      ? `device_info${first.instancePath.replaceAll('/', '.')}`
+      : 'device_info';
+    throw bad(
+      `"${where}" ${first?.message ?? 'is not valid'} (the same rules as online activation)`,
+      'device_info',
+    );
   }
   if (r.encrypt !== undefined && typeof r.encrypt !== 'boolean')
     throw bad('"encrypt" must be a boolean', 'encrypt');
