@@ -22,6 +22,9 @@ import { serveWebApps } from '../web/serve.js';
 import { registerModules } from './modules.js';
 import type { ProcessParts } from './parts.js';
 
+/** What a caller-supplied request id may look like. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 export interface BuildOptions {
   /** Lets tests mark the process as draining. */
   state?: { shuttingDown: boolean };
@@ -37,8 +40,13 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
     loggerInstance: ctx.log,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: process.env.TRUST_PROXY === 'true' || process.env.TRUST_PROXY === '1',
-    genReqId: () => crypto.randomUUID(),
-    requestIdHeader: 'x-request-id',
+    // A caller's X-Request-Id is kept only when it looks like one (it is logged and stored in the audit
+    // log): anything longer or stranger gets our own id.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    },
+    requestIdHeader: false,
     logController: new LogController({ disableRequestLogging: process.env.KEYWARD_LOG_REQUESTS !== 'true' }),
     childLoggerFactory: lazyChildLogger as never,
     routerOptions: { maxParamLength: 500 },

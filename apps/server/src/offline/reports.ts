@@ -40,7 +40,13 @@ export async function recordReport(ctx: AppContext, input: ReportInput, caller: 
   return ctx.db.tx(async (tx) => {
     const activationId = await findReportedSeat(tx, license.id, input.device_id);
     if (input.kind === 'emergency_code_used' && activationId && input.emergency_slot !== undefined) {
-      await markCodeRedeemed(tx, activationId, input.emergency_slot, ctx.clock.now());
+      // Only a code staff issued, and only once: a key holder cannot mark other slots redeemed.
+      if (!(await markCodeRedeemed(tx, activationId, input.emergency_slot, ctx.clock.now())))
+        throw new AppError(
+          'CONFLICT',
+          `Emergency code ${input.emergency_slot} of this device was never issued or is already redeemed`,
+          { pointer: '/body/emergency_slot' },
+        );
     }
     await recordEvent(tx, {
       accountId: license.account_id,

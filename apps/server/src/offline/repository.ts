@@ -8,15 +8,16 @@ export async function findReportedSeat(q: Queryable, licenseId: string, deviceId
   return seat?.id ?? null;
 }
 
-/** The app says it used emergency code `slot` offline (the first report's time is kept). */
+/** The app says it used emergency code `slot` offline; false when that slot was never issued or is already redeemed. */
 export async function markCodeRedeemed(
   q: Queryable,
   activationId: string,
   slot: number,
   at: Date,
-): Promise<void> {
-  await q`update emergency_codes set redeemed_at = coalesce(redeemed_at, ${at})
-    where activation_id = ${activationId} and slot = ${slot}`;
+): Promise<boolean> {
+  const rows = await q`update emergency_codes set redeemed_at = ${at}
+    where activation_id = ${activationId} and slot = ${slot} and redeemed_at is null returning id`;
+  return rows.length > 0;
 }
 
 /** How many emergency codes the seat has been issued (each slot once). */
