@@ -17,6 +17,18 @@ import {
 } from './repository.js';
 import type { CreateBody } from './schemas.js';
 
+/** The event of a change to an API key, by principal `p`. */
+function keyEvent(p: Principal, type: string, keyId: string, ip: string, data?: Record<string, unknown>) {
+  return {
+    accountId: p.accountId,
+    type,
+    actor: { type: p.actorType, id: p.actorId },
+    subject: { type: 'api_key', id: keyId },
+    ip,
+    ...(data ? { data } : {}),
+  };
+}
+
 /** Creates an API key. The secret (`kw_<prefix>_<random>`) is returned once and stored only as an HMAC digest. */
 export async function createApiKey(
   ctx: AppContext,
@@ -49,14 +61,10 @@ export async function createApiKey(
       createdBy: p.actorType === 'user' ? p.actorId : null,
       expiresAt,
     });
-    await recordEvent(tx, {
-      accountId: p.accountId,
-      type: 'api_key.created',
-      actor: { type: p.actorType, id: p.actorId },
-      subject: { type: 'api_key', id: row.id },
-      ip,
-      data: { name: input.name, role: input.role, prefix },
-    });
+    await recordEvent(
+      tx,
+      keyEvent(p, 'api_key.created', row.id, ip, { name: input.name, role: input.role, prefix }),
+    );
     return { ...row, secret };
   });
 }
@@ -81,13 +89,7 @@ export async function revokeApiKey(ctx: AppContext, p: Principal, id: string, ip
   const revoked = await ctx.db.tx(async (tx) => {
     const row = await markRevoked(tx, p.accountId, id);
     if (!row) throw notFound('API key');
-    await recordEvent(tx, {
-      accountId: p.accountId,
-      type: 'api_key.revoked',
-      actor: { type: p.actorType, id: p.actorId },
-      subject: { type: 'api_key', id },
-      ip,
-    });
+    await recordEvent(tx, keyEvent(p, 'api_key.revoked', id, ip));
     return row;
   });
   await ctx.bus.publish({ topic: API_KEYS_CHANGED, accountId: p.accountId, data: { id } });
@@ -109,14 +111,13 @@ export async function revokeKeysBeyondCreator(
   const revoke = keys.filter((k) => !user.active || !roleCovers(user.role, k.role));
   for (const key of revoke) {
     await markRevoked(tx, p.accountId, key.id);
-    await recordEvent(tx, {
-      accountId: p.accountId,
-      type: 'api_key.revoked',
-      actor: { type: p.actorType, id: p.actorId },
-      subject: { type: 'api_key', id: key.id },
-      ip,
-      data: { reason: user.active ? 'creator_role_changed' : 'creator_removed', creator_id: user.id },
-    });
+    await recordEvent(
+      tx,
+      keyEvent(p, 'api_key.revoked', key.id, ip, {
+        reason: user.active ? 'creator_role_changed' : 'creator_removed',
+        creator_id: user.id,
+      }),
+    );
   }
   return revoke.length;
 }
