@@ -10,6 +10,7 @@ import { AppError } from '../core/errors.js';
 import { installErrorHandling, sendError } from '../http/error-handler.js';
 import { ErrorBodySchema } from '../http/error-schema.js';
 import { installIdempotency } from '../http/idempotency.js';
+import { installJsonBodyParser } from '../http/json-body.js';
 import { lazyChildLogger } from '../http/logging.js';
 import { installRateLimit } from '../http/rate-limit.js';
 import { installSecurityHeaders } from '../http/security-headers.js';
@@ -77,6 +78,7 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
   app.decorate('apiKeys', parts.apiKeys);
   // Bodies are JSON only: without this, text/plain is parsed as a string and reported as a schema error.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   installErrorHandling(app);
   app.addSchema(ErrorBodySchema);
   app.addSchema(UserSchema);

@@ -65,7 +65,9 @@ export async function login(
 ): Promise<Session> {
   const candidates = await findLoginCandidates(ctx.db.sql, input.email, input.account);
   const user = candidates.length === 1 ? candidates[0] : undefined;
-  await limiter.consume(user?.account_id ?? input.email, ip);
+  // One bucket per email and IP, whether or not the email exists: its answer tells no one which emails
+  // are staff, and wrong passwords for one user do not lock the account's other users out.
+  await limiter.consume(input.email, ip);
   const ok = await verifyPassword(user?.password_hash ?? dummyPasswordHash(), input.password);
   if (user) {
     await recordEvent(ctx.db.sql, {
