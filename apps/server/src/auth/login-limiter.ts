@@ -2,7 +2,9 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../core/errors.js';
 
-/** Login attempts per account+IP per minute; shared through Redis when several processes run. */
+const keyOf = (scope: string, ip: string) => `${scope.toLowerCase()}|${ip}`;
+
+/** Login attempts per email and IP per minute; shared through Redis when several processes run. */
 export class LoginLimiter {
   private readonly limiter: RateLimiterMemory | RateLimiterRedis;
 
@@ -16,7 +18,7 @@ export class LoginLimiter {
   /** Counts one attempt; throws RATE_LIMITED with Retry-After when over the limit. */
   async consume(scope: string, ip: string): Promise<void> {
     try {
-      await this.limiter.consume(`${scope.toLowerCase()}|${ip}`);
+      await this.limiter.consume(keyOf(scope, ip));
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
       const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
@@ -27,5 +29,10 @@ export class LoginLimiter {
         { 'retry-after': String(retryAfter) },
       );
     }
+  }
+
+  /** A successful sign-in clears its bucket: the limit is on guessing, not on signing in often. */
+  async reset(scope: string, ip: string): Promise<void> {
+    await this.limiter.delete(keyOf(scope, ip)).catch(() => undefined);
   }
 }

@@ -84,6 +84,7 @@ export async function login(
     throw new AppError('INVALID_CREDENTIALS', `The email or password is wrong${ambiguous}`);
   }
   await markSignedIn(ctx.db.sql, user.id);
+  await limiter.reset(input.email, ip);
   return issueSession(ctx, user, randomUUID());
 }
 
