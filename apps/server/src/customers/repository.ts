@@ -29,11 +29,6 @@ export async function findCustomerWithCounts(
   return row;
 }
 
-export async function customerExists(q: Queryable, accountId: string, id: string): Promise<boolean> {
-  const [row] = await q`select 1 from customers where account_id = ${accountId} and id = ${id}`;
-  return Boolean(row);
-}
-
 /** Emails are unique per account ignoring case; `exceptId` leaves out the customer being updated. */
 export async function customerEmailTaken(
   q: Queryable,

@@ -38,3 +38,14 @@ export async function updateRow<T extends object>(
     where account_id = ${accountId} and id = ${id} returning *`;
   return row;
 }
+
+/** Whether `id` names a row of `table` in the account (a reference a body may carry). */
+export async function existsInAccount(
+  q: Queryable,
+  table: string,
+  accountId: string,
+  id: string,
+): Promise<boolean> {
+  const [row] = await q`select 1 from ${q(table)} where account_id = ${accountId} and id = ${id}`;
+  return row !== undefined;
+}

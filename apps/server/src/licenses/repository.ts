@@ -127,17 +127,6 @@ export async function countActiveSeats(q: Queryable, licenseId: string): Promise
   return row?.n ?? 0;
 }
 
-/** Whether `id` names a row of `table` in the account (references a license may carry). */
-export async function recordInAccount(
-  q: Queryable,
-  table: 'customers' | 'products' | 'subscriptions',
-  accountId: string,
-  id: string,
-): Promise<boolean> {
-  const [row] = await q`select 1 from ${q(table)} where account_id = ${accountId} and id = ${id}`;
-  return row !== undefined;
-}
-
 /** A new license row (the key only as digest, ciphertext and last four characters). */
 export type NewLicense = Pick<
   LicenseRow,

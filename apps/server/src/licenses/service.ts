@@ -4,6 +4,7 @@ import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { digestSecret, encryptAtRest } from '../crypto/master-key.js';
 import type { TxSql } from '../db/database.js';
+import { existsInAccount } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { findPlan } from '../plans/repository.js';
 import { generateLicenseKey, keyLast4, normalizeLicenseKey } from './keys.js';
@@ -19,7 +20,6 @@ import {
   type LicenseFilters,
   type LicenseWithPlan,
   listLicenses,
-  recordInAccount,
   setLicenseCustomer,
   setLicenseExpiry,
   setLicenseFields,
@@ -50,7 +50,7 @@ async function assertInAccount(
   id: string,
   field: string,
 ) {
-  if (!(await recordInAccount(tx, table, accountId, id)))
+  if (!(await existsInAccount(tx, table, accountId, id)))
     throw new AppError('NOT_FOUND', `${field} does not name a record of this account`, {
       pointer: `/body/${field}`,
     });

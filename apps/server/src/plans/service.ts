@@ -1,9 +1,8 @@
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
-import { insertRow, updateRow } from '../db/patch.js';
+import { existsInAccount, insertRow, updateRow } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
-import { productExists } from '../products/repository.js';
 import { findPlan, listPlans, listPublicPlans, markPlanArchived, planCodeTaken } from './repository.js';
 import type { CreatePlan, PlanRow } from './schemas.js';
 
@@ -12,7 +11,7 @@ type Meta = { ip: string; requestId: string };
 
 async function assertProduct(ctx: AppContext, accountId: string, productId: unknown) {
   if (typeof productId !== 'string') return;
-  if (!(await productExists(ctx.db.sql, accountId, productId)))
+  if (!(await existsInAccount(ctx.db.sql, 'products', accountId, productId)))
     throw new AppError('NOT_FOUND', 'product_id does not name a product of this account', {
       pointer: '/body/product_id',
     });

@@ -35,9 +35,3 @@ export async function archiveProduct(
     where account_id = ${accountId} and id = ${id} returning *`;
   return row;
 }
-
-/** Whether `id` names a product of the account (plans point at one). */
-export async function productExists(q: Queryable, accountId: string, id: string): Promise<boolean> {
-  const [row] = await q`select 1 from products where account_id = ${accountId} and id = ${id}`;
-  return row !== undefined;
-}

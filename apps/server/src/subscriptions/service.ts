@@ -1,8 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
-import { customerExists } from '../customers/repository.js';
-import { insertRow } from '../db/patch.js';
+import { existsInAccount, insertRow } from '../db/patch.js';
 import { updateAudited } from '../events/audited-rows.js';
 import { recordEvent } from '../events/record.js';
 import { findPlan } from '../plans/repository.js';
@@ -73,7 +72,8 @@ export async function createSubscription(
   input: CreateSubscriptionInput,
   ip: string,
 ) {
-  if (!(await customerExists(ctx.db.sql, p.accountId, input.customer_id))) throw notInAccount('customer_id');
+  if (!(await existsInAccount(ctx.db.sql, 'customers', p.accountId, input.customer_id)))
+    throw notInAccount('customer_id');
   const plan = await planInAccount(ctx, p.accountId, input.plan_id);
   const cycle = input.billing_cycle ?? 'monthly';
   const start = input.current_period_start ? new Date(input.current_period_start) : ctx.clock.now();
