@@ -81,11 +81,12 @@ describe('the house rules', () => {
   it('test files set their servers up with useServer(), not a header of their own', () => {
     const tests = [...tsFiles(SRC, true), ...tsFiles(path.resolve(SRC, '../test'), true)];
     // A server started inside a test body (a restart, a second process) is not a header.
-    const offenders = tests.filter((file) =>
-      [...readFileSync(file, 'utf8').matchAll(/beforeAll\(/g)].some((m) =>
-        /startTestServer\(/.test(readFileSync(file, 'utf8').slice(m.index, m.index + 400)),
-      ),
-    );
+    const offenders = tests.filter((file) => {
+      const text = readFileSync(file, 'utf8');
+      return [...text.matchAll(/beforeAll\(/g)].some((m) =>
+        /startTestServer\(/.test(text.slice(m.index, m.index + 400)),
+      );
+    });
     expect(offenders.map((f) => path.relative(SRC, f))).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 import { BusCache } from '../core/bus-cache.js';
 import type { AppContext } from '../core/context.js';
 import { digestSecret } from '../crypto/master-key.js';
-import type { Role } from './permissions.js';
 import { type ApiKeyRow, findApiKeyByDigest } from './repository.js';
 
 /** Topic that drops every process's cached API keys (revocation takes effect at once everywhere). */
