@@ -10,6 +10,7 @@ import type { QuotaCounters } from '../entitlements/quota-counters.js';
 import { RealtimeHub } from '../entitlements/realtime-hub.js';
 import { RedisQuotaCounters } from '../entitlements/redis-quota-counters.js';
 import { sealEvents } from '../events/seal.js';
+import { sweepIdempotencyKeys } from '../http/idempotency.js';
 import { LicenseCache } from '../licenses/cache.js';
 import { UsageRecorder } from '../licensing/usage-recorder.js';
 import { seedDefaultCatalogue } from '../plans/default-tiers.js';
@@ -85,6 +86,10 @@ export function buildProcess(ctx: AppContext): Process {
       // Keys past their overlap already fail verification; this marks them retired (with an event) hourly.
       stoppers.push(
         every(3_600_000, () => retireExpiredKeys(ctx), warn('retiring expired signing keys failed')),
+      );
+      // Idempotency claims answer for 24 hours; the sealed responses are dropped after that.
+      stoppers.push(
+        every(600_000, () => sweepIdempotencyKeys(ctx), warn('dropping expired idempotency keys failed')),
       );
     },
     async stop() {

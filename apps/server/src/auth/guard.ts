@@ -73,7 +73,7 @@ export function requireAction(ctx: AppContext, action: Action): preHandlerAsyncH
     request.principal = principal;
     if (
       request.routeOptions.config.idempotent &&
-      (await beginIdempotentRequest(ctx, principal.accountId, request, reply))
+      (await beginIdempotentRequest(ctx, principal, request, reply))
     ) {
       return reply;
     }

@@ -3,7 +3,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
-import { claimKey, findClaim, releaseKey, storeResponse } from './idempotency-repository.js';
+import { decryptAtRest, encryptAtRest } from '../crypto/master-key.js';
+import {
+  claimKey,
+  deleteExpiredClaims,
+  findClaim,
+  type IdempotencyClaim,
+  releaseKey,
+  storeResponse,
+} from './idempotency-repository.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -11,20 +19,23 @@ declare module 'fastify' {
     idempotent?: boolean;
   }
   interface FastifyRequest {
-    idempotency?: { accountId: string; route: string; key: string };
+    idempotency?: IdempotencyClaim;
   }
 }
 
 const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{1,255}$/;
+/** How long a key answers with its first response (Stripe's window). */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 
 /**
- * Called once the caller's account is known. Claims the key, or replays the stored response,
- * or refuses: same key with another body → 422, same key still running → 409.
+ * Called once the caller is authenticated and authorised for the route (so a replay is authorised
+ * again). Claims the caller's key, or replays the caller's stored response, or refuses: same key with
+ * another body → 422, same key still running → 409. Another caller's key of the same name is another key.
  * Returns true when the reply was already sent (a replay).
  */
 export async function beginIdempotentRequest(
   ctx: AppContext,
-  accountId: string,
+  principal: { accountId: string; actorType: string; actorId: string },
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<boolean> {
@@ -43,8 +54,14 @@ export async function beginIdempotentRequest(
   const hash = createHash('sha256')
     .update(canonicalJson(request.body ?? null))
     .digest('hex');
-  const claim = { accountId, route, key };
-  if (await claimKey(ctx.db.sql, claim, hash)) {
+  const claim = {
+    accountId: principal.accountId,
+    caller: `${principal.actorType}:${principal.actorId}`,
+    route,
+    key,
+  };
+  const now = ctx.clock.now();
+  if (await claimKey(ctx.db.sql, claim, hash, now, new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS))) {
     request.idempotency = claim;
     return false;
   }
@@ -66,7 +83,8 @@ export async function beginIdempotentRequest(
       'The request with this Idempotency-Key is still running; retry shortly',
     );
   }
-  await reply.status(prior.response_status).header('idempotent-replayed', 'true').send(prior.response_body);
+  const body = prior.response_sealed ? JSON.parse(decryptAtRest(ctx.keyring, prior.response_sealed)) : null;
+  await reply.status(prior.response_status).header('idempotent-replayed', 'true').send(body);
   return true;
 }
 
@@ -86,13 +104,15 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
       await releaseKey(ctx.db.sql, claim);
       return payload;
     }
-    let body: unknown = null;
-    try {
-      body = typeof payload === 'string' && payload.length > 0 ? JSON.parse(payload) : null;
-    } catch {
-      body = null;
-    }
-    await storeResponse(ctx.db.sql, claim, reply.statusCode, body);
+    // The payload is the JSON text the client gets; sealed, since it can carry a secret.
+    const sealed =
+      typeof payload === 'string' && payload.length > 0 ? encryptAtRest(ctx.keyring, payload) : null;
+    await storeResponse(ctx.db.sql, claim, reply.statusCode, sealed);
     return payload;
   }
+}
+
+/** Drops the claims whose 24-hour window has closed (run periodically by the composition root). */
+export function sweepIdempotencyKeys(ctx: AppContext): Promise<number> {
+  return deleteExpiredClaims(ctx.db.sql, ctx.clock.now());
 }
