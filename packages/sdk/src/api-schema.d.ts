@@ -847,6 +847,7 @@ export interface components {
           | 'ACTIVATION_NOT_FOUND'
           | 'DEVICE_BLOCKED'
           | 'DEVICE_MISMATCH'
+          | 'FINGERPRINT_MISMATCH'
           | 'RESTRICTION_VIOLATION'
           | 'EMERGENCY_CODE_INVALID'
           | 'OFFLINE_REQUEST_INVALID'

@@ -128,7 +128,7 @@ export interface SeatRequest {
 }
 
 export interface SeatOutcome {
-  outcome: 'created' | 'reused' | 'limit' | 'blocked' | 'stale' | 'gone';
+  outcome: 'created' | 'reused' | 'limit' | 'blocked' | 'fingerprint_mismatch' | 'stale' | 'gone';
   activation_id: string | null;
   seats_used: number;
   max_activations: number | null;

@@ -207,6 +207,9 @@ export async function activateDevice(
           'DEVICE_BLOCKED',
           'This device is blocked from activating licenses of this vendor',
         );
+      case 'fingerprint_mismatch':
+        await refuseOtherMachine(ctx, license, seat.activation_id!, deviceId, caller);
+        break;
       case 'limit':
         throw new AppError(
           'ACTIVATION_LIMIT_REACHED',
@@ -225,6 +228,33 @@ export async function activateDevice(
   throw new AppError(
     'CONCURRENT_UPDATE',
     'The license kept changing while the seat was taken; retry the request',
+  );
+}
+
+/**
+ * Another machine (another fingerprint) sent a device id that already holds a seat: a copied id or a
+ * cloned disk. The seat stays its first machine's; the refusal is recorded for the vendor to see.
+ */
+async function refuseOtherMachine(
+  ctx: AppContext,
+  license: LicenseWithPlan,
+  seatId: string,
+  deviceId: string,
+  caller: CallerFacts,
+): Promise<never> {
+  await recordEvent(ctx.db.sql, {
+    accountId: license.account_id,
+    type: 'activation.fingerprint_mismatch',
+    actor: { type: 'license', id: license.id },
+    subject: { type: 'activation', id: seatId },
+    ip: caller.ip,
+    requestId: caller.requestId,
+    data: { license_id: license.id, device_id: deviceId },
+  });
+  throw new AppError(
+    'FINGERPRINT_MISMATCH',
+    'This device id already holds a seat on another machine; deactivate that seat to move the license here',
+    { activation_id: seatId },
   );
 }
 

@@ -185,10 +185,14 @@ export async function setLicenseStatus(
   await q`update licenses set status = ${status}, status_reason = ${reason}, revoked_at = ${revokedAt} where id = ${id}`;
 }
 
-/** Revocation frees every live seat of the license; returns how many. */
-export async function freeSeatsOfRevokedLicense(q: Queryable, id: string): Promise<number> {
+/** Ends every live seat of the license (revocation, a new key); returns how many. */
+export async function freeLicenseSeats(
+  q: Queryable,
+  id: string,
+  reason: 'license_revoked' | 'key_regenerated',
+): Promise<number> {
   const rows =
-    await q`update activations set status = 'deactivated', deactivated_at = now(), deactivation_reason = 'license_revoked', updated_at = now()
+    await q`update activations set status = 'deactivated', deactivated_at = now(), deactivation_reason = ${reason}, updated_at = now()
     where license_id = ${id} and status = 'active' returning id`;
   return rows.length;
 }

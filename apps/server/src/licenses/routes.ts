@@ -13,6 +13,7 @@ import {
   LicenseSchema,
   ListLicensesQuery,
   ReasonBody,
+  RegenerateKeyBody,
   RenewBody,
   TransferBody,
   UpdateLicenseBody,
@@ -247,20 +248,25 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
       schema: {
         tags,
         security,
-        summary: 'Issue a new key; the old one stops working',
+        summary: 'Issue a new key; the old one stops working and, unless keep_seats, so do its seats',
         params: IdParams,
-        response: { 200: License, ...errorResponses },
+        body: Type.Optional(RegenerateKeyBody),
+        response: {
+          200: Type.Intersect([License, Type.Object({ seats_ended: Type.Integer({ minimum: 0 }) })]),
+          ...errorResponses,
+        },
       },
       preHandler: requireAction(ctx, 'licenses:write'),
     },
     async (request) => {
-      const { license } = await regenerateLicenseKey(
+      const { license, seatsEnded } = await regenerateLicenseKey(
         ctx,
         principalOf(request),
         request.params.id,
+        request.body?.keep_seats ?? false,
         meta(request),
       );
-      return presentLicense(license, ctx.keyring, ctx.clock.now(), true);
+      return { ...presentLicense(license, ctx.keyring, ctx.clock.now(), true), seats_ended: seatsEnded };
     },
   );
 }

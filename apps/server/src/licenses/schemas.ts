@@ -93,6 +93,14 @@ export const ReasonBody = Type.Object(
   { reason: Type.Optional(Type.String({ maxLength: 500 })) },
   { additionalProperties: false },
 );
+export const RegenerateKeyBody = Type.Object(
+  {
+    keep_seats: Type.Optional(
+      Type.Boolean({ description: 'Keep the devices activated with the old key (default: their seats end)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export const RenewBody = Type.Object(
   {
     duration_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 })),

@@ -15,7 +15,7 @@ import {
   countLiveSeats,
   findLicense,
   findLicenseByDigest,
-  freeSeatsOfRevokedLicense,
+  freeLicenseSeats,
   insertLicense,
   type LicenseFilters,
   type LicenseWithPlan,
@@ -204,7 +204,7 @@ export function transitionLicense(
     let freed = 0;
     if (action === 'revoke') {
       // Revocation is final and frees every seat.
-      freed = await freeSeatsOfRevokedLicense(tx, id);
+      freed = await freeLicenseSeats(tx, id, 'license_revoked');
     }
     return {
       to_status: status,
@@ -301,9 +301,20 @@ export function changeLicensePlan(
   });
 }
 
-/** Issues a new key; the old one stops working at once. Devices keep their seats and tokens. */
-export async function regenerateLicenseKey(ctx: AppContext, p: Principal, id: string, meta: RequestMeta) {
+/**
+ * Issues a new key; the old one stops working at once. A key is regenerated because it leaked, so the
+ * seats taken with it end too (their tokens are refused from the next call) unless `keepSeats` says
+ * the devices are trusted; the answer says how many ended.
+ */
+export async function regenerateLicenseKey(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  keepSeats: boolean,
+  meta: RequestMeta,
+) {
   const key = generateLicenseKey();
+  let seatsEnded = 0;
   const license = await changeLicense(ctx, p, id, meta, 'license.key_regenerated', async (tx, l) => {
     if (l.status === 'revoked')
       throw new AppError('INVALID_STATE_TRANSITION', 'Cannot regenerate the key of a revoked license');
@@ -312,9 +323,10 @@ export async function regenerateLicenseKey(ctx: AppContext, p: Principal, id: st
       enc: encryptAtRest(ctx.keyring, key),
       last4: keyLast4(key),
     });
-    return { previous_key_last4: l.key_last4, key_last4: keyLast4(key) };
+    seatsEnded = keepSeats ? 0 : await freeLicenseSeats(tx, id, 'key_regenerated');
+    return { previous_key_last4: l.key_last4, key_last4: keyLast4(key), seats_ended: seatsEnded };
   });
-  return { license, key };
+  return { license, key, seatsEnded };
 }
 
 export type UpdateLicenseInput = Static<typeof UpdateLicenseBody>;

@@ -253,7 +253,12 @@ export async function deactivateByToken(
   return { success: true, activation_id: row.id, status: row.status, deactivated_at: row.deactivated_at };
 }
 
-/** POST /sync (seed 000): the current license state of a device, by device id and tenant (customer) id. */
+/**
+ * POST /sync (seed 000): the current license state of a device. With the device's token the answer is
+ * the full license state; without one (seed 000's desktop client sends only the device id and the tenant,
+ * i.e. customer, id, neither of them a secret) it is the verdict and the subscription's standing (tier,
+ * status, expiry, grace), leaving out the license's id, features, limits and entitlements.
+ */
 export async function syncDevice(
   deps: LicensingDeps,
   input: { device_id: string; tenant_id: string; token?: string | undefined },
@@ -264,34 +269,39 @@ export async function syncDevice(
     const { outcome, snap } = await resolveToken(deps, input.token, input.device_id, caller, 'sync');
     return {
       success: outcome.valid,
-      ...answer(deps, outcome, snap),
+      ...answer(deps, outcome, snap, true),
       synced_at: ctx.clock.now().toISOString(),
     };
   }
   const seat = await findLiveSeatOfTenant(ctx.db.sql, input.device_id, input.tenant_id);
-  if (!seat) {
-    const outcome: Outcome = {
-      valid: false,
-      code: 'DEVICE_NOT_ACTIVATED',
-      reason: 'No active seat for this device and tenant',
-    };
-    return { success: false, ...answer(deps, outcome), synced_at: ctx.clock.now().toISOString() };
-  }
-  const snap = await deps.snapshots.get(seat.account_id, seat.id, seat.license_id);
-  if (!snap) throw new AppError('LICENSE_NOT_FOUND', 'The license of this device no longer exists');
-  const outcome = evaluateValidation(snap.license, snap.activation, snap.blocked, ctx.clock.now(), caller);
-  deps.usage.record({
-    accountId: seat.account_id,
-    licenseId: seat.license_id,
-    activationId: seat.id,
-    kind: 'sync',
-    success: outcome.valid,
-    code: outcome.code,
-    ip: caller.ip,
-  });
+  const snap = seat && (await deps.snapshots.get(seat.account_id, seat.id, seat.license_id));
+  const outcome: Outcome = snap
+    ? evaluateValidation(snap.license, snap.activation, snap.blocked, ctx.clock.now(), caller)
+    : { valid: false, code: 'DEVICE_NOT_ACTIVATED', reason: 'No active seat for this device and tenant' };
+  if (seat)
+    deps.usage.record({
+      accountId: seat.account_id,
+      licenseId: seat.license_id,
+      activationId: seat.id,
+      kind: 'sync',
+      success: outcome.valid,
+      code: outcome.code,
+      ip: caller.ip,
+    });
+  const standing = snap && licenseFacts(snap.license, ctx.clock.now(), false);
   return {
     success: outcome.valid,
-    ...answer(deps, outcome, snap, true),
+    ...answer(deps, outcome),
+    ...(standing && {
+      subscription_tier: standing.subscription_tier,
+      tier_name: standing.tier_name,
+      status: standing.status,
+      expires_at: standing.expires_at,
+      days_remaining: standing.days_remaining,
+      is_in_grace_period: standing.is_in_grace_period,
+      grace_ends_at: standing.grace_ends_at,
+      tenant_id: standing.tenant_id,
+    }),
     synced_at: ctx.clock.now().toISOString(),
   };
 }

@@ -5550,7 +5550,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Issue a new key; the old one stops working */
+    /** Issue a new key; the old one stops working and, unless keep_seats, so do its seats */
     post: {
       parameters: {
         query?: never;
@@ -5560,7 +5560,14 @@ export interface paths {
         };
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Keep the devices activated with the old key (default: their seats end) */
+            keep_seats?: boolean;
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         200: {
@@ -5568,7 +5575,9 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['License'];
+            'application/json': components['schemas']['License'] & {
+              seats_ended: number;
+            };
           };
         };
         /** @description Default Response */
@@ -8735,6 +8744,7 @@ export interface components {
           | 'ACTIVATION_NOT_FOUND'
           | 'DEVICE_BLOCKED'
           | 'DEVICE_MISMATCH'
+          | 'FINGERPRINT_MISMATCH'
           | 'RESTRICTION_VIOLATION'
           | 'EMERGENCY_CODE_INVALID'
           | 'OFFLINE_REQUEST_INVALID'

@@ -94,7 +94,8 @@ const ACTIONS: Record<LicenseAction, ActionSpec> = {
     permission: 'licenses:write',
     when: ['active', 'pending', 'suspended'],
     tone: 'danger',
-    confirm: 'The old key stops working at once; give the customer the new one.',
+    confirm:
+      'The old key stops working at once and the devices activated with it are signed out; give the customer the new one.',
   },
   revoke: {
     label: 'Revoke',
@@ -151,17 +152,20 @@ function ActionDialog({
         if (!match) throw new Error(`No customer with the email ${value.trim()}`);
         body = { customer_id: match.id };
       }
-      const result = await requestJson<License>(`/api/v1/licenses/${license.id}/${action}`, {
-        method: 'POST',
-        body: body ?? {},
-      });
+      const result = await requestJson<License & { seats_ended?: number }>(
+        `/api/v1/licenses/${license.id}/${action}`,
+        {
+          method: 'POST',
+          body: body ?? {},
+        },
+      );
       await invalidate('/api/v1/licenses', '/api/v1/events', '/api/v1/analytics');
       toast({
         tone: 'success',
         title: `${spec.label}: done`,
         description:
           action === 'regenerate-key' && result.key
-            ? `New key: ${result.key}`
+            ? `New key: ${result.key} (${result.seats_ended ?? 0} device(s) signed out)`
             : `License is now ${result.effective_status ?? result.status}.`,
         duration: action === 'regenerate-key' ? 0 : 5000,
       });
