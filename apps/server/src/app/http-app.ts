@@ -7,12 +7,13 @@ import { ApiKeySchema } from '../api-keys/schemas.js';
 import { permissionsExtension } from '../auth/permissions.js';
 import { UserSchema } from '../auth/schemas.js';
 import { AppError } from '../core/errors.js';
-import { installErrorHandling, sendError } from '../http/error-handler.js';
+import { answerUnparsableRequest, installErrorHandling, sendError } from '../http/error-handler.js';
 import { ErrorBodySchema } from '../http/error-schema.js';
 import { installIdempotency } from '../http/idempotency.js';
 import { installJsonBodyParser } from '../http/json-body.js';
 import { lazyChildLogger } from '../http/logging.js';
 import { installRateLimit } from '../http/rate-limit.js';
+import { RouteMethods } from '../http/route-methods.js';
 import { installSecurityHeaders } from '../http/security-headers.js';
 import { lazySerializerFactory } from '../http/serialization.js';
 import type { App } from '../http/types.js';
@@ -48,6 +49,7 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
     requestIdHeader: false,
+    clientErrorHandler: answerUnparsableRequest,
     logController: new LogController({ disableRequestLogging: process.env.KEYWARD_LOG_REQUESTS !== 'true' }),
     childLoggerFactory: lazyChildLogger as never,
     routerOptions: { maxParamLength: 500 },
@@ -79,7 +81,9 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
   // Bodies are JSON only: without this, text/plain is parsed as a string and reported as a schema error.
   app.removeContentTypeParser('text/plain');
   installJsonBodyParser(app);
-  installErrorHandling(app);
+  const routeMethods = new RouteMethods();
+  routeMethods.install(app);
+  installErrorHandling(app, routeMethods);
   app.addSchema(ErrorBodySchema);
   app.addSchema(UserSchema);
   app.addSchema(ApiKeySchema);
@@ -115,7 +119,7 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
     app.swagger(),
   );
 
-  installMetrics(app);
+  installMetrics(app, config.metricsToken);
   installIdempotency(app, ctx);
   await app.register(healthRoutes, { ctx, state: opts.state ?? { shuttingDown: false } });
   await registerModules(app, parts);

@@ -23,6 +23,8 @@ export interface Config {
   bodyLimitBytes: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** Bearer token that lets other hosts scrape /metrics (without it, only this host may). */
+  metricsToken: string | undefined;
   nodeEnv: string;
 }
 
@@ -115,6 +117,7 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 300, 365 * 86_400),
+    metricsToken: env.KEYWARD_METRICS_TOKEN || undefined,
     nodeEnv: env.NODE_ENV ?? 'production',
   };
 }

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorBody, RETRYABLE_CODES } from '../core/errors.js';
 import { isConnectionError } from '../db/database.js';
+import type { RouteMethods } from './route-methods.js';
 import { validationToAppError } from './validation.js';
 
 /** Maps anything thrown in a route to an AppError; unknown faults become INTERNAL_ERROR. */
@@ -97,8 +100,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
   return reply.status(error.status).type('application/json').send(body);
 }
 
-/** Installs the one error handler and the 404 handler. */
-export function installErrorHandling(app: FastifyInstance): void {
+/** Installs the one error handler and the 404 handler (a 405 when the path exists under another method). */
+export function installErrorHandling(app: FastifyInstance, routes: RouteMethods): void {
   app.setErrorHandler((err, request, reply) => {
     const { error, fault } = toAppError(err);
     if (fault) request.log.error({ err }, 'unhandled error');
@@ -106,11 +109,43 @@ export function installErrorHandling(app: FastifyInstance): void {
       request.log.warn({ code: error.code, msg: (err as Error).message }, 'service unavailable');
     return sendError(request, reply, error);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      request,
-      reply,
-      new AppError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
-    ),
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = routes.allowed(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendError(
+        request,
+        reply,
+        new AppError(
+          'METHOD_NOT_ALLOWED',
+          `${path} does not answer ${request.method}; use ${allowed.join(', ')}`,
+          {
+            allowed,
+          },
+        ),
+      );
+    }
+    return sendError(request, reply, new AppError('ROUTE_NOT_FOUND', `No route ${request.method} ${path}`));
+  });
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node cannot parse (an unknown method, a malformed request
+ * line or header) gets the one error body instead of Node's default, and the connection closes.
+ */
+export function answerUnparsableRequest(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return;
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const error = tooLarge
+    ? new AppError('INVALID_REQUEST', 'The request headers are too large')
+    : new AppError('INVALID_REQUEST', 'The request could not be parsed: check the method, URL and headers');
+  const body = JSON.stringify({
+    error: { code: error.code, message: error.message, details: {}, request_id: randomUUID() },
+  });
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+      `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `connection: close\r\n\r\n${body}`,
   );
 }

@@ -1,7 +1,10 @@
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 
-/** Query parameters whose values are secrets (WebSocket token, license keys in lookups). */
-const SECRET_QUERY = /([?&](?:token|license_key|key|access_token)=)[^&]*/gi;
+/**
+ * Query parameters whose values are secrets (WebSocket token, license keys in lookups) or may be: `q`
+ * searches licenses by full key and API keys by prefix.
+ */
+const SECRET_QUERY = /([?&](?:token|license_key|key|access_token|q)=)[^&]*/gi;
 
 /** Object keys whose values are secrets; redacted wherever a log line carries them. */
 const SECRET_FIELDS = [

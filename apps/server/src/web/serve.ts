@@ -35,10 +35,14 @@ export async function serveWebApps(app: FastifyInstance, distDir = DIST): Promis
   }
   const page = (file: string) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
     if (!built) return reply.status(503).type('text/html').send(NOT_BUILT);
-    return reply
-      .header('cache-control', 'no-cache')
-      .header('content-security-policy', PAGE_CSP)
-      .sendFile(file, distDir);
+    return (
+      reply
+        .header('cache-control', 'no-cache')
+        .header('content-security-policy', PAGE_CSP)
+        // Pages name the hashed assets of their build: they must be revalidated, not cached `immutable`
+        // like the assets (the plugin's options would apply to them otherwise).
+        .sendFile(file, distDir, { cacheControl: false })
+    );
   };
   const opts = { schema: { hide: true }, config: { rateLimit: false as const } };
   for (const [prefix, file] of [
