@@ -85,10 +85,10 @@ export class ClientContext {
     return requestJson<T>(this.fetchImpl, `${this.base}${path}`, { timeoutMs: this.timeoutMs });
   }
 
-  /** The public keys that verify tokens and files: the configured ones, else the server's. */
-  async fetchJwks(): Promise<{ keys: PublicJwk[] }> {
+  /** The public keys that verify tokens and files: the configured ones, else the account's on the server. */
+  async fetchJwks(accountId: string): Promise<{ keys: PublicJwk[] }> {
     if (this.opts.jwks) return this.opts.jwks;
-    return this.get('/.well-known/jwks.json');
+    return this.get(`/.well-known/jwks.json?account=${encodeURIComponent(accountId)}`);
   }
 
   remember(state: LicenseState): LicenseState {

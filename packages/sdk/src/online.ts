@@ -21,7 +21,7 @@ export async function activate(ctx: ClientContext, licenseKey: string): Promise<
     licenseKey,
     deviceId,
     token: res.signed_token,
-    jwks: await ctx.fetchJwks(),
+    jwks: await ctx.fetchJwks(decodeTokenClaims(res.signed_token).account_id ?? ''),
     lastOnlineAt: now.toISOString(),
     online: onlineFacts(res),
     usedEmergencySlots: [],

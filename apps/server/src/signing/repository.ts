@@ -80,11 +80,14 @@ export function retireKeysPastOverlap(q: Queryable, now: Date) {
 }
 
 /** Public keys that verify at `now`: active, or retiring within their overlap. */
-export function verifyingPublicKeys(q: Queryable, now: Date) {
+/** An account's keys that verify now, the account named by its id or its slug (none when unknown). */
+export function verifyingPublicKeys(q: Queryable, account: string, now: Date) {
+  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(account);
   return q<Pick<SigningKeyRow, 'public_jwk'>[]>`
-    select public_jwk from signing_keys
-    where status = 'active' or (status = 'retiring' and retire_after > ${now})
-    order by created_at`;
+    select k.public_jwk from signing_keys k join accounts a on a.id = k.account_id
+    where ${byId ? q`a.id = ${account}` : q`a.slug = ${account}`}
+      and (k.status = 'active' or (k.status = 'retiring' and k.retire_after > ${now}))
+    order by k.created_at`;
 }
 
 /** The account's keys, public parts only; a retiring key past its overlap shows as retired. */

@@ -3,7 +3,7 @@ import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
 import { errorResponses, IdParams } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
-import { JwksSchema, RotateBody, SigningKeySchema } from './schemas.js';
+import { JwksQuery, JwksSchema, RotateBody, SigningKeySchema } from './schemas.js';
 import { jwks, listSigningKeys, retireSigningKey, rotateSigningKey } from './service.js';
 
 const tags = ['signing keys'];
@@ -17,12 +17,14 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
     {
       schema: {
         tags,
-        summary: 'Public keys that verify activation tokens and license files',
+        summary: "An account's public keys that verify its activation tokens and license files",
+        querystring: JwksQuery,
         response: { 200: JwksSchema },
       },
       config: { rateLimit: false },
     },
-    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(await jwks(ctx)),
+    async (request, reply) =>
+      reply.header('cache-control', 'public, max-age=300').send(await jwks(ctx, request.query.account)),
   );
 
   app.get(

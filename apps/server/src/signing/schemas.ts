@@ -29,3 +29,15 @@ export const RotateBody = Type.Object(
 );
 
 export const JwksSchema = Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) });
+
+/** Each account publishes its own keys: the JWKS names one, by id (the tokens' account_id) or slug. */
+export const JwksQuery = Type.Object(
+  {
+    account: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: "The account's id (the account_id claim of its tokens) or its slug",
+    }),
+  },
+  { additionalProperties: false },
+);

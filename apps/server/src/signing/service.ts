@@ -20,9 +20,12 @@ type Actor = { type: 'user' | 'api_key' | 'system'; id?: string | null };
 const publishChanged = (ctx: AppContext, accountId: string) =>
   ctx.bus.publish({ topic: SIGNING_KEYS_CHANGED, accountId, data: {} });
 
-/** Public keys that verify right now (active + retiring within overlap), as a JWK set. */
-export async function jwks(ctx: AppContext) {
-  const rows = await verifyingPublicKeys(ctx.db.sql, ctx.clock.now());
+/**
+ * One account's public keys that verify right now (active + retiring within overlap), as a JWK set. An
+ * unknown account has none: the answer does not tell which accounts exist.
+ */
+export async function jwks(ctx: AppContext, account: string) {
+  const rows = await verifyingPublicKeys(ctx.db.sql, account, ctx.clock.now());
   return { keys: rows.map((r) => r.public_jwk) };
 }
 

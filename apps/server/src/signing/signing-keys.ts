@@ -105,7 +105,10 @@ export class SigningKeys {
     };
   }
 
-  /** Signs a compact JWT with the account's active key: `kid` in the header, iss/aud/sub/iat/exp/jti in the claims. */
+  /**
+   * Signs a compact JWT with the account's active key: `kid` in the header, account_id/iss/aud/sub/iat/
+   * exp/jti in the claims (account_id is always the signing account's: verification compares the two).
+   */
   async signToken(
     accountId: string,
     claims: Record<string, unknown>,
@@ -117,6 +120,7 @@ export class SigningKeys {
     const jti = randomBytes(12).toString('base64url');
     const body = {
       ...claims,
+      account_id: accountId,
       iss: this.ctx.config.publicUrl,
       aud: LICENSE_AUDIENCE,
       sub: opts.subject,
@@ -194,6 +198,9 @@ export class SigningKeys {
     const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
     if (!rawVerify(key.row.alg, key.publicKey, signed, Buffer.from(parts[2], 'base64url')))
       return invalid('The token signature does not verify');
+    // One tenant's key must not vouch for another tenant's licenses.
+    if (claims.account_id !== key.row.account_id)
+      return invalid("The token names another account than its signing key's");
     if (claims.iss !== this.ctx.config.publicUrl || claims.aud !== LICENSE_AUDIENCE)
       return invalid('The token was issued for another server or audience');
     if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))

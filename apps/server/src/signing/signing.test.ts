@@ -13,7 +13,9 @@ beforeEach(() => clock.set('2026-01-15T12:00:00Z'));
 
 async function independentlyVerify(token: string) {
   // Only the published JWKS: no shared code with the server.
-  const jwks = createRemoteJWKSet(new URL(`${world.server.url}/.well-known/jwks.json`));
+  const jwks = createRemoteJWKSet(
+    new URL(`${world.server.url}/.well-known/jwks.json?account=${world.accountA.accountId}`),
+  );
   return jwtVerify(token, jwks, {
     audience: LICENSE_AUDIENCE,
     issuer: world.server.ctx.config.publicUrl,
@@ -84,7 +86,10 @@ describe('signed activation tokens', () => {
       { n: 1 },
       { subject: 's', ttlSeconds: 30 * 86_400 },
     );
-    const before = await world.server.request('GET', '/.well-known/jwks.json');
+    const before = await world.server.request(
+      'GET',
+      `/.well-known/jwks.json?account=${world.accountB.accountId}`,
+    );
     expect(before.body.keys.map((k: { kid: string }) => k.kid)).toContain(old.kid);
     await world.server.request('POST', '/api/v1/signing-keys/rotate', {
       token: await world.accountB.token('owner'),
@@ -96,7 +101,10 @@ describe('signed activation tokens', () => {
       ok: false,
       code: 'TOKEN_INVALID',
     });
-    const after = await world.server.request('GET', '/.well-known/jwks.json');
+    const after = await world.server.request(
+      'GET',
+      `/.well-known/jwks.json?account=${world.accountB.accountId}`,
+    );
     expect(after.body.keys.map((k: { kid: string }) => k.kid)).not.toContain(old.kid);
     const list = await world.server.request('GET', '/api/v1/signing-keys', {
       token: await world.accountB.token('read_only'),

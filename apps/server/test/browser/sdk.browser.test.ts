@@ -64,7 +64,9 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in a browser', () => {
   it('verifies a license file, refuses it altered, and opens an encrypted one with the key', async () => {
     const plain = await offlineFile('browser-dev-1', false);
     const secret = await offlineFile('browser-dev-2', true);
-    const jwks = (await world.server.request('GET', '/.well-known/jwks.json')).body;
+    const jwks = (
+      await world.server.request('GET', `/.well-known/jwks.json?account=${world.account.accountId}`)
+    ).body;
     const result = await page.evaluate(
       async ({ plain, secret, jwks }) => {
         const { verifyLicenseFile } = window.sdk;
@@ -97,7 +99,9 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in a browser', () => {
         device_info: { device_id: 'browser-dev-3' },
       },
     });
-    const jwks = (await world.server.request('GET', '/.well-known/jwks.json')).body;
+    const jwks = (
+      await world.server.request('GET', `/.well-known/jwks.json?account=${world.account.accountId}`)
+    ).body;
     const out = await page.evaluate(
       async ({ token, jwks }) => {
         const claims = await window.sdk.verifyLicenseToken(token, { jwks });

@@ -78,7 +78,8 @@ describe('example desktop app', () => {
     const licenseFile = join(m.dataDir, 'license.lic');
     execFileSync('bash', ['-c', 'cat > "$1"', '_', licenseFile], { input: res.body.license_file });
     // The app never talks to the server: a public key set is stored with the file.
-    const jwks = (await w.server.request('GET', '/.well-known/jwks.json')).body;
+    const jwks = (await w.server.request('GET', `/.well-known/jwks.json?account=${w.account.accountId}`))
+      .body;
     execFileSync('bash', ['-c', 'cat > "$1"', '_', join(m.dataDir, 'jwks.json')], {
       input: JSON.stringify(jwks),
     });

@@ -38,7 +38,7 @@ async function issueFile(deviceId: string, encrypt = false) {
   const request = await client.createActivationRequest(license.key, { encrypt });
   const res = await w.server.request('POST', '/api/v1/licensing/offline/activate', { body: { request } });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  const jwks = (await w.server.request('GET', '/.well-known/jwks.json')).body;
+  const jwks = (await w.server.request('GET', `/.well-known/jwks.json?account=${w.account.accountId}`)).body;
   return { license, file: res.body.license_file as string, body: res.body, jwks };
 }
 

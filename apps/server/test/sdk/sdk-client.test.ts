@@ -144,7 +144,8 @@ describe('SDK client', () => {
 
   it('offline activation end to end: request → portal/staff submit → install → validate offline', async () => {
     const license = await issueLicense(w.server, w.account);
-    const jwks = (await w.server.request('GET', '/.well-known/jwks.json')).body;
+    const jwks = (await w.server.request('GET', `/.well-known/jwks.json?account=${w.account.accountId}`))
+      .body;
     const storage = new MemoryStorage();
     const { client } = w.client('air-gapped-1', { jwks, storage });
     const request = await client.createActivationRequest(license.key);
@@ -183,7 +184,8 @@ describe('verifyLicenseToken (offline)', () => {
       body: { license_key: license.key, device_fingerprint: 'fp', device_info: { device_id: 'tok-dev-1' } },
     });
     const token = act.body.signed_token as string;
-    const jwks = (await w.server.request('GET', '/.well-known/jwks.json')).body;
+    const jwks = (await w.server.request('GET', `/.well-known/jwks.json?account=${w.account.accountId}`))
+      .body;
     const now = w.clock.now();
     const claims = await verifyLicenseToken(token, { jwks, now, issuer: w.server.ctx.config.publicUrl });
     expect(claims).toMatchObject({ license_id: license.id, device_id: 'tok-dev-1', aud: 'keyward:license' });

@@ -3883,10 +3883,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Public keys that verify activation tokens and license files */
+    /** An account's public keys that verify its activation tokens and license files */
     get: {
       parameters: {
-        query?: never;
+        query: {
+          /** @description The account's id (the account_id claim of its tokens) or its slug */
+          account: string;
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -8730,6 +8733,7 @@ export interface components {
           | 'RATE_LIMITED'
           | 'NOT_FOUND'
           | 'ROUTE_NOT_FOUND'
+          | 'METHOD_NOT_ALLOWED'
           | 'CONFLICT'
           | 'ALREADY_EXISTS'
           | 'CONCURRENT_UPDATE'
