@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { passwordWeakness } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
+import { ConfigError } from '../config/config.js';
 import type { Database, Queryable } from '../db/database.js';
 import { recordEvent } from '../events/record.js';
 import {
@@ -60,6 +62,8 @@ export async function ensureDefaultAccount(
   seeders: readonly AccountSeeder[],
 ): Promise<CreatedAccount | undefined> {
   if (await anyAccountExists(db.sql)) return undefined;
+  const weakness = admin.password ? passwordWeakness(admin.password, [admin.email]) : null;
+  if (weakness) throw new ConfigError(`ADMIN_PASSWORD cannot be used. ${weakness}`);
   const create = () =>
     createAccount(
       db,

@@ -7,6 +7,8 @@ export interface AccessClaims {
   userId: string;
   accountId: string;
   role: Role;
+  /** The sign-in (refresh-token family) it belongs to: ending that session ends its access tokens too. */
+  sessionId: string;
 }
 
 const ISSUER = 'keyward';
@@ -17,7 +19,7 @@ export async function signAccessToken(
   claims: AccessClaims,
   ttlSeconds: number,
 ): Promise<string> {
-  return new SignJWT({ acc: claims.accountId, role: claims.role, typ: 'access' })
+  return new SignJWT({ acc: claims.accountId, role: claims.role, sid: claims.sessionId, typ: 'access' })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -34,10 +36,20 @@ export async function verifyAccessToken(key: Buffer, token: string): Promise<Acc
       audience: AUDIENCE,
       algorithms: ['HS256'],
     });
-    if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.acc !== 'string') {
+    if (
+      payload.typ !== 'access' ||
+      typeof payload.sub !== 'string' ||
+      typeof payload.acc !== 'string' ||
+      typeof payload.sid !== 'string'
+    ) {
       throw new AppError('TOKEN_INVALID', 'The access token is not valid');
     }
-    return { userId: payload.sub, accountId: payload.acc, role: payload.role as Role };
+    return {
+      userId: payload.sub,
+      accountId: payload.acc,
+      role: payload.role as Role,
+      sessionId: payload.sid,
+    };
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (err instanceof joseErrors.JWTExpired)

@@ -52,8 +52,19 @@ async function authenticate(ctx: AppContext, apiKeys: ApiKeyCache, token: string
   }
   const claims = await verifyAccessToken(ctx.keyring.accessToken, token);
   // The user row is read on every call so a disabled user or a role change takes effect at once.
-  const user = await findUserAccess(ctx.db.sql, claims.accountId, claims.userId);
+  const user = await findUserAccess(
+    ctx.db.sql,
+    claims.accountId,
+    claims.userId,
+    claims.sessionId,
+    ctx.clock.now(),
+  );
   if (user?.status !== 'active') throw new AppError('TOKEN_INVALID', 'The user no longer has access');
+  if (!user.session_live)
+    throw new AppError(
+      'TOKEN_INVALID',
+      'This session has ended (signed out, password changed or a reused refresh token); sign in again',
+    );
   return { accountId: claims.accountId, role: user.role, actorType: 'user', actorId: claims.userId };
 }
 

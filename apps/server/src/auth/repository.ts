@@ -52,9 +52,23 @@ export async function findSessionUser(q: Queryable, userId: string) {
 }
 
 /** Role and status of a signed-in user, read on every call so a change takes effect at once. */
-export async function findUserAccess(q: Queryable, accountId: string, userId: string) {
-  const [user] = await q<{ role: Role; status: string }[]>`
-    select role, status from users where id = ${userId} and account_id = ${accountId}`;
+/**
+ * What an access token may do now: the user's role and status, and whether its session (refresh-token
+ * family) is still live; sign-out, a password change, disabling and refresh-token reuse end sessions.
+ */
+export async function findUserAccess(
+  q: Queryable,
+  accountId: string,
+  userId: string,
+  sessionId: string,
+  now: Date,
+) {
+  const [user] = await q<{ role: Role; status: string; session_live: boolean }[]>`
+    select u.role, u.status, exists (
+        select 1 from refresh_tokens r
+        where r.family_id = ${sessionId} and r.user_id = u.id and r.status = 'active' and r.expires_at > ${now}
+      ) as session_live
+    from users u where u.id = ${userId} and u.account_id = ${accountId}`;
   return user;
 }
 

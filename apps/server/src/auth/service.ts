@@ -46,7 +46,7 @@ async function issueSession(
   return {
     access_token: await signAccessToken(
       ctx.keyring.accessToken,
-      { userId: user.id, accountId: user.account_id, role: user.role },
+      { userId: user.id, accountId: user.account_id, role: user.role, sessionId: familyId },
       ttl,
     ),
     token_type: 'Bearer',

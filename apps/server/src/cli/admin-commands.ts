@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { findAccountIdBySlug, upsertStaffUser } from '../accounts/repository.js';
+import { passwordWeakness } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
 import { ROLES } from '../auth/permissions.js';
 import type { Config } from '../config/config.js';
@@ -32,8 +33,8 @@ export async function createAdminCommand(
 ): Promise<void> {
   if (!(ROLES as readonly string[]).includes(opts.role))
     throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-  if (opts.password !== undefined && opts.password.length < 12)
-    throw new Error('--password must be at least 12 characters');
+  const weakness = opts.password !== undefined ? passwordWeakness(opts.password, [opts.email]) : null;
+  if (weakness) throw new Error(`--password cannot be used. ${weakness}`);
   const password = opts.password ?? randomBytes(12).toString('base64url');
   await withDatabase(config, async (db) => {
     const accountId = await findAccountIdBySlug(db.sql, opts.account);

@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import { revokeKeysBeyondCreator } from '../api-keys/service.js';
 import { API_KEYS_CHANGED } from '../auth/api-key-cache.js';
+import { assertStrongPassword } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Principal } from '../auth/principal.js';
 import { revokeUserSessions } from '../auth/repository.js';
@@ -22,6 +23,7 @@ export async function createUser(
 ) {
   if (input.role === 'owner' && p.role !== 'owner')
     throw new AppError('FORBIDDEN', 'Only an owner may create another owner');
+  assertStrongPassword(input.password, [input.email, input.name]);
   const passwordHash = await hashPassword(input.password);
   return ctx.db.tx(async (tx) => {
     if (await repo.emailTaken(tx, p.accountId, input.email))
@@ -53,6 +55,10 @@ export async function updateUser(
   patch: Static<typeof UpdateUserBody>,
   ip: string,
 ) {
+  if (patch.password) {
+    const target = await repo.findUser(ctx.db.sql, p.accountId, id);
+    assertStrongPassword(patch.password, [target?.email, patch.name ?? target?.name]);
+  }
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   let revokedKeys = 0;
   const updated = await ctx.db.tx(async (tx) => {

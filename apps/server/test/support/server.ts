@@ -125,6 +125,7 @@ export async function createTestAccount(server: RunningServer): Promise<TestAcco
     server.parts.accountSeeders,
   );
   const users = new Map<Role, string>([['owner', ownerId]]);
+  const sessions = new Map<string, string>();
   return {
     accountId,
     slug,
@@ -139,7 +140,16 @@ export async function createTestAccount(server: RunningServer): Promise<TestAcco
         userId = row!.id;
         users.set(role, userId);
       }
-      return signAccessToken(server.ctx.keyring.accessToken, { userId, accountId, role }, 900);
+      let sessionId = sessions.get(userId);
+      if (!sessionId) {
+        // A session as signing in makes one (a refresh-token family), so the guard finds it live.
+        sessionId = randomUUID();
+        await server.ctx.db.sql`
+          insert into refresh_tokens (account_id, user_id, family_id, token_digest, expires_at)
+          values (${accountId}, ${userId}, ${sessionId}, ${`test-${sessionId}`}, ${new Date('2100-01-01')})`;
+        sessions.set(userId, sessionId);
+      }
+      return signAccessToken(server.ctx.keyring.accessToken, { userId, accountId, role, sessionId }, 900);
     },
   };
 }

@@ -8726,6 +8726,7 @@ export interface components {
           | 'IDEMPOTENCY_KEY_IN_USE'
           | 'UNAUTHENTICATED'
           | 'INVALID_CREDENTIALS'
+          | 'PASSWORD_TOO_WEAK'
           | 'TOKEN_INVALID'
           | 'TOKEN_EXPIRED'
           | 'REFRESH_TOKEN_REUSED'
