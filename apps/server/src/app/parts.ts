@@ -13,6 +13,7 @@ import { sealEvents } from '../events/seal.js';
 import { sweepIdempotencyKeys } from '../http/idempotency.js';
 import { LicenseCache } from '../licenses/cache.js';
 import { UsageRecorder } from '../licensing/usage-recorder.js';
+import { sweepRequestNonces } from '../offline/license-files.js';
 import { seedDefaultCatalogue } from '../plans/default-tiers.js';
 import { retireExpiredKeys } from '../signing/service.js';
 import { SigningKeys } from '../signing/signing-keys.js';
@@ -90,6 +91,7 @@ export function buildProcess(ctx: AppContext): Process {
       // Idempotency claims answer for 24 hours; the sealed responses are dropped after that.
       stoppers.push(
         every(600_000, () => sweepIdempotencyKeys(ctx), warn('dropping expired idempotency keys failed')),
+        every(3_600_000, () => sweepRequestNonces(ctx), warn('dropping old offline request nonces failed')),
       );
     },
     async stop() {

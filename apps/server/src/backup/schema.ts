@@ -2,7 +2,11 @@ import type { Queryable } from '../db/database.js';
 import { BackupError, ident } from './format.js';
 
 /** Left to the migrator: the target gets it from running the migrations, not from the file. */
-const SKIPPED: ReadonlySet<string> = new Set(['schema_migrations', 'idempotency_keys']);
+const SKIPPED: ReadonlySet<string> = new Set([
+  'schema_migrations',
+  'idempotency_keys',
+  'offline_request_nonces',
+]);
 
 export interface SchemaTable {
   name: string;

@@ -1,13 +1,19 @@
 import { activateDevice, type CallerFacts, type SeatDeps } from '../activations/service.js';
-import { notFound } from '../core/errors.js';
+import type { AppContext } from '../core/context.js';
+import { AppError, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { type Actor, recordEvent } from '../events/record.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
 import { findLicenseByDigest } from '../licenses/repository.js';
 import type { SigningKeys } from '../signing/signing-keys.js';
-import { parseActivationRequest, type RawActivationRequest } from './activation-request.js';
+import {
+  parseActivationRequest,
+  type RawActivationRequest,
+  REQUEST_MAX_AGE_MS,
+} from './activation-request.js';
 import { emergencyCommitments } from './emergency-code.js';
 import { encryptLicense, FILE_VERSION, type FilePayload, formatLicenseFile } from './license-file.js';
+import { claimRequestNonce, deleteExpiredNonces, releaseRequestNonce } from './repository.js';
 
 const DAY_MS = 86_400_000;
 
@@ -36,22 +42,42 @@ export async function activateOffline(
 ) {
   const { ctx } = deps;
   const req = parseActivationRequest(input.request, ctx.clock.now());
-  if (staff) {
-    const digest = digestSecret(ctx.keyring, normalizeLicenseKey(req.license_key));
-    const license = await findLicenseByDigest(ctx.db.sql, digest);
-    if (!license || license.account_id !== staff.accountId) throw notFound('License');
+  const digest = digestSecret(ctx.keyring, normalizeLicenseKey(req.license_key));
+  const known = await findLicenseByDigest(ctx.db.sql, digest);
+  if (staff && known?.account_id !== staff.accountId) throw notFound('License');
+  // A request makes one file: its nonce is claimed first, and freed again if no file comes of it.
+  const nonce = known && { licenseId: known.id, nonce: req.nonce };
+  if (
+    nonce &&
+    !(await claimRequestNonce(ctx.db.sql, {
+      ...nonce,
+      accountId: known.account_id,
+      expiresAt: new Date(Date.parse(req.created_at) + REQUEST_MAX_AGE_MS + DAY_MS),
+    }))
+  )
+    throw new AppError(
+      'OFFLINE_REQUEST_INVALID',
+      'This activation request was already used to make a license file; write a new one on the machine',
+      { field: 'nonce' },
+    );
+  let activated: Awaited<ReturnType<typeof activateDevice>>;
+  try {
+    activated = await activateDevice(
+      deps,
+      {
+        license_key: req.license_key,
+        device_fingerprint: req.fingerprint,
+        device_info: req.device_info,
+        metadata: { offline_nonce: req.nonce, offline_request_created_at: req.created_at },
+        activation_type: 'offline',
+      },
+      caller,
+    );
+  } catch (err) {
+    if (nonce) await releaseRequestNonce(ctx.db.sql, nonce.licenseId, nonce.nonce).catch(() => {});
+    throw err;
   }
-  const { license, activation } = await activateDevice(
-    deps,
-    {
-      license_key: req.license_key,
-      device_fingerprint: req.fingerprint,
-      device_info: req.device_info,
-      metadata: { offline_nonce: req.nonce, offline_request_created_at: req.created_at },
-      activation_type: 'offline',
-    },
-    caller,
-  );
+  const { license, activation } = activated;
 
   const now = ctx.clock.now();
   let expires = now.getTime() + license.offline_file_ttl_days * DAY_MS;
@@ -116,4 +142,9 @@ export async function activateOffline(
     expires_at: payload.expires_at,
     encrypted: encrypt,
   };
+}
+
+/** Drops the nonces of requests too old to be accepted (run periodically by the composition root). */
+export function sweepRequestNonces(ctx: AppContext): Promise<number> {
+  return deleteExpiredNonces(ctx.db.sql, ctx.clock.now());
 }

@@ -62,3 +62,25 @@ export function listIssuedCodes(q: Queryable, accountId: string, licenseId: stri
   >`select id, activation_id, slot, reason, expires_at, redeemed_at, created_at from emergency_codes
     where account_id = ${accountId} and license_id = ${licenseId} order by created_at desc limit 200`;
 }
+
+/** Claims an activation request's nonce for the license; false when it was used before. */
+export async function claimRequestNonce(
+  q: Queryable,
+  n: { accountId: string; licenseId: string; nonce: string; expiresAt: Date },
+): Promise<boolean> {
+  const rows = await q`
+    insert into offline_request_nonces (license_id, nonce, account_id, expires_at)
+    values (${n.licenseId}, ${n.nonce}, ${n.accountId}, ${n.expiresAt})
+    on conflict do nothing returning nonce`;
+  return rows.length > 0;
+}
+
+/** Frees a claimed nonce: no file was made from the request, so it may be submitted again. */
+export async function releaseRequestNonce(q: Queryable, licenseId: string, nonce: string): Promise<void> {
+  await q`delete from offline_request_nonces where license_id = ${licenseId} and nonce = ${nonce}`;
+}
+
+/** Drops nonces whose requests are too old to be accepted anyway; returns how many. */
+export async function deleteExpiredNonces(q: Queryable, now: Date): Promise<number> {
+  return (await q`delete from offline_request_nonces where expires_at <= ${now}`).count;
+}
