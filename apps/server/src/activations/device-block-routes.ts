@@ -23,7 +23,7 @@ export async function deviceBlockRoutes(app: App, { ctx }: { ctx: AppContext }) 
         querystring: DeviceBlockListQuery,
         response: { 200: listOf(Type.Ref('DeviceBlock')), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => {
       const { limit, offset } = request.query;
@@ -41,7 +41,7 @@ export async function deviceBlockRoutes(app: App, { ctx }: { ctx: AppContext }) 
         body: CreateDeviceBlockBody,
         response: { 201: Type.Ref('DeviceBlock'), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'devices:block'),
+      preValidation: requireAction(ctx, 'devices:block'),
       config: { idempotent: true },
     },
     async (request, reply) =>
@@ -58,7 +58,7 @@ export async function deviceBlockRoutes(app: App, { ctx }: { ctx: AppContext }) 
         params: IdParams,
         response: { 204: Type.Null(), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'devices:block'),
+      preValidation: requireAction(ctx, 'devices:block'),
     },
     async (request, reply) => {
       await unblockDevice(ctx, principalOf(request), request.params.id, { ip: request.ip });

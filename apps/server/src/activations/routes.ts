@@ -30,7 +30,7 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
         querystring: ListActivationsQuery,
         response: { 200: listOf(Activation), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) =>
       page(
@@ -51,7 +51,7 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
         querystring: ListActivationsQuery,
         response: { 200: listOf(Activation), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) =>
       page(
@@ -71,7 +71,7 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 200: Activation, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => getActivation(ctx, principalOf(request).accountId, request.params.id),
   );
@@ -87,7 +87,7 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: Type.Optional(ReasonBody),
         response: { 200: Activation, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'activations:deactivate'),
+      preValidation: requireAction(ctx, 'activations:deactivate'),
     },
     async (request) => {
       const p = principalOf(request);
@@ -111,7 +111,7 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: Type.Optional(ReasonBody),
         response: { 200: Activation, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'devices:block'),
+      preValidation: requireAction(ctx, 'devices:block'),
     },
     async (request) =>
       blockActivationDevice(

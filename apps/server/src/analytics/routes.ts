@@ -16,7 +16,7 @@ export async function analyticsRoutes(app: App, { ctx }: { ctx: AppContext }) {
         summary: 'Dashboard overview: licenses, devices, tiers, MRR, expiring, recent activations, alerts',
         response: errorResponses,
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => overview(ctx, principalOf(request).accountId),
   );
@@ -31,7 +31,7 @@ export async function analyticsRoutes(app: App, { ctx }: { ctx: AppContext }) {
         querystring: SeriesQuery,
         response: errorResponses,
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => series(ctx, principalOf(request).accountId, request.query),
   );

@@ -20,7 +20,7 @@ export async function apiKeyRoutes(app: App, { ctx }: { ctx: AppContext }) {
         querystring: ListQuery,
         response: { 200: listOf(Type.Ref('ApiKey')), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => {
       const { limit, offset, include_revoked } = request.query;
@@ -42,7 +42,7 @@ export async function apiKeyRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 200: Type.Ref('ApiKey'), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => findApiKey(ctx, principalOf(request).accountId, request.params.id),
   );
@@ -57,7 +57,7 @@ export async function apiKeyRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: CreateBody,
         response: { 201: CreatedApiKeySchema, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'api_keys:write'),
+      preValidation: requireAction(ctx, 'api_keys:write'),
       config: { idempotent: true },
     },
     async (request, reply) =>
@@ -74,7 +74,7 @@ export async function apiKeyRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 200: Type.Ref('ApiKey'), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'api_keys:write'),
+      preValidation: requireAction(ctx, 'api_keys:write'),
     },
     async (request) => revokeApiKey(ctx, principalOf(request), request.params.id, request.ip),
   );

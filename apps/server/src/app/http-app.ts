@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import { ApiKeySchema } from '../api-keys/schemas.js';
+import { guardedAction } from '../auth/guard.js';
 import { permissionsExtension } from '../auth/permissions.js';
 import { UserSchema } from '../auth/schemas.js';
 import { AppError } from '../core/errors.js';
@@ -76,6 +77,11 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
   // Declared up front so every request object has the same shape: assigning it on authentication
   // added a property per request, and the property reads around it turned megamorphic.
   app.decorateRequest('principal', undefined);
+  // Authorization as data: each guarded operation says in the OpenAPI document which action it needs.
+  app.addHook('onRoute', (route) => {
+    const action = guardedAction(route.preValidation);
+    if (action) route.schema = { ...route.schema, 'x-keyward-action': action } as typeof route.schema;
+  });
   // The guard finds the process's API-key cache here (auth/guard.ts).
   app.decorate('apiKeys', parts.apiKeys);
   // Bodies are JSON only: without this, text/plain is parsed as a string and reported as a schema error.

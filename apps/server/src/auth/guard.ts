@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { beginIdempotentRequest } from '../http/idempotency.js';
@@ -68,9 +68,16 @@ async function authenticate(ctx: AppContext, apiKeys: ApiKeyCache, token: string
   return { accountId: claims.accountId, role: user.role, actorType: 'user', actorId: claims.userId };
 }
 
-/** preHandler: authenticates the caller and checks that its role may perform `action`. */
-export function requireAction(ctx: AppContext, action: Action): preHandlerAsyncHookHandler {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
+/** A route's guard, carrying the action it checks (published per operation as `x-keyward-action`). */
+export type Guard = preValidationAsyncHookHandler & { readonly action: Action };
+
+/**
+ * The route's `preValidation` hook: authenticates the caller and checks that its role may perform
+ * `action`. It runs before the body is validated, so a caller without the right learns nothing of the
+ * route's schema: no credentials is a 401 and the wrong role a 403, whatever the body.
+ */
+export function requireAction(ctx: AppContext, action: Action): Guard {
+  const guard = async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearer(request);
     if (!token)
       throw new AppError('UNAUTHENTICATED', 'Authentication required: send a Bearer access token or API key');
@@ -90,4 +97,13 @@ export function requireAction(ctx: AppContext, action: Action): preHandlerAsyncH
     }
     return undefined;
   };
+  return Object.assign(guard, { action });
+}
+
+/** The action a route's guard checks, if it has one (for the OpenAPI document). */
+export function guardedAction(hooks: unknown): Action | undefined {
+  for (const hook of Array.isArray(hooks) ? hooks : [hooks])
+    if (typeof hook === 'function' && typeof (hook as Partial<Guard>).action === 'string')
+      return (hook as Guard).action;
+  return undefined;
 }

@@ -61,7 +61,7 @@ export async function authRoutes(app: App, { ctx, limiter }: { ctx: AppContext; 
         security: [{ bearer: [] }],
         response: { 200: MeSchema, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => {
       const p = principalOf(request);

@@ -23,7 +23,7 @@ export async function customerRoutes(app: App, { ctx }: { ctx: AppContext }) {
         querystring: ListCustomersQuery,
         response: { 200: listOf(Customer), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) =>
       page(
@@ -43,7 +43,7 @@ export async function customerRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 200: Customer, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => getCustomer(ctx, principalOf(request).accountId, request.params.id),
   );
@@ -58,7 +58,7 @@ export async function customerRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: CreateCustomerBody,
         response: { 201: Customer, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'customers:write'),
+      preValidation: requireAction(ctx, 'customers:write'),
       config: { idempotent: true },
     },
     async (request, reply) =>
@@ -76,7 +76,7 @@ export async function customerRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: UpdateCustomerBody,
         response: { 200: Customer, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'customers:write'),
+      preValidation: requireAction(ctx, 'customers:write'),
     },
     async (request) => updateCustomer(ctx, principalOf(request), request.params.id, request.body, request.ip),
   );

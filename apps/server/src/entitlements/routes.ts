@@ -26,7 +26,7 @@ export async function entitlementRoutes(app: App, { deps }: { deps: EntitlementD
         body: CheckBody,
         response: { 200: Type.Ref('EntitlementCheck'), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => checkForAccount(deps, principalOf(request).accountId, request.body),
   );
@@ -54,7 +54,7 @@ export async function entitlementRoutes(app: App, { deps }: { deps: EntitlementD
         params: IdParams,
         response: errorResponses,
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => usageOfLicense(deps, principalOf(request).accountId, request.params.id),
   );

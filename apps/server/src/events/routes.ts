@@ -23,7 +23,7 @@ export async function eventRoutes(app: App, { ctx }: { ctx: AppContext }) {
         querystring: EventListQuery,
         response: { 200: listOf(Type.Ref('Event')), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => {
       const { limit, offset } = request.query;
@@ -41,7 +41,7 @@ export async function eventRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: EventIdParams,
         response: { 200: Type.Ref('Event'), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => getEvent(ctx, principalOf(request).accountId, request.params.id),
   );

@@ -51,7 +51,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
         querystring: ListLicensesQuery,
         response: { 200: listOf(License), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => {
       const rows = await searchLicenses(ctx, principalOf(request).accountId, request.query);
@@ -70,7 +70,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 200: License, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) =>
       show(request, await getLicense(ctx, principalOf(request).accountId, request.params.id)),
@@ -89,7 +89,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
         ),
         response: { 200: License, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => {
       return show(request, await getLicenseByKey(ctx, principalOf(request).accountId, request.body.key));
@@ -106,7 +106,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: CreateLicenseBody,
         response: { 201: License, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'licenses:create'),
+      preValidation: requireAction(ctx, 'licenses:create'),
       config: { idempotent: true },
     },
     async (request, reply) => {
@@ -126,7 +126,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: UpdateLicenseBody,
         response: { 200: License, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'licenses:write'),
+      preValidation: requireAction(ctx, 'licenses:write'),
     },
     async (request) =>
       show(
@@ -153,7 +153,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
           body: Type.Optional(ReasonBody),
           response: { 200: License, ...errorResponses },
         },
-        preHandler: requireAction(ctx, permission),
+        preValidation: requireAction(ctx, permission),
       },
       async (request) =>
         show(
@@ -181,7 +181,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: Type.Optional(RenewBody),
         response: { 200: License, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'licenses:write'),
+      preValidation: requireAction(ctx, 'licenses:write'),
     },
     async (request) =>
       show(
@@ -201,7 +201,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: TransferBody,
         response: { 200: License, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'licenses:write'),
+      preValidation: requireAction(ctx, 'licenses:write'),
     },
     async (request) =>
       show(
@@ -227,7 +227,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: ChangePlanBody,
         response: { 200: License, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'licenses:write'),
+      preValidation: requireAction(ctx, 'licenses:write'),
     },
     async (request) =>
       show(
@@ -256,7 +256,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
           ...errorResponses,
         },
       },
-      preHandler: requireAction(ctx, 'licenses:write'),
+      preValidation: requireAction(ctx, 'licenses:write'),
     },
     async (request) => {
       const { license, seatsEnded } = await regenerateLicenseKey(

@@ -29,7 +29,7 @@ export async function offlineStaffRoutes(app: App, { deps }: { deps: OfflineDeps
         body: OfflineActivateBody,
         response: { 200: LicenseFileResponse, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'offline:write'),
+      preValidation: requireAction(ctx, 'offline:write'),
     },
     async (request) => {
       const p = principalOf(request);
@@ -53,7 +53,7 @@ export async function offlineStaffRoutes(app: App, { deps }: { deps: OfflineDeps
         body: Type.Optional(EmergencyCodeBody),
         response: { 201: EmergencyCodeResponse, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'emergency_codes:write'),
+      preValidation: requireAction(ctx, 'emergency_codes:write'),
     },
     async (request, reply) =>
       reply.code(201).send(
@@ -74,7 +74,7 @@ export async function offlineStaffRoutes(app: App, { deps }: { deps: OfflineDeps
         params: IdParams,
         response: { 200: Type.Object({ data: Type.Array(EmergencyCodeListItem) }), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => ({
       data: await listEmergencyCodes(ctx, principalOf(request).accountId, request.params.id),

@@ -60,7 +60,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
         querystring: ListPlansQuery,
         response: { 200: listOf(Plan), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) =>
       page(
@@ -80,7 +80,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 200: Plan, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => getPlan(ctx, principalOf(request).accountId, request.params.id),
   );
@@ -95,7 +95,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: CreatePlanBody,
         response: { 201: Plan, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'plans:write'),
+      preValidation: requireAction(ctx, 'plans:write'),
       config: { idempotent: true },
     },
     async (request, reply) =>
@@ -113,7 +113,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: UpdatePlanBody,
         response: { 200: Plan, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'plans:write'),
+      preValidation: requireAction(ctx, 'plans:write'),
     },
     async (request) =>
       updatePlan(
@@ -136,7 +136,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: DuplicateBody,
         response: { 201: Plan, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'plans:write'),
+      preValidation: requireAction(ctx, 'plans:write'),
     },
     async (request, reply) =>
       reply
@@ -154,7 +154,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 200: Plan, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'plans:write'),
+      preValidation: requireAction(ctx, 'plans:write'),
     },
     async (request) => archivePlan(ctx, principalOf(request), request.params.id, meta(request)),
   );

@@ -23,7 +23,7 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
         querystring: ListProductsQuery,
         response: { 200: listOf(Product), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) =>
       page(
@@ -43,7 +43,7 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 200: Product, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => getProduct(ctx, principalOf(request).accountId, request.params.id),
   );
@@ -58,7 +58,7 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: CreateProductBody,
         response: { 201: Product, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'products:write'),
+      preValidation: requireAction(ctx, 'products:write'),
       config: { idempotent: true },
     },
     async (request, reply) =>
@@ -76,7 +76,7 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: UpdateProductBody,
         response: { 200: Product, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'products:write'),
+      preValidation: requireAction(ctx, 'products:write'),
     },
     async (request) => updateProduct(ctx, principalOf(request), request.params.id, request.body, request.ip),
   );
@@ -91,7 +91,7 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 200: Product, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'products:write'),
+      preValidation: requireAction(ctx, 'products:write'),
     },
     async (request) => archiveProduct(ctx, principalOf(request), request.params.id, request.ip),
   );

@@ -36,7 +36,7 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
         summary: 'List the account signing keys (public parts only)',
         response: { 200: Type.Object({ data: Type.Array(Type.Ref('SigningKey')) }), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => ({ data: await listSigningKeys(ctx, principalOf(request).accountId) }),
   );
@@ -51,7 +51,7 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: Type.Optional(RotateBody),
         response: { 201: Type.Ref('SigningKey'), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'signing_keys:write'),
+      preValidation: requireAction(ctx, 'signing_keys:write'),
     },
     async (request, reply) => {
       const p = principalOf(request);
@@ -75,7 +75,7 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 200: Type.Ref('SigningKey'), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'signing_keys:write'),
+      preValidation: requireAction(ctx, 'signing_keys:write'),
     },
     async (request) => {
       const p = principalOf(request);

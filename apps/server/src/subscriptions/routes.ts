@@ -35,7 +35,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
         querystring: ListSubscriptionsQuery,
         response: { 200: listOf(Subscription), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) =>
       page(
@@ -55,7 +55,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
         params: IdParams,
         response: { 200: Subscription, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => getSubscription(ctx, principalOf(request).accountId, request.params.id),
   );
@@ -70,7 +70,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
         body: CreateSubscriptionBody,
         response: { 201: Subscription, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'subscriptions:write'),
+      preValidation: requireAction(ctx, 'subscriptions:write'),
       config: { idempotent: true },
     },
     async (request, reply) =>
@@ -88,7 +88,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
         body: UpdateSubscriptionBody,
         response: { 200: Subscription, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'subscriptions:write'),
+      preValidation: requireAction(ctx, 'subscriptions:write'),
     },
     async (request) =>
       updateSubscription(ctx, principalOf(request), request.params.id, request.body, request.ip),
@@ -105,7 +105,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
         body: Type.Optional(CancelSubscriptionBody),
         response: { 200: Subscription, ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'subscriptions:write'),
+      preValidation: requireAction(ctx, 'subscriptions:write'),
     },
     async (request) =>
       cancelSubscription(ctx, principalOf(request), request.params.id, request.body, request.ip),

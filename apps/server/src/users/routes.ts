@@ -20,7 +20,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
         querystring: ListUsersQuery,
         response: { 200: listOf(Type.Ref('User')), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) =>
       page(
@@ -40,7 +40,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 200: Type.Ref('User'), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'read'),
+      preValidation: requireAction(ctx, 'read'),
     },
     async (request) => getUser(ctx, principalOf(request).accountId, request.params.id),
   );
@@ -55,7 +55,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: CreateUserBody,
         response: { 201: Type.Ref('User'), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'users:write'),
+      preValidation: requireAction(ctx, 'users:write'),
       config: { idempotent: true },
     },
     async (request, reply) =>
@@ -73,7 +73,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
         body: UpdateUserBody,
         response: { 200: Type.Ref('User'), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'users:write'),
+      preValidation: requireAction(ctx, 'users:write'),
     },
     async (request) => updateUser(ctx, principalOf(request), request.params.id, request.body, request.ip),
   );
@@ -88,7 +88,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
         params: IdParams,
         response: { 204: Type.Null(), ...errorResponses },
       },
-      preHandler: requireAction(ctx, 'users:write'),
+      preValidation: requireAction(ctx, 'users:write'),
     },
     async (request, reply) => {
       await removeUser(ctx, principalOf(request), request.params.id, request.ip);
