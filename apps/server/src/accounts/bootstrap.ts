@@ -44,6 +44,13 @@ export async function createAccount(
       subject: { type: 'account', id: accountId },
       data: { slug: input.slug, owner_email: input.ownerEmail.toLowerCase() },
     });
+    await recordEvent(tx, {
+      accountId,
+      type: 'user.created',
+      actor: { type: 'system' },
+      subject: { type: 'user', id: ownerId },
+      data: { email: input.ownerEmail.toLowerCase(), role: 'owner' },
+    });
     return {
       accountId,
       ownerId,

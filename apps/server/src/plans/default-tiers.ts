@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { recordEvent } from '../events/record.js';
 import { insertDefaultPlan, insertDefaultProduct } from './repository.js';
 import type { DefaultTier, Feature } from './schemas.js';
 
@@ -130,8 +131,14 @@ export const DEFAULT_TIERS: DefaultTier[] = [
   },
 ];
 
-/** Seeds a new account with a default product and the four tiers. */
+/** Seeds a new account with a default product and the four tiers, each with its event like any other. */
 export async function seedDefaultCatalogue(tx: Queryable, accountId: string): Promise<void> {
+  const seeded = (type: string, subject: { type: string; id: string }, data: Record<string, unknown>) =>
+    recordEvent(tx, { accountId, type, actor: { type: 'system' }, subject, data: { ...data, seeded: true } });
   const productId = await insertDefaultProduct(tx, accountId);
-  for (const t of DEFAULT_TIERS) await insertDefaultPlan(tx, accountId, productId, t);
+  await seeded('product.created', { type: 'product', id: productId }, { code: 'app' });
+  for (const t of DEFAULT_TIERS) {
+    const planId = await insertDefaultPlan(tx, accountId, productId, t);
+    await seeded('plan.created', { type: 'plan', id: planId }, { code: t.code });
+  }
 }

@@ -62,13 +62,19 @@ export async function insertDefaultProduct(q: Queryable, accountId: string): Pro
 }
 
 /** One default plan of a new account. */
-export async function insertDefaultPlan(q: Queryable, accountId: string, productId: string, t: DefaultTier) {
-  await q`
+export async function insertDefaultPlan(
+  q: Queryable,
+  accountId: string,
+  productId: string,
+  t: DefaultTier,
+): Promise<string> {
+  const [plan] = await q<{ id: string }[]>`
     insert into plans (account_id, product_id, code, name, rank, license_type, license_model, duration_days, max_activations,
       features, limits, price_monthly_cents, price_yearly_cents, trial_allowed, trial_days, grace_period_days, popular)
     values (${accountId}, ${productId}, ${t.code}, ${t.name}, ${t.rank}, ${t.code === 'free' ? 'perpetual' : 'subscription'},
       'per_device', ${t.code === 'free' ? null : 365}, ${t.max_activations}, ${q.json(t.features as never)}, ${q.json(t.limits as never)},
-      ${t.price_monthly_cents}, ${t.price_yearly_cents}, ${t.trial_days > 0}, ${t.trial_days}, 7, ${t.popular})`;
+      ${t.price_monthly_cents}, ${t.price_yearly_cents}, ${t.trial_days > 0}, ${t.trial_days}, 7, ${t.popular}) returning id`;
+  return plan!.id;
 }
 
 /** Archives a plan (a second archive keeps the first time); undefined when it is not the account's. */

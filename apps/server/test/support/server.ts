@@ -8,6 +8,7 @@ import type { Role } from '../../src/auth/permissions.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { connectDatabase } from '../../src/db/database.js';
+import { recordEvent } from '../../src/events/record.js';
 
 /** A clock tests move by hand. */
 export class FixedClock implements Clock {
@@ -139,6 +140,14 @@ export async function createTestAccount(server: RunningServer): Promise<TestAcco
           values (${accountId}, ${`${role}@${slug}.test`}, ${role}, ${role}, ${await hashPassword(ownerPassword)}) returning id`;
         userId = row!.id;
         users.set(role, userId);
+        // As creating a user through the API would, so no row is without its event.
+        await recordEvent(server.ctx.db.sql, {
+          accountId,
+          type: 'user.created',
+          actor: { type: 'system' },
+          subject: { type: 'user', id: userId },
+          data: { email: `${role}@${slug}.test`, role },
+        });
       }
       let sessionId = sessions.get(userId);
       if (!sessionId) {
