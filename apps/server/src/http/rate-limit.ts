@@ -8,7 +8,15 @@ import { AppError } from '../core/errors.js';
 export interface RouteRateLimit {
   max: number;
   timeWindow: number;
+  /**
+   * Routes naming the same bucket count together (each still refuses past its own `max`): every route
+   * that takes a license key shares one, so spreading guesses over routes gains nothing.
+   */
+  bucket?: string;
 }
+
+/** The one bucket of every route that takes a license key (client API and portal). */
+export const LICENSE_KEY_BUCKET = 'license-key';
 
 interface Hit {
   count: number;
@@ -93,7 +101,7 @@ export function installRateLimit(
     const own = (route.config as { rateLimit?: RouteRateLimit | false } | undefined)?.rateLimit;
     if (own === false) return;
     const limit = own ?? { max: opts.max, timeWindow: opts.timeWindow };
-    const prefix = own ? `${route.method}:${route.url}:` : '';
+    const prefix = own ? `${own.bucket ?? `${route.method}:${route.url}`}:` : '';
     const hook: onRequestHookHandler = (request, _reply, done) => {
       const decide = (h: Hit) => done(h.count > limit.max ? (refusal(limit.max, h) as never) : undefined);
       const hit = counter.hit(prefix + callerKey(request.ip), limit.timeWindow);

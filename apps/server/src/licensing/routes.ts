@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { errorResponses } from '../http/common-schemas.js';
+import { LICENSE_KEY_BUCKET } from '../http/rate-limit.js';
 import { requestFacts } from '../http/request-facts.js';
 import type { App } from '../http/types.js';
 import { checkIntegrity } from '../offline/integrity.js';
@@ -55,9 +56,13 @@ const errors = {
 export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps }) {
   app.addSchema(ValidationResponse);
   const { ctx } = deps;
-  // Key guessing is throttled harder than the global per-IP limit.
+  // Key guessing is throttled harder than the global per-IP limit, in one bucket with the portal's.
   const strict = {
-    rateLimit: { max: Math.max(10, Math.floor(ctx.config.rateLimitPerMinute / 2)), timeWindow: 60_000 },
+    rateLimit: {
+      max: Math.max(10, Math.floor(ctx.config.rateLimitPerMinute / 2)),
+      timeWindow: 60_000,
+      bucket: LICENSE_KEY_BUCKET,
+    },
   };
   const withRequestId = (request: Parameters<typeof requestFacts>[0]) => ({
     ...requestFacts(request),

@@ -1,4 +1,5 @@
 import type { AppContext } from '../core/context.js';
+import { LICENSE_KEY_BUCKET } from '../http/rate-limit.js';
 import type { App } from '../http/types.js';
 import { DeactivateDeviceBody, LicenseKeyBody } from './schemas.js';
 import { freeDevice, lookUpLicense } from './service.js';
@@ -11,7 +12,11 @@ const tags = ['portal'];
  */
 export async function portalRoutes(app: App, { ctx }: { ctx: AppContext }) {
   const throttle = {
-    rateLimit: { max: Math.max(5, Math.floor(ctx.config.rateLimitPerMinute / 5)), timeWindow: 60_000 },
+    rateLimit: {
+      max: Math.max(5, Math.floor(ctx.config.rateLimitPerMinute / 5)),
+      timeWindow: 60_000,
+      bucket: LICENSE_KEY_BUCKET,
+    },
   };
 
   app.post(
