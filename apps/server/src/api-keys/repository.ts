@@ -27,12 +27,14 @@ export async function insertApiKey(
     digest: string;
     role: string;
     createdBy: string | null;
+    /** The key this one was made with, if any. */
+    createdByKey: string | null;
     expiresAt: Date | null;
   },
 ): Promise<ApiKeyView> {
   const [row] = await q<ApiKeyView[]>`
-    insert into api_keys (account_id, name, prefix, secret_digest, role, created_by, expires_at)
-    values (${k.accountId}, ${k.name}, ${k.prefix}, ${k.digest}, ${k.role}, ${k.createdBy}, ${k.expiresAt})
+    insert into api_keys (account_id, name, prefix, secret_digest, role, created_by, created_by_key, expires_at)
+    values (${k.accountId}, ${k.name}, ${k.prefix}, ${k.digest}, ${k.role}, ${k.createdBy}, ${k.createdByKey}, ${k.expiresAt})
     returning ${q.unsafe(COLUMNS)}`;
   return row!;
 }
@@ -78,4 +80,15 @@ export async function markRevoked(
 export function activeKeysCreatedBy(q: Queryable, accountId: string, userId: string) {
   return q<{ id: string; role: Role }[]>`
     select id, role from api_keys where account_id = ${accountId} and created_by = ${userId} and revoked_at is null`;
+}
+
+/** The unrevoked keys made with a key, and with those, down the line. */
+export function activeKeysMadeWith(q: Queryable, accountId: string, keyId: string) {
+  return q<{ id: string }[]>`
+    with recursive made as (
+      select id from api_keys where account_id = ${accountId} and created_by_key = ${keyId}
+      union
+      select k.id from api_keys k join made m on k.created_by_key = m.id
+    )
+    select k.id from api_keys k join made m on m.id = k.id where k.revoked_at is null`;
 }

@@ -10,6 +10,7 @@ import type { Queryable } from '../db/database.js';
 import { recordEvent } from '../events/record.js';
 import {
   activeKeysCreatedBy,
+  activeKeysMadeWith,
   findApiKeyRow,
   insertApiKey,
   listApiKeyRows,
@@ -52,13 +53,16 @@ export async function createApiKey(
   const prefix = randomBytes(6).toString('hex');
   const secret = `kw_${prefix}_${randomBytes(32).toString('base64url')}`;
   return ctx.db.tx(async (tx) => {
+    // A key made with a key answers to the person behind that key, and to the key itself.
+    const parent = p.actorType === 'api_key' ? await findApiKeyRow(tx, p.accountId, p.actorId) : undefined;
     const row = await insertApiKey(tx, {
       accountId: p.accountId,
       name: input.name,
       prefix,
       digest: digestSecret(ctx.keyring, secret),
       role: input.role,
-      createdBy: p.actorType === 'user' ? p.actorId : null,
+      createdBy: p.actorType === 'user' ? p.actorId : (parent?.created_by ?? null),
+      createdByKey: parent ? p.actorId : null,
       expiresAt,
     });
     await recordEvent(
@@ -90,6 +94,7 @@ export async function revokeApiKey(ctx: AppContext, p: Principal, id: string, ip
     const row = await markRevoked(tx, p.accountId, id);
     if (!row) throw notFound('API key');
     await recordEvent(tx, keyEvent(p, 'api_key.revoked', id, ip));
+    await revokeKeysMadeWith(tx, p, id, ip);
     return row;
   });
   await ctx.bus.publish({ topic: API_KEYS_CHANGED, accountId: p.accountId, data: { id } });
@@ -109,6 +114,7 @@ export async function revokeKeysBeyondCreator(
 ): Promise<number> {
   const keys = await activeKeysCreatedBy(tx, p.accountId, user.id);
   const revoke = keys.filter((k) => !user.active || !roleCovers(user.role, k.role));
+  let revoked = 0;
   for (const key of revoke) {
     await markRevoked(tx, p.accountId, key.id);
     await recordEvent(
@@ -118,6 +124,20 @@ export async function revokeKeysBeyondCreator(
         creator_id: user.id,
       }),
     );
+    revoked += 1 + (await revokeKeysMadeWith(tx, p, key.id, ip));
   }
-  return revoke.length;
+  return revoked;
+}
+
+/** Revokes the keys made with key `keyId`, down the line (each with its event); returns how many. */
+async function revokeKeysMadeWith(tx: Queryable, p: Principal, keyId: string, ip: string): Promise<number> {
+  const made = await activeKeysMadeWith(tx, p.accountId, keyId);
+  for (const key of made) {
+    await markRevoked(tx, p.accountId, key.id);
+    await recordEvent(
+      tx,
+      keyEvent(p, 'api_key.revoked', key.id, ip, { reason: 'creator_key_revoked', creator_key_id: keyId }),
+    );
+  }
+  return made.length;
 }

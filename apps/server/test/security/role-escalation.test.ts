@@ -110,3 +110,45 @@ describe('an API key may do only what its creator may', () => {
     ]);
   });
 });
+
+describe('a key made with a key answers to the same person and to that key', () => {
+  it('stops when the key it was made with is revoked, down the line', async () => {
+    const account = await createTestAccount(world.server);
+    const owner = await account.token('owner');
+    const first = (await mintKey(owner, 'admin')).body;
+    const second = (await mintKey(first.secret, 'developer')).body;
+    const third = (await mintKey(second.secret, 'read_only')).body;
+    const works = async (secret: string) =>
+      (await world.server.request('GET', '/api/v1/users', { token: secret })).status;
+    expect([await works(second.secret), await works(third.secret)]).toEqual([200, 200]);
+    const revoke = await world.server.request('DELETE', `/api/v1/api-keys/${first.id}`, { token: owner });
+    expect(revoke.status).toBeLessThan(300);
+    expect([await works(first.secret), await works(second.secret), await works(third.secret)]).toEqual([
+      401, 401, 401,
+    ]);
+    const events = await world.server.ctx.db.sql<{ subject_id: string; reason: string | null }[]>`
+      select subject_id, data->>'reason' as reason from events
+      where account_id = ${account.accountId} and type = 'api_key.revoked' order by id`;
+    expect(events).toEqual([
+      { subject_id: first.id, reason: null },
+      { subject_id: second.id, reason: 'creator_key_revoked' },
+      { subject_id: third.id, reason: 'creator_key_revoked' },
+    ]);
+  });
+
+  it('stops when the person behind the key it was made with is disabled', async () => {
+    const account = await createTestAccount(world.server);
+    const owner = await account.token('owner');
+    const admin = await me(account, 'admin');
+    const adminKey = (await mintKey(admin.token, 'admin')).body;
+    const madeByKey = (await mintKey(adminKey.secret, 'developer')).body;
+    const disable = await world.server.request('PATCH', `/api/v1/users/${admin.id}`, {
+      token: owner,
+      body: { status: 'disabled' },
+    });
+    expect(disable.status).toBe(200);
+    expect((await world.server.request('GET', '/api/v1/users', { token: madeByKey.secret })).status).toBe(
+      401,
+    );
+  });
+});
