@@ -292,8 +292,9 @@ describe('read_only', () => {
       { method: 'POST', path: '/api/v1/api-keys', body: { name: 'k', role: 'read_only' } },
       { method: 'DELETE', path: `/api/v1/api-keys/${key.body.id}` },
     ];
+    const readOnly = await account.token('read_only');
     const before = await eventTypes(account.accountId);
-    for (const token of [await account.token('read_only'), key.body.secret as string]) {
+    for (const token of [readOnly, key.body.secret as string]) {
       for (const w of writes) {
         const res = await world.server.request(w.method, w.path, {
           token,
