@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
@@ -19,6 +20,9 @@ import {
   revokeFamilyOfToken,
   revokeRefreshFamily,
 } from './repository.js';
+
+/** The least time a refused sign-in takes (argon2 alone is ≈16 ms; this hides the rest). */
+const FAILED_SIGN_IN_FLOOR_MS = 100;
 
 export interface Session {
   access_token: string;
@@ -63,6 +67,7 @@ export async function login(
   input: { email: string; password: string; account?: string | undefined },
   ip: string,
 ): Promise<Session> {
+  const started = performance.now();
   const candidates = await findLoginCandidates(ctx.db.sql, input.email, input.account);
   const user = candidates.length === 1 ? candidates[0] : undefined;
   // One bucket per email and IP, whether or not the email exists: its answer tells no one which emails
@@ -80,6 +85,10 @@ export async function login(
     });
   }
   if (!user || !ok || user.status !== 'active') {
+    // A known email costs an event write that an unknown one does not: every refusal is answered no
+    // sooner than FAILED_SIGN_IN_FLOOR_MS after the request began, so timing tells no one which exist.
+    const wait = FAILED_SIGN_IN_FLOOR_MS - (performance.now() - started);
+    if (wait > 0) await setTimeout(wait);
     const ambiguous = candidates.length > 1 ? ' (this email has several accounts: add "account")' : '';
     throw new AppError('INVALID_CREDENTIALS', `The email or password is wrong${ambiguous}`);
   }

@@ -52,3 +52,19 @@ describe('deeply nested bodies', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('sign-in timing', () => {
+  it('answers a wrong password for a known email no sooner than for an unknown email: both take the 100 ms floor', async () => {
+    const account = await createTestAccount(world.server);
+    const timed = async (email: string) => {
+      const started = performance.now();
+      const res = await login(email, 'not-the-password-at-all');
+      expect(res.body.error.code).toBe('INVALID_CREDENTIALS');
+      return performance.now() - started;
+    };
+    for (let i = 0; i < 3; i++) {
+      expect(await timed(account.ownerEmail)).toBeGreaterThanOrEqual(99);
+      expect(await timed(`nobody-${i}@${account.slug}.test`)).toBeGreaterThanOrEqual(99);
+    }
+  });
+});
