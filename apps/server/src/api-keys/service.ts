@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Static } from 'typebox';
 import { API_KEYS_CHANGED } from '../auth/api-key-cache.js';
-import { type Role, roleCovers } from '../auth/permissions.js';
+import { authorize, type Role, roleCovers } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
@@ -37,13 +37,7 @@ export async function createApiKey(
   input: Static<typeof CreateBody>,
   ip: string,
 ) {
-  if (!roleCovers(p.role, input.role)) {
-    throw new AppError(
-      'FORBIDDEN',
-      `A ${p.role} cannot create an API key with the ${input.role} role: it may do what a ${p.role} may not`,
-      { role: p.role, key_role: input.role },
-    );
-  }
+  authorize(p, 'api_keys:write', { kind: 'api_key', role: input.role });
   const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
   if (expiresAt && expiresAt <= ctx.clock.now()) {
     throw new AppError('INVALID_FIELD', '/body/expires_at must be in the future', {

@@ -4,7 +4,7 @@ import { AppError } from '../core/errors.js';
 import { beginIdempotentRequest } from '../http/idempotency.js';
 import { verifyAccessToken } from './access-tokens.js';
 import type { ApiKeyCache } from './api-key-cache.js';
-import { type Action, can } from './permissions.js';
+import { type Action, authorize } from './permissions.js';
 import type { Principal } from './principal.js';
 import { findUserAccess, touchApiKey } from './repository.js';
 
@@ -82,12 +82,7 @@ export function requireAction(ctx: AppContext, action: Action): Guard {
     if (!token)
       throw new AppError('UNAUTHENTICATED', 'Authentication required: send a Bearer access token or API key');
     const principal = await authenticate(ctx, request.server.apiKeys, token);
-    if (!can(principal.role, action)) {
-      throw new AppError('FORBIDDEN', `The ${principal.role} role may not perform ${action}`, {
-        action,
-        role: principal.role,
-      });
-    }
+    authorize(principal, action);
     request.principal = principal;
     if (
       request.routeOptions.config.idempotent &&

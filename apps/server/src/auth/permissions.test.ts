@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useServer } from '../../test/support/server.js';
-import { type Action, ALL_WRITE_ACTIONS, can, ROLES } from './permissions.js';
+import { type Action, ALL_WRITE_ACTIONS, authorize, can, ROLES } from './permissions.js';
 
 const world = useServer({ accounts: 0 });
 
@@ -18,5 +18,45 @@ describe('the OpenAPI document carries the role table (x-keyward-permissions)', 
     }
     expect(table.actions['users:write']).toEqual(['owner', 'admin']);
     expect(table.actions.read).toEqual([...ROLES]);
+  });
+});
+
+describe('authorize: the role table, then the object', () => {
+  const refused = (fn: () => void) => {
+    try {
+      fn();
+      return null;
+    } catch (err) {
+      return (err as { code?: string }).code ?? 'thrown';
+    }
+  };
+  it('owners alone change owners or grant the role; keys never exceed their maker', () => {
+    expect(refused(() => authorize({ role: 'admin' }, 'users:write', { kind: 'user', role: 'owner' }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      refused(() =>
+        authorize({ role: 'admin' }, 'users:write', { kind: 'user', role: 'support', grant: 'owner' }),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      refused(() =>
+        authorize({ role: 'admin' }, 'users:write', { kind: 'user', role: 'support', grant: 'admin' }),
+      ),
+    ).toBeNull();
+    expect(
+      refused(() =>
+        authorize({ role: 'owner' }, 'users:write', { kind: 'user', role: 'owner', grant: 'admin' }),
+      ),
+    ).toBeNull();
+    expect(
+      refused(() => authorize({ role: 'developer' }, 'api_keys:write', { kind: 'api_key', role: 'sales' })),
+    ).toBe('FORBIDDEN');
+    expect(
+      refused(() =>
+        authorize({ role: 'developer' }, 'api_keys:write', { kind: 'api_key', role: 'developer' }),
+      ),
+    ).toBeNull();
+    expect(refused(() => authorize({ role: 'sales' }, 'api_keys:write'))).toBe('FORBIDDEN');
   });
 });

@@ -1,3 +1,5 @@
+import { AppError } from '../core/errors.js';
+
 /**
  * The one place that says which staff role may do what. Routes name an action; the guard asks `can()`.
  * Reading is open to every role; each write action lists the roles allowed beyond owner and admin.
@@ -46,6 +48,35 @@ export const ALL_WRITE_ACTIONS = Object.keys(WRITE_ACTIONS) as WriteAction[];
  */
 export function roleCovers(holder: Role, granted: Role): boolean {
   return ALL_WRITE_ACTIONS.every((action) => !can(granted, action) || can(holder, action));
+}
+
+/** What an action is done to, where the object itself changes the answer. */
+export type Target =
+  /** A staff user of the given role; `grant` is the role the change would give them. */
+  | { kind: 'user'; role: Role; grant?: Role | undefined }
+  /** A new API key of the given role. */
+  | { kind: 'api_key'; role: Role };
+
+/**
+ * The one decision "may this principal do this (to that)": the role table, then the object's own rules.
+ * An owner is an owner's to change (anyone else could take the account), and an API key may do only
+ * what its maker may. Throws 403 FORBIDDEN saying why; every route's guard and every service that
+ * touches such an object asks it.
+ */
+export function authorize(p: { role: Role }, action: Action, target?: Target): void {
+  if (!can(p.role, action))
+    throw new AppError('FORBIDDEN', `The ${p.role} role may not perform ${action}`, { action, role: p.role });
+  if (target?.kind === 'user' && p.role !== 'owner') {
+    if (target.grant === 'owner' || (target.role === 'owner' && target.grant !== undefined))
+      throw new AppError('FORBIDDEN', 'Only an owner may grant or take away the owner role');
+    if (target.role === 'owner') throw new AppError('FORBIDDEN', 'Only an owner may change an owner');
+  }
+  if (target?.kind === 'api_key' && !roleCovers(p.role, target.role))
+    throw new AppError(
+      'FORBIDDEN',
+      `A ${p.role} cannot create an API key with the ${target.role} role: it may do what a ${p.role} may not`,
+      { role: p.role, key_role: target.role },
+    );
 }
 
 /**

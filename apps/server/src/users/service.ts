@@ -3,6 +3,7 @@ import { revokeKeysBeyondCreator } from '../api-keys/service.js';
 import { API_KEYS_CHANGED } from '../auth/api-key-cache.js';
 import { assertStrongPassword } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
+import { authorize } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { revokeUserSessions } from '../auth/repository.js';
 import type { AppContext } from '../core/context.js';
@@ -21,8 +22,7 @@ export async function createUser(
   input: Static<typeof CreateUserBody>,
   ip: string,
 ) {
-  if (input.role === 'owner' && p.role !== 'owner')
-    throw new AppError('FORBIDDEN', 'Only an owner may create another owner');
+  authorize(p, 'users:write', { kind: 'user', role: input.role, grant: input.role });
   assertStrongPassword(input.password, [input.email, input.name]);
   const passwordHash = await hashPassword(input.password);
   return ctx.db.tx(async (tx) => {
@@ -65,14 +65,7 @@ export async function updateUser(
     const current = await repo.findUser(tx, p.accountId, id);
     if (!current) throw notFound('User');
     // An owner's name, password, status and role are an owner's to change: anyone else could take the account.
-    if ((patch.role === 'owner' || current.role === 'owner') && p.role !== 'owner') {
-      throw new AppError(
-        'FORBIDDEN',
-        patch.role === 'owner'
-          ? 'Only an owner may grant or take away the owner role'
-          : 'Only an owner may change an owner',
-      );
-    }
+    authorize(p, 'users:write', { kind: 'user', role: current.role, grant: patch.role });
     const losesOwner =
       current.role === 'owner' && ((patch.role && patch.role !== 'owner') || patch.status === 'disabled');
     if (losesOwner) {
@@ -114,8 +107,8 @@ export async function removeUser(ctx: AppContext, p: Principal, id: string, ip: 
   const revokedKeys = await ctx.db.tx(async (tx) => {
     const current = await repo.findUser(tx, p.accountId, id);
     if (!current) throw notFound('User');
+    authorize(p, 'users:write', { kind: 'user', role: current.role });
     if (current.role === 'owner') {
-      if (p.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner may remove an owner');
       if ((await repo.countOtherOwners(tx, p.accountId, id)) === 0) {
         throw new AppError('CONFLICT', 'The account must keep at least one active owner');
       }
