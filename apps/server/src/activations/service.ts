@@ -107,6 +107,25 @@ export interface ActivationResult {
 
 const STALE_RETRIES = 5;
 
+/** An event the license itself causes on one of its seats (the client API has no staff actor). */
+function seatEvent(
+  license: LicenseWithPlan,
+  type: string,
+  seatId: string,
+  caller: CallerFacts,
+  data: Record<string, unknown>,
+) {
+  return {
+    accountId: license.account_id,
+    type,
+    actor: { type: 'license' as const, id: license.id },
+    subject: { type: 'activation', id: seatId },
+    ip: caller.ip,
+    requestId: caller.requestId,
+    data: { license_id: license.id, ...data },
+  };
+}
+
 /** The process parts activation uses (built by the composition root). */
 export interface SeatDeps {
   ctx: AppContext;
@@ -168,20 +187,13 @@ export async function activateDevice(
       throw new AppError('RESTRICTION_VIOLATION', violation.reason, { restriction: violation.type });
 
     const activationId = randomUUID();
-    const event = eventRow({
-      accountId: license.account_id,
-      type: 'activation.created',
-      actor: { type: 'license', id: license.id },
-      subject: { type: 'activation', id: activationId },
-      ip: caller.ip,
-      requestId: caller.requestId,
-      data: {
-        license_id: license.id,
+    const event = eventRow(
+      seatEvent(license, 'activation.created', activationId, caller, {
         device_id: deviceId,
         platform: info.platform ?? null,
         max_activations: license.max_activations,
-      },
-    });
+      }),
+    );
     let seat: SeatOutcome;
     try {
       seat = await deps.seats.take({
@@ -242,15 +254,10 @@ async function refuseOtherMachine(
   deviceId: string,
   caller: CallerFacts,
 ): Promise<never> {
-  await recordEvent(ctx.db.sql, {
-    accountId: license.account_id,
-    type: 'activation.fingerprint_mismatch',
-    actor: { type: 'license', id: license.id },
-    subject: { type: 'activation', id: seatId },
-    ip: caller.ip,
-    requestId: caller.requestId,
-    data: { license_id: license.id, device_id: deviceId },
-  });
+  await recordEvent(
+    ctx.db.sql,
+    seatEvent(license, 'activation.fingerprint_mismatch', seatId, caller, { device_id: deviceId }),
+  );
   throw new AppError(
     'FINGERPRINT_MISMATCH',
     'This device id already holds a seat on another machine; deactivate that seat to move the license here',
