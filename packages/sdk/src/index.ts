@@ -6,7 +6,12 @@
  */
 export { KeywardClient, type KeywardClientOptions, type LicenseState, type UsageLine } from './client.js';
 export type { PublicJwk, SignatureAlg } from './crypto.js';
-export { checkEmergencyCode, type EmergencyCode, parseEmergencyCode } from './emergency.js';
+export {
+  checkEmergencyCode,
+  type EmergencyCode,
+  type EmergencyCommitments,
+  parseEmergencyCode,
+} from './emergency.js';
 export {
   ClockTamperError,
   EmergencyCodeError,

@@ -46,6 +46,8 @@ export interface LicenseFileContents {
   device: { activation_id: string; device_id: string; fingerprint: string };
   /** Commitments to the seat's emergency codes. */
   emc: string[];
+  /** Month-chain roots binding the codes' expiry (this file's era and the next). */
+  emt?: string[];
 }
 
 /** A license file after verification: the signed envelope plus its (decrypted) contents. */

@@ -1,7 +1,7 @@
 import { guardClock } from './clock.js';
 import { type ClientContext, DAY_MS } from './context.js';
 import { randomHex } from './crypto.js';
-import { checkEmergencyCode, parseEmergencyCode } from './emergency.js';
+import { checkEmergencyCode, type EmergencyCommitments, parseEmergencyCode } from './emergency.js';
 import { toBase64, utf8 } from './encoding.js';
 import { EmergencyCodeError, LicenseError, OfflineGraceExpiredError, VerificationError } from './errors.js';
 import { type VerifiedLicenseFile, verifyLicenseFile } from './license-file.js';
@@ -181,16 +181,16 @@ export async function unlockWithEmergencyCode(ctx: ClientContext, text: string):
       'EMERGENCY_CODE_USED',
       'This emergency code has already been used on this device; ask for a new one',
     );
-  let commitments: string[] | undefined;
-  if (s.licenseFile) commitments = (await verifyStoredFile(s, undefined)).emc;
-  else if (s.token && s.jwks)
-    commitments = (
-      await verifyLicenseToken(s.token, {
-        jwks: s.jwks,
-        now: new Date((decodeTokenClaims(s.token).iat ?? 0) * 1000),
-      })
-    ).emc;
-  await checkEmergencyCode(code, commitments ?? [], s.deviceId, now);
+  let commitments: EmergencyCommitments = { emc: [], emt: [], issuedAt: now };
+  if (s.licenseFile) {
+    const file = await verifyStoredFile(s, undefined);
+    commitments = { emc: file.emc, emt: file.emt ?? [], issuedAt: file.issuedAt };
+  } else if (s.token && s.jwks) {
+    const issuedAt = new Date((decodeTokenClaims(s.token).iat ?? 0) * 1000);
+    const claims = await verifyLicenseToken(s.token, { jwks: s.jwks, now: issuedAt });
+    commitments = { emc: claims.emc ?? [], emt: claims.emt ?? [], issuedAt };
+  }
+  await checkEmergencyCode(code, commitments, s.deviceId, now);
   const until = Math.min(code.expiresAt.getTime(), now.getTime() + DAY_MS);
   s.usedEmergencySlots.push(code.slot);
   s.emergencyUntil = new Date(until).toISOString();

@@ -24,6 +24,7 @@ export interface LicenseTokenClaims {
   license_expires_at: string | null;
   grace_period_days: number;
   emc?: string[];
+  emt?: string[];
 }
 
 /**

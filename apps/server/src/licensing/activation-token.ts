@@ -9,7 +9,7 @@ export const ACTIVATION_TOKEN_TTL_SECONDS = 30 * 86_400;
 
 /** Signs the token an app keeps for a seat (product.md §2.1 claims). */
 export function issueActivationToken(
-  deps: { keyring: Keyring; signing: SigningKeys },
+  deps: { keyring: Keyring; signing: SigningKeys; now: Date },
   license: LicenseWithPlan,
   activation: Pick<ActivationRow, 'id' | 'device_id'>,
 ) {
@@ -28,8 +28,8 @@ export function issueActivationToken(
       device_id: activation.device_id,
       license_expires_at: license.expires_at?.toISOString() ?? null,
       grace_period_days: license.grace_period_days,
-      // Commitments to the seat's emergency codes, so the app can check one offline.
-      emc: emergencyCommitments(deps.keyring, activation.id, activation.device_id),
+      // Commitments to the seat's emergency codes and their months, so the app can check one offline.
+      ...emergencyCommitments(deps.keyring, activation.id, activation.device_id, deps.now),
     },
     { subject: activation.id, ttlSeconds: ACTIVATION_TOKEN_TTL_SECONDS },
   );

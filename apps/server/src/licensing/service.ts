@@ -53,7 +53,11 @@ function answer(
   return facts;
 }
 
-const tokenDeps = (deps: LicensingDeps) => ({ keyring: deps.ctx.keyring, signing: deps.signing });
+const tokenDeps = (deps: LicensingDeps) => ({
+  keyring: deps.ctx.keyring,
+  signing: deps.signing,
+  now: deps.ctx.clock.now(),
+});
 
 /** POST /activate: a seat for this device (or its existing one), its signed token and the license facts. */
 export async function activate(deps: LicensingDeps, input: ActivateInput, caller: CallerFacts) {

@@ -103,7 +103,7 @@ export async function activateOffline(
     features: license.features.filter((f) => f.enabled),
     limits: license.limits,
     device: { activation_id: activation.id, device_id: activation.device_id, fingerprint: req.fingerprint },
-    emc: emergencyCommitments(ctx.keyring, activation.id, activation.device_id),
+    ...emergencyCommitments(ctx.keyring, activation.id, activation.device_id, now),
   };
   const encrypt = input.encrypt ?? req.encrypt;
   const signer = await deps.signing.signer(license.account_id);
