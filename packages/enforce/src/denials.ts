@@ -11,7 +11,8 @@ export type DenialCode =
   | 'FEATURE_NOT_LICENSED'
   | 'INSUFFICIENT_LICENSE_TIER'
   | 'USAGE_LIMIT_EXCEEDED'
-  | 'LICENSE_SERVICE_UNAVAILABLE';
+  | 'LICENSE_SERVICE_UNAVAILABLE'
+  | 'LICENSE_SERVICE_MISCONFIGURED';
 
 /**
  * @example
@@ -94,6 +95,22 @@ export function serviceUnavailable(what: string): Denial {
       success: false,
       error: `${what} is unreachable; try again shortly`,
       error_code: 'LICENSE_SERVICE_UNAVAILABLE',
+    },
+  };
+}
+
+/**
+ * Keyward rejected the vendor's API key: a configuration error, refused in every fail mode (letting
+ * requests through would make a typo in the key an open door).
+ */
+export function serviceMisconfigured(): Denial {
+  return {
+    status: 503,
+    headers: {},
+    body: {
+      success: false,
+      error: 'The license service is not configured correctly; the operator has been told',
+      error_code: 'LICENSE_SERVICE_MISCONFIGURED',
     },
   };
 }

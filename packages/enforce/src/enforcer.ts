@@ -4,6 +4,7 @@ import {
   insufficientTier,
   licenseInvalid,
   licenseMissing,
+  serviceMisconfigured,
   serviceUnavailable,
   usageLimitExceeded,
 } from './denials.js';
@@ -12,6 +13,8 @@ import {
 export interface LicenseSummary {
   allowed: boolean;
   code: string;
+  /** Keyward's reason when not allowed (for logs and the denial's details). */
+  reason: string | null;
   licenseId: string | null;
   tier: string | null;
   tierRank: number | null;
@@ -23,46 +26,54 @@ export interface EnforcerOptions {
   baseUrl: string;
   /** A Keyward API key (read role is enough). */
   apiKey: string;
-  /** When Keyward cannot be reached: let requests through ('open') or refuse them ('closed'). */
+  /**
+   * When Keyward cannot be reached (network failure, timeout, 5xx, 429): let requests through ('open')
+   * or refuse them ('closed'). Answers about the license (unknown, malformed, revoked key) are denials
+   * in both modes, and a rejected API key is a configuration error that denies every request.
+   */
   failMode: 'open' | 'closed';
   /** How long a license summary is trusted; also how fast a suspension takes effect. Default 1000 ms. */
   cacheTtlMs?: number;
   /** Shown to users in FEATURE_NOT_LICENSED / INSUFFICIENT_LICENSE_TIER details. */
   upgradeUrl?: string;
-  /** Tier codes by rank, for requireTier('professional'). Default: the seed tiers. */
+  /** Plan codes by rank for requireTier('professional'); default: your plans' ranks, read from Keyward. */
   tierRanks?: Record<string, number>;
   fetch?: typeof fetch;
-  logger?: { warn: (msg: string) => void };
+  logger?: { warn: (msg: string) => void; error?: (msg: string) => void };
 }
 
-const DEFAULT_TIERS: Record<string, number> = {
-  free: 0,
-  basic: 1,
-  starter: 1,
-  professional: 2,
-  enterprise: 3,
-};
+/** How one call to Keyward ended. */
+type Outcome<T> =
+  | { kind: 'answer'; body: T }
+  /** Keyward refused the request about the license itself (a malformed or over-long key). */
+  | { kind: 'refused'; code: string; reason: string }
+  /** Keyward rejected our API key (wrong, revoked, or a role without the right). */
+  | { kind: 'misconfigured'; status: number; code: string; reason: string }
+  /** Keyward could not answer: network failure, timeout, 5xx or 429. */
+  | { kind: 'outage'; reason: string };
+
+/** Plan ranks are read again at most this often when a code is not known. */
+const RANKS_TTL_MS = 60_000;
 
 /**
  * Decides licensing questions for a vendor's API. The first check of a license asks Keyward
- * (`POST /api/v1/entitlements/check`); later checks within `cacheTtlMs` are answered from memory.
+ * (`POST /api/v1/entitlements/check`); later checks within `cacheTtlMs` are answered from memory,
+ * allowed or not.
  *
  * @example
  * const enforcer = new Enforcer({ baseUrl: 'http://localhost:8080', apiKey: process.env.KEYWARD_API_KEY!, failMode: 'closed' });
  * const denial = await enforcer.requireFeature(licenseKey, 'advanced_reporting'); // null when allowed
  */
 export class Enforcer {
-  readonly options: Required<Omit<EnforcerOptions, 'logger' | 'fetch'>> &
-    Pick<EnforcerOptions, 'logger' | 'fetch'>;
+  readonly options: Required<Omit<EnforcerOptions, 'logger' | 'fetch' | 'tierRanks'>> &
+    Pick<EnforcerOptions, 'logger' | 'fetch' | 'tierRanks'>;
   private cache = new Map<string, { summary: LicenseSummary; expires: number }>();
+  /** Set once Keyward rejected the API key: every request is denied until `invalidate()`. */
+  private misconfigured: Denial | undefined;
+  private ranks: { byCode: Map<string, number>; at: number } | undefined;
 
   constructor(options: EnforcerOptions) {
-    this.options = {
-      cacheTtlMs: 1000,
-      upgradeUrl: '/license/upgrade/',
-      tierRanks: DEFAULT_TIERS,
-      ...options,
-    };
+    this.options = { cacheTtlMs: 1000, upgradeUrl: '/license/upgrade/', ...options };
   }
 
   /** The cached summary, if still fresh. Synchronous: the fast path of every middleware. */
@@ -71,57 +82,104 @@ export class Enforcer {
     return hit && hit.expires > Date.now() ? hit.summary : undefined;
   }
 
-  /** Forgets one license (or all), e.g. when a Keyward webhook says it changed. */
+  /** Forgets one license (or all, and a configuration error), e.g. when a Keyward webhook says it changed. */
   invalidate(licenseKey?: string): void {
     if (licenseKey) this.cache.delete(licenseKey);
-    else this.cache.clear();
-  }
-
-  /** The license summary, from cache or Keyward; `undefined` when Keyward is unreachable. */
-  async summary(licenseKey: string): Promise<LicenseSummary | undefined> {
-    const hit = this.cached(licenseKey);
-    if (hit) return hit;
-    try {
-      const res = await (this.options.fetch ?? fetch)(`${this.options.baseUrl}/api/v1/entitlements/check`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.apiKey}` },
-        body: JSON.stringify({ license_key: licenseKey }),
-        signal: AbortSignal.timeout(3000),
-      });
-      if (!res.ok) throw new Error(`Keyward answered ${res.status}`);
-      const body = (await res.json()) as {
-        allowed: boolean;
-        code: string;
-        license_id: string | null;
-        tier: string | null;
-        tier_rank: number | null;
-        features: string[];
-      };
-      const summary: LicenseSummary = {
-        allowed: body.allowed,
-        code: body.code,
-        licenseId: body.license_id,
-        tier: body.tier,
-        tierRank: body.tier_rank,
-        features: new Set(body.features),
-      };
-      if (this.cache.size > 100_000) this.cache.clear();
-      this.cache.set(licenseKey, { summary, expires: Date.now() + this.options.cacheTtlMs });
-      return summary;
-    } catch (err) {
-      this.options.logger?.warn(
-        `keyward enforce: Keyward unreachable (${(err as Error).message}); failing ${this.options.failMode}`,
-      );
-      return undefined;
+    else {
+      this.cache.clear();
+      this.misconfigured = undefined;
+      this.ranks = undefined;
     }
   }
 
-  /** The refusal for a license that is missing, invalid, or unknown to an unreachable Keyward; null when usable. */
-  licenseDenial(licenseKey: string | undefined, summary: LicenseSummary | undefined): Denial | null {
+  /** One call to Keyward, classified: an answer, a refusal about the license, our key rejected, or an outage. */
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome<T>> {
+    let res: Response;
+    try {
+      res = await (this.options.fetch ?? fetch)(`${this.options.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.apiKey}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(3000),
+      });
+    } catch (err) {
+      return this.outage(`Keyward unreachable (${(err as Error).message})`);
+    }
+    if (res.ok) return { kind: 'answer', body: (await res.json()) as T };
+    const error = ((await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } })
+      .error;
+    const code = error?.code ?? `HTTP_${res.status}`;
+    const reason = error?.message ?? `Keyward answered ${res.status}`;
+    if (res.status >= 500 || res.status === 429) return this.outage(`Keyward answered ${res.status} ${code}`);
+    if (res.status === 401 || (res.status === 403 && code === 'FORBIDDEN')) {
+      if (!this.misconfigured) {
+        const log = this.options.logger?.error ?? this.options.logger?.warn;
+        log?.(
+          `keyward enforce: Keyward rejected the API key (${res.status} ${code}: ${reason}); every licensed request is denied until the key is fixed`,
+        );
+        this.misconfigured = serviceMisconfigured();
+      }
+      return { kind: 'misconfigured', status: res.status, code, reason };
+    }
+    return { kind: 'refused', code, reason };
+  }
+
+  private outage(reason: string): Outcome<never> {
+    this.options.logger?.warn(`keyward enforce: ${reason}; failing ${this.options.failMode}`);
+    return { kind: 'outage', reason };
+  }
+
+  /** The summary, from cache or Keyward; a Denial when Keyward gave no summary to decide on. */
+  async summary(licenseKey: string): Promise<LicenseSummary | Denial> {
+    if (this.misconfigured) return this.misconfigured;
+    const hit = this.cached(licenseKey);
+    if (hit) return hit;
+    const outcome = await this.call<{
+      allowed: boolean;
+      code: string;
+      reason?: string | null;
+      license_id: string | null;
+      tier: string | null;
+      tier_rank: number | null;
+      features: string[];
+    }>('POST', '/api/v1/entitlements/check', { license_key: licenseKey });
+    let summary: LicenseSummary;
+    switch (outcome.kind) {
+      case 'outage':
+        return this.options.failMode === 'open' ? OPEN : serviceUnavailable('The license service');
+      case 'misconfigured':
+        return this.misconfigured ?? serviceMisconfigured();
+      case 'refused':
+        summary = refusedSummary(outcome.code, outcome.reason);
+        break;
+      case 'answer': {
+        const b = outcome.body;
+        // Keyward says LICENSE_MISSING for a key it does not know; a key was given, so it is not found.
+        const unknown = !b.allowed && b.code === 'LICENSE_MISSING';
+        summary = {
+          allowed: b.allowed,
+          code: unknown ? 'LICENSE_NOT_FOUND' : b.code,
+          reason: b.reason ?? null,
+          licenseId: b.license_id,
+          tier: b.tier,
+          tierRank: b.tier_rank,
+          features: new Set(b.features),
+        };
+      }
+    }
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(licenseKey, { summary, expires: Date.now() + this.options.cacheTtlMs });
+    return summary;
+  }
+
+  /** The refusal for a license that is missing or not usable; null when usable (or let through open). */
+  licenseDenial(licenseKey: string | undefined, summary: LicenseSummary | Denial): Denial | null {
     if (!licenseKey) return licenseMissing();
-    if (!summary) return this.options.failMode === 'open' ? null : serviceUnavailable('The license service');
-    if (summary.code === 'LICENSE_MISSING') return licenseMissing();
-    if (!summary.allowed) return licenseInvalid({ code: summary.code });
+    if (isDenial(summary)) return summary === OPEN ? null : summary;
+    if (!summary.allowed) return licenseInvalid({ code: summary.code, reason: summary.reason });
     return null;
   }
 
@@ -132,28 +190,52 @@ export class Enforcer {
       : featureNotLicensed(feature, summary.tier, this.options.upgradeUrl);
   }
 
-  /** Decides a minimum tier from a summary; `tier` is a rank or a tier code. */
-  tierDenial(summary: LicenseSummary, tier: number | string): Denial | null {
-    const needed =
-      typeof tier === 'number' ? tier : (this.options.tierRanks[tier] ?? Number.POSITIVE_INFINITY);
-    return (summary.tierRank ?? -1) >= needed
+  /** Decides a minimum tier from a summary; `tier` is a rank or a plan code (ranked by Keyward). */
+  async tierDenial(summary: LicenseSummary, tier: number | string): Promise<Denial | null> {
+    const needed = typeof tier === 'number' ? tier : await this.rankOf(tier);
+    if (needed === undefined) {
+      this.options.logger?.warn(
+        `keyward enforce: requireTier('${tier}') names no plan of this account; denying`,
+      );
+    }
+    return needed !== undefined && (summary.tierRank ?? -1) >= needed
       ? null
       : insufficientTier(summary.tier, tier, this.options.upgradeUrl);
   }
 
+  /** A plan code's rank: from `tierRanks`, else the account's plans as Keyward lists them (cached). */
+  private async rankOf(code: string): Promise<number | undefined> {
+    if (this.options.tierRanks) return this.options.tierRanks[code];
+    const known = this.ranks?.byCode.get(code);
+    if (known !== undefined) return known;
+    if (this.ranks && Date.now() - this.ranks.at < RANKS_TTL_MS) return undefined;
+    const byCode = new Map<string, number>();
+    for (let offset = 0; ; offset += 100) {
+      const page = await this.call<{ data: Array<{ code: string; rank: number }> }>(
+        'GET',
+        `/api/v1/plans?limit=100&offset=${offset}`,
+      );
+      if (page.kind !== 'answer') return undefined;
+      for (const p of page.body.data) byCode.set(p.code, p.rank);
+      if (page.body.data.length < 100) break;
+    }
+    this.ranks = { byCode, at: Date.now() };
+    return byCode.get(code);
+  }
+
   /** Null when the license may use `feature`; else the seed 002 denial. */
   async requireFeature(licenseKey: string | undefined, feature: string): Promise<Denial | null> {
-    const summary = licenseKey ? await this.summary(licenseKey) : undefined;
+    const summary = licenseKey ? await this.summary(licenseKey) : OPEN;
     const denial = this.licenseDenial(licenseKey, summary);
-    if (denial || !summary) return denial;
+    if (denial || isDenial(summary)) return denial;
     return this.featureDenial(summary, feature);
   }
 
   /** Null when the license's tier is at least `tier`; else INSUFFICIENT_LICENSE_TIER. */
   async requireTier(licenseKey: string | undefined, tier: number | string): Promise<Denial | null> {
-    const summary = licenseKey ? await this.summary(licenseKey) : undefined;
+    const summary = licenseKey ? await this.summary(licenseKey) : OPEN;
     const denial = this.licenseDenial(licenseKey, summary);
-    if (denial || !summary) return denial;
+    if (denial || isDenial(summary)) return denial;
     return this.tierDenial(summary, tier);
   }
 
@@ -163,37 +245,40 @@ export class Enforcer {
    */
   async consume(licenseKey: string | undefined, feature: string, amount = 1): Promise<Denial | null> {
     if (!licenseKey) return licenseMissing();
-    let body: {
+    if (this.misconfigured) return this.misconfigured;
+    const outcome = await this.call<{
       allowed: boolean;
       code: string;
+      reason?: string | null;
       used: number | null;
       limit: number | null;
       reset_at: string | null;
       tier: string | null;
-    };
-    try {
-      const res = await (this.options.fetch ?? fetch)(`${this.options.baseUrl}/api/v1/entitlements/check`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.apiKey}` },
-        body: JSON.stringify({ license_key: licenseKey, feature, consume: amount }),
-        signal: AbortSignal.timeout(3000),
-      });
-      if (!res.ok) throw new Error(`Keyward answered ${res.status}`);
-      body = (await res.json()) as typeof body;
-    } catch (err) {
-      this.options.logger?.warn(
-        `keyward enforce: Keyward unreachable (${(err as Error).message}); failing ${this.options.failMode}`,
-      );
+    }>('POST', '/api/v1/entitlements/check', { license_key: licenseKey, feature, consume: amount });
+    if (outcome.kind === 'outage')
       return this.options.failMode === 'open' ? null : serviceUnavailable('The license service');
-    }
+    if (outcome.kind === 'misconfigured') return this.misconfigured ?? serviceMisconfigured();
+    if (outcome.kind === 'refused') return licenseInvalid({ code: outcome.code, reason: outcome.reason });
+    const body = outcome.body;
     if (body.allowed) return null;
     if (body.code === 'USAGE_LIMIT_EXCEEDED') {
       const retry = body.reset_at ? (new Date(body.reset_at).getTime() - Date.now()) / 1000 : 3600;
       return usageLimitExceeded(feature, body.used ?? 0, body.limit ?? 0, retry);
     }
-    if (body.code === 'LICENSE_MISSING') return licenseMissing();
+    if (body.code === 'LICENSE_MISSING')
+      return licenseInvalid({ code: 'LICENSE_NOT_FOUND', reason: body.reason ?? null });
     if (body.code === 'FEATURE_NOT_LICENSED')
       return featureNotLicensed(feature, body.tier, this.options.upgradeUrl);
-    return licenseInvalid({ code: body.code });
+    return licenseInvalid({ code: body.code, reason: body.reason ?? null });
   }
+}
+
+/** "Let it through": what an outage decides in open mode. */
+const OPEN: Denial = Object.freeze({ status: 0, headers: {}, body: {} as Denial['body'] });
+
+const isDenial = (v: LicenseSummary | Denial): v is Denial => 'status' in v;
+
+/** Keyward refused the request about the key itself (e.g. a malformed key): a license that is not usable. */
+function refusedSummary(code: string, reason: string): LicenseSummary {
+  return { allowed: false, code, reason, licenseId: null, tier: null, tierRank: null, features: new Set() };
 }

@@ -115,7 +115,7 @@ describe('vendor API protected by @keyward/enforce', () => {
         success: false,
         error: 'License validation failed',
         error_code: 'LICENSE_INVALID',
-        details: { code: 'LICENSE_INVALID' },
+        details: { code: 'LICENSE_INVALID', reason: expect.any(String) },
       });
     expect(Date.now() - suspendedAt).toBeLessThanOrEqual(1100);
   });
