@@ -2,8 +2,12 @@
 export interface KeywardEvents {
   /** The license changed on the server (plan, features, limits) or a fresh state was fetched. */
   'license.updated': { state: unknown };
-  /** The license expired or was revoked. */
+  /** The license expired. */
   'license.expired': { code: string; reason: string };
+  /** The license was revoked. */
+  'license.revoked': { code: string; reason: string };
+  /** This device was blocked by the vendor. */
+  'device.blocked': { code: string; reason: string };
   /** The license was suspended. */
   'license.suspended': { code: string; reason: string };
   /** A validation failed with a license problem (suspended, revoked, device blocked …). */

@@ -3,7 +3,13 @@ import { type ClientContext, DAY_MS } from './context.js';
 import { randomHex } from './crypto.js';
 import { checkEmergencyCode, type EmergencyCommitments, parseEmergencyCode } from './emergency.js';
 import { toBase64, utf8 } from './encoding.js';
-import { EmergencyCodeError, LicenseError, OfflineGraceExpiredError, VerificationError } from './errors.js';
+import {
+  EmergencyCodeError,
+  errorForCode,
+  LicenseError,
+  OfflineGraceExpiredError,
+  VerificationError,
+} from './errors.js';
 import { type VerifiedLicenseFile, verifyLicenseFile } from './license-file.js';
 import { queueReport } from './reports.js';
 import type { Stored } from './store.js';
@@ -34,6 +40,9 @@ const factsOfFile = (file: VerifiedLicenseFile): SignedFacts => ({
  * within the offline grace; during an emergency unlock, past their ends up to the unlock's end.
  */
 export async function offlineState(ctx: ClientContext, s: Stored, now: Date): Promise<LicenseState> {
+  // The server's last word was a refusal: nothing cached may overrule it.
+  if (s.refusal)
+    throw errorForCode(s.refusal.code, `${s.refusal.reason} (the server's answer at ${s.refusal.at})`);
   if (!s.jwks)
     throw new VerificationError(
       'KEY_UNKNOWN',

@@ -1,6 +1,6 @@
 import { guardClock } from './clock.js';
 import { type ClientContext, DAY_MS } from './context.js';
-import { errorForCode, NetworkError } from './errors.js';
+import { errorForCode, KeywardError, NetworkError } from './errors.js';
 import { offlineState } from './offline.js';
 import { flushReports } from './reports.js';
 import type { Stored } from './store.js';
@@ -36,12 +36,21 @@ export async function validate(ctx: ClientContext): Promise<LicenseState> {
   const s = await ctx.loadActivated();
   const now = await guardClock(ctx);
   if (!s.token) return ctx.remember(await offlineState(ctx, s, now));
+  // Told to wait (429 with Retry-After): answer from the cache until then.
+  if (s.retryAfter && new Date(s.retryAfter) > now) return ctx.remember(await offlineState(ctx, s, now));
   let res: ValidationAnswer;
   try {
     res = await ctx.post('validate', { token: s.token, device_id: s.deviceId });
   } catch (err) {
-    if (!(err instanceof NetworkError)) throw err;
-    if (!ctx.wasOffline) ctx.emit('offline', { error: err.message });
+    // The server could not answer (unreachable, 5xx, rate limited): that says nothing about the license.
+    const busy = err instanceof KeywardError && BUSY_CODES.has(err.code);
+    if (!(err instanceof NetworkError) && !busy) throw err;
+    if (busy) {
+      const seconds = Number((err as KeywardError).details?.retry_after_seconds ?? 5);
+      s.retryAfter = new Date(now.getTime() + Math.max(1, seconds) * 1000).toISOString();
+      await ctx.store.save(s);
+    }
+    if (!ctx.wasOffline) ctx.emit('offline', { error: (err as Error).message });
     ctx.wasOffline = true;
     return ctx.remember(await offlineState(ctx, s, now));
   }
@@ -50,16 +59,15 @@ export async function validate(ctx: ClientContext): Promise<LicenseState> {
     ctx.emit('online', {});
   }
   if (!res.valid) {
-    const event =
-      res.code === 'LICENSE_EXPIRED' || res.code === 'LICENSE_REVOKED'
-        ? 'license.expired'
-        : res.code === 'LICENSE_SUSPENDED'
-          ? 'license.suspended'
-          : 'license.invalid';
-    ctx.emit(event, { code: res.code, reason: res.reason });
+    // Kept, so the cached token cannot make a revoked or suspended license valid again offline.
+    s.refusal = { code: res.code, reason: res.reason, at: now.toISOString() };
+    await ctx.store.save(s);
+    ctx.emit(REFUSAL_EVENTS[res.code] ?? 'license.invalid', { code: res.code, reason: res.reason });
     ctx.lastState = undefined;
     throw errorForCode(res.code, res.reason);
   }
+  s.refusal = undefined;
+  s.retryAfter = undefined;
   s.lastOnlineAt = now.toISOString();
   s.online = onlineFacts(res);
   s.emergencyUntil = undefined;
@@ -70,6 +78,24 @@ export async function validate(ctx: ClientContext): Promise<LicenseState> {
   ctx.emit('license.updated', { state });
   return ctx.remember(state);
 }
+
+/** Answers that mean the server is busy, not that the license is bad: the cache answers meanwhile. */
+const BUSY_CODES: ReadonlySet<string> = new Set([
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+  'DATABASE_UNAVAILABLE',
+]);
+
+/** The event each refusal is announced with, named after what happened. */
+const REFUSAL_EVENTS: Record<
+  string,
+  'license.expired' | 'license.revoked' | 'license.suspended' | 'device.blocked'
+> = {
+  LICENSE_EXPIRED: 'license.expired',
+  LICENSE_REVOKED: 'license.revoked',
+  LICENSE_SUSPENDED: 'license.suspended',
+  DEVICE_BLOCKED: 'device.blocked',
+};
 
 /** Keeps the cached token fresh: a token close to its end is exchanged while online. */
 async function refreshTokenIfOld(ctx: ClientContext, s: Stored, now: Date): Promise<void> {

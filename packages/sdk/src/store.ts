@@ -24,6 +24,13 @@ export interface Stored {
     activation_id: string | null;
   };
   usage?: UsageLine[];
+  /**
+   * The server's last refusal (revoked, suspended, expired, blocked …): it wins over the cached token,
+   * file or emergency unlock until a later online check says the license is valid again.
+   */
+  refusal?: { code: string; reason: string; at: string };
+  /** Not before this time (ISO) is the server asked again: it answered 429 with Retry-After. */
+  retryAfter?: string;
   usedEmergencySlots: number[];
   emergencyUntil?: string;
   /** Reports not sent yet (the server could not be reached). */
