@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { arch, cpus, homedir, hostname, networkInterfaces, platform, totalmem } from 'node:os';
+import { homedir, platform } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fingerprint } from './fingerprint.js';
 import type { KeywardStorage } from './storage.js';
@@ -51,34 +53,93 @@ export class FileStorage implements KeywardStorage {
   }
 }
 
-async function machineId(): Promise<string> {
-  for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
-    const id = await readFile(file, 'utf8').catch(() => '');
-    if (id.trim()) return id.trim();
+/** Where machineFingerprint reads the machine's identity (replaceable in tests). */
+export interface MachineSources {
+  platform: NodeJS.Platform;
+  readFile(path: string): Promise<string>;
+  /** Runs a command and returns its standard output. */
+  run(command: string, args: string[]): Promise<string>;
+  /** Where the fallback id is kept when the OS gives none (default `~/.keyward`). */
+  dataDir: string;
+}
+
+const nodeSources: MachineSources = {
+  platform: platform(),
+  readFile: (path) => readFile(path, 'utf8'),
+  run: (command, args) =>
+    new Promise((done, fail) =>
+      execFile(command, args, { timeout: 5000, windowsHide: true }, (err, stdout) =>
+        err ? fail(err) : done(stdout),
+      ),
+    ),
+  dataDir: resolve(homedir(), '.keyward'),
+};
+
+/** The OS's own id for this machine installation, or '' when it has none readable. */
+async function osMachineId(src: MachineSources): Promise<string> {
+  const attempt = (p: Promise<string>) =>
+    p.then(
+      (v) => v.trim(),
+      () => '',
+    );
+  switch (src.platform) {
+    case 'linux':
+    case 'freebsd':
+    case 'openbsd':
+      for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id', '/etc/hostid']) {
+        const id = await attempt(src.readFile(file));
+        if (id) return id;
+      }
+      return '';
+    case 'darwin': {
+      const out = await attempt(src.run('ioreg', ['-rd1', '-c', 'IOPlatformExpertDevice']));
+      return /"IOPlatformUUID"\s*=\s*"([^"]+)"/.exec(out)?.[1] ?? '';
+    }
+    case 'win32': {
+      const out = await attempt(
+        src.run('reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Cryptography', '/v', 'MachineGuid']),
+      );
+      return /MachineGuid\s+REG_SZ\s+(\S+)/.exec(out)?.[1] ?? '';
+    }
+    default:
+      return '';
   }
-  return '';
+}
+
+/** A random id kept in `dataDir` (created on first use): stable for this user on this machine. */
+async function fallbackId(src: MachineSources): Promise<string> {
+  const file = resolve(src.dataDir, 'device-id');
+  const existing = await src.readFile(file).then(
+    (v) => v.trim(),
+    () => '',
+  );
+  if (existing) return existing;
+  const id = randomUUID();
+  await mkdir(src.dataDir, { recursive: true, mode: 0o700 });
+  await writeFile(file, id, { mode: 0o600, flag: 'wx' }).catch(() => {});
+  return (
+    (await src.readFile(file).then(
+      (v) => v.trim(),
+      () => '',
+    )) || id
+  );
 }
 
 /**
- * A stable fingerprint of this machine for your app: SHA-256 of the OS machine id, hostname, CPU model,
- * memory size and MAC addresses, scoped by `appId`. Only the hash leaves the machine.
+ * A stable fingerprint of this machine for your app: SHA-256 of the OS's machine id — `/etc/machine-id`
+ * on Linux, `IOPlatformUUID` on macOS, `MachineGuid` on Windows — scoped by `appId`. Where the OS gives
+ * none, a random id kept in `~/.keyward/device-id`. Never network state, hostname or memory size, which
+ * change when a cable is pulled or a machine is renamed; only the hash leaves the machine.
  *
  * @example
  * const client = new KeywardClient({ serverUrl, fingerprint: () => machineFingerprint('com.example.editor') });
  */
-export async function machineFingerprint(appId: string): Promise<string> {
-  const macs = Object.values(networkInterfaces())
-    .flat()
-    .filter((i) => i && !i.internal && i.mac !== '00:00:00:00:00:00')
-    .map((i) => i!.mac)
-    .sort();
-  return fingerprint(appId, [
-    await machineId(),
-    hostname(),
-    platform(),
-    arch(),
-    cpus()[0]?.model ?? '',
-    String(totalmem()),
-    ...new Set(macs),
-  ]);
+export async function machineFingerprint(
+  appId: string,
+  sources: MachineSources = nodeSources,
+): Promise<string> {
+  const id = await osMachineId(sources);
+  return id
+    ? fingerprint(appId, [`${sources.platform}-machine-id`, id])
+    : fingerprint(appId, ['keyward-device-id', await fallbackId(sources)]);
 }
