@@ -1,4 +1,4 @@
-import { type Static, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 
 // The activation row's schema (Activation) and its list query live in licenses/schemas.ts beside the
 // license they belong to; these are the seat actions' and the block list's.
@@ -39,7 +39,21 @@ export const DeviceBlockListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** What an app says about its device, online (`/activate`) and offline (the activation request) alike. */
+/** A device detail an app may send beyond the known ones: nested at most three levels, each bounded. */
+const Scalar = Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean(), Type.Null()]);
+const Nested = (inner: TSchema) =>
+  Type.Union([
+    Scalar,
+    Type.Record(Type.String({ maxLength: 64 }), inner, { maxProperties: 20 }),
+    Type.Array(inner, { maxItems: 20 }),
+  ]);
+const DeviceDetail = Nested(Nested(Scalar));
+
+/**
+ * What an app says about its device, online (`/activate`) and offline (the activation request) alike.
+ * Seed 000 sends `device_info: any`: `os` may be an object (`{ name, version }`), and details beyond the
+ * known fields may nest; all of it is bounded (20 keys or items per level, three levels, 30 fields).
+ */
 export const DeviceInfoSchema = Type.Object(
   {
     device_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -47,18 +61,15 @@ export const DeviceInfoSchema = Type.Object(
     app_version: Type.Optional(Type.String({ maxLength: 50 })),
     machine_name: Type.Optional(Type.String({ maxLength: 200 })),
     hostname: Type.Optional(Type.String({ maxLength: 253 })),
-    os: Type.Optional(Type.String({ maxLength: 100 })),
+    os: Type.Optional(
+      Type.Union([
+        Type.String({ maxLength: 100 }),
+        Type.Record(Type.String({ maxLength: 64 }), Scalar, { maxProperties: 20 }),
+      ]),
+    ),
     os_version: Type.Optional(Type.String({ maxLength: 100 })),
     cpu_cores: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
   },
   // Apps send more device details than these; extras are kept in the seat's metadata (bounded).
-  {
-    additionalProperties: Type.Union([
-      Type.String({ maxLength: 500 }),
-      Type.Number(),
-      Type.Boolean(),
-      Type.Null(),
-    ]),
-    maxProperties: 30,
-  },
+  { additionalProperties: DeviceDetail, maxProperties: 30 },
 );

@@ -26,7 +26,7 @@ export interface DeviceInfo {
   app_version?: string | undefined;
   machine_name?: string | undefined;
   hostname?: string | undefined;
-  os?: string | undefined;
+  os?: string | Record<string, unknown> | undefined;
   os_version?: string | undefined;
   cpu_cores?: number | undefined;
   [extra: string]: unknown;
@@ -57,6 +57,16 @@ const KNOWN_DEVICE_FIELDS: ReadonlySet<string> = new Set([
   'os_version',
   'cpu_cores',
 ]);
+
+/** The seat's `os` column: the app's text, or "name version" of an object (the whole object is kept in metadata). */
+function osText(os: DeviceInfo['os']): string | null {
+  if (os === undefined || os === null) return null;
+  if (typeof os === 'string') return os;
+  const parts = [os.name ?? os.platform ?? os.type, os.version ?? os.release].filter(
+    (p) => typeof p === 'string',
+  );
+  return (parts.length ? parts.join(' ') : JSON.stringify(os)).slice(0, 100);
+}
 
 export function fingerprintHash(ctx: AppContext, fingerprint: string): string {
   return digestSecret(ctx.keyring, `fp:${fingerprint}`);
@@ -151,6 +161,7 @@ export async function activateDevice(
   const deviceId = deviceIdOf(ctx, input);
   const info = input.device_info ?? {};
   const extras = Object.fromEntries(Object.entries(info).filter(([k]) => !KNOWN_DEVICE_FIELDS.has(k)));
+  if (info.os && typeof info.os === 'object') extras.os_detail = info.os;
   const now = ctx.clock.now();
   const activation = {
     device_id: deviceId,
@@ -158,7 +169,7 @@ export async function activateDevice(
     machine_name: info.machine_name ?? null,
     hostname: info.hostname ?? null,
     platform: info.platform ?? null,
-    os: info.os ?? null,
+    os: osText(info.os),
     os_version: info.os_version ?? null,
     app_version: info.app_version ?? null,
     cpu_cores: info.cpu_cores ?? null,

@@ -173,3 +173,29 @@ describe('hostile input on the client API', () => {
     expect(wide.status).toBe(422);
   });
 });
+
+describe('license answers carry the customer everywhere', () => {
+  it('create, get, by-key and actions answer customer_email and customer_company as the list does', async () => {
+    const token = await world.accountA.token('owner');
+    const customer = await createCustomer(world.server, world.accountA);
+    const created = await issueLicense(world.server, world.accountA, { customer_id: customer.id });
+    const fromList = (
+      await world.server.request('GET', `/api/v1/licenses?customer_id=${customer.id}`, { token })
+    ).body.data[0];
+    expect(fromList.customer_email).toBe(customer.email);
+    const answers = [
+      created,
+      (await world.server.request('GET', `/api/v1/licenses/${created.id}`, { token })).body,
+      (await world.server.request('POST', '/api/v1/licenses/by-key', { token, body: { key: created.key } }))
+        .body,
+      (await world.server.request('POST', `/api/v1/licenses/${created.id}/suspend`, { token, body: {} }))
+        .body,
+      (await world.server.request('POST', `/api/v1/licenses/${created.id}/revoke`, { token, body: {} })).body,
+    ];
+    for (const a of answers)
+      expect({ email: a.customer_email, company: a.customer_company }).toEqual({
+        email: fromList.customer_email,
+        company: fromList.customer_company,
+      });
+  });
+});

@@ -262,3 +262,14 @@ export async function setLicenseFields(
     offline_file_ttl_days = ${f.offline_file_ttl_days}
     where id = ${id}`;
 }
+
+/** The license with its customer's email and company (what the list query joins). */
+export async function withCustomerContact(
+  q: Queryable,
+  row: LicenseWithPlan,
+): Promise<LicenseWithPlan & { customer_email: string | null; customer_company: string | null }> {
+  if (!row.customer_id) return { ...row, customer_email: null, customer_company: null };
+  const [c] = await q<{ email: string; company_name: string | null }[]>`
+    select email, company_name from customers where account_id = ${row.account_id} and id = ${row.customer_id}`;
+  return { ...row, customer_email: c?.email ?? null, customer_company: c?.company_name ?? null };
+}

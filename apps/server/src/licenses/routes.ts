@@ -6,7 +6,7 @@ import type { AppContext } from '../core/context.js';
 import { errorResponses, IdParams, listOf, page } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
 import { presentLicense } from './present.js';
-import type { LicenseWithPlan } from './repository.js';
+import { type LicenseWithPlan, withCustomerContact } from './repository.js';
 import {
   ChangePlanBody,
   CreateLicenseBody,
@@ -38,8 +38,11 @@ const License = Type.Ref('License');
 export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.addSchema(LicenseSchema);
   const meta = (r: FastifyRequest) => ({ ip: r.ip, requestId: String(r.id) });
-  const show = (r: FastifyRequest, row: LicenseWithPlan) =>
+  const present = (r: FastifyRequest, row: LicenseWithPlan) =>
     presentLicense(row, ctx.keyring, ctx.clock.now(), can(principalOf(r).role, 'licenses:write'));
+  // A single license answers with its customer's email and company, as the list does.
+  const show = async (r: FastifyRequest, row: LicenseWithPlan) =>
+    present(r, await withCustomerContact(ctx.db.sql, row));
 
   app.get(
     '/api/v1/licenses',
@@ -56,7 +59,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
     async (request) => {
       const rows = await searchLicenses(ctx, principalOf(request).accountId, request.query);
       const result = page(rows, request.query.limit, request.query.offset);
-      return { ...result, data: result.data.map((row) => show(request, row)) };
+      return { ...result, data: result.data.map((row) => present(request, row)) };
     },
   );
 
@@ -111,7 +114,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request, reply) => {
       const { license } = await createLicense(ctx, principalOf(request), request.body, meta(request));
-      return reply.status(201).send(presentLicense(license, ctx.keyring, ctx.clock.now(), true));
+      return reply.status(201).send(await show(request, license));
     },
   );
 
@@ -266,7 +269,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
         request.body?.keep_seats ?? false,
         meta(request),
       );
-      return { ...presentLicense(license, ctx.keyring, ctx.clock.now(), true), seats_ended: seatsEnded };
+      return { ...(await show(request, license)), seats_ended: seatsEnded };
     },
   );
 }

@@ -137,3 +137,37 @@ describe('seed 000 desktop client flow', () => {
     );
   });
 });
+
+describe('seed 000 device_info is `any`', () => {
+  it('accepts an os object and nested details, bounded; refuses nesting past three levels', async () => {
+    const license = await issueLicense(world.server, world.account);
+    const activateWith = (device_info: Record<string, unknown>, id: string) =>
+      world.server.request('POST', '/api/v1/licensing/activate', {
+        body: {
+          license_key: license.key,
+          device_fingerprint: `fp-${id}`,
+          device_info: { device_id: id, ...device_info },
+        },
+      });
+    const nested = await activateWith(
+      {
+        os: { name: 'Windows', version: '11', build: 22631 },
+        gpu: { vendor: 'nvidia', memory_gb: 8 },
+        displays: [{ width: 1920, height: 1080 }],
+      },
+      'nested-info',
+    );
+    expect(nested.status, JSON.stringify(nested.body)).toBe(200);
+    const seat = await world.server.request('GET', `/api/v1/activations/${nested.body.activation_id}`, {
+      token: await world.account.token('owner'),
+    });
+    expect(seat.body.os).toBe('Windows 11');
+    expect(seat.body.metadata).toMatchObject({
+      os_detail: { name: 'Windows', version: '11', build: 22631 },
+      gpu: { vendor: 'nvidia', memory_gb: 8 },
+      displays: [{ width: 1920, height: 1080 }],
+    });
+    const tooDeep = await activateWith({ a: { b: { c: { d: 1 } } } }, 'deep-info');
+    expect([tooDeep.status, tooDeep.body.error.code]).toEqual([422, 'INVALID_FIELD']);
+  });
+});
