@@ -24,7 +24,7 @@ export interface LicenseSummary {
 export interface EnforcerOptions {
   /** Keyward's base URL, e.g. https://licensing.example.com */
   baseUrl: string;
-  /** A Keyward API key (read role is enough). */
+  /** A Keyward API key: checks need any role; trackUsage (consume) needs developer, sales or support. */
   apiKey: string;
   /**
    * When Keyward cannot be reached (network failure, timeout, 5xx, 429): let requests through ('open')

@@ -156,7 +156,7 @@ export class KeywardClient extends Emitter {
   }
 
   /** One heartbeat now: keeps the seat alive and merges usage metrics on the server. */
-  heartbeat(metrics?: Record<string, unknown>): Promise<void> {
+  heartbeat(metrics?: Record<string, unknown>) {
     return heartbeats.heartbeat(this.ctx, metrics);
   }
 

@@ -1,6 +1,6 @@
 import type { ClientContext } from './context.js';
-import { errorForCode } from './errors.js';
-import type { CallBody } from './wire.js';
+import { refused } from './online.js';
+import type { CallAnswer, CallBody } from './wire.js';
 
 /** Beats every `intervalMs`; failures retry with jittered exponential backoff. Returns the stop function. */
 export function startHeartbeat(
@@ -38,20 +38,26 @@ export function startHeartbeat(
   };
 }
 
-/** One heartbeat: keeps the seat alive and counts as an online check for the offline grace. */
-export async function heartbeat(ctx: ClientContext, metrics?: Record<string, unknown>): Promise<void> {
+/**
+ * One heartbeat: keeps the seat alive and counts as an online check for the offline grace. Returns the
+ * server's answer (undefined for a license-file install, which has no seat online).
+ */
+export async function heartbeat(
+  ctx: ClientContext,
+  metrics?: Record<string, unknown>,
+): Promise<CallAnswer<'heartbeat'> | undefined> {
   const s = await ctx.loadActivated();
-  if (!s.token) return;
+  if (!s.token) return undefined;
   const res = await ctx.post('heartbeat', {
     token: s.token,
     device_id: s.deviceId,
     // The app's metrics go as given; the server refuses values it does not take.
     ...(metrics ? { metrics: metrics as CallBody<'heartbeat'>['metrics'] } : {}),
   });
-  if (!res.valid) {
-    ctx.emit('license.invalid', { code: res.code, reason: res.reason });
-    throw errorForCode(res.code, res.reason);
-  }
-  s.lastOnlineAt = ctx.clock().toISOString();
+  const now = ctx.clock();
+  if (!res.valid) throw await refused(ctx, s, res, now);
+  s.refusal = undefined;
+  s.lastOnlineAt = now.toISOString();
   await ctx.store.save(s);
+  return res;
 }

@@ -58,14 +58,7 @@ export async function validate(ctx: ClientContext): Promise<LicenseState> {
     ctx.wasOffline = false;
     ctx.emit('online', {});
   }
-  if (!res.valid) {
-    // Kept, so the cached token cannot make a revoked or suspended license valid again offline.
-    s.refusal = { code: res.code, reason: res.reason, at: now.toISOString() };
-    await ctx.store.save(s);
-    ctx.emit(REFUSAL_EVENTS[res.code] ?? 'license.invalid', { code: res.code, reason: res.reason });
-    ctx.lastState = undefined;
-    throw errorForCode(res.code, res.reason);
-  }
+  if (!res.valid) throw await refused(ctx, s, res, now);
   s.refusal = undefined;
   s.retryAfter = undefined;
   s.lastOnlineAt = now.toISOString();
@@ -96,6 +89,23 @@ const REFUSAL_EVENTS: Record<
   LICENSE_SUSPENDED: 'license.suspended',
   DEVICE_BLOCKED: 'device.blocked',
 };
+
+/**
+ * The server said the license may not be used: the refusal is kept (so the cached token cannot make a
+ * revoked or suspended license valid again offline), announced, and returned as the typed error.
+ */
+export async function refused(
+  ctx: ClientContext,
+  s: Stored,
+  res: { code: string; reason: string },
+  now: Date,
+): Promise<Error> {
+  s.refusal = { code: res.code, reason: res.reason, at: now.toISOString() };
+  await ctx.store.save(s);
+  ctx.emit(REFUSAL_EVENTS[res.code] ?? 'license.invalid', { code: res.code, reason: res.reason });
+  ctx.lastState = undefined;
+  return errorForCode(res.code, res.reason);
+}
 
 /** Keeps the cached token fresh: a token close to its end is exchanged while online. */
 async function refreshTokenIfOld(ctx: ClientContext, s: Stored, now: Date): Promise<void> {

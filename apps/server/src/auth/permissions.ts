@@ -27,6 +27,8 @@ const WRITE_ACTIONS = {
   'offline:write': ['support', 'sales'],
   'compliance:write': ['support'],
   'events:export': ['developer'],
+  // Taking quota is a write: a read-only key may ask whether a feature is allowed, not use it up.
+  'usage:consume': ['developer', 'sales', 'support'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type WriteAction = keyof typeof WRITE_ACTIONS;

@@ -17,7 +17,7 @@ const quotaPlan = {
   ],
 };
 const check = async (body: Record<string, unknown>, acct = world.accountA, server = world.server) =>
-  (await server.request('POST', '/api/v1/entitlements/check', { token: await acct.token('read_only'), body }))
+  (await server.request('POST', '/api/v1/entitlements/check', { token: await acct.token('developer'), body }))
     .body;
 
 describe('entitlement checks', () => {
@@ -98,7 +98,7 @@ describe('entitlement checks', () => {
 
   it(`100 concurrent consumptions against a quota of 50${twoServers ? ' through 2 servers' : ''}: exactly 50 allowed`, async () => {
     const license = await issueLicense(world.server, world.accountA, {}, quotaPlan);
-    const token = await world.accountA.token('read_only');
+    const token = await world.accountA.token('developer');
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         world.servers[i % world.servers.length]!.request('POST', '/api/v1/entitlements/check', {

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
+import { authorize } from '../auth/permissions.js';
 import { errorResponses, IdParams } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
 import { CheckBody, CheckResultSchema, StatusQuery, UsageBody } from './schemas.js';
@@ -28,7 +29,11 @@ export async function entitlementRoutes(app: App, { deps }: { deps: EntitlementD
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => checkForAccount(deps, principalOf(request).accountId, request.body),
+    async (request) => {
+      const p = principalOf(request);
+      if (request.body.consume) authorize(p, 'usage:consume');
+      return checkForAccount(deps, p.accountId, request.body);
+    },
   );
 
   app.post(

@@ -16,7 +16,7 @@ beforeAll(async () => {
   apiKey = (
     await world.server.request('POST', '/api/v1/api-keys', {
       token: await world.account.token(),
-      body: { name: 'vendor', role: 'read_only' },
+      body: { name: 'vendor', role: 'developer' },
     })
   ).body.secret;
 });

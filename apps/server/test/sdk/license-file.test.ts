@@ -182,7 +182,7 @@ describe('license files', () => {
         { ...good, created_at: new Date(w.clock.now().getTime() - 40 * 86_400_000).toISOString() },
         'older than 30 days',
       ],
-      [{ ...good, device_info: { nested: { a: 1 } } }, 'device_info'],
+      [{ ...good, device_info: { nested: { a: { b: { c: 1 } } } } }, 'device_info'],
       [{ ...good, fingerprint: undefined }, 'fingerprint'],
     ];
     for (const [request, hint] of cases) {

@@ -15,6 +15,8 @@ describe('the SDK and the server’s answers', () => {
     const events: string[] = [];
     client.on('license.revoked', (e) => events.push(`revoked ${e.code}`));
     client.on('license.expired', (e) => events.push(`expired ${e.code}`));
+    const beat = await client.heartbeat();
+    expect(beat).toMatchObject({ valid: true, code: 'VALID' });
     await w.server.request('POST', `/api/v1/licenses/${license.id}/revoke`, {
       token: await w.account.token('owner'),
       body: { reason: 'fraud' },

@@ -186,3 +186,43 @@ describe('logged URLs', () => {
     expect(out).not.toContain(encodeURIComponent(license.key));
   });
 });
+
+describe('quota', () => {
+  it('is not consumed by a read-only API key; a developer key may', async () => {
+    const license = await issueLicense(
+      world.server,
+      world.account,
+      {},
+      {
+        features: [
+          {
+            feature_id: 'exports',
+            name: 'Exports',
+            enabled: true,
+            limit_value: 5,
+            limit_type: 'count',
+            period: 'day',
+          },
+        ],
+      },
+    );
+    const owner = await world.account.token('owner');
+    const key = async (role: string) =>
+      (await world.server.request('POST', '/api/v1/api-keys', { token: owner, body: { name: role, role } }))
+        .body.secret;
+    const consume = (token: string) =>
+      world.server.request('POST', '/api/v1/entitlements/check', {
+        token,
+        body: { license_key: license.key, feature: 'exports', consume: 1 },
+      });
+    const reader = await key('read_only');
+    const refused = await consume(reader);
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    const ask = await world.server.request('POST', '/api/v1/entitlements/check', {
+      token: reader,
+      body: { license_key: license.key, feature: 'exports' },
+    });
+    expect(ask.body).toMatchObject({ allowed: true, used: 0 });
+    expect((await consume(await key('developer'))).body).toMatchObject({ allowed: true, used: 1 });
+  });
+});

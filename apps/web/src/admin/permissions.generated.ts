@@ -28,5 +28,6 @@ export const PERMISSIONS = {
   'offline:write': ['owner', 'admin', 'sales', 'support'],
   'compliance:write': ['owner', 'admin', 'support'],
   'events:export': ['owner', 'admin', 'developer'],
+  'usage:consume': ['owner', 'admin', 'developer', 'sales', 'support'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;
