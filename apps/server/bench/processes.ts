@@ -51,6 +51,8 @@ export function benchServerEnv(dataDir: string): Record<string, string> {
     KEYWARD_MASTER_KEY: 'bench-master-key-bench-master-key-0123456789',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '1000000000',
+    CLIENT_RATE_LIMIT_PER_MINUTE: '1000000000',
+    KEY_GUESSES_PER_MINUTE: '1000000000',
     NODE_ENV: 'production',
     // One issuer for every process: tokens carry `iss`, and another process's tokens would be invalid.
     PUBLIC_URL: 'http://keyward.bench.local',

@@ -19,6 +19,8 @@ export const BASE_ENV = {
   KEYWARD_MASTER_KEY: 'reliability-master-key-0123456789abcdef',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '1000000000',
+  CLIENT_RATE_LIMIT_PER_MINUTE: '1000000000',
+  KEY_GUESSES_PER_MINUTE: '1000000000',
 };
 const PG = process.env.DATABASE_URL;
 

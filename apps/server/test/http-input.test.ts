@@ -175,7 +175,7 @@ describe('request bodies are refused with a specific code, never a 500', () => {
   });
 });
 
-describe('per-IP rate limit', () => {
+describe('per-caller rate limit', () => {
   const world = useServer({ accounts: 0, config: { rateLimitPerMinute: 5 } });
 
   it('answers 429 RATE_LIMITED with Retry-After on the 6th request of a minute; a route with its own limit counts apart', async () => {
@@ -190,11 +190,14 @@ describe('per-IP rate limit', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     // Health checks are not rate limited.
     expect((await world.server.request('GET', '/health')).status).toBe(200);
-    // validate-key has its own, stricter-per-route counter (10 a minute here), still untouched.
+    // The client API counts per device, apart from the caller's count.
     const own = await world.server.request('POST', '/api/v1/licensing/validate-key', {
       body: { license_key: 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE' },
     });
     expect(own.status).not.toBe(429);
+    // Another credential is another caller: its count starts at zero.
+    const other = await world.server.request('GET', '/api/v1/users', { token: 'kw_someone_else' });
+    expect(other.status).toBe(401);
   });
 });
 

@@ -102,7 +102,12 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
       exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
     });
   }
-  installRateLimit(app, { max: config.rateLimitPerMinute, timeWindow: 60_000, redis: ctx.redis });
+  installRateLimit(app, {
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGuesses: config.keyGuessesPerMinute,
+    redis: ctx.redis,
+  });
 
   await app.register(swagger, {
     openapi: {

@@ -25,7 +25,9 @@ describe('configuration', () => {
     expect(config.logLevel).toBe('info');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.dataDir).toBe(path.resolve('./data'));
-    expect(config.rateLimitPerMinute).toBe(100);
+    expect(config.rateLimitPerMinute).toBe(6000);
+    expect(config.clientRateLimitPerMinute).toBe(120);
+    expect(config.keyGuessesPerMinute).toBe(30);
     expect(config.loginAttemptsPerMinute).toBe(5);
     expect(config.corsOrigins).toEqual([]);
   });

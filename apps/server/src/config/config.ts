@@ -18,7 +18,12 @@ export interface Config {
   stripeSecretKey: string | undefined;
   stripeWebhookSecret: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Requests a minute per caller: per credential (API key, session), or per IP without one. */
   rateLimitPerMinute: number;
+  /** Requests a minute per device (license key or token, and device id) on each client-API route. */
+  clientRateLimitPerMinute: number;
+  /** Unknown license keys a minute per IP before the key-taking routes refuse it. */
+  keyGuessesPerMinute: number;
   loginAttemptsPerMinute: number;
   bodyLimitBytes: number;
   accessTokenTtlSeconds: number;
@@ -112,7 +117,9 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     stripeSecretKey: env.STRIPE_SECRET_KEY || undefined,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     logLevel,
-    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 100, 1, 1_000_000_000),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 1_000_000_000),
+    clientRateLimitPerMinute: int(env, 'CLIENT_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000_000),
+    keyGuessesPerMinute: int(env, 'KEY_GUESSES_PER_MINUTE', 30, 1, 1_000_000_000),
     loginAttemptsPerMinute: int(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 5, 1, 1000),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { principalOf, requireAction } from '../auth/guard.js';
 import { authorize } from '../auth/permissions.js';
 import { errorResponses, IdParams } from '../http/common-schemas.js';
+import { clientRateLimit } from '../http/rate-limit.js';
 import type { App } from '../http/types.js';
 import { CheckBody, CheckResultSchema, StatusQuery, UsageBody } from './schemas.js';
 import {
@@ -45,6 +46,7 @@ export async function entitlementRoutes(app: App, { deps }: { deps: EntitlementD
         body: UsageBody,
         response: { 200: Type.Ref('EntitlementCheck'), ...errorResponses },
       },
+      config: clientRateLimit(ctx.config.clientRateLimitPerMinute),
     },
     async (request) => recordUsage(deps, request.body),
   );

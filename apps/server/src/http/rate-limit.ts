@@ -1,22 +1,33 @@
+import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { normalizeIP } from '@fastify/rate-limit';
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AppError } from '../core/errors.js';
 
-/** A route's own limit (`config: { rateLimit: { max, timeWindow } }`), or `false` for none. */
+/**
+ * A route's own limit (`config: { rateLimit: … }`), or `false` for none. Without one a route counts per
+ * caller: per credential (the Bearer API key or session) when it sends one, else per IP.
+ */
 export interface RouteRateLimit {
   max: number;
   timeWindow: number;
   /**
-   * Routes naming the same bucket count together (each still refuses past its own `max`): every route
-   * that takes a license key shares one, so spreading guesses over routes gains nothing.
+   * `device`: the client API, counted per license key or token and device, read from the parsed body,
+   * so a thousand devices behind one NAT each have their own count.
    */
-  bucket?: string;
+  by?: 'device';
+  /**
+   * The route takes a license key: an unknown key counts as a guess against the caller's IP, and an IP
+   * past `keyGuessesPerMinute` is refused on every such route until the window ends.
+   */
+  keyGuesses?: boolean;
 }
 
-/** The one bucket of every route that takes a license key (client API and portal). */
-export const LICENSE_KEY_BUCKET = 'license-key';
+/** A client-API route's limit: `max` a minute per license key or token and device. */
+export function clientRateLimit(max: number, takesLicenseKey = false): { rateLimit: RouteRateLimit } {
+  return { rateLimit: { max, timeWindow: 60_000, by: 'device', keyGuesses: takesLicenseKey } };
+}
 
 interface Hit {
   count: number;
@@ -26,6 +37,8 @@ interface Hit {
 /** Requests per key in fixed windows that start at the key's first request. */
 interface WindowCounter {
   hit(key: string, windowMs: number): Hit | Promise<Hit>;
+  /** The count so far, without adding to it. */
+  peek(key: string): Hit | Promise<Hit>;
 }
 
 /** Beyond this many callers in one window the table is cleared rather than grown without bound. */
@@ -48,6 +61,12 @@ class MemoryWindows implements WindowCounter {
     return { count: w.count, resetInMs: w.resetAt - now };
   }
 
+  peek(key: string): Hit {
+    const now = Date.now();
+    const w = this.windows.get(key);
+    return w && w.resetAt > now ? { count: w.count, resetInMs: w.resetAt - now } : { count: 0, resetInMs: 0 };
+  }
+
   private sweep(now: number, windowMs: number) {
     for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
     this.sweepAt = now + windowMs;
@@ -67,11 +86,41 @@ class RedisWindows implements WindowCounter {
     const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, `kw_rl:${key}`, windowMs)) as [number, number];
     return { count, resetInMs: ttl > 0 ? ttl : windowMs };
   }
+
+  async peek(key: string): Promise<Hit> {
+    const [count, ttl] = await Promise.all([this.redis.get(`kw_rl:${key}`), this.redis.pttl(`kw_rl:${key}`)]);
+    return { count: Number(count ?? 0), resetInMs: ttl > 0 ? ttl : 0 };
+  }
 }
 
 /** The caller's key: its address, IPv6 addresses by their /64 (one host usually holds a whole /64). */
 function callerKey(ip: string): string {
   return isIPv6(ip) ? normalizeIP(ip, 64) : ip;
+}
+
+/** Who a request is counted as: its credential when it sends one (hashed: the bucket key is stored), else its IP. */
+function callerOf(request: FastifyRequest): string {
+  const auth = request.headers.authorization;
+  if (auth) return `cred:${createHash('sha256').update(auth).digest('base64url').slice(0, 22)}`;
+  return `ip:${callerKey(request.ip)}`;
+}
+
+/** The client API's caller: the license key or token it names, and its device. */
+function deviceOf(request: FastifyRequest): string {
+  const b = (request.body ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  // A token's last characters are its signature: unique per token, and a device keeps its token.
+  const license = str(b.license_key).toUpperCase().replace(/[\s-]/g, '') || str(b.token).slice(-22);
+  const device = str(b.device_id) || str(b.device_fingerprint);
+  const who = license || device ? `${license}:${device}` : `ip:${callerKey(request.ip)}`;
+  return `dev:${createHash('sha256').update(who).digest('base64url').slice(0, 22)}`;
+}
+
+/** IETF RateLimit headers on every counted answer: the limit, what is left, seconds to the reset. */
+function advertise(reply: FastifyReply, max: number, hit: Hit) {
+  reply.header('ratelimit-limit', max);
+  reply.header('ratelimit-remaining', Math.max(0, max - hit.count));
+  reply.header('ratelimit-reset', Math.max(0, Math.ceil(hit.resetInMs / 1000)));
 }
 
 function refusal(max: number, hit: Hit): AppError {
@@ -85,31 +134,87 @@ function refusal(max: number, hit: Hit): AppError {
 }
 
 /**
- * Per-caller request limits: `max` per `timeWindow` for every route, or the route's own
- * `config.rateLimit` (false: none). A route with its own limit counts apart from the global one.
- * Counted in this process's memory, or in Redis when it is configured; while Redis is unreachable
- * requests are served unlimited rather than refused. The hook is attached to each route as it is
- * registered and, in memory, decides synchronously: `@fastify/rate-limit` (whose IPv6 normalisation
- * this keeps) took ~10 % of a validation with its async hook, promise-wrapped store and LRU.
+ * Request limits keyed by what the request is, not where it comes from: per credential for staff and
+ * server-to-server calls (an API key, a session), per license key or token and device for the client
+ * API, per IP only for callers without either and for license-key guessing (unknown keys). Counted in
+ * this process's memory, or in Redis when it is configured; while Redis is unreachable requests are
+ * served unlimited rather than refused. The hooks are attached to each route as it is registered and,
+ * in memory, decide synchronously: `@fastify/rate-limit` (whose IPv6 normalisation this keeps) took
+ * ~10 % of a validation with its async hook, promise-wrapped store and LRU.
  */
 export function installRateLimit(
   app: FastifyInstance,
-  opts: { max: number; timeWindow: number; redis?: Redis | undefined },
+  opts: { max: number; timeWindow: number; keyGuesses: number; redis?: Redis | undefined },
 ) {
   const counter: WindowCounter = opts.redis ? new RedisWindows(opts.redis) : new MemoryWindows();
+  /** Counts one request in `key`'s bucket and refuses past `max`; `done` continues the request. */
+  const count = (
+    key: string,
+    max: number,
+    windowMs: number,
+    reply: FastifyReply,
+    done: (e?: Error) => void,
+  ) => {
+    const decide = (h: Hit) => {
+      advertise(reply, max, h);
+      done(h.count > max ? refusal(max, h) : undefined);
+    };
+    const hit = counter.hit(key, windowMs);
+    if (hit instanceof Promise)
+      hit.then(decide, () => done()); // Redis unreachable: serve rather than fail every request
+    else decide(hit);
+  };
+  const guessKey = (request: FastifyRequest) => `guess:${callerKey(request.ip)}`;
+
   app.addHook('onRoute', (route) => {
     const own = (route.config as { rateLimit?: RouteRateLimit | false } | undefined)?.rateLimit;
     if (own === false) return;
     const limit = own ?? { max: opts.max, timeWindow: opts.timeWindow };
-    const prefix = own ? `${own.bucket ?? `${route.method}:${route.url}`}:` : '';
-    const hook: onRequestHookHandler = (request, _reply, done) => {
-      const decide = (h: Hit) => done(h.count > limit.max ? (refusal(limit.max, h) as never) : undefined);
-      const hit = counter.hit(prefix + callerKey(request.ip), limit.timeWindow);
-      if (hit instanceof Promise)
-        hit.then(decide, () => done()); // Redis unreachable: serve rather than fail every request
-      else decide(hit);
+    const add = <K extends 'onRequest' | 'preHandler' | 'onSend'>(hook: K, fn: unknown) => {
+      const existing = route[hook] as unknown;
+      route[hook] = (existing ? [fn, ...(Array.isArray(existing) ? existing : [existing])] : [fn]) as never;
     };
-    const existing = route.onRequest;
-    route.onRequest = existing ? [hook, ...(Array.isArray(existing) ? existing : [existing])] : [hook];
+    if (own?.keyGuesses) {
+      // An IP that guessed too many keys is refused before anything else is done.
+      add('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: (e?: Error) => void) => {
+        const decide = (h: Hit) =>
+          done(h.count >= opts.keyGuesses ? guessRefusal(opts.keyGuesses, h) : undefined);
+        const seen = counter.peek(guessKey(request));
+        if (seen instanceof Promise) seen.then(decide, () => done());
+        else decide(seen);
+      });
+      add('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+        const unknownKey =
+          reply.statusCode === 404 ||
+          (typeof payload === 'string' && payload.includes('"LICENSE_NOT_FOUND"'));
+        if (unknownKey)
+          await Promise.resolve(counter.hit(guessKey(request), opts.timeWindow)).catch(() => {});
+        return payload;
+      });
+    }
+    if (own?.by === 'device')
+      add('preHandler', (request: FastifyRequest, reply: FastifyReply, done: (e?: Error) => void) =>
+        count(`${route.url}:${deviceOf(request)}`, limit.max, limit.timeWindow, reply, done),
+      );
+    else
+      add('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (e?: Error) => void) =>
+        count(
+          own ? `${route.url}:${callerOf(request)}` : callerOf(request),
+          limit.max,
+          limit.timeWindow,
+          reply,
+          done,
+        ),
+      );
   });
+}
+
+function guessRefusal(max: number, hit: Hit): AppError {
+  const seconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
+  return new AppError(
+    'RATE_LIMITED',
+    `Too many unknown license keys from this address (${max} a minute); retry in ${seconds} s`,
+    { limit: max, retry_after_seconds: seconds },
+    { 'retry-after': String(seconds) },
+  );
 }

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { errorResponses } from '../http/common-schemas.js';
-import { LICENSE_KEY_BUCKET } from '../http/rate-limit.js';
+import { clientRateLimit } from '../http/rate-limit.js';
 import { requestFacts } from '../http/request-facts.js';
 import type { App } from '../http/types.js';
 import { checkIntegrity } from '../offline/integrity.js';
@@ -56,14 +56,10 @@ const errors = {
 export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps }) {
   app.addSchema(ValidationResponse);
   const { ctx } = deps;
-  // Key guessing is throttled harder than the global per-IP limit, in one bucket with the portal's.
-  const strict = {
-    rateLimit: {
-      max: Math.max(10, Math.floor(ctx.config.rateLimitPerMinute / 2)),
-      timeWindow: 60_000,
-      bucket: LICENSE_KEY_BUCKET,
-    },
-  };
+  // Counted per license key or token and device (not per IP: fleets sit behind NATs); unknown keys
+  // count as guesses against the caller's IP on the routes that take a key.
+  const client = clientRateLimit(ctx.config.clientRateLimitPerMinute);
+  const takesKey = clientRateLimit(ctx.config.clientRateLimitPerMinute, true);
   const withRequestId = (request: Parameters<typeof requestFacts>[0]) => ({
     ...requestFacts(request),
     requestId: String(request.id),
@@ -79,7 +75,7 @@ export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps 
         body: OfflineActivateBody,
         response: { 200: LicenseFileResponse, ...errorResponses },
       },
-      config: strict,
+      config: takesKey,
     },
     async (request) => activateOffline(deps, request.body, withRequestId(request)),
   );
@@ -93,6 +89,7 @@ export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps 
         body: IntegrityBody,
         response: { 200: IntegrityResponse, ...errorResponses },
       },
+      config: client,
     },
     async (request) => checkIntegrity(deps, request.body),
   );
@@ -106,7 +103,7 @@ export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps 
         body: ReportBody,
         response: { 202: ReportResponse, ...errorResponses },
       },
-      config: strict,
+      config: takesKey,
     },
     async (request, reply) =>
       reply.code(202).send(await recordReport(ctx, request.body, withRequestId(request))),
@@ -121,7 +118,7 @@ export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps 
         body: ActivateBody,
         response: { 200: ActivateResponse, ...errors },
       },
-      config: strict,
+      config: takesKey,
     },
     async (request) => activate(deps, request.body, withRequestId(request)),
   );
@@ -135,6 +132,7 @@ export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps 
         body: ValidateBody,
         response: { 200: ValidationResponse, ...errors },
       },
+      config: client,
     },
     async (request) => validateToken(deps, request.body.token, request.body.device_id, requestFacts(request)),
   );
@@ -148,7 +146,7 @@ export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps 
         body: ValidateKeyBody,
         response: { 200: ValidationResponse, ...errors },
       },
-      config: strict,
+      config: takesKey,
     },
     async (request) => validateKey(deps, request.body, requestFacts(request)),
   );
@@ -162,6 +160,7 @@ export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps 
         body: HeartbeatBody,
         response: { 200: HeartbeatResponse, ...errors },
       },
+      config: client,
     },
     async (request) =>
       heartbeat(
@@ -182,6 +181,7 @@ export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps 
         body: ValidateBody,
         response: { 200: RefreshResponse, 401: Type.Ref('ErrorBody'), ...errors },
       },
+      config: client,
     },
     async (request) => refreshToken(deps, request.body.token, request.body.device_id, requestFacts(request)),
   );
@@ -195,6 +195,7 @@ export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps 
         body: ValidateBody,
         response: { 200: DeactivateResponse, 401: Type.Ref('ErrorBody'), ...errors },
       },
+      config: client,
     },
     async (request) =>
       deactivateByToken(deps, request.body.token, request.body.device_id, withRequestId(request)),
@@ -209,6 +210,7 @@ export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps 
         body: SyncBody,
         response: { 200: SyncResponse, ...errors },
       },
+      config: client,
     },
     async (request) => syncDevice(deps, request.body, requestFacts(request)),
   );

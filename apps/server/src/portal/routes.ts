@@ -1,5 +1,4 @@
 import type { AppContext } from '../core/context.js';
-import { LICENSE_KEY_BUCKET } from '../http/rate-limit.js';
 import type { App } from '../http/types.js';
 import { DeactivateDeviceBody, LicenseKeyBody } from './schemas.js';
 import { freeDevice, lookUpLicense } from './service.js';
@@ -12,11 +11,8 @@ const tags = ['portal'];
  */
 export async function portalRoutes(app: App, { ctx }: { ctx: AppContext }) {
   const throttle = {
-    rateLimit: {
-      max: Math.max(5, Math.floor(ctx.config.rateLimitPerMinute / 5)),
-      timeWindow: 60_000,
-      bucket: LICENSE_KEY_BUCKET,
-    },
+    // Per IP (a customer at a browser), and unknown keys count as guesses like the client API's.
+    rateLimit: { max: ctx.config.clientRateLimitPerMinute, timeWindow: 60_000, keyGuesses: true },
   };
 
   app.post(

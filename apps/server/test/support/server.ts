@@ -51,6 +51,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dataDir: inject('dataDir'),
     databaseUrl: inject('databaseUrl'),
     rateLimitPerMinute: 1_000_000,
+    clientRateLimitPerMinute: 1_000_000,
+    keyGuessesPerMinute: 1_000_000,
     ...overrides,
   };
 }
