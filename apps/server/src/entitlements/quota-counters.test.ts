@@ -50,7 +50,7 @@ describe.runIf(runs)('quota counters in Redis', () => {
 
   it('100 concurrent consumptions against 50 through 2 servers: exactly 50, written behind to PostgreSQL', async () => {
     const license = await newLicense();
-    const token = await world.account.token('read_only');
+    const token = await world.account.token('developer');
     const consume = (i: number) =>
       world.servers[i % 2]!.request('POST', '/api/v1/entitlements/check', {
         token,
@@ -91,7 +91,7 @@ describe.runIf(runs)('quota counters in Redis', () => {
         await new Promise((resolve) => lonely.ctx.redis!.once('ready', resolve));
       lonely.ctx.redis!.disconnect();
       const license = await newLicense();
-      const token = await world.account.token('read_only');
+      const token = await world.account.token('developer');
       const results = await Promise.all(
         Array.from({ length: 60 }, () =>
           lonely.request('POST', '/api/v1/entitlements/check', {
