@@ -92,7 +92,8 @@ export function emergencyCommitments(
   return { emc, emt };
 }
 
-function base32(bytes: Buffer): string {
+/** Crockford base32 of bytes, the last character padded with zero bits. */
+export function base32(bytes: Buffer): string {
   let bits = 0;
   let value = 0;
   let out = '';

@@ -1,7 +1,7 @@
 import { Enforcer } from '@keyward/enforce';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createVendorApi } from '../../../../examples/vendor-api/app.js';
-import { issueLicense } from '../support/fixtures.js';
+import { createApiKeySecret, issueLicense } from '../support/fixtures.js';
 import { useServer } from '../support/server.js';
 
 // Issue I, enforce fails safe: only an outage (network, timeout, 5xx, 429) lets `failMode: 'open'` through.
@@ -13,12 +13,7 @@ const logged: string[] = [];
 const logger = { warn: (m: string) => logged.push(m), error: (m: string) => logged.push(`ERROR ${m}`) };
 
 beforeAll(async () => {
-  apiKey = (
-    await world.server.request('POST', '/api/v1/api-keys', {
-      token: await world.account.token(),
-      body: { name: 'vendor', role: 'developer' },
-    })
-  ).body.secret;
+  apiKey = await createApiKeySecret(world.server, world.account, 'developer');
 });
 
 async function vendor(o: { apiKey?: string; failMode: 'open' | 'closed' }) {

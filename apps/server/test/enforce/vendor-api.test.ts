@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVendorApi } from '../../../../examples/vendor-api/app.js';
-import { issueLicense } from '../support/fixtures.js';
+import { createApiKeySecret, issueLicense } from '../support/fixtures.js';
 import { redisAnswers } from '../support/redis.js';
 import { useServer } from '../support/server.js';
 
@@ -16,12 +16,7 @@ const redisClients: Redis[] = [];
 const redisUp = await redisAnswers('redis://127.0.0.1:6379');
 
 beforeAll(async () => {
-  apiKey = (
-    await world.server.request('POST', '/api/v1/api-keys', {
-      token: await world.account.token(),
-      body: { name: 'vendor', role: 'developer' },
-    })
-  ).body.secret;
+  apiKey = await createApiKeySecret(world.server, world.account, 'developer');
 });
 afterAll(async () => {
   for (const a of apps) await a.close();

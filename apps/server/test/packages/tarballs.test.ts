@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { issueLicense } from '../support/fixtures.js';
+import { createApiKeySecret, issueLicense } from '../support/fixtures.js';
 import { useServer } from '../support/server.js';
 
 // Issue I, installable packages: both packages pack into tarballs that install into a project outside
@@ -76,12 +76,7 @@ describe('the SDK and enforce tarballs', () => {
         ],
       },
     );
-    const apiKey = (
-      await world.server.request('POST', '/api/v1/api-keys', {
-        token: await world.account.token('owner'),
-        body: { name: 'outside', role: 'read_only' },
-      })
-    ).body.secret;
+    const apiKey = await createApiKeySecret(world.server, world.account, 'read_only');
     // Asynchronously: the server answers from this very process.
     const { stdout: out } = await promisify(execFile)(process.execPath, ['app.mjs'], {
       cwd: project,

@@ -1,5 +1,6 @@
 import { checkEmergencyCode, parseEmergencyCode } from '@keyward/sdk';
 import { describe, expect, it } from 'vitest';
+import { base32 } from '../../src/offline/emergency-code.js';
 import { activate, issueLicense } from '../support/fixtures.js';
 import { FixedClock, useServer } from '../support/server.js';
 
@@ -25,21 +26,7 @@ function decode(code: string): Buffer {
   return Buffer.from(out);
 }
 
-function encode(bytes: Buffer): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = ((value << 8) | byte) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out += CROCKFORD[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += CROCKFORD[(value << (5 - bits)) & 31];
-  return out.match(/.{6}/g)!.join('-');
-}
+const encode = (bytes: Buffer) => base32(bytes).match(/.{6}/g)!.join('-');
 
 /** The attacker's edit: the same code with its expiry moved by `days`. */
 function moved(code: string, days: number): string {

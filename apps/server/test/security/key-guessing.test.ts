@@ -56,13 +56,11 @@ describe('a fleet behind one address', () => {
     let headers: Headers | undefined;
     for (let batch = 0; batch < 10; batch++) {
       const answers = await Promise.all(
-        tokens
-          .slice(batch * 100, batch * 100 + 100)
-          .map(({ token, device }) =>
-            world.server.request('POST', '/api/v1/licensing/validate', {
-              body: { token, device_id: device },
-            }),
-          ),
+        tokens.slice(batch * 100, batch * 100 + 100).map(({ token, device }) =>
+          world.server.request('POST', '/api/v1/licensing/validate', {
+            body: { token, device_id: device },
+          }),
+        ),
       );
       for (const a of answers) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
       headers = answers[0]!.headers;

@@ -108,3 +108,17 @@ export function activate(
     },
   });
 }
+
+/** A new API key of `role` in the account; returns its secret. */
+export async function createApiKeySecret(
+  server: TestServer,
+  account: TestAccount,
+  role: string,
+): Promise<string> {
+  const res = await server.request('POST', '/api/v1/api-keys', {
+    token: await account.token('owner'),
+    body: { name: `test-${role}`, role },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.secret;
+}
