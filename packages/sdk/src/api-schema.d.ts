@@ -75,11 +75,31 @@ export interface paths {
               app_version?: string;
               machine_name?: string;
               hostname?: string;
-              os?: string;
+              os?:
+                | string
+                | {
+                    [key: string]: string | number | boolean | null;
+                  };
               os_version?: string;
               cpu_cores?: number;
             } & {
-              [key: string]: string | number | boolean | null;
+              [key: string]:
+                | (string | number | boolean | null)
+                | {
+                    [key: string]:
+                      | (string | number | boolean | null)
+                      | {
+                          [key: string]: string | number | boolean | null;
+                        }
+                      | (string | number | boolean | null)[];
+                  }
+                | (
+                    | (string | number | boolean | null)
+                    | {
+                        [key: string]: string | number | boolean | null;
+                      }
+                    | (string | number | boolean | null)[]
+                  )[];
             };
             metadata?: {
               [key: string]: unknown;
