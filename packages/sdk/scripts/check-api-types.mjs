@@ -19,6 +19,7 @@ process.exit(
       '/api/v1/licensing/deactivate',
       '/api/v1/licensing/report',
       '/api/v1/licensing/status',
+      '/api/v1/licensing/usage',
     ],
     regenerate: 'npm run gen:api -w packages/sdk',
     write: process.argv.includes('--write'),

@@ -6,6 +6,8 @@ import * as online from './online.js';
 import * as realtime from './realtime.js';
 import { queueReport } from './reports.js';
 import type { KeywardClientOptions, LicenseState, UsageLine } from './types.js';
+import type { UsageAnswer } from './usage.js';
+import * as usage from './usage.js';
 
 export type { KeywardClientOptions, LicenseState, UsageLine } from './types.js';
 
@@ -126,6 +128,19 @@ export class KeywardClient extends Emitter {
    */
   refreshUsage(): Promise<UsageLine[]> {
     return online.refreshUsage(this.ctx);
+  }
+
+  /**
+   * Records `count` uses of a metered feature against its quota. Online the answer says whether the use
+   * was within the quota (`allowed`, `used`, `limit`); offline, or while the server is busy, the uses are
+   * kept and sent with the next successful call (`queued: true`).
+   *
+   * @example
+   * const r = await client.trackUsage('exports');
+   * if (!r.queued && !r.allowed) showQuotaReached(r.limit);
+   */
+  trackUsage(feature: string, count = 1): Promise<UsageAnswer> {
+    return usage.trackUsage(this.ctx, feature, count);
   }
 
   /**

@@ -36,3 +36,4 @@ export {
 } from './license-file.js';
 export { type KeywardStorage, LocalStorageStorage, MemoryStorage } from './storage.js';
 export { LICENSE_AUDIENCE, type LicenseTokenClaims, verifyLicenseToken } from './token.js';
+export type { UsageAnswer } from './usage.js';

@@ -6,6 +6,7 @@ import { flushReports } from './reports.js';
 import type { Stored } from './store.js';
 import { decodeTokenClaims } from './token.js';
 import type { LicenseState, UsageLine } from './types.js';
+import { flushUsage } from './usage.js';
 import type { CallAnswer, ValidationAnswer } from './wire.js';
 
 /** Takes a seat with a license key and stores the signed token and the server's public keys. */
@@ -67,6 +68,7 @@ export async function validate(ctx: ClientContext): Promise<LicenseState> {
   await refreshTokenIfOld(ctx, s, now);
   await ctx.store.save(s);
   await flushReports(ctx, s);
+  await flushUsage(ctx, s);
   const state = stateFromOnline(s, now, res);
   ctx.emit('license.updated', { state });
   return ctx.remember(state);

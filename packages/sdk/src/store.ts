@@ -29,6 +29,8 @@ export interface Stored {
    * file or emergency unlock until a later online check says the license is valid again.
    */
   refusal?: { code: string; reason: string; at: string };
+  /** Uses of metered features recorded while offline, summed per feature, sent when back online. */
+  pendingUsage?: Record<string, number> | undefined;
   /** Not before this time (ISO) is the server asked again: it answered 429 with Retry-After. */
   retryAfter?: string;
   usedEmergencySlots: number[];

@@ -206,3 +206,21 @@ describe('license usage for the dashboard', () => {
     expect(theirs.status).toBe(404);
   });
 });
+
+describe('consuming more than one at a time', () => {
+  it('is measured as a number against the limit (3 more after 8 of 50 is allowed; 43 more is not)', async () => {
+    const license = await issueLicense(world.server, world.accountA, {}, quotaPlan);
+    expect(await check({ license_key: license.key, feature: 'exports', consume: 8 })).toMatchObject({
+      allowed: true,
+      used: 8,
+    });
+    expect(await check({ license_key: license.key, feature: 'exports', consume: 3 })).toMatchObject({
+      allowed: true,
+      used: 11,
+    });
+    expect(await check({ license_key: license.key, feature: 'exports', consume: 40 })).toMatchObject({
+      allowed: false,
+      used: 11,
+    });
+  });
+});

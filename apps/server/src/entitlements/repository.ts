@@ -15,7 +15,7 @@ export async function consumeQuota(
   const [row] = await q<{ count: string }[]>`
     insert into usage_counters (account_id, license_id, feature, period_start, count)
     select ${key.accountId}, ${key.licenseId}, ${key.feature}, ${key.periodStart}, ${amount}
-    where ${limit === null} or ${amount} <= ${limit ?? 0}
+    where ${limit === null} or ${amount}::bigint <= ${limit ?? 0}::bigint
     on conflict (license_id, feature, period_start)
       do update set count = usage_counters.count + excluded.count, updated_at = now() ${within}
     returning count`;
