@@ -32,7 +32,8 @@ export async function trackUsage(ctx: ClientContext, feature: string, count: num
     return { queued: false, ...res };
   } catch (err) {
     if (!offlineOrBusy(err)) throw err;
-    const pending = (s.pendingUsage ??= {});
+    s.pendingUsage ??= {};
+    const pending = s.pendingUsage;
     pending[feature] = (pending[feature] ?? 0) + count;
     await ctx.store.save(s);
     return { queued: true, feature, pending: pending[feature] };
