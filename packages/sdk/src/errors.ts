@@ -168,3 +168,18 @@ export function errorForCode(
   const known = code as KeywardErrorCode;
   return new RequestError(known, message, opts);
 }
+
+/** Answers that mean the server is busy, not that the license or the request is bad. */
+const BUSY_CODES: ReadonlySet<string> = new Set([
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+  'DATABASE_UNAVAILABLE',
+]);
+
+/**
+ * The server could not answer: unreachable, a 5xx, or busy (rate limited, unavailable). That says
+ * nothing about the license, so the SDK answers from its cache and keeps what it meant to send.
+ */
+export function serverDidNotAnswer(err: unknown): err is KeywardError {
+  return err instanceof NetworkError || (err instanceof KeywardError && BUSY_CODES.has(err.code));
+}

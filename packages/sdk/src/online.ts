@@ -1,6 +1,6 @@
 import { guardClock } from './clock.js';
 import { type ClientContext, DAY_MS } from './context.js';
-import { errorForCode, KeywardError, NetworkError } from './errors.js';
+import { errorForCode, NetworkError, serverDidNotAnswer } from './errors.js';
 import { offlineState } from './offline.js';
 import { flushReports } from './reports.js';
 import type { Stored } from './store.js';
@@ -44,14 +44,13 @@ export async function validate(ctx: ClientContext): Promise<LicenseState> {
     res = await ctx.post('validate', { token: s.token, device_id: s.deviceId });
   } catch (err) {
     // The server could not answer (unreachable, 5xx, rate limited): that says nothing about the license.
-    const busy = err instanceof KeywardError && BUSY_CODES.has(err.code);
-    if (!(err instanceof NetworkError) && !busy) throw err;
-    if (busy) {
-      const seconds = Number((err as KeywardError).details?.retry_after_seconds ?? 5);
+    if (!serverDidNotAnswer(err)) throw err;
+    if (!(err instanceof NetworkError)) {
+      const seconds = Number(err.details?.retry_after_seconds ?? 5);
       s.retryAfter = new Date(now.getTime() + Math.max(1, seconds) * 1000).toISOString();
       await ctx.store.save(s);
     }
-    if (!ctx.wasOffline) ctx.emit('offline', { error: (err as Error).message });
+    if (!ctx.wasOffline) ctx.emit('offline', { error: err.message });
     ctx.wasOffline = true;
     return ctx.remember(await offlineState(ctx, s, now));
   }
@@ -73,13 +72,6 @@ export async function validate(ctx: ClientContext): Promise<LicenseState> {
   ctx.emit('license.updated', { state });
   return ctx.remember(state);
 }
-
-/** Answers that mean the server is busy, not that the license is bad: the cache answers meanwhile. */
-const BUSY_CODES: ReadonlySet<string> = new Set([
-  'RATE_LIMITED',
-  'SERVICE_UNAVAILABLE',
-  'DATABASE_UNAVAILABLE',
-]);
 
 /** The event each refusal is announced with, named after what happened. */
 const REFUSAL_EVENTS: Record<

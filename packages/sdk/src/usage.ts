@@ -1,5 +1,5 @@
 import type { ClientContext } from './context.js';
-import { KeywardError, NetworkError } from './errors.js';
+import { KeywardError, serverDidNotAnswer } from './errors.js';
 import type { Stored } from './store.js';
 import type { CallAnswer } from './wire.js';
 
@@ -7,12 +7,6 @@ import type { CallAnswer } from './wire.js';
 export type UsageAnswer =
   | ({ queued: false } & CallAnswer<'usage'>)
   | { queued: true; feature: string; pending: number };
-
-/** Answers that mean the server is busy, not that the use was refused: the use is kept for later. */
-const BUSY: ReadonlySet<string> = new Set(['RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'DATABASE_UNAVAILABLE']);
-
-const offlineOrBusy = (err: unknown) =>
-  err instanceof NetworkError || (err instanceof KeywardError && BUSY.has(err.code));
 
 /**
  * Records `count` uses of a metered feature. Online, the server counts it against the quota and says
@@ -31,7 +25,7 @@ export async function trackUsage(ctx: ClientContext, feature: string, count: num
     const res = await ctx.post('usage', { token: s.token, feature, count });
     return { queued: false, ...res };
   } catch (err) {
-    if (!offlineOrBusy(err)) throw err;
+    if (!serverDidNotAnswer(err)) throw err;
     s.pendingUsage ??= {};
     const pending = s.pendingUsage;
     pending[feature] = (pending[feature] ?? 0) + count;
@@ -47,7 +41,7 @@ export async function flushUsage(ctx: ClientContext, s: Stored): Promise<void> {
     try {
       await ctx.post('usage', { token: s.token, feature, count });
     } catch (err) {
-      if (offlineOrBusy(err)) return; // try again later
+      if (serverDidNotAnswer(err)) return; // try again later
       // Refused (unknown feature, invalid license): the server will not take it, so it is dropped.
     }
     delete s.pendingUsage[feature];

@@ -85,9 +85,8 @@ export async function findApiKey(ctx: AppContext, accountId: string, id: string)
 
 export async function revokeApiKey(ctx: AppContext, p: Principal, id: string, ip: string) {
   const revoked = await ctx.db.tx(async (tx) => {
-    const row = await markRevoked(tx, p.accountId, id);
+    const row = await revokeKey(tx, p, id, ip);
     if (!row) throw notFound('API key');
-    await recordEvent(tx, keyEvent(p, 'api_key.revoked', id, ip));
     await revokeKeysMadeWith(tx, p, id, ip);
     return row;
   });
@@ -110,14 +109,10 @@ export async function revokeKeysBeyondCreator(
   const revoke = keys.filter((k) => !user.active || !roleCovers(user.role, k.role));
   let revoked = 0;
   for (const key of revoke) {
-    await markRevoked(tx, p.accountId, key.id);
-    await recordEvent(
-      tx,
-      keyEvent(p, 'api_key.revoked', key.id, ip, {
-        reason: user.active ? 'creator_role_changed' : 'creator_removed',
-        creator_id: user.id,
-      }),
-    );
+    await revokeKey(tx, p, key.id, ip, {
+      reason: user.active ? 'creator_role_changed' : 'creator_removed',
+      creator_id: user.id,
+    });
     revoked += 1 + (await revokeKeysMadeWith(tx, p, key.id, ip));
   }
   return revoked;
@@ -126,12 +121,20 @@ export async function revokeKeysBeyondCreator(
 /** Revokes the keys made with key `keyId`, down the line (each with its event); returns how many. */
 async function revokeKeysMadeWith(tx: Queryable, p: Principal, keyId: string, ip: string): Promise<number> {
   const made = await activeKeysMadeWith(tx, p.accountId, keyId);
-  for (const key of made) {
-    await markRevoked(tx, p.accountId, key.id);
-    await recordEvent(
-      tx,
-      keyEvent(p, 'api_key.revoked', key.id, ip, { reason: 'creator_key_revoked', creator_key_id: keyId }),
-    );
-  }
+  for (const key of made)
+    await revokeKey(tx, p, key.id, ip, { reason: 'creator_key_revoked', creator_key_id: keyId });
   return made.length;
+}
+
+/** Revokes one key of the account with its `api_key.revoked` event; undefined when there is no such key. */
+async function revokeKey(
+  tx: Queryable,
+  p: Principal,
+  keyId: string,
+  ip: string,
+  data?: Record<string, unknown>,
+) {
+  const row = await markRevoked(tx, p.accountId, keyId);
+  if (row) await recordEvent(tx, keyEvent(p, 'api_key.revoked', keyId, ip, data));
+  return row;
 }

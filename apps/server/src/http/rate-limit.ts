@@ -123,11 +123,16 @@ function advertise(reply: FastifyReply, max: number, hit: Hit) {
   reply.header('ratelimit-reset', Math.max(0, Math.ceil(hit.resetInMs / 1000)));
 }
 
-function refusal(max: number, hit: Hit): AppError {
+/** The 429 for a bucket past `max`; `what` says what was counted. */
+function refusal(
+  max: number,
+  hit: Hit,
+  what = `Rate limit of ${max} requests per minute exceeded`,
+): AppError {
   const seconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
   return new AppError(
     'RATE_LIMITED',
-    `Rate limit of ${max} requests per minute exceeded; retry in ${seconds} s`,
+    `${what}; retry in ${seconds} s`,
     { limit: max, retry_after_seconds: seconds },
     { 'retry-after': String(seconds) },
   );
@@ -178,7 +183,15 @@ export function installRateLimit(
       // An IP that guessed too many keys is refused before anything else is done.
       add('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: (e?: Error) => void) => {
         const decide = (h: Hit) =>
-          done(h.count >= opts.keyGuesses ? guessRefusal(opts.keyGuesses, h) : undefined);
+          done(
+            h.count >= opts.keyGuesses
+              ? refusal(
+                  opts.keyGuesses,
+                  h,
+                  `Too many unknown license keys from this address (${opts.keyGuesses} a minute)`,
+                )
+              : undefined,
+          );
         const seen = counter.peek(guessKey(request));
         if (seen instanceof Promise) seen.then(decide, () => done());
         else decide(seen);
@@ -207,14 +220,4 @@ export function installRateLimit(
         ),
       );
   });
-}
-
-function guessRefusal(max: number, hit: Hit): AppError {
-  const seconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
-  return new AppError(
-    'RATE_LIMITED',
-    `Too many unknown license keys from this address (${max} a minute); retry in ${seconds} s`,
-    { limit: max, retry_after_seconds: seconds },
-    { 'retry-after': String(seconds) },
-  );
 }

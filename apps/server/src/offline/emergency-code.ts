@@ -10,8 +10,8 @@ import type { Keyring } from '../crypto/master-key.js';
  *   device id. A code works only on its device, once per slot, and cannot be made from what the device
  *   holds.
  * - `emt`: the root of the seat's month chain for the document's era (an era is ERA_MONTHS months
- *   since 2020-01), and in the era's last NEXT_ERA_MONTHS months the next era's root too. A code carries the chain value of the month it expires in; the
- *   app hashes it forward to the root, so the expiry inside a code cannot be moved to a later month:
+ *   since 2020-01), and in the era's last NEXT_ERA_MONTHS months the next era's root too. A code
+ *   carries the chain value of the month it expires in; the app hashes it forward to the root, so the expiry inside a code cannot be moved to a later month:
  *   that needs a hash preimage. (Within its month it is only as good as the code's single use.)
  *
  * A code is `slot ‖ expiry (minutes since 1970) ‖ slot secret (9 bytes) ‖ month value (8 bytes)`,
@@ -66,12 +66,20 @@ function monthChain(keyring: Keyring, activationId: string, era: number): Buffer
   return values;
 }
 
-/** What the app recomputes per slot: H("keyward-emergency-v2" ‖ slot ‖ secret ‖ device id), truncated. */
-function slotCommitment(slot: number, secret: Buffer, device: Buffer): string {
-  return hash('sha256', Buffer.concat([SLOT_DOMAIN, Buffer.from([slot]), secret, device]), 'base64url').slice(
-    0,
-    COMMITMENT_CHARS,
-  );
+/**
+ * What the app recomputes per slot: H("keyward-emergency-v2" ‖ slot ‖ secret ‖ device id), truncated.
+ * Hashed one-shot over one reused buffer (this runs for every token issued).
+ */
+function slotCommitments(keyring: Keyring, activationId: string, deviceId: string): string[] {
+  const device = Buffer.from(deviceId, 'utf8');
+  const input = Buffer.allocUnsafe(SLOT_DOMAIN.length + 1 + SECRET_BYTES + device.length);
+  SLOT_DOMAIN.copy(input, 0);
+  device.copy(input, SLOT_DOMAIN.length + 1 + SECRET_BYTES);
+  return Array.from({ length: EMERGENCY_SLOTS }, (_, slot) => {
+    input[SLOT_DOMAIN.length] = slot;
+    slotSecret(keyring, activationId, slot).copy(input, SLOT_DOMAIN.length + 1);
+    return hash('sha256', input, 'base64url').slice(0, COMMITMENT_CHARS);
+  });
 }
 
 /** The `emc` and `emt` claims of a seat's tokens and license files issued at `issuedAt`. */
@@ -81,10 +89,7 @@ export function emergencyCommitments(
   deviceId: string,
   issuedAt: Date,
 ): { emc: string[]; emt: string[] } {
-  const device = Buffer.from(deviceId, 'utf8');
-  const emc = Array.from({ length: EMERGENCY_SLOTS }, (_, slot) =>
-    slotCommitment(slot, slotSecret(keyring, activationId, slot), device),
-  );
+  const emc = slotCommitments(keyring, activationId, deviceId);
   // The next era's root only near the era's end: a chain costs ERA_MONTHS hashes per token (≈1 µs each).
   const { era, month } = monthOf(issuedAt);
   const eras = month >= ERA_MONTHS - NEXT_ERA_MONTHS ? [era, era + 1] : [era];
