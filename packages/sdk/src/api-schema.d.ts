@@ -1056,6 +1056,7 @@ export interface components {
       used: number | null;
       remaining: number | null;
       reset_at: string | null;
+      granted: number | null;
       features: string[];
     };
   };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { passwordWeakness } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
 import { ConfigError } from '../config/config.js';
-import type { Database, Queryable } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { recordEvent } from '../events/record.js';
 import {
   anyAccountExists,
@@ -12,12 +12,6 @@ import {
   unlockFirstAccount,
 } from './repository.js';
 
-/**
- * What every new account starts with (e.g. the default plans), run inside the transaction that creates
- * it. The composition root (`app/parts.ts`) lists them.
- */
-export type AccountSeeder = (tx: Queryable, accountId: string) => Promise<void>;
-
 export interface CreatedAccount {
   accountId: string;
   ownerId: string;
@@ -25,18 +19,19 @@ export interface CreatedAccount {
   generatedPassword?: string;
 }
 
-/** Creates an account and its owner in one transaction. */
+/**
+ * Creates an account and its owner in one transaction. The catalogue starts empty: the dashboard's
+ * first-run checklist takes it from there, and the demo catalogue is opt-in (first-run/).
+ */
 export async function createAccount(
   db: Database,
   input: { slug: string; name: string; ownerEmail: string; ownerPassword?: string | undefined },
-  seeders: readonly AccountSeeder[],
 ): Promise<CreatedAccount> {
   const generatedPassword = input.ownerPassword ? undefined : randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(input.ownerPassword ?? generatedPassword!);
   return db.tx(async (tx) => {
     const accountId = await insertAccount(tx, input.slug, input.name);
     const ownerId = await insertOwner(tx, accountId, input.ownerEmail.toLowerCase(), passwordHash);
-    for (const seed of seeders) await seed(tx, accountId);
     await recordEvent(tx, {
       accountId,
       type: 'account.created',
@@ -66,22 +61,17 @@ export async function createAccount(
 export async function ensureDefaultAccount(
   db: Database,
   admin: { email: string; password?: string | undefined },
-  seeders: readonly AccountSeeder[],
 ): Promise<CreatedAccount | undefined> {
   if (await anyAccountExists(db.sql)) return undefined;
   const weakness = admin.password ? passwordWeakness(admin.password, [admin.email]) : null;
   if (weakness) throw new ConfigError(`ADMIN_PASSWORD cannot be used. ${weakness}`);
   const create = () =>
-    createAccount(
-      db,
-      {
-        slug: 'default',
-        name: 'Default',
-        ownerEmail: admin.email,
-        ownerPassword: admin.password,
-      },
-      seeders,
-    );
+    createAccount(db, {
+      slug: 'default',
+      name: 'Default',
+      ownerEmail: admin.email,
+      ownerPassword: admin.password,
+    });
   // The embedded database has one process (data-dir lock) and one connection: no lock needed, and none possible.
   if (db.kind === 'embedded') return create();
   const conn = await db.sql.reserve();

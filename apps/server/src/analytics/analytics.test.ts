@@ -3,7 +3,7 @@ import { activate, createCustomer, issueLicense } from '../../test/support/fixtu
 import { runSecuritySuite } from '../../test/support/security-suite.js';
 import { useTwoAccountWorld } from '../../test/support/server.js';
 
-const world = useTwoAccountWorld();
+const world = useTwoAccountWorld({ demo: true });
 
 describe('analytics', () => {
   it('the overview counts licenses, devices, tiers, MRR and expiring licenses of the account only', async () => {

@@ -7,6 +7,7 @@ import { customerRoutes } from '../customers/routes.js';
 import { entitlementRoutes } from '../entitlements/routes.js';
 import { websocketRoutes } from '../entitlements/websocket-routes.js';
 import { eventRoutes } from '../events/routes.js';
+import { firstRunRoutes } from '../first-run/routes.js';
 import type { App } from '../http/types.js';
 import { licenseRoutes } from '../licenses/routes.js';
 import { licensingRoutes } from '../licensing/routes.js';
@@ -43,4 +44,5 @@ export async function registerModules(app: App, parts: ProcessParts): Promise<vo
   await app.register(websocketRoutes, { realtime: parts.realtime });
   await app.register(portalRoutes, { ctx });
   await app.register(analyticsRoutes, { ctx });
+  await app.register(firstRunRoutes, { ctx });
 }

@@ -1,4 +1,3 @@
-import type { AccountSeeder } from '../accounts/bootstrap.js';
 import { SeatBatcher } from '../activations/seat-batcher.js';
 import { SeatSnapshots } from '../activations/seat-snapshots.js';
 import { ApiKeyCache } from '../auth/api-key-cache.js';
@@ -14,7 +13,6 @@ import { sweepIdempotencyKeys } from '../http/idempotency.js';
 import { LicenseCache } from '../licenses/cache.js';
 import { UsageRecorder } from '../licensing/usage-recorder.js';
 import { sweepRequestNonces } from '../offline/license-files.js';
-import { seedDefaultCatalogue } from '../plans/default-tiers.js';
 import { retireExpiredKeys } from '../signing/service.js';
 import { SigningKeys } from '../signing/signing-keys.js';
 
@@ -42,8 +40,6 @@ export interface ProcessParts {
   /** Licensed apps' WebSockets held by this process. */
   realtime: RealtimeHub;
   loginLimiter: LoginLimiter;
-  /** What every new account starts with. */
-  accountSeeders: readonly AccountSeeder[];
 }
 
 /** A built process: its parts, and how to start and stop what runs in the background. */
@@ -54,9 +50,6 @@ export interface Process {
   /** Stops in reverse order of dependence, flushing what is batched; after the HTTP server closed. */
   stop(): Promise<void>;
 }
-
-/** What every new account starts with: the default catalogue of plans. */
-export const ACCOUNT_SEEDERS: readonly AccountSeeder[] = [seedDefaultCatalogue];
 
 export function buildProcess(ctx: AppContext): Process {
   const signing = new SigningKeys(ctx);
@@ -75,7 +68,6 @@ export function buildProcess(ctx: AppContext): Process {
       : new PostgresQuotaCounters(ctx.db.sql),
     realtime: new RealtimeHub(ctx, signing, snapshots),
     loginLimiter: new LoginLimiter(ctx.config.loginAttemptsPerMinute, ctx.redis),
-    accountSeeders: ACCOUNT_SEEDERS,
   };
   const warn = (what: string) => (err: unknown) => ctx.log.warn({ err: (err as Error).message }, what);
   const stoppers: Array<() => Promise<void>> = [];

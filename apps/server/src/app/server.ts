@@ -8,6 +8,7 @@ import type { AppContext } from '../core/context.js';
 import { deriveKeyring, loadMasterSecret } from '../crypto/master-key.js';
 import { migrate } from '../db/migrate.js';
 import { type OpenedDatabase, openDatabase } from '../db/open.js';
+import { loadDemoDataAtStart } from '../first-run/service.js';
 import { loggerOptions } from '../http/logging.js';
 import type { App } from '../http/types.js';
 import { buildApp } from './http-app.js';
@@ -24,6 +25,8 @@ export interface RunningServer {
   url: string;
   /** Set when the first start generated the owner's password. */
   generatedAdmin?: { email: string; password: string };
+  /** With `demo`: what became of the demo catalogue (loaded, already there, or why not). */
+  demoData?: string;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,8 @@ export interface StartOptions {
   database?: OpenedDatabase;
   web?: boolean;
   installSignalHandlers?: boolean;
+  /** Load the demo catalogue into the default account (`keyward serve --demo`). */
+  demo?: boolean;
   /** Where logs go (default stdout); tests capture them to prove secrets are redacted. */
   logDestination?: pino.DestinationStream;
 }
@@ -59,11 +64,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   };
   const keyward = buildProcess(ctx);
   const { parts } = keyward;
-  const created = await ensureDefaultAccount(
-    db,
-    { email: config.adminEmail, password: config.adminPassword },
-    parts.accountSeeders,
-  );
+  const created = await ensureDefaultAccount(db, {
+    email: config.adminEmail,
+    password: config.adminPassword,
+  });
+  const demoData = opts.demo ? await loadDemoDataAtStart(db) : undefined;
   const state = { shuttingDown: false };
   const app = await buildApp(parts, { state, web: opts.web });
   keyward.start();
@@ -107,6 +112,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(created?.generatedPassword
       ? { generatedAdmin: { email: config.adminEmail, password: created.generatedPassword } }
       : {}),
+    ...(demoData ? { demoData } : {}),
     close,
   };
 }

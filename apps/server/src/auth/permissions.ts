@@ -10,6 +10,8 @@ export type Role = (typeof ROLES)[number];
 const WRITE_ACTIONS = {
   'users:write': [],
   'account:write': [],
+  // The demo catalogue fills the account's plan codes (free … enterprise): the account's call to make.
+  'demo_data:load': [],
   'api_keys:write': ['developer'],
   'signing_keys:write': ['developer'],
   'webhooks:write': ['developer'],

@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type CliResult, runKeyward } from '../../test/support/cli.js';
 import { freshCliTarget } from '../../test/support/fresh-database.js';
 import { createAccount } from '../accounts/bootstrap.js';
-import { ACCOUNT_SEEDERS } from '../app/parts.js';
 import { migrate } from '../db/migrate.js';
+import { loadDemoData } from '../first-run/service.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'keyward-backup-cli-'));
 const KEY = { KEYWARD_MASTER_KEY: 'backup-cli-test-master-key-0123456789abcdef' };
@@ -46,17 +46,16 @@ describe('keyward export | import through the CLI, on the run database kind', ()
       const seeded = await source.open();
       try {
         await migrate(seeded.db);
-        for (const slug of ['cli-one', 'cli-two'])
-          await createAccount(
-            seeded.db,
-            {
-              slug,
-              name: slug,
-              ownerEmail: `o@${slug}.test`,
-              ownerPassword: 'a-long-password-1',
-            },
-            ACCOUNT_SEEDERS,
-          );
+        for (const slug of ['cli-one', 'cli-two']) {
+          const { accountId } = await createAccount(seeded.db, {
+            slug,
+            name: slug,
+            ownerEmail: `o@${slug}.test`,
+            ownerPassword: 'a-long-password-1',
+          });
+          // A catalogue, so the round trip carries products and plans too.
+          await loadDemoData(seeded.db, { accountId, actor: { type: 'system' } });
+        }
       } finally {
         await seeded.close();
       }

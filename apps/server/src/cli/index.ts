@@ -15,7 +15,8 @@ const program = new Command('keyward')
 program
   .command('serve')
   .description('Start the API, dashboard (/admin) and portal (/portal)')
-  .action(() => run(async (config) => (await import('./serve.js')).serveCommand(config)));
+  .option('--demo', 'load the demo catalogue (a product, plans free to enterprise) into the default account')
+  .action((opts) => run(async (config) => (await import('./serve.js')).serveCommand(config, opts)));
 program
   .command('migrate')
   .description('Apply pending database migrations (safe to run from several processes)')

@@ -2,8 +2,8 @@ import { startServer } from '../app/server.js';
 import type { Config } from '../config/config.js';
 
 /** `keyward serve`: starts everything and prints where to find it. */
-export async function serveCommand(config: Config): Promise<void> {
-  const server = await startServer(config, { installSignalHandlers: true });
+export async function serveCommand(config: Config, opts: { demo?: boolean } = {}): Promise<void> {
+  const server = await startServer(config, { installSignalHandlers: true, demo: opts.demo === true });
   const base = config.publicUrl;
   const lines = [
     '',
@@ -13,6 +13,7 @@ export async function serveCommand(config: Config): Promise<void> {
     `  Portal     ${base}/portal`,
     `  Health     ${base}/health`,
   ];
+  if (server.demoData) lines.push(`  Demo data  ${server.demoData}`);
   if (server.generatedAdmin) {
     lines.push(
       '',

@@ -3,7 +3,7 @@ import { activate, issueLicense } from '../../test/support/fixtures.js';
 import { FixedClock, useServer } from '../../test/support/server.js';
 
 const clock = new FixedClock();
-const world = useServer({ clock });
+const world = useServer({ clock, demo: true });
 let owner: string;
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createCustomer, createPlan } from '../../test/support/fixtures.js';
 import { runSecuritySuite } from '../../test/support/security-suite.js';
-import { useTwoAccountWorld } from '../../test/support/server.js';
+import { createTestAccount, useTwoAccountWorld } from '../../test/support/server.js';
 
 const world = useTwoAccountWorld();
 const get = () => world;
@@ -149,22 +149,17 @@ describe('catalogue security (401 / 403 / cross-account 404)', () => {
 });
 
 describe('catalogue behaviour', () => {
-  it('a new account starts with the seed tiers free < basic < professional < enterprise', async () => {
-    const res = await world.server.request('GET', '/api/v1/plans?sort=rank', {
-      token: await world.accountA.token('read_only'),
-    });
-    const seeded = res.body.data.filter((p: { code: string }) =>
-      ['free', 'basic', 'professional', 'enterprise'].includes(p.code),
-    );
-    expect(seeded.map((p: { code: string }) => p.code)).toEqual([
-      'free',
-      'basic',
-      'professional',
-      'enterprise',
-    ]);
-    expect(seeded.find((p: { code: string }) => p.code === 'professional').popular).toBe(true);
-    const portal = await world.server.request('GET', `/api/v1/portal/plans?account=${world.accountA.slug}`);
-    expect(portal.body.data.length).toBeGreaterThanOrEqual(4);
+  it('a new account starts with an empty catalogue: no products, no plans, nothing on the portal', async () => {
+    const fresh = await createTestAccount(world.server);
+    const token = await fresh.token('read_only');
+    for (const path of ['/api/v1/products', '/api/v1/plans?include_archived=true']) {
+      const res = await world.server.request('GET', path, { token });
+      expect([res.status, res.body.data], path).toEqual([200, []]);
+    }
+    const portal = await world.server.request('GET', `/api/v1/portal/plans?account=${fresh.slug}`);
+    expect(portal.body.data).toEqual([]);
+    // Its own plan codes are free: `professional` is the vendor's to take (issue I).
+    await createPlan(world.server, fresh, { code: 'professional' });
   });
 
   it('Idempotency-Key: a replay returns the first response, another body is 422, keys are per account', async () => {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { orderBy } from '../db/order-by.js';
-import type { DefaultTier, PlanRow } from './schemas.js';
+import type { PlanRow } from './schemas.js';
 
 export async function findPlan(q: Queryable, accountId: string, id: string): Promise<PlanRow | undefined> {
   const [row] = await q<PlanRow[]>`select * from plans where account_id = ${accountId} and id = ${id}`;
@@ -51,30 +51,6 @@ export async function planCodeTaken(q: Queryable, accountId: string, code: strin
   const [row] =
     await q`select 1 from plans where account_id = ${accountId} and code = ${code} ${exceptId ? q`and id <> ${exceptId}` : q``}`;
   return row !== undefined;
-}
-
-/** The default product of a new account (the default plans belong to it). */
-export async function insertDefaultProduct(q: Queryable, accountId: string): Promise<string> {
-  const [product] = await q<{ id: string }[]>`
-    insert into products (account_id, code, name, version, description)
-    values (${accountId}, 'app', 'App', '1.0', 'Your licensed application') returning id`;
-  return product!.id;
-}
-
-/** One default plan of a new account. */
-export async function insertDefaultPlan(
-  q: Queryable,
-  accountId: string,
-  productId: string,
-  t: DefaultTier,
-): Promise<string> {
-  const [plan] = await q<{ id: string }[]>`
-    insert into plans (account_id, product_id, code, name, rank, license_type, license_model, duration_days, max_activations,
-      features, limits, price_monthly_cents, price_yearly_cents, trial_allowed, trial_days, grace_period_days, popular)
-    values (${accountId}, ${productId}, ${t.code}, ${t.name}, ${t.rank}, ${t.code === 'free' ? 'perpetual' : 'subscription'},
-      'per_device', ${t.code === 'free' ? null : 365}, ${t.max_activations}, ${q.json(t.features as never)}, ${q.json(t.limits as never)},
-      ${t.price_monthly_cents}, ${t.price_yearly_cents}, ${t.trial_days > 0}, ${t.trial_days}, 7, ${t.popular}) returning id`;
-  return plan!.id;
 }
 
 /** Archives a plan (a second archive keeps the first time); undefined when it is not the account's. */

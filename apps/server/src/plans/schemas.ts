@@ -172,17 +172,3 @@ export interface PlanRow {
   created_at: Date;
   updated_at: Date;
 }
-
-/** One of the plans every new account starts with (`default-tiers.ts`). */
-export interface DefaultTier {
-  code: string;
-  name: string;
-  rank: number;
-  price_monthly_cents: number;
-  price_yearly_cents: number;
-  max_activations: number | null;
-  limits: Limits;
-  features: Feature[];
-  popular: boolean;
-  trial_days: number;
-}

@@ -112,24 +112,26 @@ export interface TestAccount {
   token(role?: Role): Promise<string>;
 }
 
-/** A fresh account: tests isolate by tenant instead of truncating tables. */
-export async function createTestAccount(server: RunningServer): Promise<TestAccount> {
+/**
+ * A fresh account: tests isolate by tenant instead of truncating tables. Its catalogue is empty, as a
+ * new account's is; `demo` loads the demo catalogue (plans free … enterprise) the way the dashboard does.
+ */
+export async function createTestAccount(
+  server: TestServer | RunningServer,
+  opts: { demo?: boolean } = {},
+): Promise<TestAccount> {
   const slug = `t-${randomUUID().slice(0, 12)}`;
   const ownerPassword = 'correct-horse-battery-staple';
   const ownerEmail = `owner@${slug}.test`;
-  const { accountId, ownerId } = await createAccount(
-    server.ctx.db,
-    {
-      slug,
-      name: slug,
-      ownerEmail,
-      ownerPassword,
-    },
-    server.parts.accountSeeders,
-  );
+  const { accountId, ownerId } = await createAccount(server.ctx.db, {
+    slug,
+    name: slug,
+    ownerEmail,
+    ownerPassword,
+  });
   const users = new Map<Role, string>([['owner', ownerId]]);
   const sessions = new Map<string, string>();
-  return {
+  const account: TestAccount = {
     accountId,
     slug,
     ownerEmail,
@@ -163,6 +165,24 @@ export async function createTestAccount(server: RunningServer): Promise<TestAcco
       return signAccessToken(server.ctx.keyring.accessToken, { userId, accountId, role, sessionId }, 900);
     },
   };
+  if (opts.demo) await loadDemoCatalogue(server, account);
+  return account;
+}
+
+/** Loads the demo catalogue into the account through the API (`POST /api/v1/demo-data`). */
+export async function loadDemoCatalogue(server: RunningServer, account: TestAccount) {
+  const res = await fetch(`${server.url}/api/v1/demo-data`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await account.token('owner')}` },
+  });
+  const body = await res.json();
+  if (res.status !== 200)
+    throw new Error(`loading the demo data failed: ${res.status} ${JSON.stringify(body)}`);
+  return body as {
+    created: number;
+    product: { id: string; code: string };
+    plans: { id: string; code: string }[];
+  };
 }
 
 /**
@@ -176,6 +196,7 @@ export async function createTestAccount(server: RunningServer): Promise<TestAcco
  *   const world = useServer();                                  // one server, one account
  *   const world = useServer({ clock, config: { redisUrl } });   // startTestServer's options
  *   const world = useServer({ servers: 2, accounts: 0 });       // two servers sharing clock and config
+ *   const world = useServer({ demo: true });                    // accounts with the demo catalogue (free … enterprise)
  *   const world = useTwoAccountWorld();                         // accountA and accountB, cross-account checks
  *
  * A test that needs a server of its own mid-test (a restart, a captured log) calls startTestServer itself.
@@ -196,15 +217,17 @@ export interface WorldOptions extends ServerOptions {
   servers?: number;
   /** How many accounts to create on the first server (default 1). */
   accounts?: number;
+  /** Load the demo catalogue (plans free … enterprise) into each account; new accounts start empty. */
+  demo?: boolean;
 }
 
 export function useServer(opts: WorldOptions = {}): World {
-  const { servers = 1, accounts = 1, ...serverOpts } = opts;
+  const { servers = 1, accounts = 1, demo = false, ...serverOpts } = opts;
   const world = { servers: [], accounts: [] } as unknown as World;
   beforeAll(async () => {
     for (let i = 0; i < servers; i++) world.servers.push(await startTestServer(serverOpts));
     world.server = world.servers[0]!;
-    for (let i = 0; i < accounts; i++) world.accounts.push(await createTestAccount(world.server));
+    for (let i = 0; i < accounts; i++) world.accounts.push(await createTestAccount(world.server, { demo }));
     world.account = world.accounts[0]!;
   });
   afterAll(async () => {

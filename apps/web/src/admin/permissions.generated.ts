@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   read: ['owner', 'admin', 'developer', 'sales', 'support', 'read_only'],
   'users:write': ['owner', 'admin'],
   'account:write': ['owner', 'admin'],
+  'demo_data:load': ['owner', 'admin'],
   'api_keys:write': ['owner', 'admin', 'developer'],
   'signing_keys:write': ['owner', 'admin', 'developer'],
   'webhooks:write': ['owner', 'admin', 'developer'],

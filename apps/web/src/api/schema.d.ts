@@ -8141,6 +8141,8 @@ export interface paths {
             feature?: string;
             min_tier?: number | string;
             consume?: number;
+            /** @description With consume: take what is left of the quota when less than `consume` is left (a block reservation); `granted` says how much */
+            partial?: boolean;
           };
         };
       };
@@ -8727,6 +8729,204 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/first-run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** First-run checklist: which setup steps are done, and what the integration snippets need */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FirstRunStatus'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/demo-data': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Load the demo catalogue (an ERP-style product, plans free to enterprise); loading again adds nothing, and 409 when a demo code is already one of yours */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DemoDataResult'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9125,7 +9325,46 @@ export interface components {
       used: number | null;
       remaining: number | null;
       reset_at: string | null;
+      granted: number | null;
       features: string[];
+    };
+    DemoDataResult: {
+      /** @description Rows added by this call: 0 when the demo data was already there */
+      created: number;
+      product: {
+        /** Format: uuid */
+        id: string;
+        code: string;
+      };
+      plans: {
+        /** Format: uuid */
+        id: string;
+        code: string;
+      }[];
+    };
+    FirstRunStatus: {
+      /** @description This server's public URL (PUBLIC_URL), for the snippets */
+      server_url: string;
+      steps: {
+        /** @description A product and a plan exist */
+        catalogue: boolean;
+        /** @description A license was issued */
+        license: boolean;
+        /** @description A device activated a license (the SDK is wired in) */
+        integrate: boolean;
+      };
+      has_product: boolean;
+      has_plan: boolean;
+      has_api_key: boolean;
+      demo_loaded: boolean;
+      license: {
+        /** Format: uuid */
+        id: string;
+        /** @description Full key; null for roles that may not see keys */
+        key: string | null;
+        plan_code: string;
+        status: string;
+      } | null;
     };
   };
   responses: never;

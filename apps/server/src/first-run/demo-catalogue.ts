@@ -1,7 +1,35 @@
-import type { Queryable } from '../db/database.js';
-import { recordEvent } from '../events/record.js';
-import { insertDefaultPlan, insertDefaultProduct } from './repository.js';
-import type { DefaultTier, Feature } from './schemas.js';
+import type { Feature, Limits } from '../plans/schemas.js';
+
+/**
+ * The demo catalogue: an ERP-style product and four tiers (seed 002 LICENSE_TIERS, seed 004 prices).
+ * A new account starts empty; this is loaded only on request (`POST /api/v1/demo-data`, the overview's
+ * "Load demo data", `keyward serve --demo`), and vendors edit or archive it freely afterwards.
+ */
+
+/** One plan of the demo catalogue. */
+export interface DemoTier {
+  code: string;
+  name: string;
+  rank: number;
+  price_monthly_cents: number;
+  price_yearly_cents: number;
+  max_activations: number | null;
+  limits: Limits;
+  features: Feature[];
+  popular: boolean;
+  trial_days: number;
+}
+
+/** The demo product the tiers belong to. */
+export const DEMO_PRODUCT = {
+  code: 'demo-app',
+  name: 'Demo app',
+  version: '1.0',
+  description: 'Demo data: an ERP-style app in four tiers. Edit or archive it freely.',
+} as const;
+
+/** Set in the metadata of every demo plan: how a second load tells its own plans from the vendor's. */
+export const DEMO_MARK = 'keyward_demo';
 
 const ALL_FEATURES = [
   ['api_access', 'API access'],
@@ -31,8 +59,8 @@ function features(enabled: FeatureId[], apiPerHour: number | null): Feature[] {
   }));
 }
 
-/** The seed documents' tiers (seed 002 LICENSE_TIERS, seed 004 prices); vendors edit them freely. */
-export const DEFAULT_TIERS: DefaultTier[] = [
+/** The demo tiers, cheapest first. */
+export const DEMO_TIERS: DemoTier[] = [
   {
     code: 'free',
     name: 'Free',
@@ -130,15 +158,3 @@ export const DEFAULT_TIERS: DefaultTier[] = [
     ),
   },
 ];
-
-/** Seeds a new account with a default product and the four tiers, each with its event like any other. */
-export async function seedDefaultCatalogue(tx: Queryable, accountId: string): Promise<void> {
-  const seeded = (type: string, subject: { type: string; id: string }, data: Record<string, unknown>) =>
-    recordEvent(tx, { accountId, type, actor: { type: 'system' }, subject, data: { ...data, seeded: true } });
-  const productId = await insertDefaultProduct(tx, accountId);
-  await seeded('product.created', { type: 'product', id: productId }, { code: 'app' });
-  for (const t of DEFAULT_TIERS) {
-    const planId = await insertDefaultPlan(tx, accountId, productId, t);
-    await seeded('plan.created', { type: 'plan', id: planId }, { code: t.code });
-  }
-}
