@@ -5,7 +5,7 @@ export interface VendorApiOptions {
   keywardUrl: string;
   apiKey: string;
   failMode: 'open' | 'closed';
-  /** Requests per tenant per hour; shared across processes when `redis` is given. */
+  /** Requests per tenant per hour; shared across processes when `redis` is given, as reserved quota is. */
   requestsPerHour?: number;
   redis?: unknown;
   maxConcurrent?: number;
@@ -19,6 +19,7 @@ export function createVendorApi(o: VendorApiOptions) {
     baseUrl: o.keywardUrl,
     apiKey: o.apiKey,
     failMode: o.failMode,
+    redis: o.redis,
     logger: o.logger,
   });
   const licenseKey = (req: FastifyRequest) => req.headers['x-license-key'] as string | undefined;

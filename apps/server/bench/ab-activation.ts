@@ -55,6 +55,8 @@ async function startSide(tag: string): Promise<Side> {
   };
   const server = await startProcess('src/cli/index.ts', ['serve'], env, '/health', process.env[`DIR_${tag}`]);
   const token = await login(server.url);
+  // New accounts start with no plans; a checkout from before that has no such route and its plans already.
+  await api(server.url, token, 'POST', '/api/v1/demo-data', {}).catch(() => {});
   const plans = await api(server.url, token, 'GET', '/api/v1/plans?limit=100');
   const plan = plans.data.find((p: { code: string }) => p.code === 'enterprise') ?? plans.data[0];
   const customer = await api(server.url, token, 'POST', '/api/v1/customers', { email: 'ab@example.com' });

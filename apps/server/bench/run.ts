@@ -282,6 +282,7 @@ async function main() {
   // Data: a license without a seat limit and one activated device.
   const session = await api(server.url, null, 'POST', '/api/v1/auth/login', ADMIN);
   const token = session.access_token as string;
+  await api(server.url, token, 'POST', '/api/v1/demo-data', {}); // new accounts start with no plans
   const plans = await api(server.url, token, 'GET', '/api/v1/plans?limit=100');
   const plan = plans.data.find((p: { code: string }) => p.code === 'enterprise') ?? plans.data[0];
   const customer = await api(server.url, token, 'POST', '/api/v1/customers', { email: 'bench@example.com' });

@@ -33,6 +33,7 @@ const paced = (seconds: number, rate?: number) =>
 export async function preparePhase(url: string, label: string): Promise<Phase> {
   const token = await login(url);
   const call = (method: string, p: string, body?: unknown) => api(url, token, method, p, body);
+  await call('POST', '/api/v1/demo-data', {}); // new accounts start empty; once loaded, this adds nothing
   const plans = await call('GET', '/api/v1/plans?limit=100');
   const plan = plans.data.find((p: { code: string }) => p.code === 'enterprise') ?? plans.data[0];
   const customer = await call('POST', '/api/v1/customers', { email: `b6-${label}@example.com` });

@@ -41,6 +41,7 @@ export async function exportImport(): Promise<{ pass: boolean; figures: string }
   const [a] = await servers(1, source);
   const base = a!.url;
   const token = (await api(base, null, 'POST', '/api/v1/auth/login', ADMIN)).body.access_token as string;
+  await api(base, token, 'POST', '/api/v1/demo-data', {}); // new accounts start with no plans
   const plans = (await api(base, token, 'GET', '/api/v1/plans?limit=100')).body.data;
   const plan = plans.find((p: { code: string }) => p.code === 'professional');
   const customers: string[] = [];

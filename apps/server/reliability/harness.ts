@@ -82,6 +82,7 @@ export async function servers(
 
 export async function issue(base: string, maxActivations: number | null) {
   const token = (await api(base, null, 'POST', '/api/v1/auth/login', ADMIN)).body.access_token as string;
+  await api(base, token, 'POST', '/api/v1/demo-data', {}); // new accounts start with no plans; idempotent
   const plans = (await api(base, token, 'GET', '/api/v1/plans?limit=100')).body.data;
   const plan = plans.find((p: { code: string }) => p.code === 'professional');
   const license = (

@@ -8,6 +8,8 @@ import {
   serviceUnavailable,
   usageLimitExceeded,
 } from './denials.js';
+import { type Grant, QuotaReservations } from './reservations.js';
+import { MemoryUsagePool, type RedisEval, RedisUsagePool } from './usage-pool.js';
 
 /** What Keyward said about a license, cached locally so later checks cost a map lookup. */
 export interface LicenseSummary {
@@ -38,6 +40,17 @@ export interface EnforcerOptions {
   upgradeUrl?: string;
   /** Plan codes by rank for requireTier('professional'); default: your plans' ranks, read from Keyward. */
   tierRanks?: Record<string, number>;
+  /**
+   * An ioredis client: the quota units reserved for `consume` are pooled there for every process of the
+   * vendor's API, so the quota is reached exactly. Without it each process keeps its own units.
+   */
+  redis?: unknown;
+  /**
+   * 'blocks' (default): `consume` reserves quota in blocks of about a second of the license's traffic, so
+   * Keyward calls do not grow with traffic (units unused at a period's end count as used, ≤ 2 % of the
+   * limit). 'per-use': one Keyward call per `consume`, for usage that is billed exactly.
+   */
+  usageReservation?: 'blocks' | 'per-use';
   fetch?: typeof fetch;
   logger?: { warn: (msg: string) => void; error?: (msg: string) => void };
 }
@@ -65,15 +78,26 @@ const RANKS_TTL_MS = 60_000;
  * const denial = await enforcer.requireFeature(licenseKey, 'advanced_reporting'); // null when allowed
  */
 export class Enforcer {
-  readonly options: Required<Omit<EnforcerOptions, 'logger' | 'fetch' | 'tierRanks'>> &
-    Pick<EnforcerOptions, 'logger' | 'fetch' | 'tierRanks'>;
+  readonly options: Required<
+    Omit<EnforcerOptions, 'logger' | 'fetch' | 'tierRanks' | 'redis' | 'usageReservation'>
+  > &
+    Pick<EnforcerOptions, 'logger' | 'fetch' | 'tierRanks' | 'redis' | 'usageReservation'>;
   private cache = new Map<string, { summary: LicenseSummary; expires: number }>();
+  private asking = new Map<string, Promise<LicenseSummary | Denial>>();
   /** Set once Keyward rejected the API key: every request is denied until `invalidate()`. */
   private misconfigured: Denial | undefined;
   private ranks: { byCode: Map<string, number>; at: number } | undefined;
+  private readonly reservations: QuotaReservations;
 
   constructor(options: EnforcerOptions) {
     this.options = { cacheTtlMs: 1000, upgradeUrl: '/license/upgrade/', ...options };
+    const warn = (m: string) => this.options.logger?.warn(m);
+    const pool = options.redis ? new RedisUsagePool(options.redis as RedisEval, warn) : new MemoryUsagePool();
+    this.reservations = new QuotaReservations(
+      pool,
+      (key, feature, units, partial) => this.reserve(key, feature, units, partial),
+      this.options.cacheTtlMs,
+    );
   }
 
   /** The cached summary, if still fresh. Synchronous: the fast path of every middleware. */
@@ -84,6 +108,7 @@ export class Enforcer {
 
   /** Forgets one license (or all, and a configuration error), e.g. when a Keyward webhook says it changed. */
   invalidate(licenseKey?: string): void {
+    this.reservations.forget(licenseKey);
     if (licenseKey) this.cache.delete(licenseKey);
     else {
       this.cache.clear();
@@ -137,6 +162,16 @@ export class Enforcer {
     if (this.misconfigured) return this.misconfigured;
     const hit = this.cached(licenseKey);
     if (hit) return hit;
+    // Requests arriving while the summary is being fetched wait for that one call.
+    let asking = this.asking.get(licenseKey);
+    if (!asking) {
+      asking = this.fetchSummary(licenseKey).finally(() => this.asking.delete(licenseKey));
+      this.asking.set(licenseKey, asking);
+    }
+    return asking;
+  }
+
+  private async fetchSummary(licenseKey: string): Promise<LicenseSummary | Denial> {
     const outcome = await this.call<{
       allowed: boolean;
       code: string;
@@ -240,12 +275,31 @@ export class Enforcer {
   }
 
   /**
-   * Consumes `amount` of a metered feature's quota in Keyward (atomic across every process).
-   * Not cached: each call is one request to Keyward.
+   * Consumes `amount` of a metered feature's quota, never past it across every process. The license
+   * and feature are decided from the cached summary; the units come from quota reserved in blocks
+   * (`usageReservation`), so most calls cost no request to Keyward.
    */
   async consume(licenseKey: string | undefined, feature: string, amount = 1): Promise<Denial | null> {
-    if (!licenseKey) return licenseMissing();
-    if (this.misconfigured) return this.misconfigured;
+    const summary = licenseKey ? await this.summary(licenseKey) : OPEN;
+    const denial = this.licenseDenial(licenseKey, summary);
+    if (denial || isDenial(summary) || !licenseKey) return denial;
+    const notLicensed = this.featureDenial(summary, feature);
+    if (notLicensed) return notLicensed;
+    if (this.options.usageReservation === 'per-use') {
+      const grant = await this.reserve(licenseKey, feature, amount, false);
+      return grant.kind === 'granted' ? null : grant.denial;
+    }
+    return this.reservations.consume(licenseKey, feature, amount);
+  }
+
+  /** Asks Keyward to take `units` of the quota (with `partial`, what is left when fewer are). */
+  private async reserve(
+    licenseKey: string,
+    feature: string,
+    units: number,
+    partial: boolean,
+  ): Promise<Grant> {
+    if (this.misconfigured) return { kind: 'decided', denial: this.misconfigured };
     const outcome = await this.call<{
       allowed: boolean;
       code: string;
@@ -253,23 +307,43 @@ export class Enforcer {
       used: number | null;
       limit: number | null;
       reset_at: string | null;
+      granted?: number | null;
       tier: string | null;
-    }>('POST', '/api/v1/entitlements/check', { license_key: licenseKey, feature, consume: amount });
+    }>('POST', '/api/v1/entitlements/check', {
+      license_key: licenseKey,
+      feature,
+      consume: units,
+      ...(partial ? { partial: true } : {}),
+    });
     if (outcome.kind === 'outage')
-      return this.options.failMode === 'open' ? null : serviceUnavailable('The license service');
-    if (outcome.kind === 'misconfigured') return this.misconfigured ?? serviceMisconfigured();
-    if (outcome.kind === 'refused') return licenseInvalid({ code: outcome.code, reason: outcome.reason });
+      return {
+        kind: 'decided',
+        denial: this.options.failMode === 'open' ? null : serviceUnavailable('The license service'),
+      };
+    if (outcome.kind === 'misconfigured')
+      return { kind: 'decided', denial: this.misconfigured ?? serviceMisconfigured() };
+    if (outcome.kind === 'refused')
+      return { kind: 'decided', denial: licenseInvalid({ code: outcome.code, reason: outcome.reason }) };
     const body = outcome.body;
-    if (body.allowed) return null;
+    const resetAt = body.reset_at ? new Date(body.reset_at).getTime() : null;
+    if (body.allowed)
+      return { kind: 'granted', granted: body.granted ?? units, limit: body.limit, expiresAt: resetAt };
     if (body.code === 'USAGE_LIMIT_EXCEEDED') {
-      const retry = body.reset_at ? (new Date(body.reset_at).getTime() - Date.now()) / 1000 : 3600;
-      return usageLimitExceeded(feature, body.used ?? 0, body.limit ?? 0, retry);
+      const retry = resetAt ? (resetAt - Date.now()) / 1000 : 3600;
+      return {
+        kind: 'exhausted',
+        denial: usageLimitExceeded(feature, body.used ?? 0, body.limit ?? 0, retry),
+        until: resetAt ?? Number.POSITIVE_INFINITY,
+      };
     }
     if (body.code === 'LICENSE_MISSING')
-      return licenseInvalid({ code: 'LICENSE_NOT_FOUND', reason: body.reason ?? null });
+      return {
+        kind: 'decided',
+        denial: licenseInvalid({ code: 'LICENSE_NOT_FOUND', reason: body.reason ?? null }),
+      };
     if (body.code === 'FEATURE_NOT_LICENSED')
-      return featureNotLicensed(feature, body.tier, this.options.upgradeUrl);
-    return licenseInvalid({ code: body.code, reason: body.reason ?? null });
+      return { kind: 'decided', denial: featureNotLicensed(feature, body.tier, this.options.upgradeUrl) };
+    return { kind: 'decided', denial: licenseInvalid({ code: body.code, reason: body.reason ?? null }) };
   }
 }
 

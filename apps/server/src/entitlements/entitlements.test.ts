@@ -6,7 +6,7 @@ import { licenseAlerts, licenseRecommendations, type UsageLine } from './status-
 const clock = new FixedClock();
 // Two servers with their own pools share PostgreSQL, as two processes would (embedded takes one connection).
 const twoServers = inject('databaseKind') === 'postgres';
-const world = useTwoAccountWorld({ clock, servers: twoServers ? 2 : 1 });
+const world = useTwoAccountWorld({ clock, servers: twoServers ? 2 : 1, demo: true });
 beforeEach(() => clock.set('2026-01-15T12:30:00Z'));
 
 const quotaPlan = {
@@ -109,6 +109,46 @@ describe('entitlement checks', () => {
     );
     expect(results.filter((r) => r.body.allowed)).toHaveLength(50);
     expect(results.filter((r) => r.body.code === 'USAGE_LIMIT_EXCEEDED')).toHaveLength(50);
+  });
+
+  it(`partial reservations grant what is left, never more${twoServers ? ', through 2 servers' : ''}`, async () => {
+    const license = await issueLicense(world.server, world.accountA, {}, quotaPlan);
+    const reserve = (consume: number, partial: boolean, i = 0) =>
+      check(
+        { license_key: license.key, feature: 'exports', consume, partial },
+        world.accountA,
+        world.servers[i % world.servers.length],
+      );
+    expect(await reserve(30, true)).toMatchObject({ allowed: true, granted: 30, used: 30, remaining: 20 });
+    // All or none without partial; with it, what is left.
+    expect(await reserve(30, false)).toMatchObject({
+      allowed: false,
+      code: 'USAGE_LIMIT_EXCEEDED',
+      granted: 0,
+      used: 30,
+    });
+    expect(await reserve(30, true)).toMatchObject({ allowed: true, granted: 20, used: 50, remaining: 0 });
+    expect(await reserve(1, true)).toMatchObject({
+      allowed: false,
+      code: 'USAGE_LIMIT_EXCEEDED',
+      granted: 0,
+    });
+    // Concurrent block reservations on a fresh quota add up to the limit exactly.
+    const other = await issueLicense(world.server, world.accountA, {}, quotaPlan);
+    const grants = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        check(
+          { license_key: other.key, feature: 'exports', consume: 7, partial: true },
+          world.accountA,
+          world.servers[i % world.servers.length],
+        ),
+      ),
+    );
+    expect(grants.reduce((sum, g) => sum + g.granted, 0)).toBe(50);
+    expect(await check({ license_key: other.key, feature: 'exports' })).toMatchObject({
+      used: 50,
+      granted: null,
+    });
   });
 
   it('apps record usage with their token; the check API needs staff or API-key credentials', async () => {

@@ -14,6 +14,8 @@ export const CheckResultSchema = Type.Object(
     used: nullable('number'),
     remaining: nullable('number'),
     reset_at: nullable('string'),
+    /** How much of `consume` was taken: all of it, less with `partial`, 0 when refused; null without consume. */
+    granted: nullable('integer'),
     features: Type.Array(Type.String()),
   },
   { $id: 'EntitlementCheck' },
@@ -29,6 +31,12 @@ export const CheckBody = Type.Object(
       Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.String({ minLength: 1, maxLength: 64 })]),
     ),
     consume: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    partial: Type.Optional(
+      Type.Boolean({
+        description:
+          'With consume: take what is left of the quota when less than `consume` is left (a block reservation); `granted` says how much',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -5,7 +5,7 @@ import type { LicenseCache } from '../licenses/cache.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import { findLicense, type LicenseWithPlan } from '../licenses/repository.js';
 import type { SigningKeys } from '../signing/signing-keys.js';
-import type { QuotaCounters } from './quota-counters.js';
+import type { QuotaCounters, QuotaKey } from './quota-counters.js';
 import { findBestLiveLicenseId, findPlanRank } from './repository.js';
 import { decideEntitlement, type EntitlementCode, type Period, periodReset, periodStart } from './rules.js';
 import { licenseStatus } from './status.js';
@@ -20,6 +20,8 @@ export interface CheckInput extends LicenseRef {
   feature?: string | undefined;
   min_tier?: number | string | undefined;
   consume?: number | undefined;
+  /** With consume: take what is left when less than `consume` is (enforce reserves quota in blocks). */
+  partial?: boolean | undefined;
 }
 
 export interface CheckResult {
@@ -34,6 +36,8 @@ export interface CheckResult {
   used: number | null;
   remaining: number | null;
   reset_at: string | null;
+  /** How much of `consume` was taken (less than asked only with `partial`); null without consume. */
+  granted: number | null;
   /** Enabled feature ids of the license, so a caller (the enforce middleware) can cache and decide locally. */
   features: string[];
 }
@@ -120,6 +124,7 @@ export async function checkEntitlement(
       used: null,
       remaining: null,
       reset_at: null,
+      granted: null,
       features: [],
     };
   const now = ctx.clock.now();
@@ -142,6 +147,7 @@ export async function checkEntitlement(
     used: null,
     remaining: null,
     reset_at: null,
+    granted: null,
     features: license.enabled_features,
   };
   const feature = decision.feature;
@@ -159,7 +165,9 @@ export async function checkEntitlement(
   result.limit = limit;
   result.reset_at = key.periodEnd?.toISOString() ?? null;
   if (input.consume) {
-    const { allowed, used } = await counters.consume(key, input.consume, limit);
+    const { allowed, used, granted } = input.partial
+      ? await consumeUpTo(counters, key, input.consume, limit)
+      : { ...(await counters.consume(key, input.consume, limit)), granted: input.consume };
     if (!allowed) {
       // Apps listening on the WebSocket hear it (license.limit_exceeded).
       void publishLicenseChanged(ctx, license.account_id, {
@@ -174,9 +182,10 @@ export async function checkEntitlement(
         reason: `The ${period} quota of ${limit} for ${input.feature} is used up`,
         used,
         remaining: Math.max(0, (limit ?? 0) - used),
+        granted: 0,
       };
     }
-    return { ...result, used, remaining: limit === null ? null : limit - used };
+    return { ...result, used, remaining: limit === null ? null : limit - used, granted };
   }
   const used = await counters.current(key);
   if (limit !== null && used >= limit) {
@@ -190,6 +199,24 @@ export async function checkEntitlement(
     };
   }
   return { ...result, used, remaining: limit === null ? null : limit - used };
+}
+
+/**
+ * Takes `amount`, or what is left of the quota when less is left. Each try is the counters' atomic
+ * check-and-add, so a concurrent consumer can only make it ask again for less, never pass the limit.
+ */
+async function consumeUpTo(counters: QuotaCounters, key: QuotaKey, amount: number, limit: number | null) {
+  let ask = amount;
+  let used = 0;
+  for (let tries = 0; tries < 8; tries++) {
+    const taken = await counters.consume(key, ask, limit);
+    used = taken.used;
+    if (taken.allowed) return { allowed: true, used, granted: ask };
+    const left = (limit ?? 0) - used;
+    if (left <= 0) break;
+    ask = Math.min(ask, left);
+  }
+  return { allowed: false, used, granted: 0 };
 }
 
 /** POST /entitlements/check (a vendor's backend, staff credentials): the license of `accountId` the body names. */

@@ -355,7 +355,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
   }, 120_000);
 
   it('shows the first table page of every list with 10,000 licenses (timings printed)', async () => {
-    const big = await createTestAccount(world.server);
+    const big = await createTestAccount(world.server, { demo: true });
     const sql = world.server.ctx.db.sql;
     const [plan] = await sql<{ id: string }[]>`
       select id from plans where account_id = ${big.accountId} order by rank limit 1`;

@@ -54,7 +54,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('stores no secret in clear: the key table holds neither the API-key secret nor the license key', async () => {
-    const account = await createTestAccount(world.server);
+    const account = await createTestAccount(world.server, { demo: true });
     const token = await account.token('owner');
     const minted = await mintKey(token, `k-${randomUUID()}`);
     const plan = (await world.server.request('GET', '/api/v1/plans', { token })).body.data[0];

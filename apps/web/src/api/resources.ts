@@ -32,6 +32,8 @@ export type ApiKey = Schemas['ApiKey'];
 export type StaffUser = Schemas['User'];
 export type SigningKey = Schemas['SigningKey'];
 export type DeviceBlock = Schemas['DeviceBlock'];
+export type FirstRunStatus = Schemas['FirstRunStatus'];
+export type DemoDataResult = Schemas['DemoDataResult'];
 
 type JsonBody<P extends keyof paths, M extends 'post' | 'patch'> = paths[P][M] extends {
   requestBody: { content: { 'application/json': infer B } };

@@ -7,6 +7,7 @@ import { Card, DataTable, EmptyState, ErrorState, MetricCard, PageHeader, Skelet
 import { StatusBadge } from '../../ui/StatusBadge';
 import { meQuery } from '../auth';
 import { LineChart } from '../components/Chart';
+import { FirstRunChecklist } from '../components/first-run/FirstRunChecklist';
 
 const overviewQuery = {
   queryKey: ['/api/v1/analytics/overview'],
@@ -54,6 +55,7 @@ export function OverviewPage() {
         </Card>
       ) : (
         <div className="flex flex-col gap-6">
+          <FirstRunChecklist accountId={me.data?.account.id} />
           {o && o.alerts.length > 0 && (
             <ul className="flex flex-col gap-2">
               {o.alerts.map((a) => (
