@@ -321,6 +321,37 @@ async function main() {
     note: `${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per side; errors ${validate.errors}, non-2xx ${validate.non2xx}`,
   });
 
+  // B12: a lease renewal, i.e. a heartbeat on a floating license (one conditional UPDATE of the seat).
+  const floating = await api(server.url, token, 'POST', '/api/v1/licenses', {
+    plan_id: plan.id,
+    customer_id: customer.id,
+    max_activations: null,
+    policy: { seat_unit: 'leases', heartbeat_required: true },
+  });
+  const leased = await api(server.url, null, 'POST', '/api/v1/licensing/activate', {
+    license_key: floating.key,
+    device_fingerprint: 'bench-lease-fp',
+    device_info: { device_id: 'bench-lease-device', platform: 'linux', app_version: '1.0.0' },
+  });
+  const leaseBody = { token: leased.signed_token, device_id: 'bench-lease-device' };
+  await load({ url: `${server.url}/api/v1/licensing/heartbeat`, body: leaseBody, seconds: 2 });
+  const [bareLease, renewal] = await alternate(
+    bareRound,
+    { url: `${server.url}/api/v1/licensing/heartbeat`, body: leaseBody, seconds: ROUND_SECONDS },
+    ROUNDS,
+  );
+  const r12 = renewal.rps / bareLease.rps;
+  record({
+    id: 'B12',
+    name: 'lease renewal (heartbeat, floating license)',
+    value: `${renewal.rps} req/s`,
+    baseline: `bare ${bareLease.rps} req/s`,
+    ratio: r12,
+    goal: '≥ 0.25×',
+    pass: r12 >= 0.25,
+    note: `${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per side; errors ${renewal.errors}, non-2xx ${renewal.non2xx}`,
+  });
+
   const half = Math.max(100, Math.round(validate.rps / 2));
   const lat = await load({
     url: `${server.url}/api/v1/licensing/validate`,

@@ -145,6 +145,13 @@ export interface paths {
               device_id: string;
               activations_used: number;
               reused: boolean;
+              warnings: {
+                /** @enum {string} */
+                code: 'SEAT_OVERAGE';
+                message: string;
+              }[];
+              /** Format: date-time */
+              lease_expires_at: string | null;
             };
           };
         };
@@ -251,12 +258,14 @@ export interface paths {
                 | 'TOKEN_EXPIRED'
                 | 'DEVICE_MISMATCH'
                 | 'LICENSE_NOT_FOUND'
-                | 'DEVICE_NOT_ACTIVATED'
                 | 'DEVICE_BLOCKED'
                 | 'LICENSE_REVOKED'
                 | 'LICENSE_SUSPENDED'
-                | 'LICENSE_EXPIRED'
                 | 'LICENSE_INACTIVE'
+                | 'LICENSE_EXPIRED'
+                | 'MAINTENANCE_EXPIRED'
+                | 'DEVICE_NOT_ACTIVATED'
+                | 'LEASE_EXPIRED'
                 | 'RESTRICTION_VIOLATION';
               reason: string;
               /** Format: date-time */
@@ -976,6 +985,7 @@ export interface components {
           | 'LICENSE_SUSPENDED'
           | 'LICENSE_REVOKED'
           | 'LICENSE_EXPIRED'
+          | 'MAINTENANCE_EXPIRED'
           | 'ACTIVATION_LIMIT_REACHED'
           | 'ACTIVATION_NOT_FOUND'
           | 'DEVICE_BLOCKED'
@@ -1011,12 +1021,14 @@ export interface components {
         | 'TOKEN_EXPIRED'
         | 'DEVICE_MISMATCH'
         | 'LICENSE_NOT_FOUND'
-        | 'DEVICE_NOT_ACTIVATED'
         | 'DEVICE_BLOCKED'
         | 'LICENSE_REVOKED'
         | 'LICENSE_SUSPENDED'
-        | 'LICENSE_EXPIRED'
         | 'LICENSE_INACTIVE'
+        | 'LICENSE_EXPIRED'
+        | 'MAINTENANCE_EXPIRED'
+        | 'DEVICE_NOT_ACTIVATED'
+        | 'LEASE_EXPIRED'
         | 'RESTRICTION_VIOLATION';
       reason: string;
       /** Format: date-time */

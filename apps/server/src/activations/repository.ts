@@ -14,6 +14,10 @@ export interface ActivationRow {
   os_version: string | null;
   app_version: string | null;
   cpu_cores: number | null;
+  /** Seats this activation takes (license policy: 1 per device, its cores per core, 0 uncounted). */
+  seats: number;
+  /** Floating licenses: when the lease lapses unless a heartbeat renews it. */
+  lease_expires_at: Date | null;
   ip: string | null;
   country: string | null;
   user_agent: string | null;
@@ -31,7 +35,7 @@ export interface ActivationRow {
 }
 
 export const ACTIVATION_COLUMNS = `id, account_id, license_id, device_id, machine_name, hostname, platform, os, os_version,
-  app_version, cpu_cores, ip, country, user_agent, activation_type, status, activated_at, last_heartbeat_at, last_validated_at,
+  app_version, cpu_cores, seats, lease_expires_at, ip, country, user_agent, activation_type, status, activated_at, last_heartbeat_at, last_validated_at,
   deactivated_at, deactivation_reason, usage_metrics, metadata, created_at, updated_at`;
 
 export async function findActivation(
@@ -123,20 +127,38 @@ export interface SeatRequest {
   license_id: string;
   /** The license version the application checked; a newer one answers 'stale'. */
   version: number;
+  /** Seats this device takes under the license's policy (its cores on a per-core license; 0 uncounted). */
+  seats: number;
+  /** The most seats the license admits, overage included; null: unlimited. */
+  ceiling: number | null;
+  /** Floating licenses: the lease's end; lapsed leases of the license are released first. */
+  lease_until: Date | null;
+  /** The application clock's now (leases lapse by it). */
+  at: Date;
   activation: Record<string, unknown>;
   event: Record<string, unknown>;
 }
 
 export interface SeatOutcome {
-  outcome: 'created' | 'reused' | 'limit' | 'blocked' | 'fingerprint_mismatch' | 'stale' | 'gone';
+  outcome:
+    | 'created'
+    | 'created_over'
+    | 'reused'
+    | 'limit'
+    | 'blocked'
+    | 'fingerprint_mismatch'
+    | 'stale'
+    | 'gone';
   activation_id: string | null;
   seats_used: number;
   max_activations: number | null;
+  /** Lapsed leases of the license released before this seat was decided. */
+  released: number;
 }
 
 /**
  * Takes the seats of a batch of activations in one statement: `keyward_take_seats` (migrations 0010,
- * 0011) locks each license in id order, checks it still has the version the caller checked ('stale'
+ * 0011, 0017: seats per device, overage, leases) locks each license in id order, checks it still has the version the caller checked ('stale'
  * otherwise), reads its live-seat counter, decides every seat, and bulk-inserts the seats and their
  * events. Each row answers the request with the same `i`.
  */
@@ -209,4 +231,24 @@ export async function insertDeviceBlockRow(
 export async function deleteDeviceBlock(q: Queryable, accountId: string, id: string): Promise<boolean> {
   const rows = await q`delete from device_blocks where account_id = ${accountId} and id = ${id} returning id`;
   return rows.length > 0;
+}
+
+/** Renews a live lease to `until`; null when the seat is no longer live (its lease was released). */
+export async function renewLease(q: Queryable, activationId: string, until: Date, at: Date) {
+  const [row] = await q<{ lease_expires_at: Date }[]>`
+    update activations set lease_expires_at = ${until}, last_heartbeat_at = ${at}, updated_at = now()
+    where id = ${activationId} and status = 'active' returning lease_expires_at`;
+  return row?.lease_expires_at ?? null;
+}
+
+/**
+ * Releases every lease that lapsed before `at` (across accounts: a sweep). Taking a seat releases its
+ * license's lapsed leases under the license lock anyway; the sweep keeps seat counts true between.
+ */
+export async function releaseLapsedLeases(q: Queryable, at: Date) {
+  return q<{ account_id: string; license_id: string }[]>`
+    update activations set status = 'expired', deactivated_at = ${at}, deactivation_reason = 'lease_expired',
+      updated_at = now()
+    where status = 'active' and lease_expires_at < ${at}
+    returning account_id, license_id`;
 }

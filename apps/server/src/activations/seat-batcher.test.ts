@@ -9,18 +9,28 @@ const world = useServer();
 
 async function licenseRow(maxActivations: number | null) {
   const issued = await issueLicense(world.server, world.account, { max_activations: maxActivations });
-  const [row] = await world.server.ctx.db.sql<{ id: string; version: number }[]>`
-    select id, version from licenses where id = ${issued.id}`;
+  const [row] = await world.server.ctx.db.sql<
+    { id: string; version: number; max_activations: number | null }[]
+  >`
+    select id, version, max_activations from licenses where id = ${issued.id}`;
   return row!;
 }
 
-function request(license: { id: string; version: number }, deviceId: string, extra = {}): SeatRequest {
+function request(
+  license: { id: string; version: number; max_activations: number | null },
+  deviceId: string,
+  extra = {},
+): SeatRequest {
   const id = randomUUID();
   const now = new Date();
   return {
     account_id: world.account.accountId,
     license_id: license.id,
     version: license.version,
+    seats: 1,
+    ceiling: license.max_activations,
+    lease_until: null,
+    at: now,
     activation: {
       id,
       device_id: deviceId,

@@ -5,17 +5,18 @@ import { AppError, type ErrorCode, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { eventRow, recordEvent } from '../events/record.js';
 import type { LicenseCache } from '../licenses/cache.js';
-import { licenseTiming } from '../licenses/evaluate.js';
+import { decideLicense, type RequestFacts } from '../licenses/decision.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
 import { findLicense } from '../licenses/repository.js';
-import { checkRestrictions, type Restriction } from '../restrictions/check.js';
+import { seatCeiling, seatWeight } from '../policies/policy.js';
 import {
   type ActivationRow,
   endSeat,
   findActivation,
   insertDeviceBlock,
   listActivations,
+  releaseLapsedLeases,
   type SeatOutcome,
 } from './repository.js';
 import type { SeatBatcher } from './seat-batcher.js';
@@ -68,6 +69,20 @@ function osText(os: DeviceInfo['os']): string | null {
   return (parts.length ? parts.join(' ') : JSON.stringify(os)).slice(0, 100);
 }
 
+const numberOr = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** What an activating app says about itself, as the license decision reads it. */
+export function requestFacts(caller: Pick<CallerFacts, 'ip' | 'country'>, info: DeviceInfo): RequestFacts {
+  return {
+    ip: caller.ip,
+    country: caller.country,
+    platform: info.platform,
+    app_version: info.app_version,
+    hostname: info.hostname,
+    build_date: typeof info.build_date === 'string' ? info.build_date : null,
+  };
+}
+
 export function fingerprintHash(ctx: AppContext, fingerprint: string): string {
   return digestSecret(ctx.keyring, `fp:${fingerprint}`);
 }
@@ -80,39 +95,16 @@ export function deviceIdOf(
   return input.device_info?.device_id ?? `fp_${fingerprintHash(ctx, input.device_fingerprint).slice(0, 24)}`;
 }
 
-/** Why a license cannot take a new seat or be used, as a client-API error code; null when usable. */
-export function licenseRefusal(
-  license: LicenseWithPlan,
-  now: Date,
-): { code: ErrorCode; message: string } | null {
-  const timing = licenseTiming(license, now);
-  switch (timing.status) {
-    case 'revoked':
-      return { code: 'LICENSE_REVOKED', message: 'This license has been revoked' };
-    case 'suspended':
-      return {
-        code: 'LICENSE_SUSPENDED',
-        message: `This license is suspended${license.status_reason ? `: ${license.status_reason}` : ''}`,
-      };
-    case 'expired':
-      return {
-        code: 'LICENSE_EXPIRED',
-        message: 'This license has expired and its grace period is over; renew it',
-      };
-    case 'pending':
-      return { code: 'LICENSE_INACTIVE', message: 'This license is not active yet' };
-  }
-  if (license.starts_at > now)
-    return { code: 'LICENSE_INACTIVE', message: `This license starts on ${license.starts_at.toISOString()}` };
-  return null;
-}
-
 export interface ActivationResult {
   license: LicenseWithPlan;
   /** The seat taken (or found again): what the token and the response name. */
   activation: Pick<ActivationRow, 'id' | 'device_id'>;
   reused: boolean;
   seatsUsed: number;
+  /** The seat was taken past the license's limit, within its policy's overage. */
+  overLimit: boolean;
+  /** Floating licenses: the lease's end. */
+  leaseExpiresAt: Date | null;
 }
 
 const STALE_RETRIES = 5;
@@ -185,24 +177,24 @@ export async function activateDevice(
   for (let attempt = 1; attempt <= STALE_RETRIES; attempt++) {
     const license = await deps.licenses.byKey(input.license_key, attempt > 1);
     if (!license) throw new AppError('LICENSE_NOT_FOUND', 'No license matches this key; check it for typos');
-    const refusal = licenseRefusal(license, now);
-    if (refusal) throw new AppError(refusal.code, refusal.message, { license_status: license.status });
-    const violation = checkRestrictions(license.restrictions as Restriction[], {
-      ip: caller.ip,
-      country: caller.country,
-      platform: info.platform,
-      app_version: info.app_version,
-      hostname: info.hostname,
-    });
-    if (violation)
-      throw new AppError('RESTRICTION_VIOLATION', violation.reason, { restriction: violation.type });
+    const decision = decideLicense({ license, request: requestFacts(caller, info), now });
+    if (!decision.valid)
+      throw new AppError(decision.code as ErrorCode, decision.reason, {
+        license_status: license.status,
+        ...decision.detail,
+      });
 
+    const policy = license.effective_policy;
+    const seats = seatWeight(policy, { cpu_cores: info.cpu_cores, cpu_sockets: numberOr(info.cpu_sockets) });
+    const leaseUntil =
+      policy.seat_unit === 'leases' ? new Date(now.getTime() + policy.lease_minutes * 60_000) : null;
     const activationId = randomUUID();
     const event = eventRow(
       seatEvent(license, 'activation.created', activationId, caller, {
         device_id: deviceId,
         platform: info.platform ?? null,
         max_activations: license.max_activations,
+        seats,
       }),
     );
     let seat: SeatOutcome;
@@ -211,6 +203,10 @@ export async function activateDevice(
         account_id: license.account_id,
         license_id: license.id,
         version: license.version,
+        seats,
+        ceiling: seatCeiling(policy, license.max_activations),
+        lease_until: leaseUntil,
+        at: now,
         activation: { ...activation, id: activationId },
         event,
       });
@@ -220,6 +216,12 @@ export async function activateDevice(
       if ((err as { code?: string }).code === '23505') continue;
       throw err;
     }
+    // Leases released for this seat: every process drops what it cached of them.
+    if (seat.released > 0)
+      await publishLicenseChanged(ctx, license.account_id, {
+        license_id: license.id,
+        event: 'lease.released',
+      });
     switch (seat.outcome) {
       case 'stale':
         continue; // the license changed after it was read: check it again
@@ -236,15 +238,27 @@ export async function activateDevice(
       case 'limit':
         throw new AppError(
           'ACTIVATION_LIMIT_REACHED',
-          `This license allows ${seat.max_activations} device(s) and all are in use; deactivate one first`,
-          { max_activations: seat.max_activations, active_activations: seat.seats_used },
+          `This license allows ${seat.max_activations} seat(s) and ${seat.seats_used} are in use` +
+            `${seats > 1 ? `; this device needs ${seats}` : ''}: deactivate a device first`,
+          { max_activations: seat.max_activations, active_activations: seat.seats_used, seats_needed: seats },
         );
       default:
+        if (seat.outcome === 'created_over')
+          await recordEvent(
+            ctx.db.sql,
+            seatEvent(license, 'license.overage', seat.activation_id!, caller, {
+              seats_used: seat.seats_used,
+              max_activations: license.max_activations,
+              overage: policy.overage,
+            }),
+          );
         return {
           license,
           activation: { id: seat.activation_id!, device_id: deviceId },
           reused: seat.outcome === 'reused',
           seatsUsed: seat.seats_used,
+          overLimit: seat.outcome === 'created_over',
+          leaseExpiresAt: leaseUntil,
         };
     }
   }
@@ -346,6 +360,18 @@ export async function blockActivationDevice(
     activation_id: row.id,
   });
   return row;
+}
+
+/**
+ * Releases the floating leases nobody renewed in time, and tells every process which licenses changed
+ * (their seat snapshots must not answer for a released lease).
+ */
+export async function sweepLapsedLeases(ctx: AppContext): Promise<number> {
+  const released = await releaseLapsedLeases(ctx.db.sql, ctx.clock.now());
+  const licenses = new Map(released.map((r) => [r.license_id, r.account_id]));
+  for (const [licenseId, accountId] of licenses)
+    await publishLicenseChanged(ctx, accountId, { license_id: licenseId, event: 'lease.released' });
+  return released.length;
 }
 
 type SeatFilter = Parameters<typeof listActivations>[2];

@@ -1,5 +1,6 @@
 import { SeatBatcher } from '../activations/seat-batcher.js';
 import { SeatSnapshots } from '../activations/seat-snapshots.js';
+import { sweepLapsedLeases } from '../activations/service.js';
 import { ApiKeyCache } from '../auth/api-key-cache.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import type { AppContext } from '../core/context.js';
@@ -76,6 +77,8 @@ export function buildProcess(ctx: AppContext): Process {
     start() {
       parts.usage.start();
       stoppers.push(every(1000, () => sealEvents(ctx.db), warn('event sealing failed')));
+      // Floating seats whose lease lapsed are released within a minute, even if no device asks for one.
+      stoppers.push(every(60_000, () => sweepLapsedLeases(ctx), warn('releasing lapsed leases failed')));
       // Keys past their overlap already fail verification; this marks them retired (with an event) hourly.
       stoppers.push(
         every(3_600_000, () => retireExpiredKeys(ctx), warn('retiring expired signing keys failed')),

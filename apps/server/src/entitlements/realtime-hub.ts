@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { SeatSnapshots } from '../activations/seat-snapshots.js';
 import type { AppContext } from '../core/context.js';
-import { licenseTiming } from '../licenses/evaluate.js';
+import { decideLicense } from '../licenses/decision.js';
 import { LICENSE_CHANGED } from '../licenses/publish.js';
 import { findLicense, type LicenseWithPlan } from '../licenses/repository.js';
 import type { SigningKeys } from '../signing/signing-keys.js';
@@ -65,8 +65,8 @@ export class RealtimeHub {
     // The seat must still be live, as for validate: a deactivated or blocked seat's token is refused.
     const seat = await this.snapshots.liveSeat(verified.claims);
     if (!seat.ok) return socket.close(WS_CLOSE.invalidToken, seat.reason.slice(0, 120));
-    const { license } = seat.snap;
-    if (licenseTiming(license, ctx.clock.now()).status !== 'active')
+    const { license, activation, blocked } = seat.snap;
+    if (!decideLicense({ license, seat: activation, blocked, now: ctx.clock.now() }).valid)
       return socket.close(WS_CLOSE.licenseExpired, 'license is not active');
     if (!realTimeAllowed(license))
       return socket.close(WS_CLOSE.featureNotLicensed, 'real_time_sync is not licensed');

@@ -1,4 +1,4 @@
-import { licenseTiming } from '../licenses/evaluate.js';
+import { decideLicense } from '../licenses/decision.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
 
 export type Period = 'hour' | 'day' | 'month' | 'total';
@@ -51,7 +51,7 @@ export interface EntitlementDecision {
 }
 
 /**
- * Decides a check over plain data, ordered: license valid → tier → feature present, enabled, unexpired.
+ * Decides a check over plain data, ordered: the license decision → tier → feature present, enabled, unexpired.
  * Quota is decided afterwards by the atomic counter (it needs the database).
  */
 export function decideEntitlement(
@@ -60,15 +60,10 @@ export function decideEntitlement(
   featureId?: string,
   minRank?: number,
 ): EntitlementDecision {
-  const timing = licenseTiming(license, now);
-  if (timing.status !== 'active' || license.starts_at > now) {
-    return {
-      allowed: false,
-      code: 'LICENSE_INVALID',
-      reason: `The license is ${timing.status}`,
-      feature: null,
-    };
-  }
+  // The license decision without a device: a server-to-server check has no seat and no caller to restrict.
+  const licensed = decideLicense({ license, now });
+  if (!licensed.valid)
+    return { allowed: false, code: 'LICENSE_INVALID', reason: licensed.reason, feature: null };
   if (minRank !== undefined && license.plan_rank < minRank) {
     return {
       allowed: false,

@@ -1,4 +1,5 @@
 import type { AppContext } from '../core/context.js';
+import { decideLicense } from '../licenses/decision.js';
 import { licenseTiming } from '../licenses/evaluate.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
 import type { QuotaCounters } from './quota-counters.js';
@@ -58,10 +59,8 @@ export async function licenseStatus(ctx: AppContext, counters: QuotaCounters, li
       reset_at: periodReset(period, now)?.toISOString() ?? null,
     };
   });
-  const valid = timing.status === 'active';
-  const daysUntilExpiry = license.expires_at
-    ? Math.ceil((license.expires_at.getTime() - now.getTime()) / DAY)
-    : null;
+  const valid = decideLicense({ license, now }).valid;
+  const daysUntilExpiry = timing.days_remaining;
   const metered = (
     license.features as Array<{ feature_id: string; enabled: boolean; limit_value?: number | null }>
   )

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import { orderBy } from '../db/order-by.js';
 import type { PlanRow } from '../plans/schemas.js';
+import { effectivePolicy, type Policy, type PolicyOverrides } from '../policies/policy.js';
 import type { LicenseStatus } from './state.js';
 
 /** A license row as stored (the key itself is only in `key_enc`). */
@@ -22,8 +23,12 @@ export interface LicenseRow {
   features: Array<Record<string, unknown> & { feature_id: string; enabled: boolean }>;
   limits: Record<string, number | null>;
   restrictions: Array<{ type: string; values: string[]; operator: 'allow' | 'deny' }>;
+  /** This license's overrides of its type's and model's policy defaults (copied from its plan at issue). */
+  policy: PolicyOverrides;
   starts_at: Date;
   expires_at: Date | null;
+  /** Length of a term that starts on first use; set (and expires_at null) until it starts. */
+  term_days: number | null;
   maintenance_expires_at: Date | null;
   grace_period_days: number;
   trial_ends_at: Date | null;
@@ -42,11 +47,20 @@ export type LicenseWithPlan = LicenseRow & {
   plan_rank: number;
   /** Ids of the enabled features, in order: derived once per loaded row (every answer carries them). */
   enabled_features: string[];
+  /** The policy the license lives by (defaults + overrides): derived once per loaded row. */
+  effective_policy: Policy;
 };
 
+/** Completes a loaded row with what is derived from it once. */
+function withPolicy<T extends Omit<LicenseWithPlan, 'effective_policy'>>(row: T): T & LicenseWithPlan {
+  const complete = row as T & LicenseWithPlan;
+  complete.effective_policy = effectivePolicy(row.license_type, row.license_model, row.policy);
+  return complete;
+}
+
 const COLUMNS = `l.id, l.account_id, l.key_enc, l.key_last4, l.product_id, l.plan_id, l.customer_id, l.subscription_id, l.order_id,
-  l.license_type, l.license_model, l.status, l.status_reason, l.max_activations, l.features, l.limits, l.restrictions,
-  l.starts_at, l.expires_at, l.maintenance_expires_at, l.grace_period_days, l.trial_ends_at, l.auto_renew,
+  l.license_type, l.license_model, l.status, l.status_reason, l.max_activations, l.features, l.limits, l.restrictions, l.policy,
+  l.starts_at, l.expires_at, l.term_days, l.maintenance_expires_at, l.grace_period_days, l.trial_ends_at, l.auto_renew,
   l.offline_file_ttl_days, l.metadata, l.version, l.revoked_at, l.created_at, l.updated_at,
   p.code as plan_code, p.name as plan_name, p.rank as plan_rank,
   array(select f->>'feature_id' from jsonb_array_elements(l.features) with ordinality as e(f, i)
@@ -61,7 +75,7 @@ export async function findLicense(
   const [row] = await q<LicenseWithPlan[]>`
     select ${q.unsafe(COLUMNS)} from licenses l join plans p on p.id = l.plan_id
     where l.account_id = ${accountId} and l.id = ${id} ${lock ? q`for update of l` : q``}`;
-  return row;
+  return row && withPolicy(row);
 }
 
 /** Looks a key up by its digest; the digest is unique across accounts, so the client API needs no account. */
@@ -72,7 +86,7 @@ export async function findLicenseByDigest(
   const [row] = await q<LicenseWithPlan[]>`
     select ${q.unsafe(COLUMNS)} from licenses l join plans p on p.id = l.plan_id
     where l.key_digest = ${digest}`;
-  return row;
+  return row && withPolicy(row);
 }
 
 export interface LicenseFilters {
@@ -104,7 +118,7 @@ export async function listLicenses(q: Queryable, accountId: string, f: LicenseFi
       : q`and (l.key_last4 = ${term.toUpperCase().slice(-4)} or l.customer_id in (
           select id from customers c where c.account_id = ${accountId}
             and (c.email ilike ${`%${term}%`} or c.company_name ilike ${`%${term}%`})))`;
-  return q<LicenseWithPlan[]>`
+  const rows = await q<LicenseWithPlan[]>`
     select ${q.unsafe(COLUMNS)}, c.email as customer_email, c.company_name as customer_company
     from licenses l join plans p on p.id = l.plan_id left join customers c on c.id = l.customer_id
     where l.account_id = ${accountId}
@@ -117,6 +131,7 @@ export async function listLicenses(q: Queryable, accountId: string, f: LicenseFi
       ${search}
     ${orderBy(q, f.sort, SORTABLE, '-created_at', 'l.id')}
     limit ${f.limit + 1} offset ${f.offset}`;
+  return rows.map(withPolicy);
 }
 
 /** Active seats of a license (call with the license row locked to count safely). */
@@ -143,6 +158,7 @@ export type NewLicense = Pick<
   | 'max_activations'
   | 'starts_at'
   | 'expires_at'
+  | 'term_days'
   | 'grace_period_days'
   | 'trial_ends_at'
   | 'auto_renew'
@@ -153,19 +169,20 @@ export type NewLicense = Pick<
   features: unknown;
   limits: unknown;
   restrictions: unknown;
+  policy: unknown;
   metadata: unknown;
 };
 
 export async function insertLicense(q: Queryable, l: NewLicense): Promise<{ id: string }> {
   const [row] = await q<{ id: string }[]>`
     insert into licenses (account_id, key_digest, key_enc, key_last4, product_id, plan_id, customer_id, subscription_id, order_id,
-      license_type, license_model, status, max_activations, features, limits, restrictions, starts_at, expires_at,
-      grace_period_days, trial_ends_at, auto_renew, offline_file_ttl_days, metadata)
+      license_type, license_model, status, max_activations, features, limits, restrictions, policy, starts_at, expires_at,
+      term_days, grace_period_days, trial_ends_at, auto_renew, offline_file_ttl_days, metadata)
     values (${l.account_id}, ${l.key_digest}, ${l.key_enc}, ${l.key_last4},
       ${l.product_id}, ${l.plan_id}, ${l.customer_id}, ${l.subscription_id}, ${l.order_id},
       ${l.license_type}, ${l.license_model}, ${l.status}, ${l.max_activations},
-      ${q.json(l.features as never)}, ${q.json(l.limits as never)}, ${q.json(l.restrictions as never)}, ${l.starts_at}, ${l.expires_at},
-      ${l.grace_period_days}, ${l.trial_ends_at}, ${l.auto_renew}, ${l.offline_file_ttl_days}, ${q.json(l.metadata as never)})
+      ${q.json(l.features as never)}, ${q.json(l.limits as never)}, ${q.json(l.restrictions as never)},
+      ${q.json(l.policy as never)}, ${l.starts_at}, ${l.expires_at}, ${l.term_days}, ${l.grace_period_days}, ${l.trial_ends_at}, ${l.auto_renew}, ${l.offline_file_ttl_days}, ${q.json(l.metadata as never)})
     returning id`;
   return row!;
 }
@@ -206,6 +223,19 @@ export async function setLicenseExpiry(
   await q`update licenses set status = ${status}, expires_at = ${expiresAt}, status_reason = null where id = ${id}`;
 }
 
+/**
+ * Starts a term that waited for first use: expiry (and a trial's end) from `at`. Conditional, so of
+ * several processes only one starts it; undefined when it had started already.
+ */
+export async function startLicenseTerm(q: Queryable, id: string, expiresAt: Date) {
+  const [row] = await q<{ expires_at: Date }[]>`
+    update licenses set expires_at = ${expiresAt}, term_days = null,
+      trial_ends_at = case when license_type = 'trial' then ${expiresAt} else trial_ends_at end,
+      version = version + 1, updated_at = now()
+    where id = ${id} and term_days is not null returning expires_at`;
+  return row?.expires_at;
+}
+
 export async function setLicenseCustomer(q: Queryable, id: string, customerId: string): Promise<void> {
   await q`update licenses set customer_id = ${customerId} where id = ${id}`;
 }
@@ -217,13 +247,13 @@ export async function countLiveSeats(q: Queryable, id: string): Promise<number> 
   return seats!.n;
 }
 
-/** Moves a license to `plan`: features, limits, restrictions and seats come from it; a trial stays a trial. */
+/** Moves a license to `plan`: features, limits, restrictions, policy and seats come from it; a trial stays a trial. */
 export async function applyPlan(q: Queryable, id: string, plan: PlanRow): Promise<void> {
   await q`update licenses set plan_id = ${plan.id}, license_model = ${plan.license_model},
     license_type = case when license_type = 'trial' then license_type else ${plan.license_type} end,
     max_activations = ${plan.max_activations}, features = ${q.json(plan.features as never)},
     limits = ${q.json(plan.limits as never)}, restrictions = ${q.json(plan.restrictions as never)},
-    grace_period_days = ${plan.grace_period_days} where id = ${id}`;
+    policy = ${q.json(plan.policy as never)}, grace_period_days = ${plan.grace_period_days} where id = ${id}`;
 }
 
 export async function setLicenseKey(
@@ -243,6 +273,7 @@ export async function setLicenseFields(
     features: unknown;
     limits: unknown;
     restrictions: unknown;
+    policy: unknown;
     metadata: unknown;
     auto_renew: boolean;
     grace_period_days: number;
@@ -255,6 +286,7 @@ export async function setLicenseFields(
     features = ${q.json(f.features as never)},
     limits = ${q.json(f.limits as never)},
     restrictions = ${q.json(f.restrictions as never)},
+    policy = ${q.json(f.policy as never)},
     metadata = ${q.json(f.metadata as never)},
     auto_renew = ${f.auto_renew},
     grace_period_days = ${f.grace_period_days},

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { listQuery } from '../http/common-schemas.js';
 import { FeaturesSchema, LimitsSchema, RestrictionsSchema } from '../plans/schemas.js';
+import { PolicyOverridesSchema, PolicySchema } from '../policies/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -33,8 +34,13 @@ export const LicenseSchema = Type.Object(
     features: Type.Array(Type.Record(Type.String(), Type.Unknown())),
     limits: Type.Record(Type.String(), Nullable(Type.Number())),
     restrictions: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    policy: PolicyOverridesSchema,
+    effective_policy: PolicySchema,
     starts_at: DateTime,
     expires_at: Nullable(DateTime),
+    term_days: Nullable(
+      Type.Integer({ description: 'Length of a term that starts on first use; null once it started' }),
+    ),
     maintenance_expires_at: Nullable(DateTime),
     grace_period_days: Type.Integer(),
     grace_ends_at: Nullable(DateTime),
@@ -66,6 +72,7 @@ export const CreateLicenseBody = Type.Object(
     features: Type.Optional(FeaturesSchema),
     limits: Type.Optional(LimitsSchema),
     restrictions: Type.Optional(RestrictionsSchema),
+    policy: Type.Optional(PolicyOverridesSchema),
     grace_period_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
     auto_renew: Type.Optional(Type.Boolean()),
     offline_file_ttl_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
@@ -80,6 +87,7 @@ export const UpdateLicenseBody = Type.Object(
     features: Type.Optional(FeaturesSchema),
     limits: Type.Optional(LimitsSchema),
     restrictions: Type.Optional(RestrictionsSchema),
+    policy: Type.Optional(PolicyOverridesSchema),
     metadata: Type.Optional(Metadata),
     auto_renew: Type.Optional(Type.Boolean()),
     grace_period_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),

@@ -7,6 +7,7 @@ import type { TxSql } from '../db/database.js';
 import { existsInAccount } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { findPlan } from '../plans/repository.js';
+import { effectivePolicy } from '../policies/policy.js';
 import { generateLicenseKey, keyLast4, normalizeLicenseKey } from './keys.js';
 import { publishLicenseChanged } from './publish.js';
 import {
@@ -25,6 +26,7 @@ import {
   setLicenseFields,
   setLicenseKey,
   setLicenseStatus,
+  startLicenseTerm,
 } from './repository.js';
 import type { CreateLicenseBody, UpdateLicenseBody } from './schemas.js';
 import { type LicenseAction, nextStatus } from './state.js';
@@ -95,6 +97,22 @@ export async function createLicense(
       const days = input.duration_days ?? plan.duration_days;
       expiresAt = days === null || days === undefined ? null : new Date(startsAt.getTime() + days * DAY);
     }
+    // A term that starts on first use (the policy's expiration basis) waits with its length instead.
+    const policy = effectivePolicy(licenseType, plan.license_model, {
+      ...plan.policy,
+      ...(input.policy ?? {}),
+    });
+    let termDays: number | null = null;
+    if (
+      policy.expiration_basis !== 'from_creation' &&
+      expiresAt &&
+      input.expires_at === undefined &&
+      input.starts_at === undefined
+    ) {
+      termDays = Math.round((expiresAt.getTime() - startsAt.getTime()) / DAY);
+      expiresAt = null;
+      trialEndsAt = null;
+    }
     if (expiresAt && expiresAt <= startsAt) {
       throw new AppError('INVALID_FIELD', 'expires_at must be after starts_at', {
         pointer: '/body/expires_at',
@@ -118,8 +136,10 @@ export async function createLicense(
       features: input.features ?? plan.features,
       limits: input.limits ?? plan.limits,
       restrictions: input.restrictions ?? plan.restrictions,
+      policy: { ...plan.policy, ...(input.policy ?? {}) },
       starts_at: startsAt,
       expires_at: expiresAt,
+      term_days: termDays,
       grace_period_days: input.grace_period_days ?? plan.grace_period_days,
       trial_ends_at: trialEndsAt,
       auto_renew: input.auto_renew ?? plan.auto_renew,
@@ -238,8 +258,10 @@ export function renewLicense(
           { pointer: '/body/duration_days' },
         );
       }
-      const from = license.expires_at && license.expires_at > now ? license.expires_at : now;
-      expiresAt = new Date(from.getTime() + days * DAY);
+      // The policy says where the new term starts; a term that would still end in the past starts now.
+      const fromExpiry = license.effective_policy.renewal_basis === 'from_expiry' && license.expires_at;
+      expiresAt = new Date((fromExpiry ? license.expires_at!.getTime() : now.getTime()) + days * DAY);
+      if (expiresAt <= now) expiresAt = new Date(now.getTime() + days * DAY);
     }
     if (expiresAt <= now)
       throw new AppError('INVALID_FIELD', 'The new expiry must be in the future', {
@@ -261,6 +283,20 @@ export function transferLicense(
     if (license.status === 'revoked') nextStatus(license.status, 'revoke');
     await assertInAccount(tx, 'customers', p.accountId, customerId, 'customer_id');
     await setLicenseCustomer(tx, id, customerId);
+    // reset_expiry: the new holder gets a whole term from today (the plan's duration).
+    if (license.effective_policy.transfer_strategy === 'reset_expiry' && license.expires_at) {
+      const plan = await findPlan(tx, p.accountId, license.plan_id);
+      if (plan?.duration_days) {
+        const expiresAt = new Date(ctx.clock.now().getTime() + plan.duration_days * DAY);
+        await setLicenseExpiry(tx, id, license.status === 'expired' ? 'active' : license.status, expiresAt);
+        return {
+          from_customer_id: license.customer_id,
+          to_customer_id: customerId,
+          previous_expires_at: license.expires_at,
+          expires_at: expiresAt,
+        };
+      }
+    }
     return { from_customer_id: license.customer_id, to_customer_id: customerId };
   });
 }
@@ -345,6 +381,7 @@ export function updateLicense(
       features: input.features ?? license.features,
       limits: input.limits ?? license.limits,
       restrictions: input.restrictions ?? license.restrictions,
+      policy: input.policy ?? license.policy,
       metadata: input.metadata ?? license.metadata,
       auto_renew: input.auto_renew ?? license.auto_renew,
       grace_period_days: input.grace_period_days ?? license.grace_period_days,
@@ -379,4 +416,45 @@ export async function getLicenseByKey(ctx: AppContext, accountId: string, key: s
   const row = await findLicenseByDigest(ctx.db.sql, digestSecret(ctx.keyring, normalizeLicenseKey(key)));
   if (!row || row.account_id !== accountId) throw notFound('License');
   return row;
+}
+
+/**
+ * A term that starts on first use starts now, when `use` is the one the policy waits for (an activation
+ * also counts as a first validation). Returns the license as it is afterwards; every process is told.
+ */
+export async function startTermOnUse(
+  ctx: AppContext,
+  license: LicenseWithPlan,
+  use: 'activation' | 'validation',
+): Promise<LicenseWithPlan> {
+  const basis = license.effective_policy.expiration_basis;
+  if (license.term_days === null || basis === 'from_creation') return license;
+  if (basis === 'from_first_activation' && use !== 'activation') return license;
+  const now = ctx.clock.now();
+  const expiresAt = await startLicenseTerm(
+    ctx.db.sql,
+    license.id,
+    new Date(now.getTime() + license.term_days * DAY),
+  );
+  if (!expiresAt) return license; // another process started it a moment ago: the bus brings its version
+  await recordEvent(ctx.db.sql, {
+    accountId: license.account_id,
+    type: 'license.term_started',
+    actor: { type: 'license', id: license.id },
+    subject: { type: 'license', id: license.id },
+    ip: null,
+    requestId: null,
+    data: { on: use, expires_at: expiresAt.toISOString() },
+  });
+  await publishLicenseChanged(ctx, license.account_id, {
+    license_id: license.id,
+    event: 'license.term_started',
+  });
+  const trial = license.license_type === 'trial';
+  return {
+    ...license,
+    expires_at: expiresAt,
+    term_days: null,
+    trial_ends_at: trial ? expiresAt : license.trial_ends_at,
+  };
 }

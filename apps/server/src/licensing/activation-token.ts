@@ -4,8 +4,14 @@ import type { LicenseWithPlan } from '../licenses/repository.js';
 import { emergencyCommitments } from '../offline/emergency-code.js';
 import type { SigningKeys } from '../signing/signing-keys.js';
 
-/** Lifetime of an activation token: the longest an app may keep working offline on it. */
-export const ACTIVATION_TOKEN_TTL_SECONDS = 30 * 86_400;
+/**
+ * Lifetime of a license's activation tokens: the longest an app may keep working offline on one. The
+ * policy's `token_ttl_days`, shortened to `check_in_days` when the device must check in sooner.
+ */
+export function tokenTtlSeconds(license: Pick<LicenseWithPlan, 'effective_policy'>): number {
+  const { token_ttl_days, check_in_days } = license.effective_policy;
+  return Math.min(token_ttl_days, check_in_days ?? token_ttl_days) * 86_400;
+}
 
 /** Signs the token an app keeps for a seat (product.md §2.1 claims). */
 export function issueActivationToken(
@@ -31,6 +37,6 @@ export function issueActivationToken(
       // Commitments to the seat's emergency codes and their months, so the app can check one offline.
       ...emergencyCommitments(deps.keyring, activation.id, activation.device_id, deps.now),
     },
-    { subject: activation.id, ttlSeconds: ACTIVATION_TOKEN_TTL_SECONDS },
+    { subject: activation.id, ttlSeconds: tokenTtlSeconds(license) },
   );
 }

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { DeviceInfoSchema } from '../activations/schemas.js';
-import { VALIDATION_CODES } from '../activations/validation-outcome.js';
+import { LICENSE_OUTCOMES } from '../licenses/decision.js';
 
 const _Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -95,7 +95,7 @@ const LicenseFactsFields = {
 export const ValidationResponse = Type.Object(
   {
     valid: Type.Boolean(),
-    code: Type.Unsafe<(typeof VALIDATION_CODES)[number]>({ type: 'string', enum: [...VALIDATION_CODES] }),
+    code: Type.Unsafe<(typeof LICENSE_OUTCOMES)[number]>({ type: 'string', enum: [...LICENSE_OUTCOMES] }),
     reason: Type.String(),
     validated_at: Type.String({ format: 'date-time' }),
     ...LicenseFactsFields,
@@ -112,6 +112,10 @@ export const ActivateResponse = Type.Object({
   device_id: Type.String(),
   activations_used: Type.Integer(),
   reused: Type.Boolean(),
+  /** Set when the seat was taken past the limit within the policy's overage (SEAT_OVERAGE). */
+  warnings: Type.Array(Type.Object({ code: Type.Literal('SEAT_OVERAGE'), message: Type.String() })),
+  /** Floating licenses: when the lease lapses unless a heartbeat renews it. */
+  lease_expires_at: NullableOut.dateTime(),
 });
 
 export const HeartbeatResponse = Type.Intersect([

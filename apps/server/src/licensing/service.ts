@@ -1,4 +1,9 @@
-import { findActiveSeat, findLiveSeatOfTenant, isDeviceBlocked } from '../activations/repository.js';
+import {
+  findActiveSeat,
+  findLiveSeatOfTenant,
+  isDeviceBlocked,
+  renewLease,
+} from '../activations/repository.js';
 import type { SeatSnapshots, Snapshot } from '../activations/seat-snapshots.js';
 import {
   type ActivateInput,
@@ -9,13 +14,16 @@ import {
   fingerprintHash,
   type SeatDeps,
 } from '../activations/service.js';
-import { evaluateValidation, licenseFacts, type Outcome } from '../activations/validation-outcome.js';
 import { AppError } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
+import { decideLicense, type Decision as Outcome, VALID } from '../licenses/decision.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
+import { publishLicenseChanged } from '../licenses/publish.js';
 import { findLicenseByDigest } from '../licenses/repository.js';
+import { startTermOnUse } from '../licenses/service.js';
 import type { SigningKeys } from '../signing/signing-keys.js';
 import { issueActivationToken } from './activation-token.js';
+import { licenseFacts } from './license-facts.js';
 import type { UsageKind, UsageRecorder } from './usage-recorder.js';
 
 /** The process parts the client API uses (built by the composition root, `app/parts.ts`). */
@@ -61,7 +69,8 @@ const tokenDeps = (deps: LicensingDeps) => ({
 
 /** POST /activate: a seat for this device (or its existing one), its signed token and the license facts. */
 export async function activate(deps: LicensingDeps, input: ActivateInput, caller: CallerFacts) {
-  const result = await activateDevice(deps, input, caller);
+  const activated = await activateDevice(deps, input, caller);
+  const result = { ...activated, license: await startTermOnUse(deps.ctx, activated.license, 'activation') };
   const signed = await issueActivationToken(tokenDeps(deps), result.license, result.activation);
   deps.usage.record({
     accountId: result.license.account_id,
@@ -80,6 +89,15 @@ export async function activate(deps: LicensingDeps, input: ActivateInput, caller
     device_id: result.activation.device_id,
     activations_used: result.seatsUsed,
     reused: result.reused,
+    warnings: result.overLimit
+      ? [
+          {
+            code: 'SEAT_OVERAGE' as const,
+            message: `${result.seatsUsed} seats are in use, past this license's ${result.license.max_activations}; tell the license holder to add seats`,
+          },
+        ]
+      : [],
+    lease_expires_at: result.leaseExpiresAt?.toISOString() ?? null,
     ...licenseFacts(result.license, deps.ctx.clock.now()),
   };
 }
@@ -119,13 +137,13 @@ async function resolveToken(
         reason: 'The license of this token no longer exists',
       } as Outcome,
     };
-  const outcome = evaluateValidation(
-    snap.license,
-    snap.activation,
-    snap.blocked,
-    deps.ctx.clock.now(),
-    caller,
-  );
+  const outcome = decideLicense({
+    license: snap.license,
+    seat: snap.activation,
+    blocked: snap.blocked,
+    request: caller,
+    now: deps.ctx.clock.now(),
+  });
   deps.usage.record({
     accountId: snap.license.account_id,
     licenseId: snap.license.id,
@@ -146,8 +164,13 @@ export async function validateToken(
   caller: Caller,
 ): Promise<ValidationAnswer> {
   const { outcome, snap } = await resolveToken(deps, token, deviceId, caller, 'validation');
-  if (snap && outcome.valid) deps.usage.touch(snap.license.account_id, snap.activation.id, 'validation');
-  return answer(deps, outcome, snap);
+  if (!snap || !outcome.valid) return answer(deps, outcome, snap);
+  deps.usage.touch(snap.license.account_id, snap.activation.id, 'validation');
+  if (snap.license.term_days === null) return answer(deps, outcome, snap);
+  return answer(deps, outcome, {
+    ...snap,
+    license: await startTermOnUse(deps.ctx, snap.license, 'validation'),
+  });
 }
 
 /** POST /heartbeat: validate, keep the seat alive and merge usage metrics. */
@@ -158,10 +181,35 @@ export async function heartbeat(
   metrics: Record<string, unknown> | undefined,
   caller: Caller,
 ) {
-  const { outcome, snap } = await resolveToken(deps, token, deviceId, caller, 'heartbeat');
+  const resolved = await resolveToken(deps, token, deviceId, caller, 'heartbeat');
+  const { snap } = resolved;
+  let { outcome } = resolved;
+  if (snap && outcome.valid && snap.license.effective_policy.seat_unit === 'leases')
+    outcome = await renewSeatLease(deps, snap);
   if (snap && outcome.valid)
     deps.usage.touch(snap.license.account_id, snap.activation.id, 'heartbeat', metrics);
-  return { ...answer(deps, outcome, snap), next_heartbeat_seconds: 3600 };
+  return {
+    ...answer(deps, outcome, snap),
+    next_heartbeat_seconds: snap?.license.effective_policy.heartbeat_interval_seconds ?? 3600,
+  };
+}
+
+/** A heartbeat on a floating license renews its lease; a lease already released is refused. */
+async function renewSeatLease(deps: LicensingDeps, snap: Snapshot): Promise<Outcome> {
+  const now = deps.ctx.clock.now();
+  const until = new Date(now.getTime() + snap.license.effective_policy.lease_minutes * 60_000);
+  const renewed = await renewLease(deps.ctx.db.sql, snap.activation.id, until, now);
+  if (renewed) return VALID;
+  // Released elsewhere (a sweep, another device's checkout): no process may keep answering for it.
+  await publishLicenseChanged(deps.ctx, snap.license.account_id, {
+    license_id: snap.license.id,
+    event: 'lease.released',
+  });
+  return {
+    valid: false,
+    code: 'LEASE_EXPIRED',
+    reason: "This device's floating seat was released after its lease lapsed; check out a seat again",
+  };
 }
 
 /** POST /refresh: a new token for a live seat. An invalid seat is refused with its code. */
@@ -200,9 +248,8 @@ export async function validateKey(
       blocked = await isDeviceBlocked(ctx.db.sql, license.account_id, deviceId, fp);
     }
   }
-  let outcome = evaluateValidation(license, seat, blocked, ctx.clock.now(), caller);
-  if (blocked) outcome = { valid: false, code: 'DEVICE_BLOCKED', reason: 'This device is blocked' };
-  else if (outcome.valid && (input.device_fingerprint || input.device_id) && !seat) {
+  let outcome = decideLicense({ license, seat, blocked, request: caller, now: ctx.clock.now() });
+  if (outcome.valid && (input.device_fingerprint || input.device_id) && !seat) {
     outcome = {
       valid: false,
       code: 'DEVICE_NOT_ACTIVATED',
@@ -219,9 +266,10 @@ export async function validateKey(
     ip: caller.ip,
   });
   const now = ctx.clock.now();
+  const used = outcome.valid ? await startTermOnUse(ctx, license, 'validation') : license;
   return {
     ...outcome,
-    ...licenseFacts(license, now),
+    ...licenseFacts(used, now),
     activation_id: seat?.id ?? null,
     validated_at: now.toISOString(),
   };
@@ -280,7 +328,13 @@ export async function syncDevice(
   const seat = await findLiveSeatOfTenant(ctx.db.sql, input.device_id, input.tenant_id);
   const snap = seat && (await deps.snapshots.get(seat.account_id, seat.id, seat.license_id));
   const outcome: Outcome = snap
-    ? evaluateValidation(snap.license, snap.activation, snap.blocked, ctx.clock.now(), caller)
+    ? decideLicense({
+        license: snap.license,
+        seat: snap.activation,
+        blocked: snap.blocked,
+        request: caller,
+        now: ctx.clock.now(),
+      })
     : { valid: false, code: 'DEVICE_NOT_ACTIVATED', reason: 'No active seat for this device and tenant' };
   if (seat)
     deps.usage.record({

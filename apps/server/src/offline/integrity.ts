@@ -1,6 +1,6 @@
 import type { SeatSnapshots } from '../activations/seat-snapshots.js';
-import { evaluateValidation, VALIDATION_CODES } from '../activations/validation-outcome.js';
 import type { AppContext } from '../core/context.js';
+import { decideLicense, LICENSE_OUTCOMES } from '../licenses/decision.js';
 import type { SigningKeys } from '../signing/signing-keys.js';
 import { parseLicenseFile } from './license-file.js';
 
@@ -11,7 +11,7 @@ export const INTEGRITY_CODES = [
   'FILE_TAMPERED',
   'FILE_EXPIRED',
   // A genuine token or file answers with the license's current validation outcome.
-  ...VALIDATION_CODES,
+  ...LICENSE_OUTCOMES,
 ] as const;
 type IntegrityCode = (typeof INTEGRITY_CODES)[number];
 
@@ -142,6 +142,12 @@ async function currentState(deps: IntegrityDeps, accountId: string, activationId
   const snap = await deps.snapshots.get(accountId, activationId, licenseId);
   if (!snap)
     return { valid: false, code: 'LICENSE_NOT_FOUND' as const, reason: 'The license no longer exists' };
-  const outcome = evaluateValidation(snap.license, snap.activation, snap.blocked, deps.ctx.clock.now(), {});
+  const outcome = decideLicense({
+    license: snap.license,
+    seat: snap.activation,
+    blocked: snap.blocked,
+    request: {}, // the seat's own platform, version and host are still checked
+    now: deps.ctx.clock.now(),
+  });
   return { valid: outcome.valid, code: outcome.code as IntegrityCode, reason: outcome.reason };
 }

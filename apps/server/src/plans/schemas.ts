@@ -54,22 +54,10 @@ export type Feature = Static<typeof FeatureSchema>;
 export type Limits = Static<typeof LimitsSchema>;
 export type Restriction = Static<typeof RestrictionSchema>;
 
-export const LICENSE_TYPES = [
-  'perpetual',
-  'subscription',
-  'trial',
-  'evaluation',
-  'concurrent',
-  'named_user',
-] as const;
-export const LICENSE_MODELS = [
-  'per_seat',
-  'per_device',
-  'per_cpu',
-  'per_core',
-  'site',
-  'enterprise',
-] as const;
+import { LICENSE_MODELS, LICENSE_TYPES, type PolicyOverrides } from '../policies/policy.js';
+import { PolicyOverridesSchema } from '../policies/schemas.js';
+
+export { LICENSE_MODELS, LICENSE_TYPES };
 
 /** The writable fields of a plan, shared by create (required ones) and update (all optional). */
 const planFields = {
@@ -85,6 +73,7 @@ const planFields = {
   features: FeaturesSchema,
   limits: LimitsSchema,
   restrictions: RestrictionsSchema,
+  policy: PolicyOverridesSchema,
   price_monthly_cents: Type.Integer({ minimum: 0, maximum: 100_000_000_00 }),
   price_yearly_cents: Type.Integer({ minimum: 0, maximum: 100_000_000_00 }),
   currency: Type.String({ pattern: '^[a-z]{3}$' }),
@@ -156,6 +145,7 @@ export interface PlanRow {
   features: Feature[];
   limits: Limits;
   restrictions: Restriction[];
+  policy: PolicyOverrides;
   price_monthly_cents: number;
   price_yearly_cents: number;
   currency: string;

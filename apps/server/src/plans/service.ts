@@ -6,7 +6,7 @@ import { recordEvent } from '../events/record.js';
 import { findPlan, listPlans, listPublicPlans, markPlanArchived, planCodeTaken } from './repository.js';
 import type { CreatePlan, PlanRow } from './schemas.js';
 
-const JSON_COLUMNS = ['features', 'limits', 'restrictions', 'metadata'] as const;
+const JSON_COLUMNS = ['features', 'limits', 'restrictions', 'policy', 'metadata'] as const;
 type Meta = { ip: string; requestId: string };
 
 async function assertProduct(ctx: AppContext, accountId: string, productId: unknown) {

@@ -4,13 +4,12 @@ import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { licenseAlerts } from '../entitlements/status-rules.js';
+import { decideLicense } from '../licenses/decision.js';
 import { licenseTiming } from '../licenses/evaluate.js';
 import { normalizeLicenseKey } from '../licenses/keys.js';
 import { findLicenseByDigest } from '../licenses/repository.js';
 import { listActiveDevices } from './repository.js';
 import type { DeactivateDeviceInput } from './schemas.js';
-
-const DAY = 86_400_000;
 
 /** The key is the customer's only credential: an unknown key says nothing more than that. */
 async function licenseForKey(ctx: AppContext, key: string) {
@@ -25,9 +24,7 @@ export async function lookUpLicense(ctx: AppContext, key: string) {
   const now = ctx.clock.now();
   const timing = licenseTiming(license, now);
   const devices = await listActiveDevices(ctx.db.sql, license.account_id, license.id);
-  const daysUntilExpiry = license.expires_at
-    ? Math.ceil((license.expires_at.getTime() - now.getTime()) / DAY)
-    : null;
+  const daysUntilExpiry = timing.days_remaining;
   return {
     license: {
       key_last4: license.key_last4,
@@ -44,7 +41,7 @@ export async function lookUpLicense(ctx: AppContext, key: string) {
       max_activations: license.max_activations,
     },
     devices,
-    alerts: licenseAlerts(daysUntilExpiry, [], timing.status === 'active'),
+    alerts: licenseAlerts(daysUntilExpiry, [], decideLicense({ license, now }).valid),
   };
 }
 

@@ -118,7 +118,7 @@ const countBy = <T>(items: T[], key: (t: T) => string | number) => {
 describe('@keyward/enforce under load, against Keyward with its default rate limits', () => {
   it('500 requests a second over 50 licenses: every one served, about one Keyward call per license a second', async () => {
     const plan = await createPlan(world.server, world.account);
-    const licenses = [];
+    const licenses: Array<{ key: string }> = [];
     for (let i = 0; i < 50; i++)
       licenses.push(await issueLicense(world.server, world.account, { plan_id: plan.id }));
     const url = await startVendor(undefined);

@@ -2521,6 +2521,36 @@ export interface paths {
               values: string[];
               operator: 'allow' | 'deny';
             }[];
+            policy?: {
+              /** @description When the term starts counting */
+              expiration_basis?: 'from_creation' | 'from_first_activation' | 'from_first_validation';
+              /** @description What expiry does after the grace period */
+              expiration_strategy?: 'restrict_access' | 'revoke_access' | 'maintain_access' | 'allow_access';
+              /** @description Where a renewal's new term starts */
+              renewal_basis?: 'from_expiry' | 'from_now';
+              /** @description What one seat is */
+              seat_unit?: 'devices' | 'cpu_sockets' | 'cpu_cores' | 'named_users' | 'leases' | 'none';
+              /** @description How far past the seat limit the license may go, with a warning */
+              overage?: 'none' | '1.25x' | '1.5x' | '2x';
+              /** @description A floating lease lasts this long after its last heartbeat */
+              lease_minutes?: number;
+              /** @description A released lease may be taken back within this window */
+              lease_revival_minutes?: number;
+              devices_per_user?: number;
+              heartbeat_required?: boolean;
+              heartbeat_interval_seconds?: number;
+              /** @description Stop validating on a device not seen for this many days; null: never */
+              check_in_days?: number | null;
+              /** @description How a device is recognised again */
+              device_matching?: 'fingerprint' | 'components';
+              components_required?: number;
+              /** @description Where a device may hold only one seat */
+              device_uniqueness?: 'per_license' | 'per_product' | 'per_account';
+              /** @description What a transfer does to the expiry */
+              transfer_strategy?: 'keep_expiry' | 'reset_expiry';
+              /** @description Activation token lifetime: the longest offline run */
+              token_ttl_days?: number;
+            };
             price_monthly_cents?: number;
             price_yearly_cents?: number;
             currency?: string;
@@ -2762,6 +2792,36 @@ export interface paths {
               values: string[];
               operator: 'allow' | 'deny';
             }[];
+            policy?: {
+              /** @description When the term starts counting */
+              expiration_basis?: 'from_creation' | 'from_first_activation' | 'from_first_validation';
+              /** @description What expiry does after the grace period */
+              expiration_strategy?: 'restrict_access' | 'revoke_access' | 'maintain_access' | 'allow_access';
+              /** @description Where a renewal's new term starts */
+              renewal_basis?: 'from_expiry' | 'from_now';
+              /** @description What one seat is */
+              seat_unit?: 'devices' | 'cpu_sockets' | 'cpu_cores' | 'named_users' | 'leases' | 'none';
+              /** @description How far past the seat limit the license may go, with a warning */
+              overage?: 'none' | '1.25x' | '1.5x' | '2x';
+              /** @description A floating lease lasts this long after its last heartbeat */
+              lease_minutes?: number;
+              /** @description A released lease may be taken back within this window */
+              lease_revival_minutes?: number;
+              devices_per_user?: number;
+              heartbeat_required?: boolean;
+              heartbeat_interval_seconds?: number;
+              /** @description Stop validating on a device not seen for this many days; null: never */
+              check_in_days?: number | null;
+              /** @description How a device is recognised again */
+              device_matching?: 'fingerprint' | 'components';
+              components_required?: number;
+              /** @description Where a device may hold only one seat */
+              device_uniqueness?: 'per_license' | 'per_product' | 'per_account';
+              /** @description What a transfer does to the expiry */
+              transfer_strategy?: 'keep_expiry' | 'reset_expiry';
+              /** @description Activation token lifetime: the longest offline run */
+              token_ttl_days?: number;
+            };
             price_monthly_cents?: number;
             price_yearly_cents?: number;
             currency?: string;
@@ -4380,6 +4440,36 @@ export interface paths {
               values: string[];
               operator: 'allow' | 'deny';
             }[];
+            policy?: {
+              /** @description When the term starts counting */
+              expiration_basis?: 'from_creation' | 'from_first_activation' | 'from_first_validation';
+              /** @description What expiry does after the grace period */
+              expiration_strategy?: 'restrict_access' | 'revoke_access' | 'maintain_access' | 'allow_access';
+              /** @description Where a renewal's new term starts */
+              renewal_basis?: 'from_expiry' | 'from_now';
+              /** @description What one seat is */
+              seat_unit?: 'devices' | 'cpu_sockets' | 'cpu_cores' | 'named_users' | 'leases' | 'none';
+              /** @description How far past the seat limit the license may go, with a warning */
+              overage?: 'none' | '1.25x' | '1.5x' | '2x';
+              /** @description A floating lease lasts this long after its last heartbeat */
+              lease_minutes?: number;
+              /** @description A released lease may be taken back within this window */
+              lease_revival_minutes?: number;
+              devices_per_user?: number;
+              heartbeat_required?: boolean;
+              heartbeat_interval_seconds?: number;
+              /** @description Stop validating on a device not seen for this many days; null: never */
+              check_in_days?: number | null;
+              /** @description How a device is recognised again */
+              device_matching?: 'fingerprint' | 'components';
+              components_required?: number;
+              /** @description Where a device may hold only one seat */
+              device_uniqueness?: 'per_license' | 'per_product' | 'per_account';
+              /** @description What a transfer does to the expiry */
+              transfer_strategy?: 'keep_expiry' | 'reset_expiry';
+              /** @description Activation token lifetime: the longest offline run */
+              token_ttl_days?: number;
+            };
             grace_period_days?: number;
             auto_renew?: boolean;
             offline_file_ttl_days?: number;
@@ -4599,6 +4689,36 @@ export interface paths {
               values: string[];
               operator: 'allow' | 'deny';
             }[];
+            policy?: {
+              /** @description When the term starts counting */
+              expiration_basis?: 'from_creation' | 'from_first_activation' | 'from_first_validation';
+              /** @description What expiry does after the grace period */
+              expiration_strategy?: 'restrict_access' | 'revoke_access' | 'maintain_access' | 'allow_access';
+              /** @description Where a renewal's new term starts */
+              renewal_basis?: 'from_expiry' | 'from_now';
+              /** @description What one seat is */
+              seat_unit?: 'devices' | 'cpu_sockets' | 'cpu_cores' | 'named_users' | 'leases' | 'none';
+              /** @description How far past the seat limit the license may go, with a warning */
+              overage?: 'none' | '1.25x' | '1.5x' | '2x';
+              /** @description A floating lease lasts this long after its last heartbeat */
+              lease_minutes?: number;
+              /** @description A released lease may be taken back within this window */
+              lease_revival_minutes?: number;
+              devices_per_user?: number;
+              heartbeat_required?: boolean;
+              heartbeat_interval_seconds?: number;
+              /** @description Stop validating on a device not seen for this many days; null: never */
+              check_in_days?: number | null;
+              /** @description How a device is recognised again */
+              device_matching?: 'fingerprint' | 'components';
+              components_required?: number;
+              /** @description Where a device may hold only one seat */
+              device_uniqueness?: 'per_license' | 'per_product' | 'per_account';
+              /** @description What a transfer does to the expiry */
+              transfer_strategy?: 'keep_expiry' | 'reset_expiry';
+              /** @description Activation token lifetime: the longest offline run */
+              token_ttl_days?: number;
+            };
             metadata?: {
               [key: string]: unknown;
             };
@@ -6685,12 +6805,14 @@ export interface paths {
                 | 'TOKEN_EXPIRED'
                 | 'DEVICE_MISMATCH'
                 | 'LICENSE_NOT_FOUND'
-                | 'DEVICE_NOT_ACTIVATED'
                 | 'DEVICE_BLOCKED'
                 | 'LICENSE_REVOKED'
                 | 'LICENSE_SUSPENDED'
-                | 'LICENSE_EXPIRED'
                 | 'LICENSE_INACTIVE'
+                | 'LICENSE_EXPIRED'
+                | 'MAINTENANCE_EXPIRED'
+                | 'DEVICE_NOT_ACTIVATED'
+                | 'LEASE_EXPIRED'
                 | 'RESTRICTION_VIOLATION';
               reason: string;
               license_id: string | null;
@@ -6992,6 +7114,13 @@ export interface paths {
               device_id: string;
               activations_used: number;
               reused: boolean;
+              warnings: {
+                /** @enum {string} */
+                code: 'SEAT_OVERAGE';
+                message: string;
+              }[];
+              /** Format: date-time */
+              lease_expires_at: string | null;
             };
           };
         };
@@ -7098,12 +7227,14 @@ export interface paths {
                 | 'TOKEN_EXPIRED'
                 | 'DEVICE_MISMATCH'
                 | 'LICENSE_NOT_FOUND'
-                | 'DEVICE_NOT_ACTIVATED'
                 | 'DEVICE_BLOCKED'
                 | 'LICENSE_REVOKED'
                 | 'LICENSE_SUSPENDED'
-                | 'LICENSE_EXPIRED'
                 | 'LICENSE_INACTIVE'
+                | 'LICENSE_EXPIRED'
+                | 'MAINTENANCE_EXPIRED'
+                | 'DEVICE_NOT_ACTIVATED'
+                | 'LEASE_EXPIRED'
                 | 'RESTRICTION_VIOLATION';
               reason: string;
               /** Format: date-time */
@@ -7237,12 +7368,14 @@ export interface paths {
                 | 'TOKEN_EXPIRED'
                 | 'DEVICE_MISMATCH'
                 | 'LICENSE_NOT_FOUND'
-                | 'DEVICE_NOT_ACTIVATED'
                 | 'DEVICE_BLOCKED'
                 | 'LICENSE_REVOKED'
                 | 'LICENSE_SUSPENDED'
-                | 'LICENSE_EXPIRED'
                 | 'LICENSE_INACTIVE'
+                | 'LICENSE_EXPIRED'
+                | 'MAINTENANCE_EXPIRED'
+                | 'DEVICE_NOT_ACTIVATED'
+                | 'LEASE_EXPIRED'
                 | 'RESTRICTION_VIOLATION';
               reason: string;
               /** Format: date-time */
@@ -8965,6 +9098,7 @@ export interface components {
           | 'LICENSE_SUSPENDED'
           | 'LICENSE_REVOKED'
           | 'LICENSE_EXPIRED'
+          | 'MAINTENANCE_EXPIRED'
           | 'ACTIVATION_LIMIT_REACHED'
           | 'ACTIVATION_NOT_FOUND'
           | 'DEVICE_BLOCKED'
@@ -9086,6 +9220,36 @@ export interface components {
       restrictions: {
         [key: string]: unknown;
       }[];
+      policy: {
+        /** @description When the term starts counting */
+        expiration_basis?: 'from_creation' | 'from_first_activation' | 'from_first_validation';
+        /** @description What expiry does after the grace period */
+        expiration_strategy?: 'restrict_access' | 'revoke_access' | 'maintain_access' | 'allow_access';
+        /** @description Where a renewal's new term starts */
+        renewal_basis?: 'from_expiry' | 'from_now';
+        /** @description What one seat is */
+        seat_unit?: 'devices' | 'cpu_sockets' | 'cpu_cores' | 'named_users' | 'leases' | 'none';
+        /** @description How far past the seat limit the license may go, with a warning */
+        overage?: 'none' | '1.25x' | '1.5x' | '2x';
+        /** @description A floating lease lasts this long after its last heartbeat */
+        lease_minutes?: number;
+        /** @description A released lease may be taken back within this window */
+        lease_revival_minutes?: number;
+        devices_per_user?: number;
+        heartbeat_required?: boolean;
+        heartbeat_interval_seconds?: number;
+        /** @description Stop validating on a device not seen for this many days; null: never */
+        check_in_days?: number | null;
+        /** @description How a device is recognised again */
+        device_matching?: 'fingerprint' | 'components';
+        components_required?: number;
+        /** @description Where a device may hold only one seat */
+        device_uniqueness?: 'per_license' | 'per_product' | 'per_account';
+        /** @description What a transfer does to the expiry */
+        transfer_strategy?: 'keep_expiry' | 'reset_expiry';
+        /** @description Activation token lifetime: the longest offline run */
+        token_ttl_days?: number;
+      };
       price_monthly_cents: number;
       price_yearly_cents: number;
       currency: string;
@@ -9202,9 +9366,70 @@ export interface components {
       restrictions: {
         [key: string]: unknown;
       }[];
+      policy: {
+        /** @description When the term starts counting */
+        expiration_basis?: 'from_creation' | 'from_first_activation' | 'from_first_validation';
+        /** @description What expiry does after the grace period */
+        expiration_strategy?: 'restrict_access' | 'revoke_access' | 'maintain_access' | 'allow_access';
+        /** @description Where a renewal's new term starts */
+        renewal_basis?: 'from_expiry' | 'from_now';
+        /** @description What one seat is */
+        seat_unit?: 'devices' | 'cpu_sockets' | 'cpu_cores' | 'named_users' | 'leases' | 'none';
+        /** @description How far past the seat limit the license may go, with a warning */
+        overage?: 'none' | '1.25x' | '1.5x' | '2x';
+        /** @description A floating lease lasts this long after its last heartbeat */
+        lease_minutes?: number;
+        /** @description A released lease may be taken back within this window */
+        lease_revival_minutes?: number;
+        devices_per_user?: number;
+        heartbeat_required?: boolean;
+        heartbeat_interval_seconds?: number;
+        /** @description Stop validating on a device not seen for this many days; null: never */
+        check_in_days?: number | null;
+        /** @description How a device is recognised again */
+        device_matching?: 'fingerprint' | 'components';
+        components_required?: number;
+        /** @description Where a device may hold only one seat */
+        device_uniqueness?: 'per_license' | 'per_product' | 'per_account';
+        /** @description What a transfer does to the expiry */
+        transfer_strategy?: 'keep_expiry' | 'reset_expiry';
+        /** @description Activation token lifetime: the longest offline run */
+        token_ttl_days?: number;
+      };
+      effective_policy: {
+        /** @description When the term starts counting */
+        expiration_basis: 'from_creation' | 'from_first_activation' | 'from_first_validation';
+        /** @description What expiry does after the grace period */
+        expiration_strategy: 'restrict_access' | 'revoke_access' | 'maintain_access' | 'allow_access';
+        /** @description Where a renewal's new term starts */
+        renewal_basis: 'from_expiry' | 'from_now';
+        /** @description What one seat is */
+        seat_unit: 'devices' | 'cpu_sockets' | 'cpu_cores' | 'named_users' | 'leases' | 'none';
+        /** @description How far past the seat limit the license may go, with a warning */
+        overage: 'none' | '1.25x' | '1.5x' | '2x';
+        /** @description A floating lease lasts this long after its last heartbeat */
+        lease_minutes: number;
+        /** @description A released lease may be taken back within this window */
+        lease_revival_minutes: number;
+        devices_per_user: number;
+        heartbeat_required: boolean;
+        heartbeat_interval_seconds: number;
+        /** @description Stop validating on a device not seen for this many days; null: never */
+        check_in_days: number | null;
+        /** @description How a device is recognised again */
+        device_matching: 'fingerprint' | 'components';
+        components_required: number;
+        /** @description Where a device may hold only one seat */
+        device_uniqueness: 'per_license' | 'per_product' | 'per_account';
+        /** @description What a transfer does to the expiry */
+        transfer_strategy: 'keep_expiry' | 'reset_expiry';
+        /** @description Activation token lifetime: the longest offline run */
+        token_ttl_days: number;
+      };
       /** Format: date-time */
       starts_at: string;
       expires_at: string | null;
+      term_days: number | null;
       maintenance_expires_at: string | null;
       grace_period_days: number;
       grace_ends_at: string | null;
@@ -9280,12 +9505,14 @@ export interface components {
         | 'TOKEN_EXPIRED'
         | 'DEVICE_MISMATCH'
         | 'LICENSE_NOT_FOUND'
-        | 'DEVICE_NOT_ACTIVATED'
         | 'DEVICE_BLOCKED'
         | 'LICENSE_REVOKED'
         | 'LICENSE_SUSPENDED'
-        | 'LICENSE_EXPIRED'
         | 'LICENSE_INACTIVE'
+        | 'LICENSE_EXPIRED'
+        | 'MAINTENANCE_EXPIRED'
+        | 'DEVICE_NOT_ACTIVATED'
+        | 'LEASE_EXPIRED'
         | 'RESTRICTION_VIOLATION';
       reason: string;
       /** Format: date-time */
