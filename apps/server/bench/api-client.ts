@@ -11,7 +11,7 @@ export async function api(base: string, token: string | null, method: string, p:
 }
 
 /** The bench's staff user, created by every server it starts (ADMIN_EMAIL/ADMIN_PASSWORD). */
-export const ADMIN = { email: 'bench@keyward.local', password: 'bench-password-0123456789' };
+export const ADMIN = { email: 'bench@keyward.local', password: 'violet-harbor-engine-quietly-27' };
 
 /** A fresh staff access token (they expire; long runs log in again per server). */
 export async function login(base: string): Promise<string> {

@@ -124,6 +124,8 @@ async function scaleOnPostgres(
   ]);
   const smallSql = postgres(smallEnv.DATABASE_URL, { max: 2, onnotice: () => {} });
   cleanups.unshift(() => smallSql.end({ timeout: 5 })); // before the database is dropped
+  // New accounts start with no plans: the small side gets the demo catalogue the large side has.
+  await api(smallServer!.url, await login(smallServer!.url), 'POST', '/api/v1/demo-data', {});
   const smallBulk = SMALL - (await licenseCount(smallSql)) - PHASE_LICENSES;
   await seedScale(smallSql, { accountId: await accountOf(smallSql), from: 0, to: smallBulk, keyEnc });
   await settle(smallSql);

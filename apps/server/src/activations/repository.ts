@@ -233,12 +233,18 @@ export async function deleteDeviceBlock(q: Queryable, accountId: string, id: str
   return rows.length > 0;
 }
 
-/** Renews a live lease to `until`; null when the seat is no longer live (its lease was released). */
-export async function renewLease(q: Queryable, activationId: string, until: Date, at: Date) {
-  const [row] = await q<{ lease_expires_at: Date }[]>`
-    update activations set lease_expires_at = ${until}, last_heartbeat_at = ${at}, updated_at = now()
-    where id = ${activationId} and status = 'active' returning lease_expires_at`;
-  return row?.lease_expires_at ?? null;
+/** Renews live leases (one statement for a batch); returns the activation ids renewed. */
+export async function renewLeases(
+  q: Queryable,
+  renewals: Array<{ activationId: string; until: Date; at: Date }>,
+): Promise<string[]> {
+  const rows = await q<{ id: string }[]>`
+    update activations a set lease_expires_at = v.until, last_heartbeat_at = v.at, updated_at = now()
+    from (select * from jsonb_to_recordset(${q.json(renewals as never)})
+      as r("activationId" uuid, until timestamptz, at timestamptz)) v
+    where a.id = v."activationId" and a.status = 'active'
+    returning a.id`;
+  return rows.map((r) => r.id);
 }
 
 /**

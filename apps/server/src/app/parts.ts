@@ -1,3 +1,4 @@
+import { LeaseRenewer } from '../activations/lease-renewer.js';
 import { SeatBatcher } from '../activations/seat-batcher.js';
 import { SeatSnapshots } from '../activations/seat-snapshots.js';
 import { sweepLapsedLeases } from '../activations/service.js';
@@ -28,6 +29,8 @@ export interface ProcessParts {
   licenses: LicenseCache;
   /** Gathers concurrent activations into one statement and commit per batch. */
   seats: SeatBatcher;
+  /** Gathers concurrent lease renewals (floating heartbeats) into one statement and commit. */
+  leases: LeaseRenewer;
   /** Key material, verified tokens, signing. */
   signing: SigningKeys;
   /** API-key rows by secret (every admin/entitlement call with an API key). */
@@ -59,6 +62,7 @@ export function buildProcess(ctx: AppContext): Process {
     ctx,
     licenses: new LicenseCache(ctx),
     seats: new SeatBatcher(ctx.db.sql),
+    leases: new LeaseRenewer(ctx.db.sql),
     signing,
     apiKeys: new ApiKeyCache(ctx),
     snapshots,

@@ -37,6 +37,6 @@ export function issueActivationToken(
       // Commitments to the seat's emergency codes and their months, so the app can check one offline.
       ...emergencyCommitments(deps.keyring, activation.id, activation.device_id, deps.now),
     },
-    { subject: activation.id, ttlSeconds: tokenTtlSeconds(license) },
+    { subject: activation.id, ttlSeconds: tokenTtlSeconds(license), productId: license.product_id },
   );
 }

@@ -1,9 +1,5 @@
-import {
-  findActiveSeat,
-  findLiveSeatOfTenant,
-  isDeviceBlocked,
-  renewLease,
-} from '../activations/repository.js';
+import type { LeaseRenewer } from '../activations/lease-renewer.js';
+import { findActiveSeat, findLiveSeatOfTenant, isDeviceBlocked } from '../activations/repository.js';
 import type { SeatSnapshots, Snapshot } from '../activations/seat-snapshots.js';
 import {
   type ActivateInput,
@@ -31,6 +27,7 @@ export interface LicensingDeps extends SeatDeps {
   signing: SigningKeys;
   snapshots: SeatSnapshots;
   usage: UsageRecorder;
+  leases: LeaseRenewer;
 }
 
 type Caller = Pick<CallerFacts, 'ip' | 'country'>;
@@ -198,8 +195,7 @@ export async function heartbeat(
 async function renewSeatLease(deps: LicensingDeps, snap: Snapshot): Promise<Outcome> {
   const now = deps.ctx.clock.now();
   const until = new Date(now.getTime() + snap.license.effective_policy.lease_minutes * 60_000);
-  const renewed = await renewLease(deps.ctx.db.sql, snap.activation.id, until, now);
-  if (renewed) return VALID;
+  if (await deps.leases.renew({ activationId: snap.activation.id, until, at: now })) return VALID;
   // Released elsewhere (a sweep, another device's checkout): no process may keep answering for it.
   await publishLicenseChanged(deps.ctx, snap.license.account_id, {
     license_id: snap.license.id,

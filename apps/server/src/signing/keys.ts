@@ -19,6 +19,11 @@ export interface SigningKeyRow {
   public_jwk: Record<string, unknown>;
   private_key_enc: string;
   status: 'active' | 'retiring' | 'retired';
+  /** A product's own key (its token settings); null for the account's key. */
+  product_id: string | null;
+  /** The iss and aud its tokens carry; null: the server's URL and keyward:license. */
+  issuer: string | null;
+  audience: string | null;
   created_at: Date;
   rotated_at: Date | null;
   retire_after: Date | null;

@@ -30,8 +30,35 @@ export async function insertFirstSigningKey(
 export async function findActiveKey(q: Queryable, accountId: string): Promise<SigningKeyRow | undefined> {
   const [row] = await q<
     SigningKeyRow[]
-  >`select * from signing_keys where account_id = ${accountId} and status = 'active'`;
+  >`select * from signing_keys where account_id = ${accountId} and status = 'active' and product_id is null`;
   return row;
+}
+
+/** A product's active key (its token settings), if it has one. */
+export async function findActiveProductKey(
+  q: Queryable,
+  accountId: string,
+  productId: string,
+): Promise<SigningKeyRow | undefined> {
+  const [row] = await q<SigningKeyRow[]>`
+    select * from signing_keys where account_id = ${accountId} and product_id = ${productId} and status = 'active'`;
+  return row;
+}
+
+/** A new active key of a product, signing with its own issuer and audience. */
+export async function insertProductKey(
+  q: Queryable,
+  accountId: string,
+  productId: string,
+  key: ReturnType<typeof generateSigningKey>,
+  claims: { issuer: string | null; audience: string | null },
+): Promise<SigningKeyRow> {
+  const [row] = await q<SigningKeyRow[]>`
+    insert into signing_keys (account_id, kid, alg, public_key_pem, public_jwk, private_key_enc, product_id, issuer, audience)
+    values (${accountId}, ${key.kid}, ${key.alg}, ${key.publicKeyPem}, ${q.json(key.publicJwk as never)}, ${key.privateKeyEnc},
+      ${productId}, ${claims.issuer}, ${claims.audience})
+    returning *`;
+  return row!;
 }
 
 export async function findKeyByKid(q: Queryable, kid: string): Promise<SigningKeyRow | undefined> {
@@ -93,7 +120,7 @@ export function verifyingPublicKeys(q: Queryable, account: string, now: Date) {
 /** The account's keys, public parts only; a retiring key past its overlap shows as retired. */
 export function listAccountKeys(q: Queryable, accountId: string, now: Date) {
   return q`
-    select id, kid, alg,
+    select id, kid, alg, product_id, issuer, audience,
       case when status = 'retiring' and retire_after <= ${now} then 'retired' else status end as status,
       public_jwk, created_at, rotated_at, retire_after,
       case when status = 'retiring' and retire_after <= ${now} then retire_after else retired_at end as retired_at

@@ -3,7 +3,16 @@ import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
 import { errorResponses, IdParams } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
-import { JwksQuery, JwksSchema, RotateBody, SigningKeySchema } from './schemas.js';
+import { clearTokenSettings, getTokenSettings, setTokenSettings } from './product-tokens.js';
+import {
+  JwksQuery,
+  JwksSchema,
+  OverlapQuery,
+  RotateBody,
+  SigningKeySchema,
+  TokenSettingsBody,
+  TokenSettingsSchema,
+} from './schemas.js';
 import { jwks, listSigningKeys, retireSigningKey, rotateSigningKey } from './service.js';
 
 const tags = ['signing keys'];
@@ -11,6 +20,68 @@ const security = [{ bearer: [] }];
 
 export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.addSchema(SigningKeySchema);
+  app.addSchema(TokenSettingsSchema);
+  const TokenSettings = Type.Ref('TokenSettings');
+  const tokenSettingsPath = '/api/v1/products/:id/token-settings';
+
+  app.get(
+    tokenSettingsPath,
+    {
+      schema: {
+        tags,
+        security,
+        summary: "How a product's activation tokens are signed (algorithm, issuer, audience)",
+        params: IdParams,
+        response: { 200: TokenSettings, ...errorResponses },
+      },
+      preValidation: requireAction(ctx, 'read'),
+    },
+    async (request) => getTokenSettings(ctx, principalOf(request).accountId, request.params.id),
+  );
+
+  app.put(
+    tokenSettingsPath,
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Sign a product's activation tokens with its own key, algorithm, issuer and audience",
+        params: IdParams,
+        body: TokenSettingsBody,
+        response: { 200: TokenSettings, ...errorResponses },
+      },
+      preValidation: requireAction(ctx, 'signing_keys:write'),
+    },
+    async (request) => {
+      const p = principalOf(request);
+      return setTokenSettings(ctx, p.accountId, request.params.id, request.body, {
+        type: p.actorType,
+        id: p.actorId,
+      });
+    },
+  );
+
+  app.delete(
+    tokenSettingsPath,
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Back to the account's key and this server's issuer and audience",
+        params: IdParams,
+        querystring: OverlapQuery,
+        response: { 200: TokenSettings, ...errorResponses },
+      },
+      preValidation: requireAction(ctx, 'signing_keys:write'),
+    },
+    async (request) => {
+      const p = principalOf(request);
+      return clearTokenSettings(ctx, p.accountId, request.params.id, request.query.overlap_hours, {
+        type: p.actorType,
+        id: p.actorId,
+      });
+    },
+  );
 
   app.get(
     '/.well-known/jwks.json',

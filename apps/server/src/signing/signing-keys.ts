@@ -9,7 +9,7 @@ import {
   type SigningAlg,
   type SigningKeyRow,
 } from './keys.js';
-import { findActiveKey, findKeyByKid, insertFirstSigningKey } from './repository.js';
+import { findActiveKey, findActiveProductKey, findKeyByKid, insertFirstSigningKey } from './repository.js';
 import { VerifiedTokenCache } from './token-cache.js';
 
 /** Audience of activation tokens: they are for licensed apps, nothing else. */
@@ -72,6 +72,8 @@ function decodeSegment(segment: string): TokenClaims | undefined {
 export class SigningKeys {
   private readonly byKid: BusCache<string, KnownKey>;
   private readonly activeByAccount: BusCache<string, KnownKey>;
+  /** A product's own active key, or `false` when it signs with the account's. */
+  private readonly activeByProduct: BusCache<string, KnownKey | false>;
   /** kids looked up and not found, for 30 s (bounds database lookups from forged tokens). */
   private readonly unknownKids: BusCache<string, true>;
   private readonly tokens = new VerifiedTokenCache();
@@ -86,21 +88,30 @@ export class SigningKeys {
     };
     this.byKid = new BusCache({ ...forever, max: 100_000 });
     this.activeByAccount = new BusCache({ ...forever, max: 100_000 });
+    this.activeByProduct = new BusCache({ ...forever, max: 100_000 });
     this.unknownKids = new BusCache({ ...forever, ttlMs: 30_000, max: 10_000 });
     this.unsubscribe = ctx.bus.subscribe(SIGNING_KEYS_CHANGED, () => this.tokens.clear());
   }
 
   close() {
     this.unsubscribe();
-    for (const cache of [this.byKid, this.activeByAccount, this.unknownKids]) cache.close();
+    for (const cache of [this.byKid, this.activeByAccount, this.activeByProduct, this.unknownKids])
+      cache.close();
   }
 
-  /** The account's current signing key; creates the first one (EdDSA) on demand. */
-  async signer(accountId: string) {
-    const key = await this.activeKey(accountId);
+  /**
+   * The key that signs for a product: its own (token settings) if it has one, else the account's current
+   * key, created (EdDSA) on demand.
+   */
+  async signer(accountId: string, productId?: string | null) {
+    const key =
+      (productId && (await this.productKey(accountId, productId))) || (await this.activeKey(accountId));
     return {
       kid: key.row.kid,
       alg: key.row.alg,
+      issuer: key.row.issuer ?? this.ctx.config.publicUrl,
+      // A custom audience comes first; keyward:license stays so the SDK still accepts the token.
+      audience: key.row.audience ? [key.row.audience, LICENSE_AUDIENCE] : LICENSE_AUDIENCE,
       sign: (data: Buffer) => rawSign(key.row.alg, key.privateKey!, data),
     };
   }
@@ -112,17 +123,17 @@ export class SigningKeys {
   async signToken(
     accountId: string,
     claims: Record<string, unknown>,
-    opts: { subject: string; ttlSeconds: number },
+    opts: { subject: string; ttlSeconds: number; productId?: string | null },
   ): Promise<{ token: string; jti: string; kid: string; expires_at: Date }> {
-    const signer = await this.signer(accountId);
+    const signer = await this.signer(accountId, opts.productId);
     const iat = Math.floor(this.ctx.clock.now().getTime() / 1000);
     const exp = iat + opts.ttlSeconds;
     const jti = randomBytes(12).toString('base64url');
     const body = {
       ...claims,
       account_id: accountId,
-      iss: this.ctx.config.publicUrl,
-      aud: LICENSE_AUDIENCE,
+      iss: signer.issuer,
+      aud: signer.audience,
       sub: opts.subject,
       iat,
       exp,
@@ -201,7 +212,13 @@ export class SigningKeys {
     // One tenant's key must not vouch for another tenant's licenses.
     if (claims.account_id !== key.row.account_id)
       return invalid("The token names another account than its signing key's");
-    if (claims.iss !== this.ctx.config.publicUrl || claims.aud !== LICENSE_AUDIENCE)
+    // The issuer and audience the key signs with (a product's own, or this server's).
+    const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (
+      claims.iss !== (key.row.issuer ?? this.ctx.config.publicUrl) ||
+      !audience.includes(LICENSE_AUDIENCE) ||
+      (key.row.audience !== null && !audience.includes(key.row.audience))
+    )
       return invalid('The token was issued for another server or audience');
     if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
       return invalid('The token has no expiry');
@@ -223,7 +240,8 @@ export class SigningKeys {
       ...(withPrivate ? { privateKey: privateKeyOf(this.ctx.keyring, row) } : {}),
     };
     this.byKid.set(row.kid, known);
-    if (row.status === 'active' && withPrivate) this.activeByAccount.set(row.account_id, known);
+    if (row.status === 'active' && withPrivate && row.product_id === null)
+      this.activeByAccount.set(row.account_id, known);
     return known;
   }
 
@@ -252,6 +270,16 @@ export class SigningKeys {
       if (!row) throw new Error(`no active signing key for account ${accountId}`);
     }
     return this.remember(row, true);
+  }
+
+  private async productKey(accountId: string, productId: string): Promise<KnownKey | false> {
+    const cacheKey = `${accountId}:${productId}`;
+    const cached = this.activeByProduct.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const row = await findActiveProductKey(this.ctx.db.sql, accountId, productId);
+    const known = row ? this.remember(row, true) : false;
+    this.activeByProduct.set(cacheKey, known);
+    return known;
   }
 
   private async keyForKid(kid: string): Promise<KnownKey | undefined> {

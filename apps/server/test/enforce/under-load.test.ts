@@ -22,7 +22,7 @@ const world = useServer({
   },
 });
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-const redisUrl = redisTestDatabase(13);
+const redisUrl = redisTestDatabase(14);
 const redisUp = await redisAnswers(redisUrl);
 
 interface KeywardCall {

@@ -1,0 +1,28 @@
+import { Batcher } from '../core/batcher.js';
+import type { Sql } from '../db/database.js';
+import { renewLeases } from './repository.js';
+
+export interface LeaseRenewal {
+  activationId: string;
+  until: Date;
+  at: Date;
+}
+
+/**
+ * Renews floating leases (heartbeats) in batches: the renewals that arrive together are one UPDATE and
+ * one commit. A renewal answers false when its seat is no longer live (the lease was released).
+ */
+export class LeaseRenewer {
+  private readonly batcher: Batcher<LeaseRenewal, boolean>;
+
+  constructor(sql: Sql) {
+    this.batcher = new Batcher(async (renewals) => {
+      const renewed = new Set(await renewLeases(sql, renewals));
+      return renewals.map((r) => renewed.has(r.activationId));
+    }, 500);
+  }
+
+  renew(renewal: LeaseRenewal): Promise<boolean> {
+    return this.batcher.submit(renewal);
+  }
+}
