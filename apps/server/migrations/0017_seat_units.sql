@@ -5,8 +5,25 @@
 -- the license (under its lock, so exact across processes) first releases the leases that lapsed.
 -- The application passes each item's `seats`, `ceiling` (the limit with the policy's overage; null:
 -- unlimited; absent: max_activations), `lease_until` (floating only) and `at` (its clock). A seat taken past `max_activations`
--- but within the ceiling answers 'created_over'.
+-- but within the ceiling answers 'created_over'. An item with `user_ref` (named users) must name a user
+-- assigned to the license ('user_not_assigned') with fewer than `user_devices` live devices
+-- ('user_device_limit').
 alter table activations add column seats int not null default 1 check (seats >= 0);
+-- Named-user licenses: a seat is a user staff assigned (email or external id); each of the user's devices
+-- holds an activation that names the user, up to the policy's devices_per_user.
+alter table activations add column user_ref text;
+create table license_users (
+  id uuid primary key default gen_random_uuid(),
+  account_id uuid not null references accounts(id) on delete cascade,
+  license_id uuid not null references licenses(id) on delete cascade,
+  user_ref text not null check (length(user_ref) between 1 and 320),
+  name text,
+  created_at timestamptz not null default now()
+);
+create unique index license_users_one_per_license on license_users (license_id, lower(user_ref));
+create index license_users_account on license_users (account_id, created_at desc);
+create index activations_live_user on activations (license_id, lower(user_ref))
+  where status = 'active' and user_ref is not null;
 alter table activations add column lease_expires_at timestamptz;
 create index activations_live_leases on activations (license_id, lease_expires_at)
   where status = 'active' and lease_expires_at is not null;
@@ -57,6 +74,8 @@ declare
   last_fingerprint text;
   seat_fingerprint text;
   created int[] := '{}';
+  -- Users given a new device earlier in this batch, on the current license (inserted at the end).
+  batch_users text[] := '{}';
   culled int := 0;
   -- Most accounts block no device: then no item needs the per-device check.
   any_blocks boolean := exists (select 1 from device_blocks b
@@ -66,7 +85,8 @@ begin
     select (e->>'i')::int as i, (e->>'account_id')::uuid as account_id, (e->>'license_id')::uuid as license_id,
       (e->>'version')::int as version, e->'activation' as activation,
       coalesce((e->>'seats')::int, 1) as seats, (e->>'ceiling')::int as ceiling, e ? 'ceiling' as has_ceiling,
-      (e->>'lease_until')::timestamptz as lease_until, coalesce((e->>'at')::timestamptz, now()) as at
+      (e->>'lease_until')::timestamptz as lease_until, lower(e->>'user_ref') as user_ref,
+      (e->>'user_devices')::int as user_devices, coalesce((e->>'at')::timestamptz, now()) as at
     from jsonb_array_elements(p_items) e
     order by (e->>'license_id')::uuid, e->'activation'->>'device_id', (e->>'i')::int
   loop
@@ -77,6 +97,7 @@ begin
     if current_license is distinct from it.license_id then
       current_license := it.license_id;
       last_device := null;
+      batch_users := '{}';
       select l.version, l.max_activations, l.active_seats into lic from licenses l
         where l.id = it.license_id and l.account_id = it.account_id for update;
       lic_found := found;
@@ -128,6 +149,13 @@ begin
         last_device := device;
         last_seat := seat;
         last_fingerprint := seat_fingerprint;
+      elsif it.user_ref is not null and not exists (select 1 from license_users u
+          where u.license_id = it.license_id and lower(u.user_ref) = it.user_ref) then
+        outcome := 'user_not_assigned';
+      elsif it.user_ref is not null and it.user_devices is not null and it.user_devices <= (
+          select count(*) from activations a where a.license_id = it.license_id and a.status = 'active'
+            and lower(a.user_ref) = it.user_ref) + (select count(*) from unnest(batch_users) b where b = it.user_ref) then
+        outcome := 'user_device_limit';
       elsif (case when it.has_ceiling then it.ceiling else max_activations end) is not null
           and used + it.seats > (case when it.has_ceiling then it.ceiling else max_activations end) then
         outcome := 'limit';
@@ -138,6 +166,9 @@ begin
         activation_id := (it.activation->>'id')::uuid;
         seats_used := used;
         created := created || it.i;
+        if it.user_ref is not null then
+          batch_users := batch_users || it.user_ref;
+        end if;
         last_device := device;
         last_seat := activation_id;
         last_fingerprint := it.activation->>'fingerprint_hash';
@@ -148,11 +179,11 @@ begin
 
   insert into activations (id, account_id, license_id, device_id, fingerprint_hash, machine_name, hostname, platform,
     os, os_version, app_version, cpu_cores, ip, country, user_agent, activation_type, activated_at, last_heartbeat_at, metadata,
-    seats, lease_expires_at)
+    seats, lease_expires_at, user_ref)
   select a.id, (e->>'account_id')::uuid, (e->>'license_id')::uuid, a.device_id, a.fingerprint_hash, a.machine_name,
     a.hostname, a.platform, a.os, a.os_version, a.app_version, a.cpu_cores, a.ip, a.country, a.user_agent,
     a.activation_type, a.activated_at, a.last_heartbeat_at, coalesce(a.metadata, '{}'::jsonb),
-    coalesce((e->>'seats')::int, 1), (e->>'lease_until')::timestamptz
+    coalesce((e->>'seats')::int, 1), (e->>'lease_until')::timestamptz, e->>'user_ref'
   from jsonb_array_elements(p_items) e, jsonb_populate_record(null::activations, e->'activation') a
   where (e->>'i')::int = any(created);
   insert into events (account_id, type, actor_type, actor_id, subject_type, subject_id, ip, request_id, data, created_at, row_hash)

@@ -104,6 +104,8 @@ export interface paths {
             metadata?: {
               [key: string]: unknown;
             };
+            /** @description Named-user licenses: the user (email or id) staff assigned to the license */
+            user?: string;
           };
         };
       };
@@ -987,6 +989,7 @@ export interface components {
           | 'LICENSE_EXPIRED'
           | 'MAINTENANCE_EXPIRED'
           | 'ACTIVATION_LIMIT_REACHED'
+          | 'LICENSE_USER_NOT_ASSIGNED'
           | 'ACTIVATION_NOT_FOUND'
           | 'DEVICE_BLOCKED'
           | 'DEVICE_MISMATCH'

@@ -18,6 +18,8 @@ export interface ActivationRow {
   seats: number;
   /** Floating licenses: when the lease lapses unless a heartbeat renews it. */
   lease_expires_at: Date | null;
+  /** Named-user licenses: the user this device is for. */
+  user_ref: string | null;
   ip: string | null;
   country: string | null;
   user_agent: string | null;
@@ -35,7 +37,7 @@ export interface ActivationRow {
 }
 
 export const ACTIVATION_COLUMNS = `id, account_id, license_id, device_id, machine_name, hostname, platform, os, os_version,
-  app_version, cpu_cores, seats, lease_expires_at, ip, country, user_agent, activation_type, status, activated_at, last_heartbeat_at, last_validated_at,
+  app_version, cpu_cores, seats, lease_expires_at, user_ref, ip, country, user_agent, activation_type, status, activated_at, last_heartbeat_at, last_validated_at,
   deactivated_at, deactivation_reason, usage_metrics, metadata, created_at, updated_at`;
 
 export async function findActivation(
@@ -135,6 +137,9 @@ export interface SeatRequest {
   lease_until: Date | null;
   /** The application clock's now (leases lapse by it). */
   at: Date;
+  /** Named users: the user the device is for (must be assigned), and how many devices a user may have. */
+  user_ref?: string | null;
+  user_devices?: number | null;
   activation: Record<string, unknown>;
   event: Record<string, unknown>;
 }
@@ -148,7 +153,9 @@ export interface SeatOutcome {
     | 'blocked'
     | 'fingerprint_mismatch'
     | 'stale'
-    | 'gone';
+    | 'gone'
+    | 'user_not_assigned'
+    | 'user_device_limit';
   activation_id: string | null;
   seats_used: number;
   max_activations: number | null;

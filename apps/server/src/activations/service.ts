@@ -39,6 +39,8 @@ export interface ActivateInput {
   device_info?: DeviceInfo | undefined;
   metadata?: Record<string, unknown> | undefined;
   activation_type?: 'online' | 'offline' | 'emergency';
+  /** Named-user licenses: the assigned user this device is for. */
+  user?: string | undefined;
 }
 
 export interface CallerFacts {
@@ -185,6 +187,13 @@ export async function activateDevice(
       });
 
     const policy = license.effective_policy;
+    const named = policy.seat_unit === 'named_users';
+    if (named && !input.user)
+      throw new AppError(
+        'MISSING_FIELD',
+        "This license's seats are named users: send `user`, the email or id your administrator assigned",
+        { pointer: '/body/user' },
+      );
     const seats = seatWeight(policy, { cpu_cores: info.cpu_cores, cpu_sockets: numberOr(info.cpu_sockets) });
     const leaseUntil =
       policy.seat_unit === 'leases' ? new Date(now.getTime() + policy.lease_minutes * 60_000) : null;
@@ -204,7 +213,10 @@ export async function activateDevice(
         license_id: license.id,
         version: license.version,
         seats,
-        ceiling: seatCeiling(policy, license.max_activations),
+        // Named users: the users are the seats (limited when staff assign them); devices per user here.
+        ceiling: named ? null : seatCeiling(policy, license.max_activations),
+        user_ref: named ? input.user! : null,
+        user_devices: named ? policy.devices_per_user : null,
         lease_until: leaseUntil,
         at: now,
         activation: { ...activation, id: activationId },
@@ -235,6 +247,17 @@ export async function activateDevice(
       case 'fingerprint_mismatch':
         await refuseOtherMachine(ctx, license, seat.activation_id!, deviceId, caller);
         break;
+      case 'user_not_assigned':
+        throw new AppError(
+          'LICENSE_USER_NOT_ASSIGNED',
+          `${input.user} is not a user of this license; ask your administrator to assign you a seat`,
+        );
+      case 'user_device_limit':
+        throw new AppError(
+          'ACTIVATION_LIMIT_REACHED',
+          `${input.user} already uses ${policy.devices_per_user} device(s) on this license; deactivate one first`,
+          { devices_per_user: policy.devices_per_user },
+        );
       case 'limit':
         throw new AppError(
           'ACTIVATION_LIMIT_REACHED',

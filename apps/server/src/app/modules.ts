@@ -9,6 +9,7 @@ import { websocketRoutes } from '../entitlements/websocket-routes.js';
 import { eventRoutes } from '../events/routes.js';
 import { firstRunRoutes } from '../first-run/routes.js';
 import type { App } from '../http/types.js';
+import { licenseUserRoutes } from '../license-users/routes.js';
 import { licenseRoutes } from '../licenses/routes.js';
 import { licensingRoutes } from '../licensing/routes.js';
 import { offlineStaffRoutes } from '../offline/routes.js';
@@ -36,6 +37,7 @@ export async function registerModules(app: App, parts: ProcessParts): Promise<vo
   await app.register(eventRoutes, { ctx });
   await app.register(signingRoutes, { ctx });
   await app.register(licenseRoutes, { ctx });
+  await app.register(licenseUserRoutes, { ctx });
   await app.register(activationRoutes, { ctx });
   await app.register(deviceBlockRoutes, { ctx });
   await app.register(licensingRoutes, { deps: parts });

@@ -169,7 +169,7 @@ export async function createLicense(
  * Runs one change on a locked license: loads it (404 when not in the account), applies `change`,
  * bumps its version, records the event, and after commit tells every process.
  */
-async function changeLicense(
+export async function changeLicense(
   ctx: AppContext,
   p: Principal,
   id: string,

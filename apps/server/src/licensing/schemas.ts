@@ -28,6 +28,13 @@ export const ActivateBody = Type.Object(
     metadata: Type.Optional(
       Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 20 }),
     ),
+    user: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 320,
+        description: 'Named-user licenses: the user (email or id) staff assigned to the license',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

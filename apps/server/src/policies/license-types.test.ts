@@ -12,7 +12,7 @@ const COUNTS: Record<Policy['seat_unit'], string> = {
   devices: 'devices',
   cpu_sockets: 'CPU sockets of each device',
   cpu_cores: 'CPU cores of each device',
-  named_users: 'devices (named users: issue H, next step)',
+  named_users: 'named users staff assign, each with a few devices',
   leases: 'floating leases (heartbeat renews)',
   none: 'nothing',
 };
@@ -80,6 +80,16 @@ describe('license types × models (docs/license-types.md)', () => {
       expect(issued.body.expires_at).toBe(startsOnUse ? null : at(30).toISOString());
       expect(issued.body.term_days).toBe(startsOnUse ? 30 : null);
 
+      // Named-user seats are users staff assign; the app then activates with `user`.
+      const named = policy.seat_unit === 'named_users';
+      if (named) {
+        const assigned = await world.server.request('POST', `/api/v1/licenses/${issued.body.id}/users`, {
+          token: owner,
+          body: { user: 'ana@example.com' },
+        });
+        expect(assigned.status, JSON.stringify(assigned.body)).toBe(201);
+      }
+      const user = named ? { user: 'Ana@example.com' } : {};
       // First use two days later: a 4-core machine with a build from the first of March.
       clock.set(at(2));
       const device = { device_id: `dev-${type}-${model}`, platform: 'linux', app_version: '1.0.0' };
@@ -88,6 +98,7 @@ describe('license types × models (docs/license-types.md)', () => {
           license_key: issued.body.key,
           device_fingerprint: `fp-${type}-${model}`,
           device_info: { ...device, cpu_cores: 4, build_date: '2026-03-01' },
+          ...user,
         },
       });
       expect(seat.status, JSON.stringify(seat.body)).toBe(200);
@@ -116,6 +127,7 @@ describe('license types × models (docs/license-types.md)', () => {
               device_id: `new-${type}-${model}`,
               build_date: new Date(expiry.getTime() + 3_600_000).toISOString(),
             },
+            ...user,
           },
         });
         expect(newer.status).toBe(403);
