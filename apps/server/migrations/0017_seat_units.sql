@@ -7,11 +7,16 @@
 -- unlimited; absent: max_activations), `lease_until` (floating only) and `at` (its clock). A seat taken past `max_activations`
 -- but within the ceiling answers 'created_over'. An item with `user_ref` (named users) must name a user
 -- assigned to the license ('user_not_assigned') with fewer than `user_devices` live devices
--- ('user_device_limit').
+-- ('user_device_limit'). `unique_scope` ('product' or 'account') refuses a device that holds a live seat
+-- of another license of the same product or account ('device_taken'); `match_components` lets a seat
+-- whose fingerprint differs be the same machine when that many of its `components` digests agree.
 alter table activations add column seats int not null default 1 check (seats >= 0);
 -- Named-user licenses: a seat is a user staff assigned (email or external id); each of the user's devices
 -- holds an activation that names the user, up to the policy's devices_per_user.
 alter table activations add column user_ref text;
+-- Device matching by components (policy device_matching 'components'): digests of the hardware
+-- components the app reports; a device whose fingerprint changed keeps its seat when enough agree.
+alter table activations add column component_hashes jsonb;
 create table license_users (
   id uuid primary key default gen_random_uuid(),
   account_id uuid not null references accounts(id) on delete cascade,
@@ -73,6 +78,7 @@ declare
   last_seat uuid;
   last_fingerprint text;
   seat_fingerprint text;
+  seat_components jsonb;
   created int[] := '{}';
   -- Users given a new device earlier in this batch, on the current license (inserted at the end).
   batch_users text[] := '{}';
@@ -86,7 +92,9 @@ begin
       (e->>'version')::int as version, e->'activation' as activation,
       coalesce((e->>'seats')::int, 1) as seats, (e->>'ceiling')::int as ceiling, e ? 'ceiling' as has_ceiling,
       (e->>'lease_until')::timestamptz as lease_until, lower(e->>'user_ref') as user_ref,
-      (e->>'user_devices')::int as user_devices, coalesce((e->>'at')::timestamptz, now()) as at
+      (e->>'user_devices')::int as user_devices, e->>'unique_scope' as unique_scope,
+      (e->>'product_id')::uuid as product_id, e->'components' as components,
+      (e->>'match_components')::int as match_components, coalesce((e->>'at')::timestamptz, now()) as at
     from jsonb_array_elements(p_items) e
     order by (e->>'license_id')::uuid, e->'activation'->>'device_id', (e->>'i')::int
   loop
@@ -131,9 +139,12 @@ begin
       outcome := case when last_fingerprint is distinct from it.activation->>'fingerprint_hash'
         then 'fingerprint_mismatch' else 'reused' end;
     else
-      select a.id, a.fingerprint_hash into seat, seat_fingerprint from activations a
+      select a.id, a.fingerprint_hash, a.component_hashes into seat, seat_fingerprint, seat_components from activations a
         where a.license_id = it.license_id and a.device_id = device and a.status = 'active';
-      if found and seat_fingerprint is distinct from it.activation->>'fingerprint_hash' then
+      if found and seat_fingerprint is distinct from it.activation->>'fingerprint_hash'
+          and not (it.match_components is not null and it.match_components <= (
+            select count(*) from jsonb_each_text(coalesce(seat_components, '{}'::jsonb)) s
+              join jsonb_each_text(coalesce(it.components, '{}'::jsonb)) c on c.key = s.key and c.value = s.value)) then
         outcome := 'fingerprint_mismatch';
         activation_id := seat;
         last_device := device;
@@ -142,13 +153,21 @@ begin
       elsif found then
         update activations a set app_version = coalesce(it.activation->>'app_version', a.app_version),
           ip = it.activation->>'ip', last_heartbeat_at = (it.activation->>'last_heartbeat_at')::timestamptz,
-          lease_expires_at = coalesce(it.lease_until, a.lease_expires_at), updated_at = now()
+          lease_expires_at = coalesce(it.lease_until, a.lease_expires_at),
+          -- Matched by components: the machine's new fingerprint and components are its seat's now.
+          fingerprint_hash = it.activation->>'fingerprint_hash', component_hashes = coalesce(it.components, a.component_hashes),
+          updated_at = now()
           where a.id = seat;
         outcome := 'reused';
         activation_id := seat;
         last_device := device;
         last_seat := seat;
         last_fingerprint := seat_fingerprint;
+      elsif it.unique_scope is not null and exists (select 1 from activations a join licenses l on l.id = a.license_id
+          where a.device_id = device and a.status = 'active' and a.license_id <> it.license_id
+            and a.account_id = it.account_id
+            and (it.unique_scope = 'account' or l.product_id is not distinct from it.product_id)) then
+        outcome := 'device_taken';
       elsif it.user_ref is not null and not exists (select 1 from license_users u
           where u.license_id = it.license_id and lower(u.user_ref) = it.user_ref) then
         outcome := 'user_not_assigned';
@@ -179,11 +198,11 @@ begin
 
   insert into activations (id, account_id, license_id, device_id, fingerprint_hash, machine_name, hostname, platform,
     os, os_version, app_version, cpu_cores, ip, country, user_agent, activation_type, activated_at, last_heartbeat_at, metadata,
-    seats, lease_expires_at, user_ref)
+    seats, lease_expires_at, user_ref, component_hashes)
   select a.id, (e->>'account_id')::uuid, (e->>'license_id')::uuid, a.device_id, a.fingerprint_hash, a.machine_name,
     a.hostname, a.platform, a.os, a.os_version, a.app_version, a.cpu_cores, a.ip, a.country, a.user_agent,
     a.activation_type, a.activated_at, a.last_heartbeat_at, coalesce(a.metadata, '{}'::jsonb),
-    coalesce((e->>'seats')::int, 1), (e->>'lease_until')::timestamptz, e->>'user_ref'
+    coalesce((e->>'seats')::int, 1), (e->>'lease_until')::timestamptz, e->>'user_ref', e->'components'
   from jsonb_array_elements(p_items) e, jsonb_populate_record(null::activations, e->'activation') a
   where (e->>'i')::int = any(created);
   insert into events (account_id, type, actor_type, actor_id, subject_type, subject_id, ip, request_id, data, created_at, row_hash)

@@ -990,6 +990,7 @@ export interface components {
           | 'MAINTENANCE_EXPIRED'
           | 'ACTIVATION_LIMIT_REACHED'
           | 'LICENSE_USER_NOT_ASSIGNED'
+          | 'DEVICE_ALREADY_ACTIVATED'
           | 'ACTIVATION_NOT_FOUND'
           | 'DEVICE_BLOCKED'
           | 'DEVICE_MISMATCH'

@@ -140,6 +140,12 @@ export interface SeatRequest {
   /** Named users: the user the device is for (must be assigned), and how many devices a user may have. */
   user_ref?: string | null;
   user_devices?: number | null;
+  /** Where a device may hold one seat beyond this license ('product' or 'account'; null: this license only). */
+  unique_scope?: 'product' | 'account' | null;
+  product_id?: string | null;
+  /** Digests of the device's reported hardware components; with `match_components`, how many must agree. */
+  components?: Record<string, string> | null;
+  match_components?: number | null;
   activation: Record<string, unknown>;
   event: Record<string, unknown>;
 }
@@ -155,7 +161,8 @@ export interface SeatOutcome {
     | 'stale'
     | 'gone'
     | 'user_not_assigned'
-    | 'user_device_limit';
+    | 'user_device_limit'
+    | 'device_taken';
   activation_id: string | null;
   seats_used: number;
   max_activations: number | null;
@@ -264,4 +271,36 @@ export async function releaseLapsedLeases(q: Queryable, at: Date) {
       updated_at = now()
     where status = 'active' and lease_expires_at < ${at}
     returning account_id, license_id`;
+}
+
+/**
+ * Takes a released lease back for its device (policy lease_revival_minutes): under the license lock,
+ * when it was released by lapsing after `releasedSince` and the license has room for its seats.
+ */
+export async function reviveLease(
+  q: Queryable,
+  r: {
+    activationId: string;
+    licenseId: string;
+    releasedSince: Date;
+    until: Date;
+    at: Date;
+    ceiling: number | null;
+  },
+): Promise<boolean> {
+  const [license] = await q<{ active_seats: number }[]>`
+    select active_seats from licenses where id = ${r.licenseId} for update`;
+  if (!license) return false;
+  const [seat] = await q<{ seats: number }[]>`
+    select seats from activations where id = ${r.activationId} and license_id = ${r.licenseId}
+      and status = 'expired' and deactivation_reason = 'lease_expired' and deactivated_at >= ${r.releasedSince}`;
+  if (!seat || (r.ceiling !== null && license.active_seats + seat.seats > r.ceiling)) return false;
+  // Live again only if no other seat of the device took its place meanwhile (one live seat per device).
+  const revived = await q`
+    update activations a set status = 'active', deactivated_at = null, deactivation_reason = null,
+      lease_expires_at = ${r.until}, last_heartbeat_at = ${r.at}, updated_at = now()
+    where a.id = ${r.activationId} and not exists (select 1 from activations b
+      where b.license_id = a.license_id and b.device_id = a.device_id and b.status = 'active')
+    returning a.id`;
+  return revived.length > 0;
 }

@@ -17,6 +17,7 @@ import {
   insertDeviceBlock,
   listActivations,
   releaseLapsedLeases,
+  reviveLease,
   type SeatOutcome,
 } from './repository.js';
 import type { SeatBatcher } from './seat-batcher.js';
@@ -51,6 +52,7 @@ export interface CallerFacts {
 }
 
 const KNOWN_DEVICE_FIELDS: ReadonlySet<string> = new Set([
+  'components',
   'device_id',
   'platform',
   'app_version',
@@ -71,7 +73,23 @@ function osText(os: DeviceInfo['os']): string | null {
   return (parts.length ? parts.join(' ') : JSON.stringify(os)).slice(0, 100);
 }
 
+const UNIQUE_SCOPE = { per_license: null, per_product: 'product', per_account: 'account' } as const;
+
 const numberOr = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * Digests of the hardware components an app reports (`device_info.components`: name → identifier, e.g.
+ * disk serial, board id, MAC), so a machine whose fingerprint changed can still be recognised; only
+ * digests are stored.
+ */
+function componentDigests(ctx: AppContext, components: unknown): Record<string, string> | null {
+  if (!components || typeof components !== 'object' || Array.isArray(components)) return null;
+  const digests: Record<string, string> = {};
+  for (const [name, value] of Object.entries(components).slice(0, 16))
+    if (typeof value === 'string' && value)
+      digests[name.slice(0, 64)] = digestSecret(ctx.keyring, `component:${name}:${value}`);
+  return Object.keys(digests).length ? digests : null;
+}
 
 /** What an activating app says about itself, as the license decision reads it. */
 export function requestFacts(caller: Pick<CallerFacts, 'ip' | 'country'>, info: DeviceInfo): RequestFacts {
@@ -217,6 +235,10 @@ export async function activateDevice(
         ceiling: named ? null : seatCeiling(policy, license.max_activations),
         user_ref: named ? input.user! : null,
         user_devices: named ? policy.devices_per_user : null,
+        unique_scope: UNIQUE_SCOPE[policy.device_uniqueness],
+        product_id: license.product_id,
+        components: componentDigests(ctx, info.components),
+        match_components: policy.device_matching === 'components' ? policy.components_required : null,
         lease_until: leaseUntil,
         at: now,
         activation: { ...activation, id: activationId },
@@ -247,6 +269,12 @@ export async function activateDevice(
       case 'fingerprint_mismatch':
         await refuseOtherMachine(ctx, license, seat.activation_id!, deviceId, caller);
         break;
+      case 'device_taken':
+        throw new AppError(
+          'DEVICE_ALREADY_ACTIVATED',
+          `This device already holds a seat of another license of this ${policy.device_uniqueness === 'per_product' ? 'product' : 'vendor'}; deactivate it there first`,
+          { device_uniqueness: policy.device_uniqueness },
+        );
       case 'user_not_assigned':
         throw new AppError(
           'LICENSE_USER_NOT_ASSIGNED',
@@ -395,6 +423,34 @@ export async function sweepLapsedLeases(ctx: AppContext): Promise<number> {
   for (const [licenseId, accountId] of licenses)
     await publishLicenseChanged(ctx, accountId, { license_id: licenseId, event: 'lease.released' });
   return released.length;
+}
+
+/**
+ * A device whose floating lease lapsed and was released comes back within the policy's revival window:
+ * it takes its lease back if the license has room. Every process is told (their snapshots said released).
+ */
+export async function reviveReleasedLease(
+  ctx: AppContext,
+  license: LicenseWithPlan,
+  activationId: string,
+): Promise<Date | null> {
+  const policy = license.effective_policy;
+  if (policy.lease_revival_minutes <= 0) return null;
+  const now = ctx.clock.now();
+  const until = new Date(now.getTime() + policy.lease_minutes * 60_000);
+  const revived = await ctx.db.tx((tx) =>
+    reviveLease(tx, {
+      activationId,
+      licenseId: license.id,
+      releasedSince: new Date(now.getTime() - policy.lease_revival_minutes * 60_000),
+      until,
+      at: now,
+      ceiling: seatCeiling(policy, license.max_activations),
+    }),
+  );
+  if (!revived) return null;
+  await publishLicenseChanged(ctx, license.account_id, { license_id: license.id, event: 'lease.revived' });
+  return until;
 }
 
 type SeatFilter = Parameters<typeof listActivations>[2];

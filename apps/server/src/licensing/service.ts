@@ -8,6 +8,7 @@ import {
   deactivateActivation,
   deviceIdOf,
   fingerprintHash,
+  reviveReleasedLease,
   type SeatDeps,
 } from '../activations/service.js';
 import { AppError } from '../core/errors.js';
@@ -181,8 +182,15 @@ export async function heartbeat(
   const resolved = await resolveToken(deps, token, deviceId, caller, 'heartbeat');
   const { snap } = resolved;
   let { outcome } = resolved;
-  if (snap && outcome.valid && snap.license.effective_policy.seat_unit === 'leases')
-    outcome = await renewSeatLease(deps, snap);
+  if (snap && snap.license.effective_policy.seat_unit === 'leases') {
+    if (outcome.valid) outcome = await renewSeatLease(deps, snap);
+    // Released: within the policy's revival window the device may take its lease back.
+    else if (
+      outcome.code === 'LEASE_EXPIRED' &&
+      (await reviveReleasedLease(deps.ctx, snap.license, snap.activation.id))
+    )
+      outcome = VALID;
+  }
   if (snap && outcome.valid)
     deps.usage.touch(snap.license.account_id, snap.activation.id, 'heartbeat', metrics);
   return {
@@ -196,6 +204,8 @@ async function renewSeatLease(deps: LicensingDeps, snap: Snapshot): Promise<Outc
   const now = deps.ctx.clock.now();
   const until = new Date(now.getTime() + snap.license.effective_policy.lease_minutes * 60_000);
   if (await deps.leases.renew({ activationId: snap.activation.id, until, at: now })) return VALID;
+  // Released: within the policy's revival window the device may take its lease back.
+  if (await reviveReleasedLease(deps.ctx, snap.license, snap.activation.id)) return VALID;
   // Released elsewhere (a sweep, another device's checkout): no process may keep answering for it.
   await publishLicenseChanged(deps.ctx, snap.license.account_id, {
     license_id: snap.license.id,

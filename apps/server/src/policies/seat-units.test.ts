@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
 import { FixedClock, useServer } from '../../test/support/server.js';
+import { sweepLapsedLeases } from '../activations/service.js';
 
 // What a seat is, by license policy: devices, cores, floating leases, overage. Fixed clock, both engines;
 // two server processes on one PostgreSQL where the engine allows it.
@@ -147,5 +148,83 @@ describe('seats by license policy', () => {
       expect(seat.status, JSON.stringify(seat.body)).toBe(200);
       expect(seat.body.activations_used).toBe(0);
     }
+  });
+
+  it('floating with revival: a released lease comes back within the window if there is room', async () => {
+    const license = await issueLicense(
+      world.server,
+      world.account,
+      {},
+      { license_type: 'concurrent', max_activations: 2, policy: { lease_revival_minutes: 10 } },
+    );
+    const a = await activateWith(license.key, 'rev-a');
+    await activateWith(license.key, 'rev-b');
+    clock.set('2026-03-02T09:14:00Z');
+    const bRenewed = await world.server.request('POST', '/api/v1/licensing/heartbeat', {
+      body: { token: (await activateWith(license.key, 'rev-b')).body.signed_token, device_id: 'rev-b' },
+    });
+    expect(bRenewed.body.valid).toBe(true);
+    // Device a lapsed at 09:15; the sweep releases it.
+    clock.set('2026-03-02T09:20:00Z');
+    await sweepLapsedLeases(world.server.ctx);
+    // Within 10 minutes of its release it comes back: room for it, same seat.
+    expect((await heartbeat(a.body.signed_token, 'rev-a')).body).toMatchObject({
+      valid: true,
+      code: 'VALID',
+    });
+    // Past the window a released lease stays released.
+    clock.set('2026-03-02T09:45:00Z');
+    await sweepLapsedLeases(world.server.ctx);
+    clock.set('2026-03-02T09:56:00Z');
+    expect((await heartbeat(a.body.signed_token, 'rev-a')).body).toMatchObject({
+      valid: false,
+      code: 'LEASE_EXPIRED',
+    });
+  });
+
+  it("device uniqueness per product: a machine holds one seat among the product's licenses", async () => {
+    const owner = await world.account.token('owner');
+    const product = await world.server.request('POST', '/api/v1/products', {
+      token: owner,
+      body: { code: `uniq-${Date.now()}`, name: 'Uniq' },
+    });
+    const plan = { product_id: product.body.id, policy: { device_uniqueness: 'per_product' } };
+    const first = await issueLicense(world.server, world.account, {}, plan);
+    const second = await issueLicense(world.server, world.account, {}, plan);
+    expect((await activateWith(first.key, 'uniq-1')).status).toBe(200);
+    const taken = await activateWith(second.key, 'uniq-1');
+    expect(taken.status).toBe(409);
+    expect(taken.body.error).toMatchObject({ code: 'DEVICE_ALREADY_ACTIVATED' });
+    // The default (per license) lets the machine hold a seat of another license.
+    const other = await issueLicense(world.server, world.account);
+    expect((await activateWith(other.key, 'uniq-1')).status).toBe(200);
+  });
+
+  it('device matching by components: a changed fingerprint keeps the seat when 2 of 3 components agree', async () => {
+    const license = await issueLicense(
+      world.server,
+      world.account,
+      {},
+      { max_activations: 1, policy: { device_matching: 'components', components_required: 2 } },
+    );
+    const parts = { disk: 'S3Z9NB0K', board: 'MB-4411', mac: '00:1a:2b:3c:4d:5e' };
+    const seat = (fingerprint: string, components: Record<string, string>) =>
+      world.server.request('POST', '/api/v1/licensing/activate', {
+        body: {
+          license_key: license.key,
+          device_fingerprint: fingerprint,
+          device_info: { device_id: 'comp-1', platform: 'linux', components },
+        },
+      });
+    const original = await seat('fp-original', parts);
+    expect(original.status).toBe(200);
+    // A new network card changes the fingerprint; disk and board still match.
+    const again = await seat('fp-new-nic', { ...parts, mac: '00:aa:bb:cc:dd:ee' });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ activation_id: original.body.activation_id, reused: true });
+    // Another machine claiming the device id with one matching component is refused.
+    const clone = await seat('fp-clone', { disk: 'OTHER', board: 'MB-4411', mac: 'ff:ff:ff:ff:ff:ff' });
+    expect(clone.status).toBe(403);
+    expect(clone.body.error.code).toBe('FINGERPRINT_MISMATCH');
   });
 });
