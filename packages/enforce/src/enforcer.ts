@@ -21,6 +21,8 @@ export interface LicenseSummary {
   tier: string | null;
   tierRank: number | null;
   features: ReadonlySet<string>;
+  /** The license's named limits (max_api_requests_per_hour, max_concurrent_connections …); null: unlimited. */
+  limits: Readonly<Record<string, number | null>>;
 }
 
 export interface EnforcerOptions {
@@ -180,6 +182,7 @@ export class Enforcer {
       tier: string | null;
       tier_rank: number | null;
       features: string[];
+      limits?: Record<string, number | null>;
     }>('POST', '/api/v1/entitlements/check', { license_key: licenseKey });
     let summary: LicenseSummary;
     switch (outcome.kind) {
@@ -202,6 +205,7 @@ export class Enforcer {
           tier: b.tier,
           tierRank: b.tier_rank,
           features: new Set(b.features),
+          limits: b.limits ?? {},
         };
       }
     }
@@ -220,7 +224,8 @@ export class Enforcer {
 
   /** Decides a feature from a summary (microseconds). */
   featureDenial(summary: LicenseSummary, feature: string): Denial | null {
-    return summary.features.has(feature)
+    // A named limit of the license is metered like a feature (Keyward counts it).
+    return summary.features.has(feature) || Object.hasOwn(summary.limits, feature)
       ? null
       : featureNotLicensed(feature, summary.tier, this.options.upgradeUrl);
   }
@@ -292,6 +297,25 @@ export class Enforcer {
     return this.reservations.consume(licenseKey, feature, amount);
   }
 
+  /**
+   * Counts `amount` against one of the license's named limits (e.g. max_api_requests_per_hour): Keyward
+   * counts it (reserved in blocks like any quota) and shows it in /licensing/status. A license without
+   * that limit, or with it unlimited (null), is not limited.
+   */
+  async consumeLimit(licenseKey: string | undefined, name: string, amount = 1): Promise<Denial | null> {
+    const summary = licenseKey ? await this.summary(licenseKey) : OPEN;
+    const denial = this.licenseDenial(licenseKey, summary);
+    if (denial || isDenial(summary) || !licenseKey) return denial;
+    if ((summary.limits[name] ?? null) === null) return null;
+    return this.consume(licenseKey, name, amount);
+  }
+
+  /** A named limit from the cached summary (synchronous): undefined when not cached, null when unlimited. */
+  cachedLimit(licenseKey: string, name: string): number | null | undefined {
+    const summary = this.cached(licenseKey);
+    return summary ? (summary.limits[name] ?? null) : undefined;
+  }
+
   /** Asks Keyward to take `units` of the quota (with `partial`, what is left when fewer are). */
   private async reserve(
     licenseKey: string,
@@ -354,5 +378,14 @@ const isDenial = (v: LicenseSummary | Denial): v is Denial => 'status' in v;
 
 /** Keyward refused the request about the key itself (e.g. a malformed key): a license that is not usable. */
 function refusedSummary(code: string, reason: string): LicenseSummary {
-  return { allowed: false, code, reason, licenseId: null, tier: null, tierRank: null, features: new Set() };
+  return {
+    allowed: false,
+    code,
+    reason,
+    licenseId: null,
+    tier: null,
+    tierRank: null,
+    features: new Set(),
+    limits: {},
+  };
 }

@@ -32,6 +32,8 @@ export function expressGuards(enforcer: Enforcer, opts: { licenseKey: (req: Req)
     requireFeature: (feature: string) => run((key) => enforcer.requireFeature(key, feature)),
     requireTier: (tier: number | string) => run((key) => enforcer.requireTier(key, tier)),
     trackUsage: (feature: string, amount = 1) => run((key) => enforcer.consume(key, feature, amount)),
+    /** One of the license's named limits, counted in Keyward, e.g. licenseLimit('max_api_requests_per_hour'). */
+    licenseLimit: (name: string, amount = 1) => run((key) => enforcer.consumeLimit(key, name, amount)),
     hourlyQuota: (quota: HourlyQuota) => run((key) => (key ? quota.consume(key) : Promise.resolve(null))),
     concurrency: (limit: ConcurrencyLimit) => (req: Req, res: Res, next: Next) => {
       const id = opts.licenseKey(req);

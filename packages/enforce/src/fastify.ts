@@ -28,6 +28,8 @@ export function fastifyGuards(
     requireFeature: (feature: string) => run((key) => enforcer.requireFeature(key, feature)),
     requireTier: (tier: number | string) => run((key) => enforcer.requireTier(key, tier)),
     trackUsage: (feature: string, amount = 1) => run((key) => enforcer.consume(key, feature, amount)),
+    /** One of the license's named limits, counted in Keyward, e.g. licenseLimit('max_api_requests_per_hour'). */
+    licenseLimit: (name: string, amount = 1) => run((key) => enforcer.consumeLimit(key, name, amount)),
     /** Hourly request quota per tenant (the license key unless `tenant` says otherwise). */
     hourlyQuota:
       (quota: HourlyQuota, tenant?: (request: FastifyRequest) => string | undefined): Hook =>

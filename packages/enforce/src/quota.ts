@@ -59,16 +59,22 @@ export class HourlyQuota {
   }
 }
 
-/** Live connections per tenant (per process), for `max_concurrent_connections`. */
+/**
+ * Live connections per tenant (per process), for `max_concurrent_connections`. `max` is one number for
+ * every tenant, or read per tenant, e.g. from the license:
+ * `new ConcurrencyLimit((key) => enforcer.cachedLimit(key, 'max_concurrent_connections') ?? 10)`
+ * (null: unlimited).
+ */
 export class ConcurrencyLimit {
   private live = new Map<string, number>();
 
-  constructor(private readonly max: number) {}
+  constructor(private readonly max: number | ((tenant: string) => number | null)) {}
 
   /** Takes a slot; returns a release function, or the denial when the tenant is at its limit. */
   acquire(tenant: string): { release: () => void } | { denial: Denial } {
     const n = this.live.get(tenant) ?? 0;
-    if (n >= this.max) return { denial: usageLimitExceeded('concurrent_connections', n, this.max, 1) };
+    const max = typeof this.max === 'number' ? this.max : this.max(tenant);
+    if (max !== null && n >= max) return { denial: usageLimitExceeded('concurrent_connections', n, max, 1) };
     this.live.set(tenant, n + 1);
     let released = false;
     return {

@@ -1074,6 +1074,10 @@ export interface components {
       reset_at: string | null;
       granted: number | null;
       features: string[];
+      /** @description The license's named limits; check or consume one by passing its name as `feature` */
+      limits: {
+        [key: string]: number | null;
+      };
     };
   };
   responses: never;

@@ -35,6 +35,25 @@ export function periodReset(period: Period, now: Date): Date | null {
   return next;
 }
 
+/** Counters recorded under these names measure the seed 002 named limits; other limits count under their own name, in total. */
+export const LIMIT_COUNTERS: Record<string, { feature: string; period: Period }> = {
+  max_api_requests_per_hour: { feature: 'api_requests', period: 'hour' },
+  max_users: { feature: 'active_users', period: 'total' },
+  max_concurrent_connections: { feature: 'concurrent_connections', period: 'total' },
+};
+
+/** A named limit of the license (`limits`) checked like a metered feature: its counter, its period. */
+export function limitAsFeature(license: LicenseWithPlan, name: string): FeatureGrant | null {
+  if (!Object.hasOwn(license.limits, name)) return null;
+  const counter = LIMIT_COUNTERS[name] ?? { feature: name, period: 'total' as const };
+  return {
+    feature_id: counter.feature,
+    enabled: true,
+    limit_value: license.limits[name] ?? null,
+    period: counter.period,
+  };
+}
+
 export interface FeatureGrant {
   feature_id: string;
   enabled: boolean;
@@ -74,8 +93,10 @@ export function decideEntitlement(
   }
   if (featureId === undefined)
     return { allowed: true, code: 'ALLOWED', reason: 'The license is valid', feature: null };
+  // A feature of the plan, or one of the license's named limits (max_api_requests_per_hour …).
   const feature =
-    (license.features as unknown as FeatureGrant[]).find((f) => f.feature_id === featureId) ?? null;
+    (license.features as unknown as FeatureGrant[]).find((f) => f.feature_id === featureId) ??
+    limitAsFeature(license, featureId);
   if (!feature || !feature.enabled) {
     return {
       allowed: false,

@@ -17,6 +17,9 @@ export const CheckResultSchema = Type.Object(
     /** How much of `consume` was taken: all of it, less with `partial`, 0 when refused; null without consume. */
     granted: nullable('integer'),
     features: Type.Array(Type.String()),
+    limits: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), {
+      description: "The license's named limits; check or consume one by passing its name as `feature`",
+    }),
   },
   { $id: 'EntitlementCheck' },
 );

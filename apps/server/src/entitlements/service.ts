@@ -40,6 +40,8 @@ export interface CheckResult {
   granted: number | null;
   /** Enabled feature ids of the license, so a caller (the enforce middleware) can cache and decide locally. */
   features: string[];
+  /** The license's named limits (max_api_requests_per_hour …), checkable and consumable as `feature`. */
+  limits: Record<string, number | null>;
 }
 
 /** The process parts entitlement checks use (built by the composition root). */
@@ -126,6 +128,7 @@ export async function checkEntitlement(
       reset_at: null,
       granted: null,
       features: [],
+      limits: {},
     };
   const now = ctx.clock.now();
   const decision = decideEntitlement(
@@ -149,6 +152,7 @@ export async function checkEntitlement(
     reset_at: null,
     granted: null,
     features: license.enabled_features,
+    limits: license.limits,
   };
   const feature = decision.feature;
   if (!decision.allowed || !feature || input.feature === undefined) return result;
@@ -158,7 +162,8 @@ export async function checkEntitlement(
   const key = {
     accountId: license.account_id,
     licenseId: license.id,
-    feature: input.feature,
+    // The feature's counter (a named limit counts under its counter's name, e.g. api_requests).
+    feature: feature.feature_id,
     periodStart: periodStart(period, now),
     periodEnd: periodReset(period, now),
   };

@@ -3,15 +3,8 @@ import { decideLicense } from '../licenses/decision.js';
 import { licenseTiming } from '../licenses/evaluate.js';
 import type { LicenseWithPlan } from '../licenses/repository.js';
 import type { QuotaCounters } from './quota-counters.js';
-import { type Period, periodReset, periodStart } from './rules.js';
+import { LIMIT_COUNTERS, type Period, periodReset, periodStart } from './rules.js';
 import { licenseAlerts, licenseRecommendations, type UsageLine } from './status-rules.js';
-
-/** Counters recorded under these names measure the seed 002 named limits. */
-const LIMIT_COUNTERS: Record<string, { feature: string; period: Period }> = {
-  max_api_requests_per_hour: { feature: 'api_requests', period: 'hour' },
-  max_users: { feature: 'active_users', period: 'total' },
-  max_concurrent_connections: { feature: 'concurrent_connections', period: 'total' },
-};
 
 const DAY = 86_400_000;
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { activate, issueLicense } from '../../test/support/fixtures.js';
+import { FixedClock, useServer } from '../../test/support/server.js';
 import { effectivePolicy, type PolicyOverrides } from '../policies/policy.js';
 import { decideLicense, type SeatFacts } from './decision.js';
 import type { LicenseWithPlan } from './repository.js';
@@ -113,5 +115,35 @@ describe('the license decision (one ordered chain, fixed clock)', () => {
     expect(decideLicense({ license: license({ ...allow, status: 'expired' }), now: NOW }).code).toBe(
       'LICENSE_EXPIRED',
     );
+  });
+});
+
+describe('days left, on every endpoint', () => {
+  const clock = new FixedClock();
+  const world = useServer({ clock });
+
+  it('is floor((expires_at - now) / 1 day) in the admin API, validate, status and the portal', async () => {
+    clock.set('2026-05-01T00:00:00Z');
+    const license = await issueLicense(world.server, world.account, { expires_at: '2026-05-07T12:00:00Z' });
+    const seat = await activate(world.server, license.key, 'days-1');
+    // 6.5 days left: 6 everywhere (a ceil had said 7 in the portal and the status).
+    const admin = await world.server.request('GET', `/api/v1/licenses/${license.id}`, {
+      token: await world.account.token('owner'),
+    });
+    const validate = await world.server.request('POST', '/api/v1/licensing/validate', {
+      body: { token: seat.body.signed_token, device_id: 'days-1' },
+    });
+    const status = await world.server.request('GET', '/api/v1/licensing/status', {
+      headers: { authorization: `Bearer ${seat.body.signed_token}` },
+    });
+    const portal = await world.server.request('POST', '/api/v1/portal/license-lookup', {
+      body: { license_key: license.key },
+    });
+    expect([
+      admin.body.days_remaining,
+      validate.body.days_remaining,
+      status.body.days_until_expiry,
+      portal.body.license.days_until_expiry,
+    ]).toEqual([6, 6, 6, 6]);
   });
 });

@@ -10175,6 +10175,10 @@ export interface components {
       reset_at: string | null;
       granted: number | null;
       features: string[];
+      /** @description The license's named limits; check or consume one by passing its name as `feature` */
+      limits: {
+        [key: string]: number | null;
+      };
     };
     DemoDataResult: {
       /** @description Rows added by this call: 0 when the demo data was already there */
