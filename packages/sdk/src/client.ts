@@ -1,7 +1,9 @@
 import { ClientContext } from './context.js';
 import { Emitter } from './events.js';
 import * as heartbeats from './heartbeat.js';
+import { Lease } from './lease.js';
 import * as offline from './offline.js';
+import type { ActivateOptions } from './online.js';
 import * as online from './online.js';
 import * as realtime from './realtime.js';
 import { queueReport } from './reports.js';
@@ -25,10 +27,12 @@ export type { KeywardClientOptions, LicenseState, UsageLine } from './types.js';
 export class KeywardClient extends Emitter {
   // The work is done in online.ts, offline.ts, heartbeat.ts, realtime.ts and reports.ts, on this shared context.
   private readonly ctx: ClientContext;
+  private readonly lease: Lease;
 
   constructor(opts: KeywardClientOptions) {
     super();
     this.ctx = new ClientContext(opts, (event, data) => this.emit(event, data));
+    this.lease = new Lease(this.ctx);
   }
 
   /** True when a license key (online) or license file (offline) is installed on this device. */
@@ -50,8 +54,25 @@ export class KeywardClient extends Emitter {
    * const license = await client.activate('KW-ABCD-EFGH-...');
    * console.log(`Activated ${license.tier}`);
    */
-  activate(licenseKey: string): Promise<LicenseState> {
-    return online.activate(this.ctx, licenseKey);
+  activate(licenseKey: string, opts: ActivateOptions = {}): Promise<LicenseState> {
+    return online.activate(this.ctx, licenseKey, opts);
+  }
+
+  /**
+   * Floating licenses: takes a lease (a seat held while the app runs) and renews it automatically
+   * before it lapses. `lease.lost` says when the server released it (e.g. after the machine slept).
+   *
+   * @example
+   * await client.checkout(key);
+   * process.on('beforeExit', () => client.checkin());
+   */
+  checkout(licenseKey: string, opts: ActivateOptions = {}): Promise<LicenseState> {
+    return this.lease.checkout(licenseKey, opts);
+  }
+
+  /** Gives the lease back: stops renewing and frees the seat for another device at once. */
+  checkin(): Promise<void> {
+    return this.lease.checkin();
   }
 
   /**

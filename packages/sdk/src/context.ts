@@ -28,6 +28,8 @@ export class ClientContext {
   lastState: LicenseState | undefined;
   /** So `offline` and `online` are emitted once per change, not on every validation. */
   wasOffline = false;
+  /** Floating licenses: when this device's lease ends unless renewed (from the last activation). */
+  leaseExpiresAt: Date | null = null;
 
   constructor(
     readonly opts: KeywardClientOptions,

@@ -20,6 +20,14 @@ export interface KeywardEvents {
   online: Record<string, never>;
   /** The clock went backwards or a token/file is from the future. */
   'clock.tamper': { reason: string };
+  /** Floating licenses: this device's lease was released (not renewed in time); `checkout` again. */
+  'lease.lost': { code: string; reason: string };
+  /** The lease was renewed until `expiresAt`. */
+  'lease.renewed': { expiresAt: Date };
+  /** This build was released after the license's maintenance ended. */
+  'license.maintenance_expired': { code: string; reason: string };
+  /** The server took the seat with a warning, e.g. SEAT_OVERAGE (past the limit, within the overage). */
+  'license.warning': { code: string; message: string };
   /** A heartbeat failed; the loop retries with backoff. */
   'heartbeat.failed': { error: string; retryInMs: number };
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir, platform } from 'node:os';
+import { availableParallelism, cpus, homedir, hostname, platform, release } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fingerprint } from './fingerprint.js';
 import type { KeywardStorage } from './storage.js';
@@ -142,4 +142,25 @@ export async function machineFingerprint(
   return id
     ? fingerprint(appId, [`${sources.platform}-machine-id`, id])
     : fingerprint(appId, ['keyward-device-id', await fallbackId(sources)]);
+}
+
+/**
+ * What this machine says about itself on activation: platform, OS release, host name and CPU cores (a
+ * per-core license counts the cores). Pass it as `deviceInfo`.
+ *
+ * @example
+ * const client = new KeywardClient({ serverUrl, deviceInfo: { ...nodeDeviceInfo(), app_version: '2.1.0' } });
+ */
+export function nodeDeviceInfo(): {
+  platform: string;
+  os_version: string;
+  hostname: string;
+  cpu_cores: number;
+} {
+  return {
+    platform: process.platform,
+    os_version: release(),
+    hostname: hostname(),
+    cpu_cores: typeof availableParallelism === 'function' ? availableParallelism() : cpus().length,
+  };
 }

@@ -9,14 +9,31 @@ import type { LicenseState, UsageLine } from './types.js';
 import { flushUsage } from './usage.js';
 import type { CallAnswer, ValidationAnswer } from './wire.js';
 
+/** The CPU cores the runtime reports (browsers, Electron renderers, Node 21+), for per-core licenses. */
+function reportedCores(): number | undefined {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: unknown } }).navigator?.hardwareConcurrency;
+  return typeof n === 'number' && n > 0 ? n : undefined;
+}
+
+export interface ActivateOptions {
+  /** Named-user licenses: the user (email or id) the vendor's administrator assigned a seat. */
+  user?: string;
+}
+
 /** Takes a seat with a license key and stores the signed token and the server's public keys. */
-export async function activate(ctx: ClientContext, licenseKey: string): Promise<LicenseState> {
+export async function activate(
+  ctx: ClientContext,
+  licenseKey: string,
+  opts: ActivateOptions = {},
+): Promise<LicenseState> {
   const now = await guardClock(ctx);
   const deviceId = await ctx.deviceId();
+  const cores = ctx.opts.deviceInfo?.cpu_cores ?? reportedCores();
   const res = await ctx.post('activate', {
     license_key: licenseKey,
     device_fingerprint: deviceId,
-    device_info: { ...ctx.opts.deviceInfo, device_id: deviceId },
+    device_info: { ...ctx.opts.deviceInfo, device_id: deviceId, ...(cores ? { cpu_cores: cores } : {}) },
+    ...(opts.user ? { user: opts.user } : {}),
   });
   const stored: Stored = {
     licenseKey,
@@ -29,6 +46,8 @@ export async function activate(ctx: ClientContext, licenseKey: string): Promise<
     pendingReports: [],
   };
   await ctx.store.save(stored);
+  ctx.leaseExpiresAt = res.lease_expires_at ? new Date(res.lease_expires_at) : null;
+  for (const w of res.warnings ?? []) ctx.emit('license.warning', { code: w.code, message: w.message });
   return ctx.remember(stateFromOnline(stored, now));
 }
 
@@ -76,9 +95,16 @@ export async function validate(ctx: ClientContext): Promise<LicenseState> {
 /** The event each refusal is announced with, named after what happened. */
 const REFUSAL_EVENTS: Record<
   string,
-  'license.expired' | 'license.revoked' | 'license.suspended' | 'device.blocked'
+  | 'license.expired'
+  | 'license.revoked'
+  | 'license.suspended'
+  | 'device.blocked'
+  | 'lease.lost'
+  | 'license.maintenance_expired'
 > = {
   LICENSE_EXPIRED: 'license.expired',
+  LEASE_EXPIRED: 'lease.lost',
+  MAINTENANCE_EXPIRED: 'license.maintenance_expired',
   LICENSE_REVOKED: 'license.revoked',
   LICENSE_SUSPENDED: 'license.suspended',
   DEVICE_BLOCKED: 'device.blocked',
@@ -133,7 +159,8 @@ function stateFromOnline(s: Stored, now: Date, res?: ValidationAnswer): LicenseS
     features: o.features,
     expiresAt,
     daysRemaining:
-      res?.days_remaining ?? (expiresAt ? Math.ceil((expiresAt.getTime() - now.getTime()) / DAY_MS) : null),
+      res?.days_remaining ??
+      (expiresAt ? Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / DAY_MS)) : null),
     inGracePeriod: res?.is_in_grace_period ?? false,
     offlineUntil: null,
     checkedAt: now,

@@ -13,7 +13,7 @@ export interface KeywardClientOptions {
   /** This device's id: a string, or a function computing it (default: a random id kept in storage). */
   fingerprint?: string | (() => Promise<string>);
   /** Extra device details sent on activation (platform, app_version, hostname …). */
-  deviceInfo?: Record<string, string | number | boolean | null>;
+  deviceInfo?: Record<string, string | number | boolean | null> & { cpu_cores?: number };
   /** How long the app keeps working without reaching the server (default 7 days). */
   offlineGraceDays?: number;
   /** Public keys to verify offline; default: fetched from the server at activation and kept. */
