@@ -1,7 +1,9 @@
 import { ClientContext } from './context.js';
+import { KeywardError } from './errors.js';
 import { Emitter } from './events.js';
 import * as heartbeats from './heartbeat.js';
 import { Lease } from './lease.js';
+import { errorDocUrl } from './messages.js';
 import * as offline from './offline.js';
 import type { ActivateOptions } from './online.js';
 import * as online from './online.js';
@@ -35,6 +37,14 @@ export class KeywardClient extends Emitter {
     this.lease = new Lease(this.ctx);
   }
 
+  /** Errors leave the client with `docUrl`: where your server explains their code. */
+  private explained<T>(work: Promise<T>): Promise<T> {
+    return work.catch((err: unknown) => {
+      if (err instanceof KeywardError && !err.docUrl) err.docUrl = errorDocUrl(this.ctx.base, err.code);
+      throw err;
+    });
+  }
+
   /** True when a license key (online) or license file (offline) is installed on this device. */
   async isActivated(): Promise<boolean> {
     return (await this.ctx.store.load()) !== null;
@@ -55,7 +65,7 @@ export class KeywardClient extends Emitter {
    * console.log(`Activated ${license.tier}`);
    */
   activate(licenseKey: string, opts: ActivateOptions = {}): Promise<LicenseState> {
-    return online.activate(this.ctx, licenseKey, opts);
+    return this.explained(online.activate(this.ctx, licenseKey, opts));
   }
 
   /**
@@ -67,12 +77,12 @@ export class KeywardClient extends Emitter {
    * process.on('beforeExit', () => client.checkin());
    */
   checkout(licenseKey: string, opts: ActivateOptions = {}): Promise<LicenseState> {
-    return this.lease.checkout(licenseKey, opts);
+    return this.explained(this.lease.checkout(licenseKey, opts));
   }
 
   /** Gives the lease back: stops renewing and frees the seat for another device at once. */
   checkin(): Promise<void> {
-    return this.lease.checkin();
+    return this.explained(this.lease.checkin());
   }
 
   /**
@@ -86,7 +96,7 @@ export class KeywardClient extends Emitter {
    * catch (err) { if (err instanceof KeywardError) showLicenseDialog(err.message); else throw err; }
    */
   validate(): Promise<LicenseState> {
-    return online.validate(this.ctx);
+    return this.explained(online.validate(this.ctx));
   }
 
   // ── offline ──────────────────────────────────────────────────────────────────────────────────
@@ -98,7 +108,7 @@ export class KeywardClient extends Emitter {
    * await writeFile('activation-request.txt', await client.createActivationRequest('KW-ABCD-...'));
    */
   createActivationRequest(licenseKey: string, opts: { encrypt?: boolean } = {}): Promise<string> {
-    return offline.createActivationRequest(this.ctx, licenseKey, opts);
+    return this.explained(offline.createActivationRequest(this.ctx, licenseKey, opts));
   }
 
   /**
@@ -110,7 +120,7 @@ export class KeywardClient extends Emitter {
    * const license = await client.installLicenseFile(await readFile('app.lic', 'utf8'), 'KW-ABCD-...');
    */
   installLicenseFile(text: string, licenseKey: string): Promise<LicenseState> {
-    return offline.installLicenseFile(this.ctx, text, licenseKey);
+    return this.explained(offline.installLicenseFile(this.ctx, text, licenseKey));
   }
 
   /**
@@ -122,7 +132,7 @@ export class KeywardClient extends Emitter {
    * await client.validate(); // source: 'emergency'
    */
   unlockWithEmergencyCode(text: string): Promise<LicenseState> {
-    return offline.unlockWithEmergencyCode(this.ctx, text);
+    return this.explained(offline.unlockWithEmergencyCode(this.ctx, text));
   }
 
   // ── features and usage ───────────────────────────────────────────────────────────────────────
@@ -148,7 +158,7 @@ export class KeywardClient extends Emitter {
    * const usage = await client.refreshUsage();
    */
   refreshUsage(): Promise<UsageLine[]> {
-    return online.refreshUsage(this.ctx);
+    return this.explained(online.refreshUsage(this.ctx));
   }
 
   /**
@@ -161,7 +171,7 @@ export class KeywardClient extends Emitter {
    * if (!r.queued && !r.allowed) showQuotaReached(r.limit);
    */
   trackUsage(feature: string, count = 1): Promise<UsageAnswer> {
-    return usage.trackUsage(this.ctx, feature, count);
+    return this.explained(usage.trackUsage(this.ctx, feature, count));
   }
 
   /**
@@ -193,7 +203,7 @@ export class KeywardClient extends Emitter {
 
   /** One heartbeat now: keeps the seat alive and merges usage metrics on the server. */
   heartbeat(metrics?: Record<string, unknown>) {
-    return heartbeats.heartbeat(this.ctx, metrics);
+    return this.explained(heartbeats.heartbeat(this.ctx, metrics));
   }
 
   /**
@@ -203,7 +213,7 @@ export class KeywardClient extends Emitter {
    * await client.deactivate(); // e.g. from "Sign out of this computer"
    */
   deactivate(): Promise<void> {
-    return online.deactivate(this.ctx);
+    return this.explained(online.deactivate(this.ctx));
   }
 
   // ── reports and real time ───────────────────────────────────────────────────────────────────
@@ -231,6 +241,6 @@ export class KeywardClient extends Emitter {
    * const close = await client.subscribe();
    */
   subscribe(WebSocketImpl?: new (url: string) => WebSocket): Promise<() => void> {
-    return realtime.subscribe(this.ctx, WebSocketImpl, () => this.validate());
+    return this.explained(realtime.subscribe(this.ctx, WebSocketImpl, () => this.validate()));
   }
 }

@@ -1,3 +1,5 @@
+import { ERROR_CATALOGUE } from './messages.js';
+
 /**
  * Every code the SDK can raise: the server's client-API error codes and validation outcomes, plus the
  * SDK's own offline checks. Catch `KeywardError` and switch on `code`, or catch a subclass.
@@ -69,6 +71,13 @@ export class KeywardError extends Error {
   /** HTTP status when the server answered, else undefined. */
   readonly status: number | undefined;
   readonly details: Record<string, unknown> | undefined;
+  /** Where the code is explained on your license server (set by KeywardClient). */
+  docUrl: string | undefined;
+
+  /** A sentence for your app's user (a dialog), while `message` is for you and your logs. */
+  get userMessage(): string {
+    return ERROR_CATALOGUE[this.code]?.userMessage ?? 'Something went wrong while checking your license.';
+  }
 
   constructor(
     code: KeywardErrorCode,
@@ -80,6 +89,7 @@ export class KeywardError extends Error {
     this.code = code;
     this.status = opts.status;
     this.details = opts.details;
+    this.docUrl = undefined;
   }
 }
 

@@ -34,6 +34,7 @@ export {
   type VerifyLicenseFileOptions,
   verifyLicenseFile,
 } from './license-file.js';
+export { ERROR_CATALOGUE, type ErrorExplanation, errorDocUrl } from './messages.js';
 export type { ActivateOptions } from './online.js';
 export { type KeywardStorage, LocalStorageStorage, MemoryStorage } from './storage.js';
 export { LICENSE_AUDIENCE, type LicenseTokenClaims, verifyLicenseToken } from './token.js';

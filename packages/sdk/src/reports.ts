@@ -1,5 +1,5 @@
 import type { ClientContext } from './context.js';
-import { NetworkError } from './errors.js';
+import { serverDidNotAnswer } from './errors.js';
 import type { Stored } from './store.js';
 import type { Report } from './wire.js';
 
@@ -13,14 +13,17 @@ export async function queueReport(ctx: ClientContext, report: Report): Promise<v
   await flushReports(ctx, s);
 }
 
-/** Sends pending reports in order; stops at the first network failure and keeps the rest for later. */
+/**
+ * Sends pending reports in order. When the server cannot answer (unreachable, 5xx, rate limited) the
+ * rest is kept for later; a report the server refuses as such is dropped (sending it again would not help).
+ */
 export async function flushReports(ctx: ClientContext, s: Stored): Promise<void> {
   while (s.pendingReports.length > 0) {
     const report = s.pendingReports[0]!;
     try {
       await ctx.post('report', { license_key: s.licenseKey, device_id: s.deviceId, ...report });
     } catch (err) {
-      if (err instanceof NetworkError) return; // try again later
+      if (serverDidNotAnswer(err)) return; // try again later
     }
     s.pendingReports.shift();
     await ctx.store.save(s);

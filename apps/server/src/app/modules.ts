@@ -4,6 +4,7 @@ import { analyticsRoutes } from '../analytics/routes.js';
 import { apiKeyRoutes } from '../api-keys/routes.js';
 import { authRoutes } from '../auth/routes.js';
 import { customerRoutes } from '../customers/routes.js';
+import { docsRoutes } from '../docs/routes.js';
 import { entitlementRoutes } from '../entitlements/routes.js';
 import { websocketRoutes } from '../entitlements/websocket-routes.js';
 import { eventRoutes } from '../events/routes.js';
@@ -47,4 +48,5 @@ export async function registerModules(app: App, parts: ProcessParts): Promise<vo
   await app.register(portalRoutes, { ctx });
   await app.register(analyticsRoutes, { ctx });
   await app.register(firstRunRoutes, { ctx });
+  await app.register(docsRoutes);
 }

@@ -76,4 +76,40 @@ describe('the SDK and the server’s answers', () => {
     limited = false;
     expect((await client.validate()).source).toBe('online');
   });
+
+  it('reports survive a 429 and are delivered on the next flush', async () => {
+    const license = await issueLicense(w.server, w.account);
+    let limited = false;
+    const { client } = w.client('refusal-dev-4', {
+      // The server's own 429 body for the report route while "limited"; everything else is the real server.
+      fetch: async (url: string, init?: RequestInit) =>
+        limited && url.endsWith('/licensing/report')
+          ? new Response(
+              JSON.stringify({
+                error: {
+                  code: 'RATE_LIMITED',
+                  message: 'retry in 30 s',
+                  details: { retry_after_seconds: 30 },
+                },
+              }),
+              { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '30' } },
+            )
+          : fetch(url, init),
+    });
+    await client.activate(license.key);
+    limited = true;
+    await client.reportSuspiciousActivity('debugger_detected', { tool: 'gdb' });
+    const reported = async () =>
+      (
+        await w.server.request('GET', '/api/v1/events?type=security.suspicious_activity&limit=100', {
+          token: await w.account.token('owner'),
+        })
+      ).body.data.filter((e: { data: { device_id: string } }) => e.data.device_id === 'refusal-dev-4');
+    expect(await reported()).toHaveLength(0);
+    limited = false;
+    await client.validate(); // a successful online check flushes what is pending
+    expect(await reported()).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ kind: 'debugger_detected' }) }),
+    ]);
+  });
 });
