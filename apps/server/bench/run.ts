@@ -271,6 +271,30 @@ async function scaleOnEmbedded(env: Record<string, string>, server: Proc, keyEnc
   });
 }
 
+/** Alternates the bare route with one of Keyward's and records the throughput ratio against `goal`. */
+async function versusBare(
+  bareRound: { url: string; body: unknown; seconds: number },
+  m: { id: string; name: string; url: string; body: unknown; goal: number },
+) {
+  const [bare, measured] = await alternate(
+    bareRound,
+    { url: m.url, body: m.body, seconds: ROUND_SECONDS },
+    ROUNDS,
+  );
+  const ratio = measured.rps / bare.rps;
+  record({
+    id: m.id,
+    name: m.name,
+    value: `${measured.rps} req/s`,
+    baseline: `bare ${bare.rps} req/s`,
+    ratio,
+    goal: `≥ ${m.goal}×`,
+    pass: ratio >= m.goal,
+    note: `${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per side; errors ${measured.errors}, non-2xx ${measured.non2xx}`,
+  });
+  return { bare, measured };
+}
+
 async function main() {
   console.log(
     `Keyward bench (${quick ? 'quick' : 'full'}, ${SECONDS}s per load, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`,
@@ -306,21 +330,12 @@ async function main() {
 
   // The baseline both B1 and B4 alternate with.
   const bareRound = { url: `${bare.url}/echo`, body: validateBody, seconds: ROUND_SECONDS };
-  const [bareRun, validate] = await alternate(
-    bareRound,
-    { url: `${server.url}/api/v1/licensing/validate`, body: validateBody, seconds: ROUND_SECONDS },
-    ROUNDS,
-  );
-  const r1 = validate.rps / bareRun.rps;
-  record({
+  const { bare: bareRun, measured: validate } = await versusBare(bareRound, {
     id: 'B1',
     name: 'validate throughput (1 process)',
-    value: `${validate.rps} req/s`,
-    baseline: `bare ${bareRun.rps} req/s`,
-    ratio: r1,
-    goal: '≥ 0.5×',
-    pass: r1 >= 0.5,
-    note: `${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per side; errors ${validate.errors}, non-2xx ${validate.non2xx}`,
+    url: `${server.url}/api/v1/licensing/validate`,
+    body: validateBody,
+    goal: 0.5,
   });
 
   // B12: a lease renewal, i.e. a heartbeat on a floating license (one conditional UPDATE of the seat).
@@ -337,21 +352,12 @@ async function main() {
   });
   const leaseBody = { token: leased.signed_token, device_id: 'bench-lease-device' };
   await load({ url: `${server.url}/api/v1/licensing/heartbeat`, body: leaseBody, seconds: 2 });
-  const [bareLease, renewal] = await alternate(
-    bareRound,
-    { url: `${server.url}/api/v1/licensing/heartbeat`, body: leaseBody, seconds: ROUND_SECONDS },
-    ROUNDS,
-  );
-  const r12 = renewal.rps / bareLease.rps;
-  record({
+  await versusBare(bareRound, {
     id: 'B12',
     name: 'lease renewal (heartbeat, floating license)',
-    value: `${renewal.rps} req/s`,
-    baseline: `bare ${bareLease.rps} req/s`,
-    ratio: r12,
-    goal: '≥ 0.25×',
-    pass: r12 >= 0.25,
-    note: `${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per side; errors ${renewal.errors}, non-2xx ${renewal.non2xx}`,
+    url: `${server.url}/api/v1/licensing/heartbeat`,
+    body: leaseBody,
+    goal: 0.25,
   });
 
   const half = Math.max(100, Math.round(validate.rps / 2));

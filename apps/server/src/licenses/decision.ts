@@ -1,4 +1,8 @@
-import { checkRestrictions, type Restriction } from '../restrictions/check.js';
+import {
+  type RequestFacts as CallerFacts,
+  checkRestrictions,
+  type Restriction,
+} from '../restrictions/check.js';
 import { licenseTiming } from './evaluate.js';
 import type { LicenseWithPlan } from './repository.js';
 
@@ -46,12 +50,7 @@ export interface SeatFacts {
 }
 
 /** What the caller says about itself and its build. Restrictions apply only when it is given. */
-export interface RequestFacts {
-  ip?: string | null | undefined;
-  country?: string | null | undefined;
-  platform?: string | null | undefined;
-  app_version?: string | null | undefined;
-  hostname?: string | null | undefined;
+export interface RequestFacts extends CallerFacts {
   /** When the calling build was released (ISO date): maintenance expiry compares it. */
   build_date?: string | null | undefined;
 }

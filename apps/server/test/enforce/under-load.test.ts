@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { createApiKeySecret, createPlan, issueLicense } from '../support/fixtures.js';
+import { createApiKeySecret, createPlan, EXPORTS_QUOTA, issueLicense } from '../support/fixtures.js';
 import { redisAnswers, redisTestDatabase } from '../support/redis.js';
 import { useServer } from '../support/server.js';
 
@@ -155,18 +155,7 @@ describe('@keyward/enforce under load, against Keyward with its default rate lim
         world.server,
         world.account,
         {},
-        {
-          features: [
-            {
-              feature_id: 'exports',
-              name: 'Exports',
-              enabled: true,
-              limit_value: 1000,
-              limit_type: 'count',
-              period: 'total',
-            },
-          ],
-        },
+        { features: [{ ...EXPORTS_QUOTA, limit_value: 1000, period: 'total' }] },
       );
       const urls = await Promise.all([startVendor(redisUrl), startVendor(redisUrl)]);
       calls.length = 0;

@@ -12,9 +12,11 @@ import { type TestAccount, useTwoAccountWorld } from '../support/server.js';
 
 const world = useTwoAccountWorld();
 
-/** Operations anyone may call: the client API (the license key or token is the credential), sign-in, the portal, probes. */
+/** Operations anyone may call: the client API (the license key or token is the credential), sign-in, the portal, probes, the error-code pages. */
 const PUBLIC = new Set([
   'GET /.well-known/jwks.json',
+  'GET /docs/errors',
+  'GET /docs/errors.json',
   'GET /health',
   'GET /ready',
   'POST /api/v1/auth/login',
