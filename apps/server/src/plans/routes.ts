@@ -3,6 +3,8 @@ import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
 import { errorResponses, IdParams, listOf, listQuery, page } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
+import { policyDefaults } from '../policies/policy.js';
+import { PolicySchema } from '../policies/schemas.js';
 import { CreatePlanBody, PlanSchema, UpdatePlanBody } from './schemas.js';
 import {
   archivePlan,
@@ -49,6 +51,23 @@ const PublicPlan = Type.Object({
 export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.addSchema(PlanSchema);
   const meta = (r: { ip: string; id: unknown }) => ({ ip: r.ip, requestId: String(r.id) });
+
+  app.get(
+    '/api/v1/plans/policy-defaults',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'The policy defaults of every license type and model (what a plan overrides)',
+        response: {
+          200: Type.Record(Type.String(), Type.Record(Type.String(), PolicySchema)),
+          ...errorResponses,
+        },
+      },
+      preValidation: requireAction(ctx, 'read'),
+    },
+    async () => policyDefaults(),
+  );
 
   app.get(
     '/api/v1/plans',

@@ -151,6 +151,13 @@ export function defaultPolicy(type: LicenseType, model: LicenseModel): Policy {
   return { ...BASE, ...typed, seat_unit: uncounted ? 'none' : (typed.seat_unit ?? UNIT_BY_MODEL[model]) };
 }
 
+/** Every type × model's defaults, for the plan editor: { subscription: { per_device: {…} } }. */
+export function policyDefaults(): Record<LicenseType, Record<LicenseModel, Policy>> {
+  return Object.fromEntries(
+    LICENSE_TYPES.map((t) => [t, Object.fromEntries(LICENSE_MODELS.map((m) => [m, defaultPolicy(t, m)]))]),
+  ) as Record<LicenseType, Record<LicenseModel, Policy>>;
+}
+
 /** The policy a license lives by: its type's and model's defaults, then its own overrides. */
 export function effectivePolicy(type: string, model: string, overrides: PolicyOverrides | null): Policy {
   return { ...defaultPolicy(type as LicenseType, model as LicenseModel), ...(overrides ?? {}) };

@@ -88,7 +88,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
     const planDialog = page.getByRole('dialog', { name: 'New plan' });
     await planDialog.getByLabel('Name').fill('Pro');
     await planDialog.getByLabel('Code').fill(planCode);
-    await planDialog.getByLabel('Max devices').fill('3');
+    await planDialog.getByLabel('Max seats').fill('3');
     await planDialog.getByLabel('Duration (days)').fill('365');
     await planDialog.getByLabel('Monthly price').fill('29');
     await planDialog.getByRole('button', { name: 'Add feature' }).click();

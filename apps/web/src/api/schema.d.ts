@@ -2361,6 +2361,142 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/plans/policy-defaults': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The policy defaults of every license type and model (what a plan overrides) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: {
+                [key: string]: {
+                  /** @description When the term starts counting */
+                  expiration_basis: 'from_creation' | 'from_first_activation' | 'from_first_validation';
+                  /** @description What expiry does after the grace period */
+                  expiration_strategy:
+                    | 'restrict_access'
+                    | 'revoke_access'
+                    | 'maintain_access'
+                    | 'allow_access';
+                  /** @description Where a renewal's new term starts */
+                  renewal_basis: 'from_expiry' | 'from_now';
+                  /** @description What one seat is */
+                  seat_unit: 'devices' | 'cpu_sockets' | 'cpu_cores' | 'named_users' | 'leases' | 'none';
+                  /** @description How far past the seat limit the license may go, with a warning */
+                  overage: 'none' | '1.25x' | '1.5x' | '2x';
+                  /** @description A floating lease lasts this long after its last heartbeat */
+                  lease_minutes: number;
+                  /** @description A released lease may be taken back within this window */
+                  lease_revival_minutes: number;
+                  devices_per_user: number;
+                  heartbeat_required: boolean;
+                  heartbeat_interval_seconds: number;
+                  /** @description Stop validating on a device not seen for this many days; null: never */
+                  check_in_days: number | null;
+                  /** @description How a device is recognised again */
+                  device_matching: 'fingerprint' | 'components';
+                  components_required: number;
+                  /** @description Where a device may hold only one seat */
+                  device_uniqueness: 'per_license' | 'per_product' | 'per_account';
+                  /** @description What a transfer does to the expiry */
+                  transfer_strategy: 'keep_expiry' | 'reset_expiry';
+                  /** @description Activation token lifetime: the longest offline run */
+                  token_ttl_days: number;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/plans': {
     parameters: {
       query?: never;
@@ -10159,6 +10295,10 @@ export interface components {
       os_version: string | null;
       app_version: string | null;
       cpu_cores: number | null;
+      /** @description Seats this device takes under the license's policy */
+      seats: number;
+      lease_expires_at: string | null;
+      user_ref: string | null;
       ip: string | null;
       country: string | null;
       user_agent: string | null;

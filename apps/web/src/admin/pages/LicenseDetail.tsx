@@ -304,6 +304,23 @@ export const deviceColumns: Column<Activation>[] = [
   { id: 'version', header: 'App', cell: (a) => a.app_version ?? '—', secondary: true },
   { id: 'status', header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
   {
+    id: 'seats',
+    header: 'Seats',
+    cell: (a) => (
+      <span>
+        {a.seats}
+        {a.user_ref && <span className="block text-xs text-zinc-500">{a.user_ref}</span>}
+        {a.lease_expires_at && a.status === 'active' && (
+          <span className="block text-xs text-zinc-500">
+            lease until {formatDateTime(a.lease_expires_at)}
+            {new Date(a.lease_expires_at) < new Date() && ' (lapsed)'}
+          </span>
+        )}
+      </span>
+    ),
+    secondary: true,
+  },
+  {
     id: 'heartbeat',
     header: 'Last seen',
     cell: (a) => (
@@ -542,22 +559,42 @@ export function LicenseDetailPage() {
               <div>
                 <dt className="text-zinc-500">Expires</dt>
                 <dd className="mt-1">
-                  {l.expires_at ? formatDate(l.expires_at) : 'Never'}
+                  {l.expires_at
+                    ? formatDate(l.expires_at)
+                    : l.term_days
+                      ? `${l.term_days} days from first use`
+                      : 'Never'}
                   {l.days_remaining != null && (
                     <span className="ml-1 text-xs text-zinc-500">({l.days_remaining} days)</span>
                   )}
                 </dd>
               </div>
               <div>
-                <dt className="text-zinc-500">Devices</dt>
+                <dt className="text-zinc-500">Seats ({l.effective_policy.seat_unit.replaceAll('_', ' ')})</dt>
                 <dd className="mt-1">
-                  {devices.data ? devices.data.data.filter((d) => d.status === 'active').length : '…'} /{' '}
-                  {l.max_activations == null ? '∞' : l.max_activations}
+                  {devices.data
+                    ? devices.data.data.filter((d) => d.status === 'active').reduce((n, d) => n + d.seats, 0)
+                    : '…'}{' '}
+                  / {l.max_activations == null ? '∞' : l.max_activations}
+                  {l.effective_policy.overage !== 'none' && (
+                    <span className="ml-1 text-xs text-zinc-500">(overage {l.effective_policy.overage})</span>
+                  )}
                 </dd>
               </div>
               <div>
                 <dt className="text-zinc-500">Type</dt>
-                <dd className="mt-1">{l.license_type}</dd>
+                <dd className="mt-1">
+                  {l.license_type} · {l.license_model}
+                </dd>
+              </div>
+              <div>
+                <dt className="text-zinc-500">Policy</dt>
+                <dd className="mt-1 text-xs text-zinc-600">
+                  {l.effective_policy.expiration_strategy.replaceAll('_', ' ')}
+                  {l.effective_policy.seat_unit === 'leases' &&
+                    ` · lease ${l.effective_policy.lease_minutes} min`}
+                  {` · offline ${l.effective_policy.token_ttl_days} d`}
+                </dd>
               </div>
             </dl>
           )}

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { requestJson } from '../../api/client';
 import { describeError } from '../../api/errors';
@@ -16,6 +17,7 @@ import {
 } from '../../ui';
 import { statusLabel } from '../../ui/StatusBadge';
 import { ListView } from '../components/ListView';
+import { PolicyEditor, policyDefaultsQuery, policyOverrides } from '../components/PolicyEditor';
 import { useCan, useInvalidate, usePending } from '../hooks';
 
 const LICENSE_TYPES = [
@@ -26,6 +28,7 @@ const LICENSE_TYPES = [
   'concurrent',
   'named_user',
 ] as const;
+const LICENSE_MODELS = ['per_device', 'per_seat', 'per_cpu', 'per_core', 'site', 'enterprise'] as const;
 
 function PlanActions({ plan, onEdit }: { plan: Plan; onEdit: (p: Plan) => void }) {
   const confirm = usePending<'duplicate' | 'archive'>();
@@ -208,6 +211,7 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
     code: plan?.code ?? '',
     name: plan?.name ?? '',
     license_type: plan?.license_type ?? 'subscription',
+    license_model: plan?.license_model ?? 'per_device',
     rank: String(plan?.rank ?? ''),
     max_activations: plan?.max_activations == null ? '' : String(plan.max_activations),
     duration_days: plan?.duration_days == null ? '' : String(plan.duration_days),
@@ -233,6 +237,8 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
       value: v == null ? '' : String(v),
     })),
   );
+  const [policy, setPolicy] = useState<Record<string, unknown>>({ ...(plan?.policy ?? {}) });
+  const defaults = useQuery(policyDefaultsQuery).data;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
@@ -248,6 +254,11 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
       const body: Partial<PlanInput> = {
         name: form.name.trim(),
         license_type: form.license_type as PlanInput['license_type'],
+        license_model: form.license_model as PlanInput['license_model'],
+        policy: policyOverrides(
+          policy,
+          defaults?.[form.license_type]?.[form.license_model],
+        ) as PlanInput['policy'],
         max_activations: form.max_activations === '' ? null : Number(form.max_activations),
         duration_days: form.duration_days === '' ? null : Number(form.duration_days),
         price_monthly_cents: toCents(form.price_monthly),
@@ -333,12 +344,18 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
             value={form.license_type}
             onChange={set('license_type')}
           />
+          <Select
+            label="License model"
+            options={LICENSE_MODELS.map((m) => ({ value: m, label: statusLabel(m) }))}
+            value={form.license_model}
+            onChange={set('license_model')}
+          />
           <Input label="Rank" type="number" min={0} value={form.rank} onChange={set('rank')} />
           <Input
-            label="Max devices"
+            label="Max seats"
             type="number"
             min={0}
-            hint="Empty = unlimited"
+            hint="Devices, cores, leases or users, by the policy. Empty = unlimited"
             value={form.max_activations}
             onChange={set('max_activations')}
           />
@@ -372,6 +389,23 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
             Show on the public pricing page
           </label>
         </div>
+
+        <PolicyEditor
+          type={form.license_type}
+          model={form.license_model}
+          values={policy}
+          onChange={setPolicy}
+          onPreset={(p) => {
+            setForm({
+              ...form,
+              license_type: p.license_type as typeof form.license_type,
+              license_model: p.license_model as typeof form.license_model,
+              max_activations: p.max_activations == null ? '' : String(p.max_activations),
+              duration_days: p.duration_days == null ? '' : String(p.duration_days),
+            });
+            setPolicy(p.policy);
+          }}
+        />
 
         <fieldset className="flex flex-col gap-2">
           <legend className="mb-1 text-sm font-semibold text-zinc-900">Features</legend>
