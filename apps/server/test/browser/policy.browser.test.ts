@@ -67,4 +67,28 @@ describe.skipIf(!existsSync(CHROMIUM))('license policies in the dashboard', () =
       .waitFor();
     expect(await page.getByText(/lease until/).count()).toBe(2);
   });
+
+  it('a named-user license page assigns and unassigns users', async () => {
+    const owner = await world.account.token('owner');
+    const plan = await world.server.request('POST', '/api/v1/plans', {
+      token: owner,
+      body: { code: 'named-5', name: 'Named', license_type: 'named_user', max_activations: 5 },
+    });
+    const license = await world.server.request('POST', '/api/v1/licenses', {
+      token: owner,
+      body: { plan_id: plan.body.id },
+    });
+    await page.goto(`${world.server.url}/admin/licenses/${license.body.id}`);
+    const users = page.getByRole('list', { name: 'Named users' });
+    await users.getByText('No user has a seat yet.').waitFor();
+    await page.getByLabel('User email or id').fill('ana@example.com');
+    await page.getByRole('button', { name: 'Assign seat' }).click();
+    await users.getByText('ana@example.com').waitFor();
+    const listed = await world.server.request('GET', `/api/v1/licenses/${license.body.id}/users`, {
+      token: owner,
+    });
+    expect(listed.body.data.map((u: { user: string }) => u.user)).toEqual(['ana@example.com']);
+    await users.getByRole('button', { name: 'Unassign' }).click();
+    await users.getByText('No user has a seat yet.').waitFor();
+  });
 });

@@ -23,6 +23,7 @@ import {
   useToast,
 } from '../../ui';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { NamedUsersCard } from '../components/NamedUsers';
 import { EmergencyCodeButton, EmergencyCodesCard, OfflineActivationCard } from '../components/Offline';
 import { useCan, useInvalidate, usePending, usePlanOptions } from '../hooks';
 import type { Action as Permission } from '../permissions';
@@ -599,6 +600,9 @@ export function LicenseDetailPage() {
             </dl>
           )}
         </Card>
+        {l?.effective_policy.seat_unit === 'named_users' && (
+          <NamedUsersCard licenseId={l.id} max={l.max_activations} />
+        )}
         <Card title="Devices" flush>
           {devices.isError ? (
             <ErrorState error={devices.error} onRetry={() => void devices.refetch()} />
