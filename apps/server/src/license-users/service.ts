@@ -31,40 +31,46 @@ export async function assignUser(
 ): Promise<{ user: LicenseUserRow; warnings: Array<{ code: 'SEAT_OVERAGE'; message: string }> }> {
   let assigned: LicenseUserRow | undefined;
   let over = false;
-  await changeLicense(ctx, p, licenseId, meta, 'license.user_assigned', async (tx, license) => {
-    const policy = license.effective_policy;
-    if (policy.seat_unit !== 'named_users')
-      throw new AppError(
-        'INVALID_STATE_TRANSITION',
-        'This license is not for named users: its seats are ' + policy.seat_unit,
-        {
-          seat_unit: policy.seat_unit,
-        },
-      );
-    const users = await countLicenseUsers(tx, licenseId);
-    const ceiling = seatCeiling(policy, license.max_activations);
-    if (ceiling !== null && users + 1 > ceiling)
-      throw new AppError(
-        'ACTIVATION_LIMIT_REACHED',
-        `All ${license.max_activations} named seats of this license are assigned; unassign a user first`,
-        { max_activations: license.max_activations, active_activations: users },
-      );
-    assigned = await insertLicenseUser(tx, p.accountId, licenseId, input.user.trim(), input.name ?? null);
-    if (!assigned)
-      throw new AppError('ALREADY_EXISTS', `${input.user} is already a user of this license`, {
-        pointer: '/body/user',
-      });
-    over = license.max_activations !== null && users + 1 > license.max_activations;
-    return { user_id: assigned.id, user: assigned.user, users: users + 1, over_limit: over };
-  });
-  const license = await findLicense(ctx.db.sql, p.accountId, licenseId);
+  const changed = await changeLicense(
+    ctx,
+    p,
+    licenseId,
+    meta,
+    'license.user_assigned',
+    async (tx, license) => {
+      const policy = license.effective_policy;
+      if (policy.seat_unit !== 'named_users')
+        throw new AppError(
+          'INVALID_STATE_TRANSITION',
+          'This license is not for named users: its seats are ' + policy.seat_unit,
+          {
+            seat_unit: policy.seat_unit,
+          },
+        );
+      const users = await countLicenseUsers(tx, licenseId);
+      const ceiling = seatCeiling(policy, license.max_activations);
+      if (ceiling !== null && users + 1 > ceiling)
+        throw new AppError(
+          'ACTIVATION_LIMIT_REACHED',
+          `All ${license.max_activations} named seats of this license are assigned; unassign a user first`,
+          { max_activations: license.max_activations, active_activations: users },
+        );
+      assigned = await insertLicenseUser(tx, p.accountId, licenseId, input.user.trim(), input.name ?? null);
+      if (!assigned)
+        throw new AppError('ALREADY_EXISTS', `${input.user} is already a user of this license`, {
+          pointer: '/body/user',
+        });
+      over = license.max_activations !== null && users + 1 > license.max_activations;
+      return { user_id: assigned.id, user: assigned.user, users: users + 1, over_limit: over };
+    },
+  );
   return {
     user: assigned!,
     warnings: over
       ? [
           {
             code: 'SEAT_OVERAGE',
-            message: `The license has ${license?.max_activations} named seats; this user is one past them, within its overage`,
+            message: `The license has ${changed.max_activations} named seats; this user is one past them, within its overage`,
           },
         ]
       : [],
