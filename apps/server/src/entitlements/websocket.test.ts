@@ -58,6 +58,8 @@ describe('real-time WebSocket', () => {
     };
     const { license, token } = await seat(plan, 'ws-2');
     const conn = await connect(token);
+    // The socket opens before the server has admitted it; "connected" is when it starts hearing changes.
+    await expect.poll(() => conn.messages.map((m) => m.type)).toContain('connected');
     await world.server.request('PATCH', `/api/v1/licenses/${license.id}`, {
       token: await world.account.token('owner'),
       body: { metadata: { note: 'x' } },
