@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { requestJson } from '../api/client';
+import { describeError } from '../api/errors';
 import type { Page, Plan, Product } from '../api/resources';
 import type { Role } from '../api/session';
 import { meQuery } from './auth';
@@ -52,4 +53,25 @@ export function useProductOptions() {
     staleTime: 60_000,
     select: (page) => page.data,
   });
+}
+
+/**
+ * A form's submission: `running` names what is being sent (a form with one button uses the default), and
+ * `error` says in words why it failed. `run` resolves either way; it reports failure through `error`.
+ */
+export function useSubmit<K extends string = 'submit'>() {
+  const [running, setRunning] = useState<K | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (work: () => Promise<unknown>, what = 'submit' as K) => {
+    setRunning(what);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setRunning(null);
+    }
+  };
+  return { busy: running !== null, running, error, setError, run };
 }

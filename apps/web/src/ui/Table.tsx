@@ -185,3 +185,13 @@ export function Pagination({
     </nav>
   );
 }
+
+/** A row's name over a smaller second line (an email, a code, an id); `mono` for codes and ids. */
+export function NameCell({ name, sub, mono = false }: { name: ReactNode; sub: ReactNode; mono?: boolean }) {
+  return (
+    <div>
+      <div className="font-medium text-zinc-900">{name}</div>
+      <div className={mono ? 'font-mono text-xs text-zinc-500' : 'text-xs text-zinc-500'}>{sub}</div>
+    </div>
+  );
+}

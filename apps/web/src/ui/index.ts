@@ -15,6 +15,6 @@ export { PageHeader } from './PageHeader';
 export { Select, type SelectOption } from './Select';
 export { Skeleton, Spinner } from './Spinner';
 export { StatusBadge, statusLabel, statusOptions } from './StatusBadge';
-export { type Column, DataTable, Pagination } from './Table';
+export { type Column, DataTable, NameCell, Pagination } from './Table';
 export { Textarea } from './Textarea';
 export { ToastProvider, useToast } from './Toast';

@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import { describeError } from '../../api/errors';
 import type { Activation, EmergencyCodeRecord, IssuedEmergencyCode } from '../../api/resources';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { OfflineActivationForm } from '../../offline/OfflineActivationForm';
@@ -20,7 +19,7 @@ import {
   Input,
   useToast,
 } from '../../ui';
-import { useCan, useInvalidate } from '../hooks';
+import { useCan, useInvalidate, useSubmit } from '../hooks';
 
 /** Codes the server keeps per device (its 409 says the same). */
 const CODES_PER_DEVICE = 8;
@@ -94,8 +93,7 @@ function EmergencyCodeDialog({
   const invalidate = useInvalidate();
   const [reason, setReason] = useState('');
   const [issued, setIssued] = useState<IssuedEmergencyCode | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
 
   const close = () => {
     onClose();
@@ -104,9 +102,7 @@ function EmergencyCodeDialog({
     setError(null);
   };
   const issue = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const code = await unwrap(
         api.POST('/api/v1/activations/{id}/emergency-codes', {
           params: { path: { id: device.id } },
@@ -115,11 +111,7 @@ function EmergencyCodeDialog({
       );
       setIssued(code);
       await invalidate('/api/v1/licenses', '/api/v1/events');
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,13 +1,12 @@
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { requestJson } from '../../api/client';
-import { describeError } from '../../api/errors';
 import type { Customer } from '../../api/resources';
 import { formatDate, formatNumber } from '../../lib/format';
 import { Button, type Column, Dialog, FormError, Input, PageHeader, useToast } from '../../ui';
 import { StatusBadge, statusOptions } from '../../ui/StatusBadge';
 import { ListView } from '../components/ListView';
-import { useCan, useInvalidate } from '../hooks';
+import { useCan, useInvalidate, useSubmit } from '../hooks';
 
 export function displayName(customer: Customer): string {
   const person = [customer.first_name, customer.last_name].filter(Boolean).join(' ');
@@ -72,8 +71,7 @@ export function CustomersPage() {
 
 function CustomerDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [form, setForm] = useState({ email: '', company_name: '', first_name: '', last_name: '' });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const toast = useToast();
   const invalidate = useInvalidate();
   const navigate = useNavigate();
@@ -81,9 +79,7 @@ function CustomerDialog({ open, onClose }: { open: boolean; onClose: () => void 
     setForm({ ...form, [k]: e.target.value });
 
   const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body: Record<string, string> = { email: form.email.trim() };
       for (const k of ['company_name', 'first_name', 'last_name'] as const)
         if (form[k].trim()) body[k] = form[k].trim();
@@ -93,11 +89,7 @@ function CustomerDialog({ open, onClose }: { open: boolean; onClose: () => void 
       setForm({ email: '', company_name: '', first_name: '', last_name: '' });
       onClose();
       void navigate({ to: '/customers/$id', params: { id: created.id } });
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

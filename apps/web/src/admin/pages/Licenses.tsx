@@ -1,13 +1,12 @@
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { requestJson } from '../../api/client';
-import { describeError } from '../../api/errors';
 import type { Customer, License, Page } from '../../api/resources';
 import { formatDate } from '../../lib/format';
 import { Button, type Column, Dialog, FormError, Input, PageHeader, Select, useToast } from '../../ui';
 import { StatusBadge, statusOptions } from '../../ui/StatusBadge';
 import { ListView } from '../components/ListView';
-import { useCan, useInvalidate, usePlanOptions, useProductOptions } from '../hooks';
+import { useCan, useInvalidate, usePlanOptions, useProductOptions, useSubmit } from '../hooks';
 
 const columns: Column<License>[] = [
   {
@@ -132,13 +131,10 @@ export function IssueLicenseDialog({
   const navigate = useNavigate();
   const [planId, setPlanId] = useState('');
   const [email, setEmail] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
 
   const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       let customerId = customer?.id;
       if (!customerId && email.trim()) {
         const found = await requestJson<Page<Customer>>('/api/v1/customers', {
@@ -156,11 +152,7 @@ export function IssueLicenseDialog({
       toast({ tone: 'success', title: 'License issued', description: `Key ending ${license.key_last4}` });
       onClose();
       void navigate({ to: '/licenses/$id', params: { id: license.id } });
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

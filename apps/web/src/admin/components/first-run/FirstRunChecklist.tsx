@@ -2,10 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { type ReactNode, useState } from 'react';
 import { requestJson } from '../../../api/client';
-import { describeError } from '../../../api/errors';
 import type { DemoDataResult, FirstRunStatus, License } from '../../../api/resources';
 import { Button, Card, FormError, Icon, Input, useToast } from '../../../ui';
-import { useCan, useInvalidate, usePlanOptions } from '../../hooks';
+import { useCan, useInvalidate, usePlanOptions, useSubmit } from '../../hooks';
 import { IntegrateStep } from './IntegrateStep';
 
 export const firstRunQuery = {
@@ -77,8 +76,7 @@ function Step({
 function NewProduct({ onDone }: { onDone: () => Promise<void> }) {
   const [name, setName] = useState('');
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
   const slug =
     code ||
     name
@@ -86,16 +84,10 @@ function NewProduct({ onDone }: { onDone: () => Promise<void> }) {
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '');
   const create = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await requestJson('/api/v1/products', { method: 'POST', body: { name: name.trim(), code: slug } });
       await onDone();
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form
@@ -128,24 +120,18 @@ export function FirstRunChecklist({ accountId }: { accountId: string | undefined
   const canLoadDemo = useCan('demo_data:load');
   const canWriteProducts = useCan('products:write');
   const canIssue = useCan('licenses:create');
-  const [busy, setBusy] = useState<'demo' | 'license' | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const submit = useSubmit<'demo' | 'license'>();
+  const busy = submit.running;
+  const error = submit.error;
   const s = status.data;
   if (!s || dismissed || (s.steps.catalogue && s.steps.license && s.steps.integrate)) return null;
 
   const refresh = () => invalidate(...TOUCHED);
-  const run = async (what: 'demo' | 'license', action: () => Promise<void>) => {
-    setBusy(what);
-    setError(null);
-    try {
+  const run = (what: 'demo' | 'license', action: () => Promise<void>) =>
+    submit.run(async () => {
       await action();
       await refresh();
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(null);
-    }
-  };
+    }, what);
   const loadDemo = () =>
     run('demo', async () => {
       const result = await requestJson<DemoDataResult>('/api/v1/demo-data', { method: 'POST' });
