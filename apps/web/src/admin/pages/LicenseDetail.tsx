@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import { requestJson } from '../../api/client';
-import { describeError } from '../../api/errors';
 import type { Activation, AuditEvent, Customer, Feature, License, Page } from '../../api/resources';
 import { formatDate, formatDateTime, formatNumber, formatRelative } from '../../lib/format';
 import {
@@ -17,6 +16,7 @@ import {
   ErrorState,
   FormError,
   Input,
+  NameCell,
   PageHeader,
   Select,
   Skeleton,
@@ -25,8 +25,9 @@ import {
 import { StatusBadge } from '../../ui/StatusBadge';
 import { NamedUsersCard } from '../components/NamedUsers';
 import { EmergencyCodeButton, EmergencyCodesCard, OfflineActivationCard } from '../components/Offline';
-import { useCan, useInvalidate, usePending, usePlanOptions } from '../hooks';
+import { useCan, useInvalidate, usePending, usePlanOptions, useSubmit } from '../hooks';
 import type { Action as Permission } from '../permissions';
+import { POLICY_FIELDS, POLICY_KEYS, type Policy, policyValueLabel, seatCeiling, termLabel } from '../policy';
 
 type LicenseAction =
   | 'activate'
@@ -133,14 +134,11 @@ function ActionDialog({
   const invalidate = useInvalidate();
   const plans = usePlanOptions();
   const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
 
-  const run = async () => {
+  const confirm = async () => {
     if (!action || !spec) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       let body: Record<string, unknown> | undefined;
       if (spec.input === 'reason') body = value.trim() ? { reason: value.trim() } : {};
       if (spec.input === 'days') body = { duration_days: Number(value || 365) };
@@ -172,11 +170,7 @@ function ActionDialog({
       });
       setValue('');
       onClose();
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -191,7 +185,7 @@ function ActionDialog({
           <Button variant="secondary" onClick={onClose} disabled={busy}>
             Cancel
           </Button>
-          <Button variant={spec?.tone ?? 'primary'} onClick={run} loading={busy}>
+          <Button variant={spec?.tone ?? 'primary'} onClick={confirm} loading={busy}>
             {spec?.label}
           </Button>
         </>
@@ -201,7 +195,7 @@ function ActionDialog({
         className="flex flex-col gap-3"
         onSubmit={(e) => {
           e.preventDefault();
-          void run();
+          void confirm();
         }}
       >
         {spec?.input === 'reason' && (
@@ -294,12 +288,7 @@ export const deviceColumns: Column<Activation>[] = [
   {
     id: 'device',
     header: 'Device',
-    cell: (a) => (
-      <div>
-        <div className="font-medium text-zinc-900">{a.machine_name ?? a.hostname ?? a.device_id}</div>
-        <div className="font-mono text-xs text-zinc-500">{a.device_id}</div>
-      </div>
-    ),
+    cell: (a) => <NameCell name={a.machine_name ?? a.hostname ?? a.device_id} sub={a.device_id} mono />,
   },
   { id: 'platform', header: 'Platform', cell: (a) => a.platform ?? '—', secondary: true },
   { id: 'version', header: 'App', cell: (a) => a.app_version ?? '—', secondary: true },
@@ -312,9 +301,13 @@ export const deviceColumns: Column<Activation>[] = [
         {a.seats}
         {a.user_ref && <span className="block text-xs text-zinc-500">{a.user_ref}</span>}
         {a.lease_expires_at && a.status === 'active' && (
-          <span className="block text-xs text-zinc-500">
-            lease until {formatDateTime(a.lease_expires_at)}
-            {new Date(a.lease_expires_at) < new Date() && ' (lapsed)'}
+          <span className="flex items-center gap-1 text-xs text-zinc-500">
+            <time dateTime={a.lease_expires_at}>lease until {formatDateTime(a.lease_expires_at)}</time>
+            {new Date(a.lease_expires_at).getTime() < Date.now() && (
+              <Badge tone="warning" className="ml-1">
+                lapsed
+              </Badge>
+            )}
           </span>
         )}
       </span>
@@ -348,9 +341,78 @@ const eventColumns: Column<AuditEvent>[] = [
     className: 'whitespace-nowrap',
     cell: (e) => <time dateTime={e.created_at}>{formatDateTime(e.created_at)}</time>,
   },
-  { id: 'type', header: 'Event', cell: (e) => <span className="font-mono text-xs">{e.type}</span> },
+  {
+    id: 'type',
+    header: 'Event',
+    cell: (e) =>
+      e.type === 'license.overage' ? (
+        <span className="flex flex-wrap items-center gap-2">
+          <span className="font-mono text-xs">{e.type}</span>
+          <Badge tone="warning">Over the seat limit</Badge>
+          <span className="text-xs text-zinc-600">
+            {String(e.data.seats_used ?? '?')} / {String(e.data.max_activations ?? '?')} seats (overage{' '}
+            {String(e.data.overage ?? '')})
+          </span>
+        </span>
+      ) : (
+        <span className="font-mono text-xs">{e.type}</span>
+      ),
+  },
   { id: 'actor', header: 'By', cell: (e) => e.actor_type, secondary: true },
 ];
+
+/**
+ * The license's effective policy in brief: the fields that matter under it (lease fields only for floating
+ * seats, and so on), the ones set by the plan or the license marked.
+ */
+function PolicySummary({ policy, overrides }: { policy: Policy; overrides: Record<string, unknown> }) {
+  const shown = POLICY_KEYS.filter((k) => POLICY_FIELDS[k].applies?.(policy) ?? true);
+  return (
+    <dl
+      className="grid gap-x-6 gap-y-1.5 text-xs sm:grid-cols-2 lg:grid-cols-3"
+      aria-label="Effective policy"
+    >
+      {shown.map((k) => (
+        <div key={k} className="flex justify-between gap-2 border-b border-zinc-100 py-1">
+          <dt className="text-zinc-500">{POLICY_FIELDS[k].label}</dt>
+          <dd className="text-right font-medium text-zinc-900">
+            {policyValueLabel(k, policy[k])}
+            {k in overrides && (
+              <span className="ml-1 font-normal text-brand-700" title="Set by the plan or the license">
+                (set)
+              </span>
+            )}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Seats in use against the limit, with the overage allowance. */
+function SeatsUsed({ license, devices }: { license: License; devices: Activation[] | undefined }) {
+  const policy = license.effective_policy;
+  if (policy.seat_unit === 'none') return <>Not counted ({devices?.length ?? 0} devices listed)</>;
+  const used = devices?.filter((d) => d.status === 'active').reduce((n, d) => n + d.seats, 0);
+  const ceiling = seatCeiling(policy, license.max_activations);
+  return (
+    <>
+      <span data-testid="seats-used">
+        {used ?? '…'} / {license.max_activations == null ? '∞' : license.max_activations}
+      </span>
+      {ceiling !== null && ceiling > (license.max_activations ?? 0) && (
+        <span className="ml-1 text-xs text-zinc-500">
+          (overage {policy.overage}: up to {ceiling})
+        </span>
+      )}
+      {used !== undefined && license.max_activations != null && used > license.max_activations && (
+        <Badge tone="warning" className="ml-2">
+          Over the limit
+        </Badge>
+      )}
+    </>
+  );
+}
 
 interface UsageLine {
   name: string;
@@ -490,6 +552,20 @@ export function LicenseDetailPage() {
         signal,
       }),
   });
+  // A seat over the limit is an event of the seat (its subject) made by the license (its actor).
+  const overages = useQuery({
+    queryKey: ['/api/v1/events', { actor_id: id, type: 'license.overage' }],
+    queryFn: ({ signal }) =>
+      requestJson<Page<AuditEvent>>('/api/v1/events', {
+        query: { actor_id: id, type: 'license.overage', limit: 25, offset: 0 },
+        signal,
+      }),
+  });
+  const history =
+    events.data &&
+    [...events.data.data, ...(overages.data?.data ?? [])].sort((a, b) =>
+      b.created_at.localeCompare(a.created_at),
+    );
 
   if (license.isError)
     return (
@@ -559,27 +635,19 @@ export function LicenseDetailPage() {
               </div>
               <div>
                 <dt className="text-zinc-500">Expires</dt>
-                <dd className="mt-1">
-                  {l.expires_at
-                    ? formatDate(l.expires_at)
-                    : l.term_days
-                      ? `${l.term_days} days from first use`
-                      : 'Never'}
+                <dd className="mt-1" data-testid="license-term">
+                  {termLabel(l, formatDate)}
                   {l.days_remaining != null && (
                     <span className="ml-1 text-xs text-zinc-500">({l.days_remaining} days)</span>
                   )}
                 </dd>
               </div>
               <div>
-                <dt className="text-zinc-500">Seats ({l.effective_policy.seat_unit.replaceAll('_', ' ')})</dt>
+                <dt className="text-zinc-500">
+                  Seats ({policyValueLabel('seat_unit', l.effective_policy.seat_unit).toLowerCase()})
+                </dt>
                 <dd className="mt-1">
-                  {devices.data
-                    ? devices.data.data.filter((d) => d.status === 'active').reduce((n, d) => n + d.seats, 0)
-                    : '…'}{' '}
-                  / {l.max_activations == null ? '∞' : l.max_activations}
-                  {l.effective_policy.overage !== 'none' && (
-                    <span className="ml-1 text-xs text-zinc-500">(overage {l.effective_policy.overage})</span>
-                  )}
+                  <SeatsUsed license={l} devices={devices.data?.data} />
                 </dd>
               </div>
               <div>
@@ -588,18 +656,23 @@ export function LicenseDetailPage() {
                   {l.license_type} · {l.license_model}
                 </dd>
               </div>
-              <div>
-                <dt className="text-zinc-500">Policy</dt>
-                <dd className="mt-1 text-xs text-zinc-600">
-                  {l.effective_policy.expiration_strategy.replaceAll('_', ' ')}
-                  {l.effective_policy.seat_unit === 'leases' &&
-                    ` · lease ${l.effective_policy.lease_minutes} min`}
-                  {` · offline ${l.effective_policy.token_ttl_days} d`}
-                </dd>
-              </div>
+              {l.maintenance_expires_at && (
+                <div>
+                  <dt className="text-zinc-500">Maintenance until</dt>
+                  <dd className="mt-1">{formatDate(l.maintenance_expires_at)}</dd>
+                </div>
+              )}
             </dl>
           )}
         </Card>
+        {l && (
+          <Card
+            title="Policy"
+            description="What this license lives by: its type and model's defaults, then the plan's and its own changes (set)."
+          >
+            <PolicySummary policy={l.effective_policy} overrides={l.policy} />
+          </Card>
+        )}
         {l?.effective_policy.seat_unit === 'named_users' && (
           <NamedUsersCard licenseId={l.id} max={l.max_activations} />
         )}
@@ -647,7 +720,7 @@ export function LicenseDetailPage() {
             <DataTable
               caption="Events of this license"
               columns={eventColumns}
-              rows={events.data?.data}
+              rows={history}
               rowKey={(e) => e.id}
               loading={events.isPending}
               empty={<EmptyState title="No events" />}

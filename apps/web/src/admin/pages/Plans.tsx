@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { requestJson } from '../../api/client';
-import { describeError } from '../../api/errors';
 import type { Plan, PlanFeature, PlanInput } from '../../api/resources';
 import { formatMoney, formatNumber } from '../../lib/format';
 import {
@@ -11,14 +10,16 @@ import {
   ConfirmDialog,
   Dialog,
   Input,
+  NameCell,
   PageHeader,
   Select,
   useToast,
 } from '../../ui';
 import { statusLabel } from '../../ui/StatusBadge';
 import { ListView } from '../components/ListView';
-import { PolicyEditor, policyDefaultsQuery, policyOverrides } from '../components/PolicyEditor';
-import { useCan, useInvalidate, usePending } from '../hooks';
+import { PolicyEditor, policyDefaultsQuery } from '../components/PolicyEditor';
+import { useCan, useInvalidate, usePending, useSubmit } from '../hooks';
+import { type PolicyOverrides, policyOverrides } from '../policy';
 
 const LICENSE_TYPES = [
   'subscription',
@@ -93,12 +94,7 @@ const columns = (onEdit: (p: Plan) => void): Column<Plan>[] => [
   {
     id: 'name',
     header: 'Plan',
-    cell: (p) => (
-      <div>
-        <div className="font-medium text-zinc-900">{p.name}</div>
-        <div className="font-mono text-xs text-zinc-500">{p.code}</div>
-      </div>
-    ),
+    cell: (p) => <NameCell name={p.name} sub={p.code} mono />,
   },
   { id: 'type', header: 'License type', cell: (p) => statusLabel(p.license_type), secondary: true },
   {
@@ -237,10 +233,9 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
       value: v == null ? '' : String(v),
     })),
   );
-  const [policy, setPolicy] = useState<Record<string, unknown>>({ ...(plan?.policy ?? {}) });
+  const [policy, setPolicy] = useState<PolicyOverrides>({ ...(plan?.policy ?? {}) });
   const defaults = useQuery(policyDefaultsQuery).data;
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setForm({
       ...form,
@@ -248,17 +243,12 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
     });
 
   const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body: Partial<PlanInput> = {
         name: form.name.trim(),
         license_type: form.license_type as PlanInput['license_type'],
         license_model: form.license_model as PlanInput['license_model'],
-        policy: policyOverrides(
-          policy,
-          defaults?.[form.license_type]?.[form.license_model],
-        ) as PlanInput['policy'],
+        policy: policyOverrides(policy, defaults?.[form.license_type]?.[form.license_model]),
         max_activations: form.max_activations === '' ? null : Number(form.max_activations),
         duration_days: form.duration_days === '' ? null : Number(form.duration_days),
         price_monthly_cents: toCents(form.price_monthly),
@@ -289,11 +279,7 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
       await invalidate('/api/v1/plans');
       toast({ tone: 'success', title: plan ? 'Plan saved' : 'Plan created', description: form.name });
       onClose();
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

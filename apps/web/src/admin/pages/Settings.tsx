@@ -17,6 +17,7 @@ import {
   ErrorState,
   FormError,
   Input,
+  NameCell,
   PageHeader,
   Select,
   Skeleton,
@@ -25,8 +26,9 @@ import {
 import { StatusBadge } from '../../ui/StatusBadge';
 import { meQuery, ROLE_LABELS } from '../auth';
 import { ListView } from '../components/ListView';
+import { ProductTokensCard } from '../components/ProductTokens';
 import { useLocalListState } from '../components/useListState';
-import { useCan, useInvalidate, usePending } from '../hooks';
+import { useCan, useInvalidate, usePending, useSubmit } from '../hooks';
 
 const roleLabel = (role: string) => ROLE_LABELS[role as keyof typeof ROLE_LABELS] ?? role;
 
@@ -34,12 +36,7 @@ const userColumns: Column<StaffUser>[] = [
   {
     id: 'user',
     header: 'User',
-    cell: (u) => (
-      <div>
-        <div className="font-medium text-zinc-900">{u.name}</div>
-        <div className="text-xs text-zinc-500">{u.email}</div>
-      </div>
-    ),
+    cell: (u) => <NameCell name={u.name} sub={u.email} />,
   },
   { id: 'role', header: 'Role', cell: (u) => <UserRole user={u} /> },
   { id: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} />, secondary: true },
@@ -50,12 +47,7 @@ const keyColumns: Column<ApiKey>[] = [
   {
     id: 'name',
     header: 'Key',
-    cell: (k) => (
-      <div>
-        <div className="font-medium text-zinc-900">{k.name}</div>
-        <div className="font-mono text-xs text-zinc-500">{k.prefix}…</div>
-      </div>
-    ),
+    cell: (k) => <NameCell name={k.name} sub={`${k.prefix}…`} mono />,
   },
   { id: 'role', header: 'Role', cell: (k) => <Badge>{roleLabel(k.role)}</Badge> },
   { id: 'used', header: 'Last used', cell: (k) => formatRelative(k.last_used_at), secondary: true },
@@ -148,8 +140,7 @@ function NewApiKey() {
   const [name, setName] = useState('');
   const [role, setRole] = useState('developer');
   const [secret, setSecret] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const invalidate = useInvalidate();
   const close = () => {
     setOpen(false);
@@ -158,20 +149,14 @@ function NewApiKey() {
     setError(null);
   };
   const create = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const created = await requestJson<ApiKey & { secret: string }>('/api/v1/api-keys', {
         method: 'POST',
         body: { name: name.trim(), role },
       });
       setSecret(created.secret);
       await invalidate('/api/v1/api-keys');
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <>
@@ -324,7 +309,7 @@ function AccountCard() {
   );
 }
 
-/** Account, staff users and roles, API keys and signing keys. */
+/** Account, staff users and roles, API keys, signing keys and each product's token settings. */
 export function SettingsPage() {
   const users = useLocalListState();
   const keys = useLocalListState();
@@ -369,6 +354,7 @@ export function SettingsPage() {
           />
         </section>
         <SigningKeys />
+        <ProductTokensCard />
       </div>
     </>
   );
