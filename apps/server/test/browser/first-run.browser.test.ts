@@ -1,35 +1,98 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { KeywardClient, MemoryStorage } from '@keyward/sdk';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/config.js';
 import { CHROMIUM, ensureBuilt, launchChromium } from '../support/builds.js';
-import { activate } from '../support/fixtures.js';
 import { createTestAccount, type TestAccount, useServer } from '../support/server.js';
 
 // Issue I, first run: a new account starts empty; the overview's checklist walks the vendor from
-// nothing to a licensed app (product, demo plans, a test license, snippets with this server's URL and
-// the real key), ticks each step from real data, and can be dismissed.
+// nothing to a licensed app (a product, the demo plans, a test license, snippets with this server's URL
+// and the real key), ticks each step from real data, and can be dismissed for good.
 const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
-let browser: Browser;
+const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
+/** A port free right now, so the server's PUBLIC_URL (what the snippets say) is its real address. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+/** A fresh browser context signed in as the account's owner, on the overview. */
 async function signIn(base: string, account: TestAccount): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${base}/admin/`);
-  await page.getByLabel('Email').fill(account.ownerEmail);
-  await page.getByLabel('Password').fill(account.ownerPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
-  return page;
+  const p = await context.newPage();
+  p.setDefaultTimeout(10_000);
+  p.on('pageerror', (error) => errors.push(String(error)));
+  p.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  p.on('response', (res) => {
+    if (res.status() >= 400) errors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+  });
+  await p.goto(`${base}/admin/`);
+  await p.getByLabel('Email').fill(account.ownerEmail);
+  await p.getByLabel('Password').fill(account.ownerPassword);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  return p;
 }
-const step = (page: Page, n: number) => page.getByTestId(`first-run-step-${n}`);
+
+const checklistOf = (p: Page) => p.getByRole('region', { name: 'First-run checklist' });
+
+/** A step of the checklist in the given state, as a screen reader announces it: "(done)" / "(to do)". */
+const stepOf = (p: Page, title: string, state: 'done' | 'to do') =>
+  checklistOf(p)
+    .getByRole('listitem')
+    .filter({ has: p.getByRole('heading', { level: 3, name: title, exact: true }) })
+    .filter({ hasText: `(${state})` });
+
+/**
+ * Reloads the overview and waits until the first-run answer has been rendered: the checklist is absent
+ * both while it loads and when it is hidden, so its absence means something only after that.
+ */
+async function reloadOverview(p: Page) {
+  await p.reload();
+  await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  await p.getByRole('term').filter({ hasText: 'Active licenses' }).waitFor();
+  // The reloaded document's own request has been answered (resource timings are per document, and an
+  // entry is added when its response has ended)...
+  await p.waitForFunction(() =>
+    performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname === '/api/v1/first-run'),
+  );
+  // ...and nothing more is in flight, and React has committed a frame since.
+  await p.waitForLoadState('networkidle');
+  await p.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+}
 
 describe.skipIf(!existsSync(CHROMIUM))('first run in a browser', () => {
-  beforeAll(() => ensureBuilt(WEB_DIR, 'dist/admin.html', ['src', 'admin.html']), 180_000);
-  const world = useServer({ web: true });
+  const config: Partial<Config> = {};
+  beforeAll(async () => {
+    // The dashboard is built before the server that serves it starts.
+    ensureBuilt(WEB_DIR, 'dist/admin.html', ['src', 'admin.html']);
+    mkdirSync(SHOTS, { recursive: true });
+    const port = await freePort();
+    Object.assign(config, { port, publicUrl: `http://127.0.0.1:${port}` });
+  }, 180_000);
+  const world = useServer({ web: true, config });
   beforeAll(async () => {
     browser = await launchChromium();
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && page)
+      await page.screenshot({ path: `${SHOTS}first-run-failure.png`, fullPage: true }).catch(() => {});
   });
   afterAll(async () => {
     await browser?.close();
@@ -37,45 +100,131 @@ describe.skipIf(!existsSync(CHROMIUM))('first run in a browser', () => {
 
   it('takes an empty account to a licensed app, step by step', async () => {
     const base = world.server.url;
-    const page = await signIn(base, world.account);
-    const checklist = page.getByLabel('First-run checklist');
-    await checklist.waitFor();
-    for (const n of [1, 2, 3]) expect(await step(page, n).getAttribute('data-done')).toBe('false');
+    expect(base).toBe(world.server.ctx.config.publicUrl);
+    const token = await world.account.token();
+    page = await signIn(base, world.account);
+    const checklist = checklistOf(page);
 
-    await page.getByLabel('Product name').fill('Acme Editor');
-    await page.getByRole('button', { name: 'Create product' }).click();
-    await page.getByRole('button', { name: 'Load demo data' }).click();
-    await page.locator('[data-testid="first-run-step-1"][data-done="true"]').waitFor();
+    // A new account: the checklist, every step to do.
+    await checklist.getByRole('heading', { level: 2, name: 'Get started' }).waitFor();
+    for (const title of ['Create a product and a plan', 'Issue a license', 'Integrate'])
+      expect(await stepOf(page, title, 'to do').count(), title).toBe(1);
+    await checklist.getByText('Issue a license first: the snippets then carry its key.').waitFor();
+    await page.screenshot({ path: `${SHOTS}first-run-01-new-account.png`, fullPage: true });
 
-    await page.getByRole('button', { name: /Issue a test license/ }).click();
-    await page.locator('[data-testid="first-run-step-2"][data-done="true"]').waitFor();
+    // Step 1: a product from the form (its code follows the name), then the demo plans.
+    await checklist.getByLabel('Product name').fill('Acme Editor');
+    expect(await checklist.getByLabel('Product code').inputValue()).toBe('acme-editor');
+    await checklist.getByRole('button', { name: 'Create product' }).click();
+    await checklist.getByRole('button', { name: 'Create product' }).waitFor({ state: 'detached' });
+    await checklist.getByRole('link', { name: 'Create a plan on the Plans page' }).waitFor();
+    expect(await stepOf(page, 'Create a product and a plan', 'to do').count()).toBe(1); // no plan yet
+    await checklist.getByRole('button', { name: 'Load demo data' }).click();
+    await stepOf(page, 'Create a product and a plan', 'done').waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Demo data loaded' })
+      .filter({ hasText: 'Plans free, basic, professional, enterprise' })
+      .waitFor();
+    await checklist.getByRole('button', { name: 'Issue a test license (free)' }).waitFor();
+    expect(await checklist.getByRole('button', { name: 'Load demo data' }).count()).toBe(0);
+    const products = await world.server.request('GET', '/api/v1/products?q=acme-editor', { token });
+    expect(products.body.data.map((p: { code: string }) => p.code)).toEqual(['acme-editor']);
+    await page.screenshot({ path: `${SHOTS}first-run-02-catalogue.png`, fullPage: true });
 
-    const sdk = (await page.getByTestId('sdk-snippet').textContent()) ?? '';
-    // The snippets name the server as its clients reach it (PUBLIC_URL).
-    expect(sdk).toContain(`serverUrl: '${world.server.ctx.config.publicUrl}'`);
-    const key = /client\.activate\('([^']+)'\)/.exec(sdk)?.[1];
-    expect(key).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
-    expect(await page.getByTestId('enforce-snippet').textContent()).toContain('fastifyGuards');
-    await page.getByRole('button', { name: 'Express' }).click();
-    expect(await page.getByTestId('enforce-snippet').textContent()).toContain('expressGuards');
+    // The plans are there for the rest of the dashboard too.
+    await page.getByRole('link', { name: 'Plans' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Plans' }).waitFor();
+    for (const name of ['Free', 'Basic', 'Professional', 'Enterprise'])
+      await page.getByRole('cell', { name: `${name} ${name.toLowerCase()}`, exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Overview' }).first().click();
+    await stepOf(page, 'Issue a license', 'to do').waitFor();
 
-    // The app integrates: a device activates with the key the snippet carries; the checklist is done.
-    expect((await activate(world.server, key!, 'first-run-device')).status).toBe(200);
-    await page.reload();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
-    await page.waitForLoadState('networkidle');
-    expect(await page.getByLabel('First-run checklist').count()).toBe(0);
-  });
+    // Step 2: a test license.
+    await checklist.getByRole('button', { name: 'Issue a test license (free)' }).click();
+    await stepOf(page, 'Issue a license', 'done').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Test license issued' }).waitFor();
+    expect(await stepOf(page, 'Integrate', 'to do').count()).toBe(1);
 
-  it('can be dismissed, and stays dismissed', async () => {
+    // Step 3: the snippets carry this server's URL and the real key of that license.
+    const status = await world.server.request('GET', '/api/v1/first-run', { token });
+    const licenseKey: string = status.body.license.key;
+    expect(licenseKey).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
+    const licenses = await world.server.request('GET', '/api/v1/licenses?limit=10&offset=0', { token });
+    expect(licenses.body.data).toHaveLength(1);
+    expect(licenseKey.endsWith(licenses.body.data[0].key_last4)).toBe(true);
+    await checklist.getByRole('button', { name: 'Copy SDK snippet' }).waitFor();
+    const sdk = (await checklist.getByTestId('sdk-snippet').textContent()) ?? '';
+    expect(sdk).toContain(`serverUrl: '${base}'`);
+    expect(sdk).toContain(`await client.activate('${licenseKey}')`);
+    expect(sdk).not.toContain('YOUR-LICENSE-KEY');
+
+    // Fastify by default; Express on a click, and back.
+    const enforce = checklist.getByTestId('enforce-snippet');
+    await checklist.getByRole('button', { name: 'Fastify', pressed: true }).waitFor();
+    let guard = (await enforce.textContent()) ?? '';
+    expect(guard).toContain('fastifyGuards(enforcer');
+    expect(guard).toContain(`baseUrl: '${base}'`);
+    expect(guard).toContain("guard.requireTier('free')");
+    expect(guard).toContain(`x-license-key: ${licenseKey}`);
+    await checklist.getByRole('button', { name: 'Express' }).click();
+    await checklist.getByRole('button', { name: 'Express', pressed: true }).waitFor();
+    expect(await checklist.getByRole('button', { name: 'Fastify', pressed: true }).count()).toBe(0);
+    guard = (await enforce.textContent()) ?? '';
+    expect(guard).toContain('expressGuards(enforcer');
+    expect(guard).toContain("import express from 'express';");
+    expect(guard).not.toContain('fastify');
+    await page.screenshot({ path: `${SHOTS}first-run-03-integrate.png`, fullPage: true });
+    await checklist.getByRole('button', { name: 'Fastify' }).click();
+    await checklist.getByRole('button', { name: 'Fastify', pressed: true }).waitFor();
+    expect(await enforce.textContent()).toContain('fastifyGuards(enforcer');
+
+    // The app integrates: the SDK, pointed where the snippet says, activates with the snippet's key.
+    const serverUrl = /serverUrl: '([^']+)'/.exec(sdk)![1]!;
+    const snippetKey = /client\.activate\('([^']+)'\)/.exec(sdk)![1]!;
+    const client = new KeywardClient({
+      serverUrl,
+      appId: 'com.example.first-run',
+      storage: new MemoryStorage(),
+      fingerprint: 'first-run-browser-device',
+    });
+    const activated = await client.activate(snippetKey);
+    expect(activated.valid).toBe(true);
+    expect(activated.tier).toBe('free');
+
+    // On reload step 3 is ticked, so the whole checklist is done and gone.
+    await reloadOverview(page);
+    const done = await world.server.request('GET', '/api/v1/first-run', { token });
+    expect(done.body.steps).toEqual({ catalogue: true, license: true, integrate: true });
+    expect(await checklist.count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Get started' }).count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}first-run-04-done.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('can be dismissed, and stays dismissed after a reload', async () => {
     const account = await createTestAccount(world.server);
-    const page = await signIn(world.server.url, account);
-    await page.getByLabel('First-run checklist').waitFor();
-    await page.getByRole('button', { name: 'Dismiss' }).click();
-    expect(await page.getByLabel('First-run checklist').count()).toBe(0);
-    await page.reload();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
-    await page.waitForLoadState('networkidle');
-    expect(await page.getByLabel('First-run checklist').count()).toBe(0);
-  });
+    page = await signIn(world.server.url, account);
+    const checklist = checklistOf(page);
+    await checklist.getByRole('heading', { level: 2, name: 'Get started' }).waitFor();
+    await checklist.getByRole('button', { name: 'Dismiss' }).click();
+    await checklist.waitFor({ state: 'detached' });
+
+    // Nothing is done, yet the checklist stays hidden: the dismissal is remembered.
+    await reloadOverview(page);
+    const status = await world.server.request('GET', '/api/v1/first-run', { token: await account.token() });
+    expect(status.body.steps).toEqual({ catalogue: false, license: false, integrate: false });
+    expect(await checklist.count()).toBe(0);
+
+    // Per account: another new account signing in on the same browser still gets its checklist.
+    const other = await createTestAccount(world.server);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').fill(other.ownerEmail);
+    await page.getByLabel('Password').fill(other.ownerPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await checklist.getByRole('heading', { level: 2, name: 'Get started' }).waitFor();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 });
