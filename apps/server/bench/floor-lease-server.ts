@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
-import { Batcher } from '../src/core/batcher.js';
+import { Batcher, batchesInFlight } from '../src/core/batcher.js';
 import { connectDatabase } from '../src/db/database.js';
 import { startEmbeddedDatabase } from '../src/db/embedded.js';
 
@@ -19,14 +19,18 @@ await sql`create table if not exists floor_leases (id text primary key, status t
   lease_expires_at timestamptz, last_heartbeat_at timestamptz)`;
 await sql`insert into floor_leases (id, status) values ('seat', 'active') on conflict do nothing`;
 
-const renewals = new Batcher<{ id: string; until: Date }, boolean>(async (batch) => {
-  const rows = await sql<{ id: string }[]>`
+const renewals = new Batcher<{ id: string; until: Date }, boolean>(
+  async (batch) => {
+    const rows = await sql<{ id: string }[]>`
     update floor_leases f set lease_expires_at = v.until, last_heartbeat_at = now()
     from (select * from jsonb_to_recordset(${sql.json(batch as never)}) as r(id text, until timestamptz)) v
     where f.id = v.id and f.status = 'active' returning f.id`;
-  const renewed = new Set(rows.map((r) => r.id));
-  return batch.map((r) => renewed.has(r.id));
-}, 500);
+    const renewed = new Set(rows.map((r) => r.id));
+    return batch.map((r) => renewed.has(r.id));
+  },
+  500,
+  batchesInFlight(db.kind),
+);
 
 const app = Fastify({ logger: false });
 app.post('/heartbeat', async () => {

@@ -1,5 +1,5 @@
-import { Batcher } from '../core/batcher.js';
-import type { Sql } from '../db/database.js';
+import { Batcher, batchesInFlight } from '../core/batcher.js';
+import type { Database } from '../db/database.js';
 import { renewLeases } from './repository.js';
 
 export interface LeaseRenewal {
@@ -15,11 +15,15 @@ export interface LeaseRenewal {
 export class LeaseRenewer {
   private readonly batcher: Batcher<LeaseRenewal, boolean>;
 
-  constructor(sql: Sql) {
-    this.batcher = new Batcher(async (renewals) => {
-      const renewed = new Set(await renewLeases(sql, renewals));
-      return renewals.map((r) => renewed.has(r.activationId));
-    }, 500);
+  constructor({ sql, kind }: Database) {
+    this.batcher = new Batcher(
+      async (renewals) => {
+        const renewed = new Set(await renewLeases(sql, renewals));
+        return renewals.map((r) => renewed.has(r.activationId));
+      },
+      500,
+      batchesInFlight(kind),
+    );
   }
 
   renew(renewal: LeaseRenewal): Promise<boolean> {

@@ -1,5 +1,5 @@
-import { Batcher } from '../core/batcher.js';
-import type { Sql } from '../db/database.js';
+import { Batcher, batchesInFlight } from '../core/batcher.js';
+import type { Database } from '../db/database.js';
 import { type SeatOutcome, type SeatRequest, takeSeats } from './repository.js';
 
 /** Largest batch per statement: bigger ones hold their license locks longer for little gain. */
@@ -13,16 +13,20 @@ const MAX_BATCH = 64;
 export class SeatBatcher {
   private readonly batcher: Batcher<SeatRequest, SeatOutcome>;
 
-  constructor(sql: Sql) {
-    this.batcher = new Batcher(async (requests) => {
-      const rows = await takeSeats(
-        sql,
-        requests.map((r, i) => ({ i, ...r })),
-      );
-      const outcomes: SeatOutcome[] = new Array(requests.length);
-      for (const row of rows) outcomes[row.i] = row;
-      return outcomes;
-    }, MAX_BATCH);
+  constructor({ sql, kind }: Database) {
+    this.batcher = new Batcher(
+      async (requests) => {
+        const rows = await takeSeats(
+          sql,
+          requests.map((r, i) => ({ i, ...r })),
+        );
+        const outcomes: SeatOutcome[] = new Array(requests.length);
+        for (const row of rows) outcomes[row.i] = row;
+        return outcomes;
+      },
+      MAX_BATCH,
+      batchesInFlight(kind),
+    );
   }
 
   take(request: SeatRequest): Promise<SeatOutcome> {

@@ -61,8 +61,8 @@ export function buildProcess(ctx: AppContext): Process {
   const parts: ProcessParts = {
     ctx,
     licenses: new LicenseCache(ctx),
-    seats: new SeatBatcher(ctx.db.sql),
-    leases: new LeaseRenewer(ctx.db.sql),
+    seats: new SeatBatcher(ctx.db),
+    leases: new LeaseRenewer(ctx.db),
     signing,
     apiKeys: new ApiKeyCache(ctx),
     snapshots,
