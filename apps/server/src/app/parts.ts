@@ -1,7 +1,6 @@
 import { LeaseRenewer } from '../activations/lease-renewer.js';
 import { SeatBatcher } from '../activations/seat-batcher.js';
 import { SeatSnapshots } from '../activations/seat-snapshots.js';
-import { sweepLapsedLeases } from '../activations/service.js';
 import { ApiKeyCache } from '../auth/api-key-cache.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import type { AppContext } from '../core/context.js';
@@ -11,12 +10,11 @@ import type { QuotaCounters } from '../entitlements/quota-counters.js';
 import { RealtimeHub } from '../entitlements/realtime-hub.js';
 import { RedisQuotaCounters } from '../entitlements/redis-quota-counters.js';
 import { sealEvents } from '../events/seal.js';
-import { sweepIdempotencyKeys } from '../http/idempotency.js';
+import { JobRunner } from '../jobs/runner.js';
 import { LicenseCache } from '../licenses/cache.js';
 import { UsageRecorder } from '../licensing/usage-recorder.js';
-import { sweepRequestNonces } from '../offline/license-files.js';
-import { retireExpiredKeys } from '../signing/service.js';
 import { SigningKeys } from '../signing/signing-keys.js';
+import { keywardJobs } from './jobs.js';
 
 /**
  * Everything one Keyward process holds beyond its primitives (`AppContext`): the caches, batchers,
@@ -44,13 +42,15 @@ export interface ProcessParts {
   /** Licensed apps' WebSockets held by this process. */
   realtime: RealtimeHub;
   loginLimiter: LoginLimiter;
+  /** The job queue: scheduled sweeps and the lifecycle, runs queued by changes. */
+  jobs: JobRunner;
 }
 
 /** A built process: its parts, and how to start and stop what runs in the background. */
 export interface Process {
   parts: ProcessParts;
-  /** Starts the background work: usage flushing, event sealing, the signing-key sweep. */
-  start(): void;
+  /** Starts the background work: usage flushing, event sealing, the job queue and its schedule. */
+  start(): Promise<void>;
   /** Stops in reverse order of dependence, flushing what is batched; after the HTTP server closed. */
   stop(): Promise<void>;
 }
@@ -73,25 +73,18 @@ export function buildProcess(ctx: AppContext): Process {
       : new PostgresQuotaCounters(ctx.db.sql),
     realtime: new RealtimeHub(ctx, signing, snapshots),
     loginLimiter: new LoginLimiter(ctx.config.loginAttemptsPerMinute, ctx.redis),
+    jobs: new JobRunner(ctx, keywardJobs(ctx)),
   };
   const warn = (what: string) => (err: unknown) => ctx.log.warn({ err: (err as Error).message }, what);
   const stoppers: Array<() => Promise<void>> = [];
   return {
     parts,
-    start() {
+    async start() {
       parts.usage.start();
+      // Sealing runs in every process, every second: finer than a schedule, and harmless to repeat.
       stoppers.push(every(1000, () => sealEvents(ctx.db), warn('event sealing failed')));
-      // Floating seats whose lease lapsed are released within a minute, even if no device asks for one.
-      stoppers.push(every(60_000, () => sweepLapsedLeases(ctx), warn('releasing lapsed leases failed')));
-      // Keys past their overlap already fail verification; this marks them retired (with an event) hourly.
-      stoppers.push(
-        every(3_600_000, () => retireExpiredKeys(ctx), warn('retiring expired signing keys failed')),
-      );
-      // Idempotency claims answer for 24 hours; the sealed responses are dropped after that.
-      stoppers.push(
-        every(600_000, () => sweepIdempotencyKeys(ctx), warn('dropping expired idempotency keys failed')),
-        every(3_600_000, () => sweepRequestNonces(ctx), warn('dropping old offline request nonces failed')),
-      );
+      await parts.jobs.start();
+      stoppers.push(() => parts.jobs.stop());
     },
     async stop() {
       parts.realtime.close();

@@ -71,7 +71,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const demoData = opts.demo ? await loadDemoDataAtStart(db) : undefined;
   const state = { shuttingDown: false };
   const app = await buildApp(parts, { state, web: opts.web });
-  keyward.start();
+  await keyward.start();
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
 

@@ -1,0 +1,119 @@
+import PgBoss from 'pg-boss';
+import type { AppContext } from '../core/context.js';
+import type { TxSql } from '../db/database.js';
+import { jobQueueDb } from '../db/job-queue.js';
+
+/** A kind of background work: what it does, and when it runs by itself. */
+export interface JobDefinition {
+  name: string;
+  /** When it runs by itself (cron, UTC). pg-boss creates each scheduled run once across processes. */
+  cron?: string;
+  /** One run. Throwing fails it; a failed run is retried with backoff, then stays failed (visible). */
+  run(data: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
+  /** A run still active after this long is taken to have died with its process, and runs again. */
+  expireInSeconds?: number;
+}
+
+export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+
+const SCHEMA = 'pgboss';
+/** Retries: 30 s, then doubling (pg-boss's backoff), five times. */
+const RETRY = { retryLimit: 5, retryDelay: 30, retryBackoff: true };
+
+/**
+ * The job queue (pg-boss) on the database Keyward already has: on PostgreSQL through a small pool of its
+ * own, on the embedded engine through Keyward's one connection. Every process runs the workers; a queue
+ * is "stately" (at most one run waiting and one running across all processes), so a sweep never piles
+ * up or runs twice at once, and the work of each run is itself safe to repeat.
+ */
+export class JobRunner {
+  private boss: PgBoss | undefined;
+  /** This process's worker per job, to wake when a run is queued here. */
+  private readonly workers = new Map<string, string>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    readonly jobs: readonly JobDefinition[],
+  ) {}
+
+  async start(): Promise<void> {
+    const { db, log } = this.ctx;
+    const connection =
+      db.kind === 'postgres'
+        ? { connectionString: db.url, max: 3, application_name: 'keyward-jobs' }
+        : { db: jobQueueDb(db.sql) };
+    const boss = new PgBoss({ schema: SCHEMA, ...connection, ...RETRY, deleteAfterDays: 7 });
+    boss.on('error', (err) => log.warn({ err: err.message }, 'job queue error'));
+    await boss.start();
+    for (const job of this.jobs) {
+      const options = {
+        name: job.name,
+        policy: 'stately' as const,
+        ...RETRY,
+        expireInSeconds: job.expireInSeconds ?? 15 * 60,
+      };
+      await boss.createQueue(job.name, options);
+      await boss.updateQueue(job.name, options);
+      if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
+      else await boss.unschedule(job.name);
+      const worker = await boss.work(job.name, { pollingIntervalSeconds: 2 }, async ([run]) =>
+        job.run((run?.data ?? {}) as Record<string, unknown>),
+      );
+      this.workers.set(job.name, worker);
+    }
+    this.boss = boss;
+  }
+
+  async stop(): Promise<void> {
+    const boss = this.boss;
+    this.boss = undefined;
+    // Waits for runs in progress (a killed process's run is retried once it expires).
+    await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+
+  private started(): PgBoss {
+    if (!this.boss) throw new Error('the job runner has not started');
+    return this.boss;
+  }
+
+  /**
+   * Queues a run now. With `tx`, the run commits with that transaction (or not at all). Returns its id,
+   * or null when a run of this job is already waiting (it will do the same work).
+   */
+  async enqueue(name: string, data: Record<string, unknown> = {}, tx?: TxSql): Promise<string | null> {
+    const boss = this.started();
+    const id = await boss.send(name, data, tx ? { db: jobQueueDb(tx) } : {});
+    // Outside a transaction the run is there now: wake this process's worker rather than wait for a poll.
+    const worker = this.workers.get(name);
+    if (!tx && id && worker) boss.notifyWorker(worker);
+    return id;
+  }
+
+  /** A run's state, its output (the summary or the error) and its times. */
+  async run(name: string, id: string) {
+    const job = await this.started().getJobById(name, id, { includeArchive: true });
+    if (!job) return undefined;
+    return {
+      id: job.id,
+      name: job.name,
+      state: job.state as JobState,
+      output: (job.output ?? null) as Record<string, unknown> | null,
+      retryCount: job.retryCount,
+      createdOn: job.createdOn,
+      startedOn: job.startedOn ?? null,
+      completedOn: job.completedOn ?? null,
+    };
+  }
+
+  /** Waits until a run has completed or failed for good (tests and `keyward jobs run`). */
+  async waitFor(name: string, id: string, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const run = await this.run(name, id);
+      if (run && (run.state === 'completed' || run.state === 'failed' || run.state === 'cancelled'))
+        return run;
+      if (Date.now() > deadline) throw new Error(`job ${name} ${id} did not finish in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import type { Queryable } from '../db/database.js';
+
+/** How many licenses one statement of the pass changes: short transactions, on the embedded engine too. */
+export const PASS_BATCH = 500;
+
+export interface DueLicense {
+  id: string;
+  account_id: string;
+  license_type: string;
+  expires_at: Date;
+  grace_period_days: number;
+}
+
+/**
+ * Active licenses whose grace has ended by `now` become expired (a batch, locked; rows another process
+ * holds are skipped and taken by its pass). Returns what changed.
+ */
+export function expireLicenses(q: Queryable, now: Date) {
+  return q<DueLicense[]>`
+    update licenses l set status = 'expired', status_reason = 'term ended', version = version + 1,
+      updated_at = now()
+    from (select id from licenses
+          where status = 'active' and expires_at is not null
+            and expires_at + grace_period_days * interval '1 day' < ${now}
+          order by expires_at limit ${PASS_BATCH} for update skip locked) due
+    where l.id = due.id
+    returning l.id, l.account_id, l.license_type, l.expires_at, l.grace_period_days`;
+}
+
+export interface Notice {
+  license_id: string;
+  account_id: string;
+  license_type: string;
+  kind: 'expiring' | 'trial_ending' | 'grace_started';
+  days: number;
+  term_ends_at: Date;
+}
+
+/**
+ * Takes the notices due by `now` that were never given, once each (the primary key): reminders before
+ * the end of a term (30, 7 and 1 days; 3 and 1 before a trial's), and the start of grace. When several
+ * thresholds are crossed at once (a license issued 5 days before its end), all are taken and only the
+ * nearest is returned, so a later pass does not send the 30-day reminder after the 7-day one.
+ */
+export function takeDueNotices(q: Queryable, now: Date) {
+  return q<Notice[]>`
+    with due as (
+      select l.id as license_id, l.account_id, l.license_type, t.kind, t.days, l.expires_at as term_ends_at
+      from licenses l
+      cross join lateral (
+        select k.kind, k.days from (values
+          ('expiring', 30), ('expiring', 7), ('expiring', 1),
+          ('trial_ending', 3), ('trial_ending', 1), ('grace_started', 0)) k(kind, days)
+        where case k.kind
+          when 'expiring' then l.license_type not in ('trial', 'evaluation')
+          when 'trial_ending' then l.license_type in ('trial', 'evaluation')
+          else l.grace_period_days > 0 end
+      ) t
+      where l.status = 'active' and l.expires_at is not null
+        and l.expires_at - t.days * interval '1 day' <= ${now}
+        and (t.kind = 'grace_started') = (l.expires_at < ${now})
+        and not exists (select 1 from license_notices n where n.license_id = l.id and n.kind = t.kind
+                          and n.days = t.days and n.term_ends_at = l.expires_at)
+      limit ${PASS_BATCH * 3}
+    ), taken as (
+      insert into license_notices (license_id, account_id, kind, days, term_ends_at)
+      select license_id, account_id, kind, days, term_ends_at from due
+      on conflict do nothing
+      returning license_id, kind, days
+    )
+    select distinct on (d.license_id, d.kind) d.license_id, d.account_id, d.license_type, d.kind, d.days,
+      d.term_ends_at
+    from taken t join due d using (license_id, kind, days)
+    order by d.license_id, d.kind, d.days`;
+}

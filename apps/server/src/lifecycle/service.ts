@@ -1,0 +1,83 @@
+import type { AppContext } from '../core/context.js';
+import { recordEvent } from '../events/record.js';
+import { publishLicenseChanged } from '../licenses/publish.js';
+import { type DueLicense, expireLicenses, type Notice, PASS_BATCH, takeDueNotices } from './repository.js';
+
+const DAY = 86_400_000;
+const SYSTEM = { type: 'system' } as const;
+
+/** What one lifecycle pass did. */
+export interface LifecycleSummary {
+  expired: number;
+  notices: number;
+}
+
+/** The event of a notice, as the log, the bus and (issue K) email and webhooks know it. */
+const NOTICE_EVENTS: Record<Notice['kind'], string> = {
+  expiring: 'license.expiring',
+  trial_ending: 'license.trial_ending',
+  grace_started: 'license.grace_started',
+};
+
+/**
+ * The time-driven part of a license's life, as of the clock's now: licenses whose grace has ended are
+ * expired (`license.expired`, or `license.trial_ended` for trials and evaluations), and the notices that
+ * fell due are given once each (`license.expiring` 30/7/1 days before the end, `license.trial_ending`
+ * 3/1 days before, `license.grace_started`). Each change commits with its event; every process hears
+ * it on the bus. Safe to run again, and from several processes at once.
+ */
+export async function runLifecyclePass(ctx: AppContext): Promise<LifecycleSummary> {
+  const now = ctx.clock.now();
+  const summary: LifecycleSummary = { expired: 0, notices: 0 };
+  for (;;) {
+    const expired = await ctx.db.tx(async (tx) => {
+      const rows = await expireLicenses(tx, now);
+      for (const l of rows) await recordEvent(tx, expiryEvent(l));
+      return rows;
+    });
+    summary.expired += expired.length;
+    for (const l of expired)
+      await publishLicenseChanged(ctx, l.account_id, { license_id: l.id, event: 'license.expired' });
+    if (expired.length < PASS_BATCH) break;
+  }
+  for (;;) {
+    const notices = await ctx.db.tx(async (tx) => {
+      const rows = await takeDueNotices(tx, now);
+      for (const n of rows) await recordEvent(tx, noticeEvent(n, now));
+      return rows;
+    });
+    summary.notices += notices.length;
+    if (notices.length === 0) break;
+  }
+  return summary;
+}
+
+function expiryEvent(l: DueLicense) {
+  const trial = l.license_type === 'trial' || l.license_type === 'evaluation';
+  return {
+    accountId: l.account_id,
+    type: trial ? 'license.trial_ended' : 'license.expired',
+    actor: SYSTEM,
+    subject: { type: 'license', id: l.id },
+    data: {
+      from_status: 'active',
+      to_status: 'expired',
+      expires_at: l.expires_at.toISOString(),
+      grace_ended_at: new Date(l.expires_at.getTime() + l.grace_period_days * DAY).toISOString(),
+    },
+  };
+}
+
+function noticeEvent(n: Notice, now: Date) {
+  return {
+    accountId: n.account_id,
+    type: NOTICE_EVENTS[n.kind],
+    actor: SYSTEM,
+    subject: { type: 'license', id: n.license_id },
+    data: {
+      ...(n.kind === 'grace_started' ? {} : { days_before: n.days }),
+      ends_at: n.term_ends_at.toISOString(),
+      days_left: Math.max(0, Math.floor((n.term_ends_at.getTime() - now.getTime()) / DAY)),
+    },
+  };
+}
