@@ -262,14 +262,15 @@ export async function renewLeases(
 }
 
 /**
- * Releases every lease that lapsed before `at` (across accounts: a sweep). Taking a seat releases its
+ * Releases every lease that lapsed before `at` (across accounts: a sweep; or one account's). Taking a seat releases its
  * license's lapsed leases under the license lock anyway; the sweep keeps seat counts true between.
  */
-export async function releaseLapsedLeases(q: Queryable, at: Date) {
+export async function releaseLapsedLeases(q: Queryable, at: Date, accountId: string | null = null) {
   return q<{ account_id: string; license_id: string }[]>`
     update activations set status = 'expired', deactivated_at = ${at}, deactivation_reason = 'lease_expired',
       updated_at = now()
     where status = 'active' and lease_expires_at < ${at}
+      and (${accountId}::uuid is null or account_id = ${accountId})
     returning account_id, license_id`;
 }
 

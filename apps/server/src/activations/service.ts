@@ -417,8 +417,8 @@ export async function blockActivationDevice(
  * Releases the floating leases nobody renewed in time, and tells every process which licenses changed
  * (their seat snapshots must not answer for a released lease).
  */
-export async function sweepLapsedLeases(ctx: AppContext): Promise<number> {
-  const released = await releaseLapsedLeases(ctx.db.sql, ctx.clock.now());
+export async function sweepLapsedLeases(ctx: AppContext, accountId: string | null = null): Promise<number> {
+  const released = await releaseLapsedLeases(ctx.db.sql, ctx.clock.now(), accountId);
   const licenses = new Map(released.map((r) => [r.license_id, r.account_id]));
   for (const [licenseId, accountId] of licenses)
     await publishLicenseChanged(ctx, accountId, { license_id: licenseId, event: 'lease.released' });

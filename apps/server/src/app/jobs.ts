@@ -6,6 +6,10 @@ import { runLifecyclePass } from '../lifecycle/service.js';
 import { sweepRequestNonces } from '../offline/license-files.js';
 import { retireExpiredKeys } from '../signing/service.js';
 
+/** A run may be asked for one account (`{ account_id }`); the schedule's runs cover every account. */
+const accountOf = (data: Record<string, unknown>) =>
+  typeof data.account_id === 'string' ? data.account_id : null;
+
 /**
  * Every job Keyward runs by itself, with its schedule (cron, UTC). Each run is idempotent: it works from
  * the database's state as of the clock's now, so a retried or repeated run changes nothing twice.
@@ -14,30 +18,34 @@ export function keywardJobs(ctx: AppContext): JobDefinition[] {
   return [
     {
       name: 'lifecycle',
-      // Expiry, end of grace and trials, reminders: a license's state is at most 5 minutes behind its dates.
+      description: 'Expires licenses whose grace ended, ends trials, gives expiry and trial reminders once',
+      // A license's stored state is at most 5 minutes behind its dates.
       cron: '*/5 * * * *',
-      run: async () => ({ ...(await runLifecyclePass(ctx)) }),
+      run: async (data) => ({ ...(await runLifecyclePass(ctx, accountOf(data))) }),
     },
     {
       name: 'release-lapsed-leases',
-      // Floating seats whose lease lapsed are released within a minute, even if no device asks for one.
+      description: 'Releases floating seats whose lease was not renewed in time',
+      // Within a minute, even if no device asks for a seat.
       cron: '* * * * *',
-      run: async () => ({ released: await sweepLapsedLeases(ctx) }),
+      run: async (data) => ({ released: await sweepLapsedLeases(ctx, accountOf(data)) }),
     },
     {
       name: 'retire-signing-keys',
-      // Keys past their overlap already fail verification; this marks them retired, with an event.
+      description: 'Marks signing keys past their overlap as retired',
+      // They already fail verification; this records it, with an event.
       cron: '7 * * * *',
       run: async () => ({ retired: await retireExpiredKeys(ctx) }),
     },
     {
       name: 'sweep-idempotency-keys',
-      // Idempotency claims answer for 24 hours; the sealed responses are dropped after that.
+      description: 'Drops idempotency claims older than 24 hours',
       cron: '*/10 * * * *',
       run: async () => ({ dropped: await sweepIdempotencyKeys(ctx) }),
     },
     {
       name: 'sweep-request-nonces',
+      description: 'Drops offline activation request nonces past their window',
       cron: '37 * * * *',
       run: async () => ({ dropped: await sweepRequestNonces(ctx) }),
     },

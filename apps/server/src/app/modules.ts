@@ -10,6 +10,7 @@ import { websocketRoutes } from '../entitlements/websocket-routes.js';
 import { eventRoutes } from '../events/routes.js';
 import { firstRunRoutes } from '../first-run/routes.js';
 import type { App } from '../http/types.js';
+import { jobRoutes } from '../jobs/routes.js';
 import { licenseUserRoutes } from '../license-users/routes.js';
 import { licenseRoutes } from '../licenses/routes.js';
 import { licensingRoutes } from '../licensing/routes.js';
@@ -37,6 +38,7 @@ export async function registerModules(app: App, parts: ProcessParts): Promise<vo
   await app.register(subscriptionRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
   await app.register(signingRoutes, { ctx });
+  await app.register(jobRoutes, { ctx, jobs: parts.jobs });
   await app.register(licenseRoutes, { ctx });
   await app.register(licenseUserRoutes, { ctx });
   await app.register(activationRoutes, { ctx });

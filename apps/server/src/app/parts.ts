@@ -83,7 +83,8 @@ export function buildProcess(ctx: AppContext): Process {
       parts.usage.start();
       // Sealing runs in every process, every second: finer than a schedule, and harmless to repeat.
       stoppers.push(every(1000, () => sealEvents(ctx.db), warn('event sealing failed')));
-      await parts.jobs.start();
+      const { jobs } = ctx.config;
+      await parts.jobs.start({ work: jobs !== 'off', schedule: jobs === 'all' });
       stoppers.push(() => parts.jobs.stop());
     },
     async stop() {

@@ -29,6 +29,8 @@ const WRITE_ACTIONS = {
   'offline:write': ['support', 'sales'],
   'compliance:write': ['support'],
   'events:export': ['developer'],
+  // The job queue serves every account of the deployment: its page and its runs are the operator's.
+  'jobs:manage': [],
   // Taking quota is a write: a read-only key may ask whether a feature is allowed, not use it up.
   'usage:consume': ['developer', 'sales', 'support'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -48,6 +48,22 @@ program
   .action((opts) =>
     run(async (config) => (await import('./keys-rotate.js')).keysRotateCommand(config, opts)),
   );
+const jobs = program.command('jobs').description('The job queue: what Keyward runs by itself');
+const jobCommands = () => import('./jobs-commands.js');
+jobs
+  .command('list')
+  .description('Every job: schedule, last and next run, runs waiting/running/failed, recent failures')
+  .action(() => run(async (config) => (await jobCommands()).jobsListCommand(config)));
+jobs
+  .command('run <job>')
+  .description('Run a job now (and wait for it here, unless --no-wait)')
+  .option('--no-wait', 'only queue the run; a server works it')
+  .action((name, opts) => run(async (config) => (await jobCommands()).jobsRunCommand(config, name, opts)));
+jobs
+  .command('retry <job> <id>')
+  .description('Run a failed run again')
+  .action((name, id) => run(async (config) => (await jobCommands()).jobsRetryCommand(config, name, id)));
+
 program
   .command('export')
   .description('Write every table (all accounts) to one gzip-compressed file; secrets stay encrypted')

@@ -30,6 +30,11 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   /** Bearer token that lets other hosts scrape /metrics (without it, only this host may). */
   metricsToken: string | undefined;
+  /**
+   * What this process does with the job queue: `all` works the queues and keeps the schedule, `work`
+   * works them without scheduling (another process schedules), `off` only queues (an API-only process).
+   */
+  jobs: 'all' | 'work' | 'off';
   nodeEnv: string;
 }
 
@@ -63,16 +68,22 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+/** A value from a fixed list (`fallback` when unset). */
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!values.includes(raw as T))
+    throw new ConfigError(`${name} must be one of ${values.join(', ')}; got "${raw}"`);
+  return raw as T;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads configuration from `env` (and `.env` in the working directory when `loadDotenv`). */
 export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
   if (loadDotenv && existsSync('.env'))
     dotenv.config({ path: '.env', processEnv: env as NodeJS.ProcessEnv, quiet: true });
-  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}"`);
-  }
+  const logLevel = oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
   const adminEmail = env.ADMIN_EMAIL ?? 'admin@keyward.local';
   if (!/^[^@\s]+@[^@\s]+$/.test(adminEmail))
     throw new ConfigError(`ADMIN_EMAIL must be an email address; got "${adminEmail}"`);
@@ -125,6 +136,7 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 300, 365 * 86_400),
     metricsToken: env.KEYWARD_METRICS_TOKEN || undefined,
+    jobs: oneOf(env, 'KEYWARD_JOBS', ['all', 'work', 'off'] as const, 'all'),
     nodeEnv: env.NODE_ENV ?? 'production',
   };
 }

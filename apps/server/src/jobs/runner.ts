@@ -6,12 +6,17 @@ import { jobQueueDb } from '../db/job-queue.js';
 /** A kind of background work: what it does, and when it runs by itself. */
 export interface JobDefinition {
   name: string;
+  /** What it does, in a sentence (the Jobs page, `keyward jobs list`). */
+  description: string;
   /** When it runs by itself (cron, UTC). pg-boss creates each scheduled run once across processes. */
   cron?: string;
   /** One run. Throwing fails it; a failed run is retried with backoff, then stays failed (visible). */
   run(data: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
   /** A run still active after this long is taken to have died with its process, and runs again. */
   expireInSeconds?: number;
+  /** Retries after a failure (default 5), the first after `retryDelay` seconds (default 30), doubling. */
+  retryLimit?: number;
+  retryDelay?: number;
 }
 
 export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
@@ -36,26 +41,49 @@ export class JobRunner {
     readonly jobs: readonly JobDefinition[],
   ) {}
 
-  async start(): Promise<void> {
+  /**
+   * Installs or upgrades the queue's tables, then works the queues (`work`: all of them, or the names the
+   * CLI runs itself) and, with `schedule`, makes the schedule. Neither: read and queue only.
+   */
+  async start({
+    work = true,
+    schedule = true,
+  }: {
+    work?: boolean | readonly string[];
+    schedule?: boolean;
+  } = {}): Promise<void> {
+    const server = work === true;
+    const works = (name: string) => server || (Array.isArray(work) && work.includes(name));
     const { db, log } = this.ctx;
     const connection =
       db.kind === 'postgres'
         ? { connectionString: db.url, max: 3, application_name: 'keyward-jobs' }
         : { db: jobQueueDb(db.sql) };
-    const boss = new PgBoss({ schema: SCHEMA, ...connection, ...RETRY, deleteAfterDays: 7 });
+    const boss = new PgBoss({
+      schema: SCHEMA,
+      ...connection,
+      ...RETRY,
+      deleteAfterDays: 7,
+      // Maintenance (runs that expired with their process, retention) where every queue is worked.
+      supervise: server,
+      schedule,
+    });
     boss.on('error', (err) => log.warn({ err: err.message }, 'job queue error'));
     await boss.start();
     for (const job of this.jobs) {
       const options = {
         name: job.name,
         policy: 'stately' as const,
-        ...RETRY,
+        retryLimit: job.retryLimit ?? RETRY.retryLimit,
+        retryDelay: job.retryDelay ?? RETRY.retryDelay,
+        retryBackoff: true,
         expireInSeconds: job.expireInSeconds ?? 15 * 60,
       };
       await boss.createQueue(job.name, options);
       await boss.updateQueue(job.name, options);
-      if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
-      else await boss.unschedule(job.name);
+      if (schedule && job.cron) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
+      else if (schedule) await boss.unschedule(job.name);
+      if (!works(job.name)) continue;
       const worker = await boss.work(job.name, { pollingIntervalSeconds: 2 }, async ([run]) =>
         job.run((run?.data ?? {}) as Record<string, unknown>),
       );
@@ -78,31 +106,46 @@ export class JobRunner {
 
   /**
    * Queues a run now. With `tx`, the run commits with that transaction (or not at all). Returns its id,
-   * or null when a run of this job is already waiting (it will do the same work).
+   * or null when a run of this job (for the same account) is already waiting: it will do the same work.
    */
   async enqueue(name: string, data: Record<string, unknown> = {}, tx?: TxSql): Promise<string | null> {
     const boss = this.started();
-    const id = await boss.send(name, data, tx ? { db: jobQueueDb(tx) } : {});
+    // One run waits per job and account asked for (the schedule's runs: one per job).
+    const scope = typeof data.account_id === 'string' ? { singletonKey: data.account_id } : {};
+    const id = await boss.send(name, data, { ...scope, ...(tx ? { db: jobQueueDb(tx) } : {}) });
     // Outside a transaction the run is there now: wake this process's worker rather than wait for a poll.
     const worker = this.workers.get(name);
     if (!tx && id && worker) boss.notifyWorker(worker);
     return id;
   }
 
-  /** A run's state, its output (the summary or the error) and its times. */
+  /** A run: its state, its output (the summary, or the error of a failed run) and its times. */
   async run(name: string, id: string) {
     const job = await this.started().getJobById(name, id, { includeArchive: true });
     if (!job) return undefined;
+    const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+    const data = (job.data ?? {}) as Record<string, unknown>;
     return {
       id: job.id,
-      name: job.name,
+      /** The account a run was asked for; null for the schedule's runs (every account). */
+      account_id: typeof data.account_id === 'string' ? data.account_id : null,
       state: job.state as JobState,
+      retries: job.retryCount,
+      queued_at: new Date(job.createdOn).toISOString(),
+      started_at: iso(job.startedOn),
+      finished_at: iso(job.completedOn),
       output: (job.output ?? null) as Record<string, unknown> | null,
-      retryCount: job.retryCount,
-      createdOn: job.createdOn,
-      startedOn: job.startedOn ?? null,
-      completedOn: job.completedOn ?? null,
     };
+  }
+
+  /** Runs a failed run again (its retries were used up). False when there is no such failed run. */
+  async retry(name: string, id: string): Promise<boolean> {
+    const run = await this.run(name, id);
+    if (run?.state !== 'failed') return false;
+    await this.started().retry(name, id);
+    const worker = this.workers.get(name);
+    if (worker) this.started().notifyWorker(worker);
+    return true;
   }
 
   /** Waits until a run has completed or failed for good (tests and `keyward jobs run`). */

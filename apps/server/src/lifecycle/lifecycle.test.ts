@@ -13,11 +13,13 @@ beforeAll(async () => {
 /** One lifecycle run through the job queue, as the schedule makes it; returns its summary. */
 async function lifecyclePass() {
   const { jobs } = world.server.parts;
-  let id = await jobs.enqueue('lifecycle');
+  // For this test's account only: the run's database is shared with other test files, on other clocks.
+  const data = { account_id: world.account.accountId };
+  let id = await jobs.enqueue('lifecycle', data);
   // A scheduled run may be waiting already (the queue holds one): it would do the same; wait it out.
   while (!id) {
     await new Promise((r) => setTimeout(r, 200));
-    id = await jobs.enqueue('lifecycle');
+    id = await jobs.enqueue('lifecycle', data);
   }
   const run = await jobs.waitFor('lifecycle', id);
   expect(run.state, JSON.stringify(run.output)).toBe('completed');
@@ -128,7 +130,7 @@ describe('the lifecycle pass (a job, on an advanced clock)', () => {
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     clock.set('2026-07-01T00:16:00Z');
     const { jobs } = world.server.parts;
-    const id = await jobs.enqueue('release-lapsed-leases');
+    const id = await jobs.enqueue('release-lapsed-leases', { account_id: world.account.accountId });
     const run = await jobs.waitFor('release-lapsed-leases', id!);
     expect(run.state).toBe('completed');
     expect(run.output).toMatchObject({ released: 1 });

@@ -11,16 +11,19 @@ export interface DueLicense {
   grace_period_days: number;
 }
 
+// `accountId` null: every account (the schedule); an id: that account only (a run asked for one).
+
 /**
  * Active licenses whose grace has ended by `now` become expired (a batch, locked; rows another process
  * holds are skipped and taken by its pass). Returns what changed.
  */
-export function expireLicenses(q: Queryable, now: Date) {
+export function expireLicenses(q: Queryable, now: Date, accountId: string | null) {
   return q<DueLicense[]>`
     update licenses l set status = 'expired', status_reason = 'term ended', version = version + 1,
       updated_at = now()
     from (select id from licenses
           where status = 'active' and expires_at is not null
+            and (${accountId}::uuid is null or account_id = ${accountId})
             and expires_at + grace_period_days * interval '1 day' < ${now}
           order by expires_at limit ${PASS_BATCH} for update skip locked) due
     where l.id = due.id
@@ -42,7 +45,7 @@ export interface Notice {
  * thresholds are crossed at once (a license issued 5 days before its end), all are taken and only the
  * nearest is returned, so a later pass does not send the 30-day reminder after the 7-day one.
  */
-export function takeDueNotices(q: Queryable, now: Date) {
+export function takeDueNotices(q: Queryable, now: Date, accountId: string | null) {
   return q<Notice[]>`
     with due as (
       select l.id as license_id, l.account_id, l.license_type, t.kind, t.days, l.expires_at as term_ends_at
@@ -57,6 +60,7 @@ export function takeDueNotices(q: Queryable, now: Date) {
           else l.grace_period_days > 0 end
       ) t
       where l.status = 'active' and l.expires_at is not null
+        and (${accountId}::uuid is null or l.account_id = ${accountId})
         and l.expires_at - t.days * interval '1 day' <= ${now}
         and (t.kind = 'grace_started') = (l.expires_at < ${now})
         and not exists (select 1 from license_notices n where n.license_id = l.id and n.kind = t.kind

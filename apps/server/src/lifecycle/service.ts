@@ -24,14 +24,17 @@ const NOTICE_EVENTS: Record<Notice['kind'], string> = {
  * expired (`license.expired`, or `license.trial_ended` for trials and evaluations), and the notices that
  * fell due are given once each (`license.expiring` 30/7/1 days before the end, `license.trial_ending`
  * 3/1 days before, `license.grace_started`). Each change commits with its event; every process hears
- * it on the bus. Safe to run again, and from several processes at once.
+ * it on the bus. Safe to run again, and from several processes at once. `accountId`: that account only.
  */
-export async function runLifecyclePass(ctx: AppContext): Promise<LifecycleSummary> {
+export async function runLifecyclePass(
+  ctx: AppContext,
+  accountId: string | null = null,
+): Promise<LifecycleSummary> {
   const now = ctx.clock.now();
   const summary: LifecycleSummary = { expired: 0, notices: 0 };
   for (;;) {
     const expired = await ctx.db.tx(async (tx) => {
-      const rows = await expireLicenses(tx, now);
+      const rows = await expireLicenses(tx, now, accountId);
       for (const l of rows) await recordEvent(tx, expiryEvent(l));
       return rows;
     });
@@ -42,7 +45,7 @@ export async function runLifecyclePass(ctx: AppContext): Promise<LifecycleSummar
   }
   for (;;) {
     const notices = await ctx.db.tx(async (tx) => {
-      const rows = await takeDueNotices(tx, now);
+      const rows = await takeDueNotices(tx, now, accountId);
       for (const n of rows) await recordEvent(tx, noticeEvent(n, now));
       return rows;
     });

@@ -53,6 +53,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     rateLimitPerMinute: 1_000_000,
     clientRateLimitPerMinute: 1_000_000,
     keyGuessesPerMinute: 1_000_000,
+    // Queued runs are worked, but nothing is scheduled: test files share one database, each on its own
+    // clock, and a scheduled sweep with one file's clock would expire or release another file's rows.
+    jobs: 'work',
     ...overrides,
   };
 }

@@ -29,6 +29,7 @@ export const PERMISSIONS = {
   'offline:write': ['owner', 'admin', 'sales', 'support'],
   'compliance:write': ['owner', 'admin', 'support'],
   'events:export': ['owner', 'admin', 'developer'],
+  'jobs:manage': ['owner', 'admin'],
   'usage:consume': ['owner', 'admin', 'developer', 'sales', 'support'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;

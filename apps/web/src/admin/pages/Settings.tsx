@@ -25,6 +25,7 @@ import {
 } from '../../ui';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { meQuery, ROLE_LABELS } from '../auth';
+import { JobsCard } from '../components/Jobs';
 import { ListView } from '../components/ListView';
 import { ProductTokensCard } from '../components/ProductTokens';
 import { useLocalListState } from '../components/useListState';
@@ -314,6 +315,7 @@ export function SettingsPage() {
   const users = useLocalListState();
   const keys = useLocalListState();
   const canWriteKeys = useCan('api_keys:write');
+  const canManageJobs = useCan('jobs:manage');
   return (
     <>
       <PageHeader
@@ -355,6 +357,7 @@ export function SettingsPage() {
         </section>
         <SigningKeys />
         <ProductTokensCard />
+        {canManageJobs && <JobsCard />}
       </div>
     </>
   );
