@@ -22,6 +22,8 @@ export function keywardJobs(ctx: AppContext): JobDefinition[] {
       // A license's stored state is at most 5 minutes behind its dates.
       cron: '*/5 * * * *',
       run: async (data) => ({ ...(await runLifecyclePass(ctx, accountOf(data))) }),
+      // Cheap to run again and idempotent: a failed or interrupted pass is retried soon.
+      retryDelay: 5,
     },
     {
       name: 'release-lapsed-leases',

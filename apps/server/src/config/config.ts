@@ -35,6 +35,8 @@ export interface Config {
    * works them without scheduling (another process schedules), `off` only queues (an API-only process).
    */
   jobs: 'all' | 'work' | 'off';
+  /** A job run still active after this long is taken to have died with its process, and runs again. */
+  jobTimeoutSeconds: number;
   nodeEnv: string;
 }
 
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 300, 365 * 86_400),
     metricsToken: env.KEYWARD_METRICS_TOKEN || undefined,
     jobs: oneOf(env, 'KEYWARD_JOBS', ['all', 'work', 'off'] as const, 'all'),
+    jobTimeoutSeconds: int(env, 'KEYWARD_JOB_TIMEOUT_SECONDS', 900, 2, 86_400),
     nodeEnv: env.NODE_ENV ?? 'production',
   };
 }

@@ -12,8 +12,6 @@ export interface JobDefinition {
   cron?: string;
   /** One run. Throwing fails it; a failed run is retried with backoff, then stays failed (visible). */
   run(data: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
-  /** A run still active after this long is taken to have died with its process, and runs again. */
-  expireInSeconds?: number;
   /** Retries after a failure (default 5), the first after `retryDelay` seconds (default 30), doubling. */
   retryLimit?: number;
   retryDelay?: number;
@@ -59,11 +57,15 @@ export class JobRunner {
       db.kind === 'postgres'
         ? { connectionString: db.url, max: 3, application_name: 'keyward-jobs' }
         : { db: jobQueueDb(db.sql) };
+    // A run still active after the timeout died with its process: maintenance (every third of it, at most
+    // every 2 minutes, once across processes) fails it, and it is retried.
+    const timeout = this.ctx.config.jobTimeoutSeconds;
     const boss = new PgBoss({
       schema: SCHEMA,
       ...connection,
       ...RETRY,
       deleteAfterDays: 7,
+      maintenanceIntervalSeconds: Math.max(1, Math.min(120, Math.floor(timeout / 3))),
       // Maintenance (runs that expired with their process, retention) where every queue is worked.
       supervise: server,
       schedule,
@@ -77,16 +79,20 @@ export class JobRunner {
         retryLimit: job.retryLimit ?? RETRY.retryLimit,
         retryDelay: job.retryDelay ?? RETRY.retryDelay,
         retryBackoff: true,
-        expireInSeconds: job.expireInSeconds ?? 15 * 60,
+        expireInSeconds: timeout,
       };
       await boss.createQueue(job.name, options);
       await boss.updateQueue(job.name, options);
       if (schedule && job.cron) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
       else if (schedule) await boss.unschedule(job.name);
       if (!works(job.name)) continue;
-      const worker = await boss.work(job.name, { pollingIntervalSeconds: 2 }, async ([run]) =>
-        job.run((run?.data ?? {}) as Record<string, unknown>),
-      );
+      const worker = await boss.work(job.name, { pollingIntervalSeconds: 2 }, async ([run]) => {
+        if (!run) return undefined;
+        log.info({ job: job.name, run: run.id }, 'job run started');
+        const output = await job.run((run.data ?? {}) as Record<string, unknown>);
+        log.info({ job: job.name, run: run.id }, 'job run finished');
+        return output;
+      });
       this.workers.set(job.name, worker);
     }
     this.boss = boss;

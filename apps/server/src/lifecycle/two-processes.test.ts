@@ -1,0 +1,193 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createCustomer, createPlan } from '../../test/support/fixtures.js';
+import { FixedClock, testConfig, useServer } from '../../test/support/server.js';
+
+// Issue J: two real server processes on one PostgreSQL run the lifecycle for 44 simulated days over 1,000
+// licenses, and one of them is killed (-9) in the middle of a run. Each reminder must be given exactly
+// once, each license expire once, and the killed run be finished by the other process.
+const SERVER_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const T0 = new Date('2031-01-01T00:00:00Z');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const LICENSES = 1000;
+const dir = mkdtempSync(path.join(tmpdir(), 'keyward-two-processes-'));
+const clockFile = path.join(dir, 'now');
+const setClock = (at: Date) => writeFileSync(clockFile, at.toISOString());
+
+interface Child {
+  url: string;
+  proc: ChildProcess;
+  output: () => string;
+}
+
+function startChild(name: string): Promise<Child> {
+  const config = testConfig();
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/support/clocked-server.ts'], {
+    cwd: SERVER_DIR,
+    env: {
+      ...process.env,
+      DATABASE_URL: inject('databaseUrl'),
+      KEYWARD_MASTER_KEY: 'test-master-key-test-master-key-0123456789',
+      KEYWARD_DATA_DIR: path.join(dir, name),
+      PUBLIC_URL: config.publicUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      KEYWARD_JOBS: 'work',
+      KEYWARD_JOB_TIMEOUT_SECONDS: '3',
+      KEYWARD_TEST_CLOCK_FILE: clockFile,
+      RATE_LIMIT_PER_MINUTE: '1000000000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d) => {
+    out += d;
+  });
+  proc.stderr!.on('data', (d) => {
+    out += d;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${out}`)), 60_000);
+    proc.stdout!.on('data', () => {
+      const url = /test-server-url (\S+)/.exec(out)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve({ url, proc, output: () => out });
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`${name} exited (${code}):\n${out}`)));
+  });
+}
+
+describe.skipIf(inject('databaseKind') !== 'postgres')('the lifecycle on two processes', () => {
+  setClock(T0);
+  const clock = new FixedClock(T0);
+  const world = useServer({ clock });
+  const children: Child[] = [];
+  let owner: string;
+
+  beforeAll(async () => {
+    owner = await world.account.token('owner');
+  });
+  afterAll(() => {
+    for (const c of children) c.proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const api = async (child: Child, method: string, p: string) => {
+    const res = await fetch(child.url + p, { method, headers: { authorization: `Bearer ${owner}` } });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+  /** Queues a lifecycle run through `via`'s API (for this test's account) and returns its id. */
+  const queue = async (via: Child) => {
+    for (;;) {
+      const res = await api(via, 'POST', '/api/v1/jobs/lifecycle/runs');
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      if (res.body.id) return res.body.id as string;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const finished = async (via: Child, id: string, timeout = 60_000) => {
+    let run: Record<string, any> = {};
+    await expect
+      .poll(
+        async () => {
+          run = (await api(via, 'GET', `/api/v1/jobs/lifecycle/runs/${id}`)).body;
+          return run.state;
+        },
+        { timeout, interval: 20 },
+      )
+      .toBe('completed');
+    return run;
+  };
+
+  it('gives each reminder once and expires each license once, through a kill -9 mid-run', async () => {
+    // 1,000 licenses issued at T0 for 1 to 40 days, grace 2 days.
+    const plan = await createPlan(world.server, world.account, { grace_period_days: 2 });
+    const customer = await createCustomer(world.server, world.account);
+    const durations = new Map<string, number>();
+    for (let i = 0; i < LICENSES; i += 25) {
+      await Promise.all(
+        Array.from({ length: 25 }, async (_, j) => {
+          const days = 1 + ((i + j) % 40);
+          const res = await world.server.request('POST', '/api/v1/licenses', {
+            token: owner,
+            body: { plan_id: plan.id, customer_id: customer.id, duration_days: days },
+          });
+          expect(res.status, JSON.stringify(res.body)).toBe(201);
+          durations.set(res.body.id, days);
+        }),
+      );
+    }
+
+    children.push(await startChild('a'), await startChild('b'));
+    // The first pass has a notice for every license: kill the process that runs it, mid-run.
+    const first = await queue(children[0]!);
+    const runner = await new Promise<number>((resolve) => {
+      const look = setInterval(() => {
+        const i = children.findIndex((c) => c.output().includes(`"run":"${first}","msg":"job run started"`));
+        if (i >= 0) {
+          clearInterval(look);
+          resolve(i);
+        }
+      }, 2);
+    });
+    children[runner]!.proc.kill('SIGKILL');
+    const survivor = children[1 - runner]!;
+    const started = Date.now();
+    const rerun = await finished(survivor, first);
+    expect(rerun.retries, 'the killed run was run again').toBeGreaterThanOrEqual(1);
+    console.log(
+      `killed process ${runner ? 'b' : 'a'} mid-run; the other finished the run in ${Date.now() - started} ms`,
+    );
+    // A new process takes the dead one's place: two again.
+    children[runner] = await startChild(`${runner ? 'b' : 'a'}-2`);
+
+    // 44 days in steps of 6 hours, the runs queued through either process in turn.
+    for (let step = 1; step <= 44 * 4; step++) {
+      setClock(new Date(T0.getTime() + step * 6 * HOUR));
+      const id = await queue(children[step % 2]!);
+      await finished(children[(step + 1) % 2]!, id);
+    }
+
+    const sql = world.server.ctx.db.sql;
+    const accountId = world.account.accountId;
+    const events = await sql<{ license: string; type: string; days: string | null; n: number }[]>`
+      select subject_id as license, type, data->>'days_before' as days, count(*)::int as n from events
+      where account_id = ${accountId} and actor_type = 'system' and subject_type = 'license'
+      group by 1, 2, 3`;
+    expect(
+      events.filter((e) => e.n !== 1),
+      'nothing twice',
+    ).toEqual([]);
+    const of = (type: string) => events.filter((e) => e.type === type);
+    expect(of('license.expired')).toHaveLength(LICENSES);
+    expect(of('license.grace_started')).toHaveLength(LICENSES);
+    // Announced per license: each threshold crossed after issue, and the nearest one crossed at issue.
+    let expected = 0;
+    for (const [id, d] of durations) {
+      const want = [30, 7, 1].filter((t) => t < d);
+      const atIssue = [1, 7, 30].find((t) => t >= d);
+      if (atIssue) want.push(atIssue);
+      const got = of('license.expiring')
+        .filter((e) => e.license === id)
+        .map((e) => Number(e.days));
+      expect(
+        got.sort((a, b) => a - b),
+        `license of ${d} days`,
+      ).toEqual(want.sort((a, b) => a - b));
+      expected += want.length;
+    }
+    expect(of('license.expiring')).toHaveLength(expected);
+    const [left] = await sql<{ n: number }[]>`
+      select count(*)::int as n from licenses where account_id = ${accountId} and status <> 'expired'`;
+    expect(left!.n).toBe(0);
+    console.log(`${expected} reminders, ${LICENSES} grace starts and ${LICENSES} expiries, each once`);
+  }, 300_000);
+});
