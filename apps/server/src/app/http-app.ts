@@ -19,6 +19,7 @@ import { installSecurityHeaders } from '../http/security-headers.js';
 import { lazySerializerFactory } from '../http/serialization.js';
 import type { App } from '../http/types.js';
 import { validatorCompiler } from '../http/validation.js';
+import { installBusinessMetrics } from '../ops/business-metrics.js';
 import { healthRoutes } from '../ops/health-routes.js';
 import { installMetrics } from '../ops/metrics.js';
 import { serveWebApps } from '../web/serve.js';
@@ -130,7 +131,7 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
     app.swagger(),
   );
 
-  installMetrics(app, config.metricsToken);
+  installBusinessMetrics(installMetrics(app, config.metricsToken), ctx);
   installIdempotency(app, ctx);
   await app.register(healthRoutes, { ctx, state: opts.state ?? { shuttingDown: false } });
   await registerModules(app, parts);

@@ -2,6 +2,7 @@ import { sweepLapsedLeases } from '../activations/service.js';
 import type { AppContext } from '../core/context.js';
 import { sweepIdempotencyKeys } from '../http/idempotency.js';
 import type { JobDefinition } from '../jobs/runner.js';
+import { runRetention } from '../lifecycle/retention.js';
 import { runLifecyclePass } from '../lifecycle/service.js';
 import { sweepRequestNonces } from '../offline/license-files.js';
 import { retireExpiredKeys } from '../signing/service.js';
@@ -31,6 +32,12 @@ export function keywardJobs(ctx: AppContext): JobDefinition[] {
       // Within a minute, even if no device asks for a seat.
       cron: '* * * * *',
       run: async (data) => ({ released: await sweepLapsedLeases(ctx, accountOf(data)) }),
+    },
+    {
+      name: 'retention',
+      description: 'Deletes usage-log rows past the retention setting, archives seats that ended 90 days ago',
+      cron: '17 3 * * *',
+      run: async (data) => runRetention(ctx, accountOf(data)),
     },
     {
       name: 'retire-signing-keys',

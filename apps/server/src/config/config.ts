@@ -37,6 +37,8 @@ export interface Config {
   jobs: 'all' | 'work' | 'off';
   /** A job run still active after this long is taken to have died with its process, and runs again. */
   jobTimeoutSeconds: number;
+  /** Usage-log rows (validations, heartbeats …) are kept this many days; their hourly sums stay. */
+  usageRetentionDays: number;
   nodeEnv: string;
 }
 
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     metricsToken: env.KEYWARD_METRICS_TOKEN || undefined,
     jobs: oneOf(env, 'KEYWARD_JOBS', ['all', 'work', 'off'] as const, 'all'),
     jobTimeoutSeconds: int(env, 'KEYWARD_JOB_TIMEOUT_SECONDS', 900, 2, 86_400),
+    usageRetentionDays: int(env, 'KEYWARD_USAGE_RETENTION_DAYS', 90, 1, 3650),
     nodeEnv: env.NODE_ENV ?? 'production',
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueLicense } from '../../test/support/fixtures.js';
 import { useServer } from '../../test/support/server.js';
 import { jobsOverview, nextRunAt } from './overview.js';
 import { JobRunner } from './runner.js';
@@ -18,6 +19,7 @@ describe('the job queue', () => {
     expect(names).toEqual([
       'lifecycle',
       'release-lapsed-leases',
+      'retention',
       'retire-signing-keys',
       'sweep-idempotency-keys',
       'sweep-request-nonces',
@@ -105,6 +107,19 @@ describe('the job queue', () => {
         .toBe('completed');
       expect((await flaky.run('test-flaky', id))?.output).toEqual({ attempts: 3 });
     });
+  });
+
+  it('/metrics counts licenses by status, live seats and job runs, read from the database', async () => {
+    await issueLicense(world.server, world.account);
+    const res = await fetch(`${world.server.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const value = (line: RegExp) => Number(line.exec(text)?.[1]);
+    expect(value(/^keyward_licenses\{status="active"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^keyward_active_seats (\d+)$/m)).toBeGreaterThanOrEqual(0);
+    // The flaky job above failed once for good and was run again: no failed run is left.
+    expect(text).not.toMatch(/^keyward_job_runs\{job="test-flaky",state="failed"\}/m);
+    expect(text).toMatch(/^# TYPE keyward_job_runs gauge$/m);
   });
 
   it('computes the next run of a schedule in UTC', () => {

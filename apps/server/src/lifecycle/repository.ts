@@ -77,3 +77,31 @@ export function takeDueNotices(q: Queryable, now: Date, accountId: string | null
     from taken t join due d using (license_id, kind, days)
     order by d.license_id, d.kind, d.days`;
 }
+
+/** Rows one retention statement moves or deletes: short transactions on a busy table. */
+export const RETENTION_BATCH = 5000;
+
+/** Deletes a batch of usage-log rows older than `before` (their hourly sums stay in usage_hourly). */
+export async function pruneUsageEvents(q: Queryable, before: Date, accountId: string | null) {
+  const rows = await q`
+    delete from usage_events where id in (
+      select id from usage_events where at < ${before}
+        and (${accountId}::uuid is null or account_id = ${accountId})
+      limit ${RETENTION_BATCH})`;
+  return rows.count;
+}
+
+/** Moves a batch of seats that ended before `before` to activations_archive (by column name). */
+export async function archiveEndedSeats(q: Queryable, before: Date, accountId: string | null) {
+  const rows = await q`
+    with moved as (
+      delete from activations where id in (
+        select id from activations where status <> 'active' and deactivated_at < ${before}
+          and (${accountId}::uuid is null or account_id = ${accountId})
+        limit ${RETENTION_BATCH})
+      returning *)
+    insert into activations_archive
+    select (jsonb_populate_record(null::activations_archive, to_jsonb(m) || jsonb_build_object('archived_at', now()))).*
+    from moved m`;
+  return rows.count;
+}

@@ -1,0 +1,24 @@
+import type { AppContext } from '../core/context.js';
+import { archiveEndedSeats, pruneUsageEvents, RETENTION_BATCH } from './repository.js';
+
+const DAY = 86_400_000;
+/** Seats that ended this long ago leave the live table for activations_archive. */
+export const SEAT_ARCHIVE_DAYS = 90;
+
+/**
+ * Keeps the growing tables to what is used: usage-log rows older than the retention setting are deleted
+ * (the time series read their hourly sums, which stay), and seats that ended more than 90 days ago move
+ * to activations_archive. The event log is never touched. In batches, safe to run again.
+ */
+export async function runRetention(ctx: AppContext, accountId: string | null = null) {
+  const now = ctx.clock.now().getTime();
+  const usageBefore = new Date(now - ctx.config.usageRetentionDays * DAY);
+  const seatsBefore = new Date(now - SEAT_ARCHIVE_DAYS * DAY);
+  let usageRows = 0;
+  let seats = 0;
+  for (let n = RETENTION_BATCH; n === RETENTION_BATCH; usageRows += n)
+    n = await pruneUsageEvents(ctx.db.sql, usageBefore, accountId);
+  for (let n = RETENTION_BATCH; n === RETENTION_BATCH; seats += n)
+    n = await archiveEndedSeats(ctx.db.sql, seatsBefore, accountId);
+  return { usage_rows_deleted: usageRows, seats_archived: seats };
+}
