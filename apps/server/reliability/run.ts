@@ -27,7 +27,11 @@ interface Row {
   figures: string;
 }
 const rows: Row[] = [];
+// `--only N` runs scenario N alone (with --quick or not, as the scenario needs).
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? Number(process.argv[onlyAt + 1]) : null;
 async function scenario(id: number, name: string, fn: () => Promise<{ pass: boolean; figures: string }>) {
+  if (only !== null && id !== only) return;
   const started = Date.now();
   const mark = cleanups.length;
   try {
@@ -45,6 +49,31 @@ async function scenario(id: number, name: string, fn: () => Promise<{ pass: bool
 
 const withinTenSeconds = (c: () => Promise<void>) =>
   Promise.race([c().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))]);
+
+/**
+ * 31: three processes keep the schedule (KEYWARD_JOBS=all, the default); the every-minute job must be
+ * created once per minute and run once, whatever the number of processes. Watched over 3 minutes.
+ */
+async function scheduleOnce() {
+  const db = await freshDatabase();
+  await servers(3, db);
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, 185_000));
+  const sql = postgres(db, { max: 1, onnotice: () => {} });
+  const minutes = await sql<{ minute: Date; runs: number; completed: number }[]>`
+    select date_trunc('minute', created_on) as minute, count(*)::int as runs,
+      count(*) filter (where state = 'completed')::int as completed
+    from (select created_on, state from pgboss.job where name = 'release-lapsed-leases'
+          union all select created_on, state from pgboss.archive where name = 'release-lapsed-leases') r
+    group by 1 order by 1`;
+  await sql.end();
+  const twice = minutes.filter((m) => m.runs !== 1).length;
+  const notRun = minutes.filter((m) => m.completed !== 1).length;
+  return {
+    pass: minutes.length >= 2 && twice === 0 && notRun === 0,
+    figures: `minutes with a run ${minutes.length} over ${Math.round((Date.now() - started) / 1000)} s, minutes with more than one run ${twice}, runs not completed ${notRun}`,
+  };
+}
 
 /** 1: 50 parallel activations of distinct devices through 2 processes; count never above k. */
 async function activationStorm(k: number) {
@@ -216,6 +245,7 @@ async function main() {
   await scenario(29, 'export, import into an empty database, serve the copy', exportImport);
   // Full mode only: it builds and restarts a private PostgreSQL cluster.
   if (!quick) await scenario(24, 'PostgreSQL stopped and restarted under load', databaseRestart);
+  if (!quick) await scenario(31, 'the schedule runs once a minute across 3 processes', scheduleOnce);
   console.log('\n# | scenario | result | figures');
   for (const r of rows)
     console.log(

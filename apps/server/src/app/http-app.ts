@@ -131,7 +131,7 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
     app.swagger(),
   );
 
-  installBusinessMetrics(installMetrics(app, config.metricsToken), ctx);
+  installBusinessMetrics(installMetrics(app, config.metricsToken), ctx, parts.jobs);
   installIdempotency(app, ctx);
   await app.register(healthRoutes, { ctx, state: opts.state ?? { shuttingDown: false } });
   await registerModules(app, parts);

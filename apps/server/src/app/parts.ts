@@ -83,8 +83,11 @@ export function buildProcess(ctx: AppContext): Process {
       parts.usage.start();
       // Sealing runs in every process, every second: finer than a schedule, and harmless to repeat.
       stoppers.push(every(1000, () => sealEvents(ctx.db), warn('event sealing failed')));
+      // In the background: serving does not wait for the queue (calls into it do).
       const { jobs } = ctx.config;
-      await parts.jobs.start({ work: jobs !== 'off', schedule: jobs === 'all' });
+      parts.jobs
+        .start({ work: jobs !== 'off', schedule: jobs === 'all' })
+        .catch((err) => ctx.log.error({ err: (err as Error).message }, 'the job queue did not start'));
       stoppers.push(() => parts.jobs.stop());
     },
     async stop() {

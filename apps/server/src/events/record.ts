@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { rowHash } from './hash.js';
-import { insertEvent } from './repository.js';
+import { insertEvent, insertEvents } from './repository.js';
 
 /** Who did it: a staff user, an API key, a licensed app (license/activation), or the system (jobs). */
 export interface Actor {
@@ -41,4 +41,9 @@ export function eventRow(e: NewEvent) {
 export async function recordEvent(q: Queryable, e: NewEvent): Promise<void> {
   const r = eventRow(e);
   await insertEvent(q, r);
+}
+
+/** Appends many events in one statement, with the transaction that makes their changes. */
+export async function recordEvents(q: Queryable, events: NewEvent[]): Promise<void> {
+  await insertEvents(q, events.map(eventRow));
 }

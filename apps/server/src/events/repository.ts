@@ -27,6 +27,17 @@ export async function insertEvent(q: Queryable, r: NewEventRow): Promise<void> {
             ${r.ip}, ${r.request_id}, ${q.json(r.data as never)}, ${r.created_at}, ${r.row_hash})`;
 }
 
+/** Many events in one statement (a batch of a job's changes). */
+export async function insertEvents(q: Queryable, rows: NewEventRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await q`
+    insert into events (account_id, type, actor_type, actor_id, subject_type, subject_id, ip, request_id, data, created_at, row_hash)
+    select account_id, type, actor_type, actor_id, subject_type, subject_id, ip, request_id, data, created_at, row_hash
+    from jsonb_to_recordset(${q.json(rows as never)}) as r(account_id uuid, type text, actor_type text,
+      actor_id text, subject_type text, subject_id text, ip text, request_id text, data jsonb,
+      created_at timestamptz, row_hash text)`;
+}
+
 /** A page of the account's events, newest first, with one look-ahead row. */
 export function searchEvents(q: Queryable, accountId: string, f: EventFilter) {
   const { limit, offset, type, subject_id, actor_id, since, until } = f;

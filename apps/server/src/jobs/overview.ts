@@ -28,6 +28,7 @@ export function nextRunAt(cron: string, now: Date): Date {
  * failed; then the newest failures with their errors. For `GET /api/v1/jobs` and `keyward jobs list`.
  */
 export async function jobsOverview(ctx: AppContext, runner: JobRunner) {
+  await runner.ready(); // on a first start the queue's tables may still be being installed
   const names = runner.jobs.map((j) => j.name);
   const [counts, last, failures] = await Promise.all([
     countRunsByState(ctx.db.sql, names),

@@ -31,6 +31,7 @@ const RETRY = { retryLimit: 5, retryDelay: 30, retryBackoff: true };
  */
 export class JobRunner {
   private boss: PgBoss | undefined;
+  private starting: Promise<void> | undefined;
   /** This process's worker per job, to wake when a run is queued here. */
   private readonly workers = new Map<string, string>();
 
@@ -41,9 +42,20 @@ export class JobRunner {
 
   /**
    * Installs or upgrades the queue's tables, then works the queues (`work`: all of them, or the names the
-   * CLI runs itself) and, with `schedule`, makes the schedule. Neither: read and queue only.
+   * CLI runs itself) and, with `schedule`, makes the schedule. Neither: read and queue only. A server
+   * does not wait for it before answering (it took ~0.5 s of the start-up): every call below does.
    */
-  async start({
+  start(options: { work?: boolean | readonly string[]; schedule?: boolean } = {}): Promise<void> {
+    this.starting ??= this.open(options);
+    return this.starting;
+  }
+
+  /** Resolves once the queue is there (its tables installed): what reads them directly waits for it. */
+  async ready(): Promise<void> {
+    await this.started();
+  }
+
+  private async open({
     work = true,
     schedule = true,
   }: {
@@ -99,14 +111,17 @@ export class JobRunner {
   }
 
   async stop(): Promise<void> {
+    await this.starting?.catch(() => {}); // a start that failed was logged where it was awaited
     const boss = this.boss;
     this.boss = undefined;
     // Waits for runs in progress (a killed process's run is retried once it expires).
     await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
   }
 
-  private started(): PgBoss {
-    if (!this.boss) throw new Error('the job runner has not started');
+  private async started(): Promise<PgBoss> {
+    if (!this.starting) throw new Error('the job runner has not started');
+    await this.starting;
+    if (!this.boss) throw new Error('the job runner has stopped');
     return this.boss;
   }
 
@@ -115,7 +130,7 @@ export class JobRunner {
    * or null when a run of this job (for the same account) is already waiting: it will do the same work.
    */
   async enqueue(name: string, data: Record<string, unknown> = {}, tx?: TxSql): Promise<string | null> {
-    const boss = this.started();
+    const boss = await this.started();
     // One run waits per job and account asked for (the schedule's runs: one per job).
     const scope = typeof data.account_id === 'string' ? { singletonKey: data.account_id } : {};
     const id = await boss.send(name, data, { ...scope, ...(tx ? { db: jobQueueDb(tx) } : {}) });
@@ -127,7 +142,7 @@ export class JobRunner {
 
   /** A run: its state, its output (the summary, or the error of a failed run) and its times. */
   async run(name: string, id: string) {
-    const job = await this.started().getJobById(name, id, { includeArchive: true });
+    const job = await (await this.started()).getJobById(name, id, { includeArchive: true });
     if (!job) return undefined;
     const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
     const data = (job.data ?? {}) as Record<string, unknown>;
@@ -148,9 +163,10 @@ export class JobRunner {
   async retry(name: string, id: string): Promise<boolean> {
     const run = await this.run(name, id);
     if (run?.state !== 'failed') return false;
-    await this.started().retry(name, id);
+    const boss = await this.started();
+    await boss.retry(name, id);
     const worker = this.workers.get(name);
-    if (worker) this.started().notifyWorker(worker);
+    if (worker) boss.notifyWorker(worker);
     return true;
   }
 

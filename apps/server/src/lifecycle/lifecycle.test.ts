@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
 import { FixedClock, useServer } from '../../test/support/server.js';
+import { verifyEvents } from '../events/verify.js';
 
 const clock = new FixedClock(new Date('2026-03-01T00:00:00Z'));
 const world = useServer({ clock });
@@ -78,6 +79,9 @@ describe('the lifecycle pass (a job, on an advanced clock)', () => {
       { type: 'license.grace_started', actor: 'system', days: undefined },
       { type: 'license.expired', actor: 'system', days: undefined },
     ]);
+    // Written in bulk, the events hash and chain like any other.
+    const report = await verifyEvents(world.server.ctx.db, world.account.accountId);
+    expect(report.problems).toEqual([]);
   });
 
   it('a license issued 5 days before its end gets the 7-day reminder only, and again after renewal', async () => {

@@ -65,7 +65,7 @@ export function takeDueNotices(q: Queryable, now: Date, accountId: string | null
         and (t.kind = 'grace_started') = (l.expires_at < ${now})
         and not exists (select 1 from license_notices n where n.license_id = l.id and n.kind = t.kind
                           and n.days = t.days and n.term_ends_at = l.expires_at)
-      limit ${PASS_BATCH * 3}
+      limit ${PASS_BATCH}
     ), taken as (
       insert into license_notices (license_id, account_id, kind, days, term_ends_at)
       select license_id, account_id, kind, days, term_ends_at from due

@@ -1,5 +1,5 @@
 import type { AppContext } from '../core/context.js';
-import { recordEvent } from '../events/record.js';
+import { recordEvents } from '../events/record.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import { type DueLicense, expireLicenses, type Notice, PASS_BATCH, takeDueNotices } from './repository.js';
 
@@ -35,7 +35,7 @@ export async function runLifecyclePass(
   for (;;) {
     const expired = await ctx.db.tx(async (tx) => {
       const rows = await expireLicenses(tx, now, accountId);
-      for (const l of rows) await recordEvent(tx, expiryEvent(l));
+      await recordEvents(tx, rows.map(expiryEvent));
       return rows;
     });
     summary.expired += expired.length;
@@ -46,7 +46,10 @@ export async function runLifecyclePass(
   for (;;) {
     const notices = await ctx.db.tx(async (tx) => {
       const rows = await takeDueNotices(tx, now, accountId);
-      for (const n of rows) await recordEvent(tx, noticeEvent(n, now));
+      await recordEvents(
+        tx,
+        rows.map((n) => noticeEvent(n, now)),
+      );
       return rows;
     });
     summary.notices += notices.length;

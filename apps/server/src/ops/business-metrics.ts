@@ -1,5 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { AppContext } from '../core/context.js';
+import type { JobRunner } from '../jobs/runner.js';
 import { jobFigures, licenseFigures } from './repository.js';
 
 /** A scrape reads the database at most this often (Prometheus scrapes every 15 s by default). */
@@ -10,12 +11,12 @@ const FRESH_MS = 30_000;
  * Read from the database at scrape time (every process answers for the whole deployment), at most every
  * 30 s; the lifecycle job keeps stored statuses within minutes of their dates, so the counts are true.
  */
-export function installBusinessMetrics(registry: Registry, ctx: AppContext): void {
+export function installBusinessMetrics(registry: Registry, ctx: AppContext, jobs: JobRunner): void {
   let read: { at: number; figures: Promise<Figures> } | undefined;
   const figures = () => {
     if (!read || Date.now() - read.at > FRESH_MS) {
       const at = Date.now();
-      read = { at, figures: readFigures(ctx) };
+      read = { at, figures: readFigures(ctx, jobs) };
       read.figures.catch(() => {
         if (read?.at === at) read = undefined; // try again at the next scrape
       });
@@ -54,7 +55,8 @@ export function installBusinessMetrics(registry: Registry, ctx: AppContext): voi
 
 type Figures = Awaited<ReturnType<typeof readFigures>>;
 
-async function readFigures(ctx: AppContext) {
+async function readFigures(ctx: AppContext, runner: JobRunner) {
+  await runner.ready(); // the queue's tables exist once it has started
   const [licenses, jobs] = await Promise.all([licenseFigures(ctx.db.sql), jobFigures(ctx.db.sql)]);
   return { licenses, jobs };
 }
