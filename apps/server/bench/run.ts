@@ -170,7 +170,9 @@ async function scaleOnPostgres(
     pass: null,
     note: `${seed.rowsPerSecond} rows/s inserting (${Math.round(seed.ms / 1000)} s), then indexes, keys and vacuum analyze (${Math.round(afterMs / 1000)} s, of which vacuum ${Math.round(settleMs / 1000)} s): ${seed.licenses} licenses, ${seed.activations} activations, ${seed.usage} usage rows, ${seed.customers} customers with a subscription each`,
   });
-  const bigServer = await start(env);
+  // No schedule on the large side: B13 runs the lifecycle itself, and a scheduled run in between would
+  // have done the first pass's work already.
+  const bigServer = await start({ ...env, KEYWARD_JOBS: 'work' });
 
   const runId = Date.now().toString(36);
   const [small, big] = await Promise.all([
@@ -244,6 +246,14 @@ async function lifecyclePassUnderLoad(
     run = await api(url, token, 'GET', runPath);
   }
   const seconds = (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000;
+  // The next pass, with nothing new due: what the schedule's every-5-minutes run costs.
+  const again = await api(url, token, 'POST', '/api/v1/jobs/lifecycle/runs', {});
+  let steady = await api(url, token, 'GET', `/api/v1/jobs/lifecycle/runs/${again.id}`);
+  while (steady.state !== 'completed' && steady.state !== 'failed') {
+    await new Promise((r) => setTimeout(r, 100));
+    steady = await api(url, token, 'GET', `/api/v1/jobs/lifecycle/runs/${again.id}`);
+  }
+  const steadySeconds = (Date.parse(steady.finished_at) - Date.parse(steady.started_at)) / 1000;
   const p99 = Math.max(...latencies.map((l) => l.p99));
   record({
     id: 'B13',
@@ -253,7 +263,7 @@ async function lifecyclePassUnderLoad(
     ratio: null,
     goal: '≤ 60 s',
     pass: run.state === 'completed' && seconds <= 60,
-    note: `${counts}; the pass did ${JSON.stringify(run.output)}; the first pass on this data (every notice due at once)`,
+    note: `${counts}; the first pass on this data (every notice due at once) did ${JSON.stringify(run.output)}; the next, with nothing new due, took ${steadySeconds.toFixed(1)} s (${JSON.stringify(steady.output)})`,
   });
   record({
     id: 'B13',

@@ -22,7 +22,7 @@ export function expireLicenses(q: Queryable, now: Date, accountId: string | null
     update licenses l set status = 'expired', status_reason = 'term ended', version = version + 1,
       updated_at = now()
     from (select id from licenses
-          where status = 'active' and expires_at is not null
+          where status = 'active' and expires_at < ${now}
             and (${accountId}::uuid is null or account_id = ${accountId})
             and expires_at + grace_period_days * interval '1 day' < ${now}
           order by expires_at limit ${PASS_BATCH} for update skip locked) due
@@ -59,7 +59,8 @@ export function takeDueNotices(q: Queryable, now: Date, accountId: string | null
           when 'trial_ending' then l.license_type in ('trial', 'evaluation')
           else l.grace_period_days > 0 end
       ) t
-      where l.status = 'active' and l.expires_at is not null
+      -- The widest threshold bounds the scan (an index range over active licenses by expiry).
+      where l.status = 'active' and l.expires_at <= ${now}::timestamptz + interval '30 days'
         and (${accountId}::uuid is null or l.account_id = ${accountId})
         and l.expires_at - t.days * interval '1 day' <= ${now}
         and (t.kind = 'grace_started') = (l.expires_at < ${now})
