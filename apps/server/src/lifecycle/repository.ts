@@ -39,13 +39,38 @@ export interface Notice {
   term_ends_at: Date;
 }
 
+/** Where a walk over the licenses that may have a notice due stopped: the last one's expiry and id. */
+export interface NoticeCursor {
+  expires_at: Date;
+  id: string;
+}
+
+/**
+ * The next licenses (up to PASS_BATCH) that may have a notice due by `now`, in expiry order after
+ * `after`: active ones ending within the widest threshold, 30 days (an index range; each license is
+ * read once per pass, however many notices it already had).
+ */
+export function licensesInNoticeWindow(
+  q: Queryable,
+  now: Date,
+  accountId: string | null,
+  after: NoticeCursor | null,
+) {
+  return q<NoticeCursor[]>`
+    select expires_at, id from licenses
+    where status = 'active' and expires_at <= ${now}::timestamptz + interval '30 days'
+      and (${accountId}::uuid is null or account_id = ${accountId})
+      ${after ? q`and (expires_at, id) > (${after.expires_at}, ${after.id}::uuid)` : q``}
+    order by expires_at, id limit ${PASS_BATCH}`;
+}
+
 /**
  * Takes the notices due by `now` that were never given, once each (the primary key): reminders before
  * the end of a term (30, 7 and 1 days; 3 and 1 before a trial's), and the start of grace. When several
  * thresholds are crossed at once (a license issued 5 days before its end), all are taken and only the
  * nearest is returned, so a later pass does not send the 30-day reminder after the 7-day one.
  */
-export function takeDueNotices(q: Queryable, now: Date, accountId: string | null) {
+export function takeDueNotices(q: Queryable, now: Date, licenseIds: string[]) {
   return q<Notice[]>`
     with due as (
       select l.id as license_id, l.account_id, l.license_type, t.kind, t.days, l.expires_at as term_ends_at
@@ -59,14 +84,9 @@ export function takeDueNotices(q: Queryable, now: Date, accountId: string | null
           when 'trial_ending' then l.license_type in ('trial', 'evaluation')
           else l.grace_period_days > 0 end
       ) t
-      -- The widest threshold bounds the scan (an index range over active licenses by expiry).
-      where l.status = 'active' and l.expires_at <= ${now}::timestamptz + interval '30 days'
-        and (${accountId}::uuid is null or l.account_id = ${accountId})
+      where l.id = any(${licenseIds}::uuid[]) and l.status = 'active'
         and l.expires_at - t.days * interval '1 day' <= ${now}
         and (t.kind = 'grace_started') = (l.expires_at < ${now})
-        and not exists (select 1 from license_notices n where n.license_id = l.id and n.kind = t.kind
-                          and n.days = t.days and n.term_ends_at = l.expires_at)
-      limit ${PASS_BATCH}
     ), taken as (
       insert into license_notices (license_id, account_id, kind, days, term_ends_at)
       select license_id, account_id, kind, days, term_ends_at from due

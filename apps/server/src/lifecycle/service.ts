@@ -1,7 +1,15 @@
 import type { AppContext } from '../core/context.js';
 import { recordEvents } from '../events/record.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
-import { type DueLicense, expireLicenses, type Notice, PASS_BATCH, takeDueNotices } from './repository.js';
+import {
+  type DueLicense,
+  expireLicenses,
+  licensesInNoticeWindow,
+  type Notice,
+  type NoticeCursor,
+  PASS_BATCH,
+  takeDueNotices,
+} from './repository.js';
 
 const DAY = 86_400_000;
 const SYSTEM = { type: 'system' } as const;
@@ -43,9 +51,16 @@ export async function runLifecyclePass(
       await publishLicenseChanged(ctx, l.account_id, { license_id: l.id, event: 'license.expired' });
     if (expired.length < PASS_BATCH) break;
   }
+  let after: NoticeCursor | null = null;
   for (;;) {
+    const window = await licensesInNoticeWindow(ctx.db.sql, now, accountId, after);
+    if (window.length === 0) break;
     const notices = await ctx.db.tx(async (tx) => {
-      const rows = await takeDueNotices(tx, now, accountId);
+      const rows = await takeDueNotices(
+        tx,
+        now,
+        window.map((l) => l.id),
+      );
       await recordEvents(
         tx,
         rows.map((n) => noticeEvent(n, now)),
@@ -53,7 +68,8 @@ export async function runLifecyclePass(
       return rows;
     });
     summary.notices += notices.length;
-    if (notices.length === 0) break;
+    if (window.length < PASS_BATCH) break;
+    after = window[window.length - 1]!;
   }
   return summary;
 }

@@ -13,7 +13,6 @@ import { FixedClock, testConfig, useServer } from '../../test/support/server.js'
 const SERVER_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const T0 = new Date('2031-01-01T00:00:00Z');
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const LICENSES = 1000;
 const dir = mkdtempSync(path.join(tmpdir(), 'keyward-two-processes-'));
 const clockFile = path.join(dir, 'now');
