@@ -1,15 +1,11 @@
 import { sweepLapsedLeases } from '../activations/service.js';
 import type { AppContext } from '../core/context.js';
 import { sweepIdempotencyKeys } from '../http/idempotency.js';
-import type { JobDefinition } from '../jobs/runner.js';
+import { type JobDefinition, runAccount } from '../jobs/runner.js';
 import { runRetention } from '../lifecycle/retention.js';
 import { runLifecyclePass } from '../lifecycle/service.js';
 import { sweepRequestNonces } from '../offline/license-files.js';
 import { retireExpiredKeys } from '../signing/service.js';
-
-/** A run may be asked for one account (`{ account_id }`); the schedule's runs cover every account. */
-const accountOf = (data: Record<string, unknown>) =>
-  typeof data.account_id === 'string' ? data.account_id : null;
 
 /**
  * Every job Keyward runs by itself, with its schedule (cron, UTC). Each run is idempotent: it works from
@@ -22,7 +18,7 @@ export function keywardJobs(ctx: AppContext): JobDefinition[] {
       description: 'Expires licenses whose grace ended, ends trials, gives expiry and trial reminders once',
       // A license's stored state is at most 5 minutes behind its dates.
       cron: '*/5 * * * *',
-      run: async (data) => ({ ...(await runLifecyclePass(ctx, accountOf(data))) }),
+      run: async (data) => ({ ...(await runLifecyclePass(ctx, runAccount(data))) }),
       // Cheap to run again and idempotent: a failed or interrupted pass is retried soon.
       retryDelay: 5,
     },
@@ -31,13 +27,13 @@ export function keywardJobs(ctx: AppContext): JobDefinition[] {
       description: 'Releases floating seats whose lease was not renewed in time',
       // Within a minute, even if no device asks for a seat.
       cron: '* * * * *',
-      run: async (data) => ({ released: await sweepLapsedLeases(ctx, accountOf(data)) }),
+      run: async (data) => ({ released: await sweepLapsedLeases(ctx, runAccount(data)) }),
     },
     {
       name: 'retention',
       description: 'Deletes usage-log rows past the retention setting, archives seats that ended 90 days ago',
       cron: '17 3 * * *',
-      run: async (data) => runRetention(ctx, accountOf(data)),
+      run: async (data) => runRetention(ctx, runAccount(data)),
     },
     {
       name: 'retire-signing-keys',

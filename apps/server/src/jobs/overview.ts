@@ -1,14 +1,14 @@
 import cronParser from 'cron-parser';
 import type { AppContext } from '../core/context.js';
 import { countRunsByState, failedRuns, lastFinishedRuns, type RunRow } from './repository.js';
-import type { JobRunner } from './runner.js';
+import { type JobRunner, runAccount } from './runner.js';
 
 /** How many failed runs the overview lists. */
 const FAILURES_SHOWN = 20;
 
 const runView = (r: RunRow) => ({
   id: r.id,
-  account_id: typeof r.data?.account_id === 'string' ? r.data.account_id : null,
+  account_id: runAccount(r.data),
   state: r.state,
   retries: r.retry_count,
   queued_at: r.created_on.toISOString(),

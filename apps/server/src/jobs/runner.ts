@@ -17,7 +17,18 @@ export interface JobDefinition {
   retryDelay?: number;
 }
 
+/** The account a run was asked for (`{ account_id }` in its data); null: every account (the schedule's). */
+export function runAccount(data: Record<string, unknown> | null | undefined): string | null {
+  return typeof data?.account_id === 'string' ? data.account_id : null;
+}
+
 export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+
+/** What a process does with the queue: work every queue (true) or the named ones; keep the schedule. */
+interface StartOptions {
+  work?: boolean | readonly string[];
+  schedule?: boolean;
+}
 
 const SCHEMA = 'pgboss';
 /** Retries: 30 s, then doubling (pg-boss's backoff), five times. */
@@ -45,7 +56,7 @@ export class JobRunner {
    * CLI runs itself) and, with `schedule`, makes the schedule. Neither: read and queue only. A server
    * does not wait for it before answering (it took ~0.5 s of the start-up): every call below does.
    */
-  start(options: { work?: boolean | readonly string[]; schedule?: boolean } = {}): Promise<void> {
+  start(options: StartOptions = {}): Promise<void> {
     this.starting ??= this.open(options);
     return this.starting;
   }
@@ -55,13 +66,7 @@ export class JobRunner {
     await this.started();
   }
 
-  private async open({
-    work = true,
-    schedule = true,
-  }: {
-    work?: boolean | readonly string[];
-    schedule?: boolean;
-  } = {}): Promise<void> {
+  private async open({ work = true, schedule = true }: StartOptions): Promise<void> {
     const server = work === true;
     const works = (name: string) => server || (Array.isArray(work) && work.includes(name));
     const { db, log } = this.ctx;
@@ -132,7 +137,8 @@ export class JobRunner {
   async enqueue(name: string, data: Record<string, unknown> = {}, tx?: TxSql): Promise<string | null> {
     const boss = await this.started();
     // One run waits per job and account asked for (the schedule's runs: one per job).
-    const scope = typeof data.account_id === 'string' ? { singletonKey: data.account_id } : {};
+    const account = runAccount(data);
+    const scope = account ? { singletonKey: account } : {};
     const id = await boss.send(name, data, { ...scope, ...(tx ? { db: jobQueueDb(tx) } : {}) });
     // Outside a transaction the run is there now: wake this process's worker rather than wait for a poll.
     const worker = this.workers.get(name);
@@ -145,11 +151,9 @@ export class JobRunner {
     const job = await (await this.started()).getJobById(name, id, { includeArchive: true });
     if (!job) return undefined;
     const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
-    const data = (job.data ?? {}) as Record<string, unknown>;
     return {
       id: job.id,
-      /** The account a run was asked for; null for the schedule's runs (every account). */
-      account_id: typeof data.account_id === 'string' ? data.account_id : null,
+      account_id: runAccount(job.data as Record<string, unknown> | null),
       state: job.state as JobState,
       retries: job.retryCount,
       queued_at: new Date(job.createdOn).toISOString(),
