@@ -24,13 +24,14 @@ describe('analytics', () => {
       token: await accountA.token('read_only'),
     });
     expect(res.status).toBe(200);
+    // Two licenses issued by hand, one by the subscription.
     expect(res.body).toMatchObject({
-      licenses_total: 2,
+      licenses_total: 3,
       customers: 1,
       active_devices_24h: 1,
       mrr_cents: 8250,
     });
-    expect(res.body.licenses_by_status).toEqual({ active: 2 });
+    expect(res.body.licenses_by_status).toEqual({ active: 3 });
     expect(res.body.expiring_30d.count).toBe(1);
     expect(res.body.expiring_30d.licenses[0].id).toBe(soon.id);
     expect(res.body.recent_activations).toHaveLength(1);

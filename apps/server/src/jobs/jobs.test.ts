@@ -46,7 +46,16 @@ describe('the job queue', () => {
       })
       .toBe('completed');
     const run = (await world.server.request('GET', path, { token: owner })).body;
-    expect(run.output).toEqual({ expired: expect.any(Number), notices: expect.any(Number) });
+    expect(run.output).toEqual({
+      expired: expect.any(Number),
+      notices: expect.any(Number),
+      subscriptions: {
+        renewed: expect.any(Number),
+        past_due: expect.any(Number),
+        suspended: expect.any(Number),
+        expired: expect.any(Number),
+      },
+    });
     const overview = await world.server.request('GET', '/api/v1/jobs', { token: owner });
     expect(overview.body.jobs[0].last_run).toMatchObject({ state: 'completed' });
   });

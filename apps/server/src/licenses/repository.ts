@@ -78,6 +78,19 @@ export async function findLicense(
   return row && withPolicy(row);
 }
 
+/** The licenses a subscription owns, locked in id order (call inside the transaction that changes them). */
+export async function lockSubscriptionLicenses(
+  q: Queryable,
+  accountId: string,
+  subscriptionId: string,
+): Promise<LicenseWithPlan[]> {
+  const rows = await q<LicenseWithPlan[]>`
+    select ${q.unsafe(COLUMNS)} from licenses l join plans p on p.id = l.plan_id
+    where l.account_id = ${accountId} and l.subscription_id = ${subscriptionId}
+    order by l.id for update of l`;
+  return rows.map(withPolicy);
+}
+
 /** Looks a key up by its digest; the digest is unique across accounts, so the client API needs no account. */
 export async function findLicenseByDigest(
   q: Queryable,
@@ -98,6 +111,7 @@ export interface LicenseFilters {
   plan_id?: string | undefined;
   product_id?: string | undefined;
   customer_id?: string | undefined;
+  subscription_id?: string | undefined;
   expires_before?: string | undefined;
   expires_after?: string | undefined;
 }
@@ -126,6 +140,7 @@ export async function listLicenses(q: Queryable, accountId: string, f: LicenseFi
       ${f.plan_id ? q`and l.plan_id = ${f.plan_id}` : q``}
       ${f.product_id ? q`and l.product_id = ${f.product_id}` : q``}
       ${f.customer_id ? q`and l.customer_id = ${f.customer_id}` : q``}
+      ${f.subscription_id ? q`and l.subscription_id = ${f.subscription_id}` : q``}
       ${f.expires_before ? q`and l.expires_at < ${f.expires_before}` : q``}
       ${f.expires_after ? q`and l.expires_at >= ${f.expires_after}` : q``}
       ${search}
@@ -221,6 +236,24 @@ export async function setLicenseExpiry(
   expiresAt: Date,
 ): Promise<void> {
   await q`update licenses set status = ${status}, expires_at = ${expiresAt}, status_reason = null where id = ${id}`;
+}
+
+/**
+ * Sets a license's term as its subscription says: status (and why), expiry, and the type when a trial
+ * converts (the trial's end stays as history).
+ */
+export async function setLicenseTerm(
+  q: Queryable,
+  id: string,
+  t: { status: string; statusReason: string | null; expiresAt: Date | null; licenseType?: string },
+): Promise<void> {
+  await q`update licenses set status = ${t.status}, status_reason = ${t.statusReason}, expires_at = ${t.expiresAt},
+    term_days = null ${t.licenseType ? q`, license_type = ${t.licenseType}` : q``} where id = ${id}`;
+}
+
+/** A license's seat limit (a subscription's quantity multiplies its plan's). */
+export async function setLicenseSeatLimit(q: Queryable, id: string, max: number | null): Promise<void> {
+  await q`update licenses set max_activations = ${max} where id = ${id}`;
 }
 
 /**

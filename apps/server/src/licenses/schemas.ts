@@ -126,6 +126,7 @@ export const ListLicensesQuery = listQuery(['created_at', 'expires_at', 'status'
   plan_id: Type.Optional(Uuid),
   product_id: Type.Optional(Uuid),
   customer_id: Type.Optional(Uuid),
+  subscription_id: Type.Optional(Uuid),
   expires_before: Type.Optional(DateTime),
   expires_after: Type.Optional(DateTime),
 });

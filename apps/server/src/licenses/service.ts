@@ -83,12 +83,15 @@ export async function createLicense(
     let trialEndsAt: Date | null = null;
     let licenseType = plan.license_type;
     if (input.trial) {
-      if (!plan.trial_allowed || !plan.trial_days) {
+      if (!input.expires_at && (!plan.trial_allowed || !plan.trial_days)) {
         throw new AppError('INVALID_FIELD', `Plan ${plan.code} does not offer a trial`, {
           pointer: '/body/trial',
         });
       }
-      trialEndsAt = new Date(startsAt.getTime() + plan.trial_days * DAY);
+      // A trial's end: given (a subscription's trial), else the plan's trial length.
+      trialEndsAt = input.expires_at
+        ? new Date(input.expires_at)
+        : new Date(startsAt.getTime() + plan.trial_days * DAY);
       expiresAt = trialEndsAt;
       licenseType = 'trial';
     } else if (input.expires_at !== undefined) {

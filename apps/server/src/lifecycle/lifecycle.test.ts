@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activate, issueLicense } from '../../test/support/fixtures.js';
+import { lifecyclePass as runPass } from '../../test/support/lifecycle.js';
 import { FixedClock, useServer } from '../../test/support/server.js';
 import { verifyEvents } from '../events/verify.js';
 
@@ -11,21 +12,8 @@ beforeAll(async () => {
   owner = await world.account.token('owner');
 });
 
-/** One lifecycle run through the job queue, as the schedule makes it; returns its summary. */
-async function lifecyclePass() {
-  const { jobs } = world.server.parts;
-  // For this test's account only: the run's database is shared with other test files, on other clocks.
-  const data = { account_id: world.account.accountId };
-  let id = await jobs.enqueue('lifecycle', data);
-  // A scheduled run may be waiting already (the queue holds one): it would do the same; wait it out.
-  while (!id) {
-    await new Promise((r) => setTimeout(r, 200));
-    id = await jobs.enqueue('lifecycle', data);
-  }
-  const run = await jobs.waitFor('lifecycle', id);
-  expect(run.state, JSON.stringify(run.output)).toBe('completed');
-  return run.output as { expired: number; notices: number };
-}
+/** One lifecycle run for this test's account. */
+const lifecyclePass = () => runPass(world.server, world.account.accountId);
 
 async function eventsOf(licenseId: string) {
   const page = await world.server.request('GET', `/api/v1/events?subject_id=${licenseId}&limit=100`, {

@@ -68,7 +68,8 @@ export function licensesInNoticeWindow(
  * Takes the notices due by `now` that were never given, once each (the primary key): reminders before
  * the end of a term (30, 7 and 1 days; 3 and 1 before a trial's), and the start of grace. When several
  * thresholds are crossed at once (a license issued 5 days before its end), all are taken and only the
- * nearest is returned, so a later pass does not send the 30-day reminder after the 7-day one.
+ * nearest is returned, so a later pass does not send the 30-day reminder after the 7-day one. Licenses
+ * of a subscription that renews them (active, not canceling) get no expiry reminder.
  */
 export function takeDueNotices(q: Queryable, now: Date, licenseIds: string[]) {
   return q<Notice[]>`
@@ -80,7 +81,10 @@ export function takeDueNotices(q: Queryable, now: Date, licenseIds: string[]) {
           ('expiring', 30), ('expiring', 7), ('expiring', 1),
           ('trial_ending', 3), ('trial_ending', 1), ('grace_started', 0)) k(kind, days)
         where case k.kind
-          when 'expiring' then l.license_type not in ('trial', 'evaluation')
+          -- A subscription that is paid up and not canceling renews the license: nothing to remind.
+          when 'expiring' then l.license_type not in ('trial', 'evaluation') and not exists (
+            select 1 from subscriptions s
+            where s.id = l.subscription_id and s.status = 'active' and not s.cancel_at_period_end)
           when 'trial_ending' then l.license_type in ('trial', 'evaluation')
           else l.grace_period_days > 0 end
       ) t

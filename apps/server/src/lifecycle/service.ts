@@ -1,6 +1,7 @@
 import type { AppContext } from '../core/context.js';
 import { recordEvents } from '../events/record.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
+import { runSubscriptionPass, type SubscriptionPassSummary } from '../subscriptions/due.js';
 import {
   type DueLicense,
   expireLicenses,
@@ -18,6 +19,7 @@ const SYSTEM = { type: 'system' } as const;
 export interface LifecycleSummary {
   expired: number;
   notices: number;
+  subscriptions: SubscriptionPassSummary;
 }
 
 /** The event of a notice, as the log, the bus and (issue K) email and webhooks know it. */
@@ -28,7 +30,8 @@ const NOTICE_EVENTS: Record<Notice['kind'], string> = {
 };
 
 /**
- * The time-driven part of a license's life, as of the clock's now: licenses whose grace has ended are
+ * The time-driven part of a license's life, as of the clock's now: subscriptions whose trial, period or
+ * dunning window ended move on (subscriptions/due.ts), then licenses whose grace has ended are
  * expired (`license.expired`, or `license.trial_ended` for trials and evaluations), and the notices that
  * fell due are given once each (`license.expiring` 30/7/1 days before the end, `license.trial_ending`
  * 3/1 days before, `license.grace_started`). Each change commits with its event; every process hears
@@ -38,8 +41,10 @@ export async function runLifecyclePass(
   ctx: AppContext,
   accountId: string | null = null,
 ): Promise<LifecycleSummary> {
+  // Subscriptions first: a renewal or a dunning window moves their licenses' expiry before it is read.
+  const subscriptions = await runSubscriptionPass(ctx, accountId);
   const now = ctx.clock.now();
-  const summary: LifecycleSummary = { expired: 0, notices: 0 };
+  const summary: LifecycleSummary = { expired: 0, notices: 0, subscriptions };
   for (;;) {
     const expired = await ctx.db.tx(async (tx) => {
       const rows = await expireLicenses(tx, now, accountId);

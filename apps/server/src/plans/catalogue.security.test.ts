@@ -104,6 +104,13 @@ describe('catalogue security (401 / 403 / cross-account 404)', () => {
           body: {},
           allowed: ['owner', 'admin', 'sales'],
         },
+        ...['renew', 'past-due', 'suspend', 'reactivate'].map((action) => ({
+          method: 'POST' as const,
+          path: `/api/v1/subscriptions/:id/${action}`,
+          body: {},
+          // The guard answers before the state machine: a role that may not is refused whatever the state.
+          allowed: ['owner', 'admin', 'sales'] as const,
+        })),
       ],
     },
     get,

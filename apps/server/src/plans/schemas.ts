@@ -80,6 +80,11 @@ const planFields = {
   trial_allowed: Type.Boolean(),
   trial_days: Type.Integer({ minimum: 0, maximum: 365 }),
   grace_period_days: Type.Integer({ minimum: 0, maximum: 365 }),
+  dunning_days: Type.Integer({
+    minimum: 0,
+    maximum: 90,
+    description: 'How long a past-due subscription keeps its licenses working before they are suspended',
+  }),
   offline_file_ttl_days: Type.Integer({ minimum: 1, maximum: 3650 }),
   auto_renew: Type.Boolean(),
   active: Type.Boolean(),
@@ -152,6 +157,7 @@ export interface PlanRow {
   trial_allowed: boolean;
   trial_days: number;
   grace_period_days: number;
+  dunning_days: number;
   offline_file_ttl_days: number;
   auto_renew: boolean;
   active: boolean;

@@ -18,7 +18,10 @@ export async function listSubscriptions(q: Queryable, accountId: string, f: List
     limit ${f.limit + 1} offset ${f.offset}`;
 }
 
-/** `lock` takes the row for update (call inside the transaction that changes it). */
+/**
+ * `lock` takes the row (call inside the transaction that changes it). "No key update": licenses that
+ * reference the subscription may still be inserted meanwhile.
+ */
 export async function findSubscription(
   q: Queryable,
   accountId: string,
@@ -26,19 +29,24 @@ export async function findSubscription(
   lock = false,
 ): Promise<SubscriptionRow | undefined> {
   const [row] = await q<SubscriptionRow[]>`
-    select * from subscriptions where account_id = ${accountId} and id = ${id} ${lock ? q`for update` : q``}`;
+    select * from subscriptions where account_id = ${accountId} and id = ${id} ${lock ? q`for no key update` : q``}`;
   return row;
 }
 
-export async function setCancellation(
+/** Subscriptions whose trial, period or dunning window ended by `now` (candidates, in id order after `after`: the pass re-checks each under its lock). */
+export function dueSubscriptions(
   q: Queryable,
-  accountId: string,
-  id: string,
-  c: { atPeriodEnd: boolean; canceledAt: Date; status: SubscriptionStatus },
-): Promise<SubscriptionRow | undefined> {
-  const [row] = await q<SubscriptionRow[]>`
-    update subscriptions set
-      cancel_at_period_end = ${c.atPeriodEnd}, canceled_at = ${c.canceledAt}, status = ${c.status}, updated_at = now()
-    where account_id = ${accountId} and id = ${id} returning *`;
-  return row;
+  now: Date,
+  accountId: string | null,
+  after: string | null,
+  limit: number,
+) {
+  return q<{ id: string; account_id: string }[]>`
+    select id, account_id from subscriptions
+    where ((status = 'trialing' and trial_ends_at <= ${now})
+        or (status = 'active' and current_period_end <= ${now})
+        or (status = 'past_due' and dunning_ends_at <= ${now}))
+      and (${accountId}::uuid is null or account_id = ${accountId})
+      and (${after}::uuid is null or id > ${after})
+    order by id limit ${limit}`;
 }

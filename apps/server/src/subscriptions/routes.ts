@@ -5,12 +5,15 @@ import { errorResponses, IdParams, listOf, page } from '../http/common-schemas.j
 import type { App } from '../http/types.js';
 import {
   CancelSubscriptionBody,
+  CreatedSubscriptionSchema,
   CreateSubscriptionBody,
   ListSubscriptionsQuery,
+  SubscriptionActionBody,
   SubscriptionSchema,
   UpdateSubscriptionBody,
 } from './schemas.js';
 import {
+  actOnSubscription,
   cancelSubscription,
   createSubscription,
   getSubscription,
@@ -22,8 +25,33 @@ const tags = ['subscriptions'];
 const security = [{ bearer: [] }];
 const Subscription = Type.Ref('Subscription');
 
+/** The state machine's staff actions beside cancel: path, action, summary. */
+const ACTIONS = [
+  [
+    'renew',
+    'renew',
+    'Record a paid period: the period advances (a trial converts), the licenses extend to its end',
+  ],
+  [
+    'past-due',
+    'mark_past_due',
+    "A payment failed: the licenses keep working for the plan's dunning window, then suspend",
+  ],
+  ['suspend', 'suspend', 'Suspend the subscription and its licenses'],
+  [
+    'reactivate',
+    'reactivate',
+    'Undo a pending cancellation, or bring a suspended, canceled or expired subscription back',
+  ],
+] as const;
+
+function meta(request: { ip: string; id: string }) {
+  return { ip: request.ip, requestId: request.id };
+}
+
 export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.addSchema(SubscriptionSchema);
+  app.addSchema(CreatedSubscriptionSchema);
 
   app.get(
     '/api/v1/subscriptions',
@@ -66,15 +94,17 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
       schema: {
         tags,
         security,
-        summary: 'Create a subscription (manual billing; Stripe creates its own)',
+        summary: 'Create a subscription (manual billing) and issue the license it drives',
         body: CreateSubscriptionBody,
-        response: { 201: Subscription, ...errorResponses },
+        response: { 201: Type.Ref('CreatedSubscription'), ...errorResponses },
       },
       preValidation: requireAction(ctx, 'subscriptions:write'),
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply.status(201).send(await createSubscription(ctx, principalOf(request), request.body, request.ip)),
+      reply
+        .status(201)
+        .send(await createSubscription(ctx, principalOf(request), request.body, meta(request))),
   );
 
   app.patch(
@@ -83,7 +113,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
       schema: {
         tags,
         security,
-        summary: 'Update a subscription',
+        summary: 'Update a subscription (a new plan or quantity moves its licenses)',
         params: IdParams,
         body: UpdateSubscriptionBody,
         response: { 200: Subscription, ...errorResponses },
@@ -91,7 +121,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
       preValidation: requireAction(ctx, 'subscriptions:write'),
     },
     async (request) =>
-      updateSubscription(ctx, principalOf(request), request.params.id, request.body, request.ip),
+      updateSubscription(ctx, principalOf(request), request.params.id, request.body, meta(request)),
   );
 
   app.post(
@@ -100,7 +130,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
       schema: {
         tags,
         security,
-        summary: 'Cancel now or at the end of the period',
+        summary: 'Cancel now (the licenses are suspended) or at the end of the period (they end then)',
         params: IdParams,
         body: Type.Optional(CancelSubscriptionBody),
         response: { 200: Subscription, ...errorResponses },
@@ -108,6 +138,25 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
       preValidation: requireAction(ctx, 'subscriptions:write'),
     },
     async (request) =>
-      cancelSubscription(ctx, principalOf(request), request.params.id, request.body, request.ip),
+      cancelSubscription(ctx, principalOf(request), request.params.id, request.body, meta(request)),
   );
+
+  for (const [path, action, summary] of ACTIONS) {
+    app.post(
+      `/api/v1/subscriptions/:id/${path}`,
+      {
+        schema: {
+          tags,
+          security,
+          summary,
+          params: IdParams,
+          body: Type.Optional(SubscriptionActionBody),
+          response: { 200: Subscription, ...errorResponses },
+        },
+        preValidation: requireAction(ctx, 'subscriptions:write'),
+      },
+      async (request) =>
+        actOnSubscription(ctx, principalOf(request), request.params.id, action, request.body, meta(request)),
+    );
+  }
 }

@@ -13,7 +13,11 @@ const StatusSchema = Type.Union([
 ]);
 const CycleSchema = Type.Union([Type.Literal('monthly'), Type.Literal('annual')]);
 const PriceCents = Type.Integer({ minimum: 0, maximum: 10_000_000_000 });
-const Quantity = Type.Integer({ minimum: 1, maximum: 1_000_000 });
+const Quantity = Type.Integer({
+  minimum: 1,
+  maximum: 1_000_000,
+  description: "Seats: each license the subscription drives gets its plan's seats × quantity",
+});
 
 export const SubscriptionSchema = Type.Object(
   {
@@ -31,6 +35,8 @@ export const SubscriptionSchema = Type.Object(
     trial_ends_at: Nullable(DateTime),
     cancel_at_period_end: Type.Boolean(),
     canceled_at: Nullable(DateTime),
+    dunning_ends_at: Nullable(DateTime),
+    ended_at: Nullable(DateTime),
     external_ids: Type.Record(Type.String(), Type.Unknown()),
     metadata: Type.Record(Type.String(), Type.Unknown()),
     created_at: DateTime,
@@ -43,7 +49,11 @@ export const CreateSubscriptionBody = Type.Object(
   {
     customer_id: Type.String({ format: 'uuid' }),
     plan_id: Type.String({ format: 'uuid' }),
-    status: Type.Optional(StatusSchema),
+    status: Type.Optional(
+      Type.Union([Type.Literal('trialing'), Type.Literal('active')], {
+        description: 'trialing when trial_ends_at is given (or the plan offers a trial and you ask for one)',
+      }),
+    ),
     billing_cycle: Type.Optional(CycleSchema),
     price_cents: Type.Optional(PriceCents),
     currency: Type.Optional(Type.String({ pattern: '^[a-z]{3}$' })),
@@ -55,27 +65,55 @@ export const CreateSubscriptionBody = Type.Object(
       Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 200 }), { maxProperties: 10 }),
     ),
     metadata: Type.Optional(MetadataSchema()),
+    issue_license: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description:
+          'Issue the license the subscription drives (false: attach licenses with subscription_id)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
+/** A new subscription, with the license it issued (its key shown this once). */
+export const CreatedSubscriptionSchema = Type.Object(
+  {
+    ...SubscriptionSchema.properties,
+    issued_license: Nullable(Type.Object({ id: Type.String({ format: 'uuid' }), key: Type.String() })),
+  },
+  { $id: 'CreatedSubscription' },
+);
+
 export const UpdateSubscriptionBody = Type.Object(
   {
-    plan_id: Type.Optional(Type.String({ format: 'uuid' })),
-    status: Type.Optional(StatusSchema),
+    plan_id: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description: 'Moves the licenses to the plan (and the price, unless given)',
+      }),
+    ),
+    status: Type.Optional(
+      Type.String({
+        description: 'Not writable: the status changes through the actions (renew, past-due, …)',
+      }),
+    ),
     billing_cycle: Type.Optional(CycleSchema),
     price_cents: Type.Optional(PriceCents),
     quantity: Type.Optional(Quantity),
-    current_period_end: Type.Optional(Nullable(DateTime)),
     metadata: Type.Optional(MetadataSchema()),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 
+const Reason = Type.Optional(Type.String({ maxLength: 500 }));
+
 export const CancelSubscriptionBody = Type.Object(
-  { at_period_end: Type.Optional(Type.Boolean({ default: true })) },
+  { at_period_end: Type.Optional(Type.Boolean({ default: true })), reason: Reason },
   { additionalProperties: false },
 );
+
+export const SubscriptionActionBody = Type.Object({ reason: Reason }, { additionalProperties: false });
 
 export const ListSubscriptionsQuery = listQuery(['created_at', 'current_period_end', 'status'], {
   status: Type.Optional(StatusSchema),
@@ -87,6 +125,7 @@ export type SubscriptionStatus = Static<typeof StatusSchema>;
 export type CreateSubscriptionInput = Static<typeof CreateSubscriptionBody>;
 export type UpdateSubscriptionInput = Static<typeof UpdateSubscriptionBody>;
 export type CancelSubscriptionInput = Static<typeof CancelSubscriptionBody>;
+export type SubscriptionActionInput = Static<typeof SubscriptionActionBody>;
 export type ListSubscriptionsFilters = Static<typeof ListSubscriptionsQuery>;
 
 /** A subscription as stored. */
@@ -105,6 +144,8 @@ export interface SubscriptionRow {
   trial_ends_at: Date | null;
   cancel_at_period_end: boolean;
   canceled_at: Date | null;
+  dunning_ends_at: Date | null;
+  ended_at: Date | null;
   external_ids: Record<string, string>;
   metadata: Record<string, unknown>;
   created_at: Date;

@@ -1,0 +1,209 @@
+import type { AppContext } from '../core/context.js';
+import { AppError, notFound } from '../core/errors.js';
+import type { TxSql } from '../db/database.js';
+import { updateRow } from '../db/patch.js';
+import { type Actor, recordEvent } from '../events/record.js';
+import { publishLicenseChanged } from '../licenses/publish.js';
+import { findPlan } from '../plans/repository.js';
+import type { PlanRow } from '../plans/schemas.js';
+import { driveLicenses, type LicenseEffect } from './licenses.js';
+import { addCycle, addDays, nextPeriod } from './periods.js';
+import { findSubscription } from './repository.js';
+import type { SubscriptionRow } from './schemas.js';
+import { nextSubscriptionStatus, type SubscriptionAction } from './state.js';
+
+/** Who asks for a change, and from where: a staff principal, or the system (the lifecycle pass). */
+export interface Who {
+  accountId: string;
+  actor: Actor;
+  ip?: string | null;
+  requestId?: string | null;
+}
+
+/** What an action does, decided from the locked row: the columns it sets, its licenses, its event. */
+export interface Step {
+  set: Partial<SubscriptionRow>;
+  effect?: LicenseEffect;
+  event: string;
+  data?: Record<string, unknown>;
+}
+
+export interface Facts {
+  sub: SubscriptionRow;
+  plan: PlanRow;
+  now: Date;
+}
+
+/** A staff-given reason, kept in the event. */
+export interface ActionInput {
+  reason?: string | undefined;
+}
+
+const STEPS: Record<Exclude<SubscriptionAction, 'change'>, (f: Facts, input: ActionInput) => Step> = {
+  // A period was paid (or an auto-renewing plan extends itself): a trial converts from now.
+  renew: ({ sub, plan, now }) => {
+    const period =
+      sub.status === 'trialing'
+        ? { start: now, end: addCycle(now, sub.billing_cycle) }
+        : nextPeriod(sub, now);
+    return {
+      set: { current_period_start: period.start, current_period_end: period.end, dunning_ends_at: null },
+      effect: { kind: 'extend', until: period.end, plan },
+      event: sub.status === 'trialing' ? 'subscription.trial_converted' : 'subscription.renewed',
+      data: { period_start: period.start, period_end: period.end },
+    };
+  },
+  // A payment failed: the licenses keep working for the plan's dunning window.
+  mark_past_due: ({ plan, now }) => {
+    const until = addDays(now, plan.dunning_days);
+    return {
+      set: { dunning_ends_at: until },
+      effect: { kind: 'hold_until', until },
+      event: 'subscription.past_due',
+      data: { dunning_ends_at: until },
+    };
+  },
+  suspend: (_f, input) => ({
+    set: {},
+    effect: { kind: 'suspend', reason: 'subscription_suspended' },
+    event: 'subscription.suspended',
+    data: { reason: input.reason ?? null },
+  }),
+  cancel: ({ now }, input) => ({
+    set: { cancel_at_period_end: false, canceled_at: now, ended_at: now, dunning_ends_at: null },
+    effect: { kind: 'suspend', reason: 'subscription_canceled' },
+    event: 'subscription.canceled',
+    data: { at_period_end: false, reason: input.reason ?? null },
+  }),
+  cancel_at_period_end: ({ sub, now }, input) => {
+    if (sub.cancel_at_period_end) {
+      throw new AppError(
+        'INVALID_STATE_TRANSITION',
+        'The subscription is already set to cancel at the end of its period',
+        {
+          status: sub.status,
+          cancel_at_period_end: true,
+        },
+      );
+    }
+    return {
+      set: { cancel_at_period_end: true, canceled_at: now },
+      event: 'subscription.canceled',
+      data: { at_period_end: true, ends_at: sub.current_period_end, reason: input.reason ?? null },
+    };
+  },
+  // Undoes a pending cancellation, or brings an ended or suspended subscription back (a new period
+  // from now when the old one is over).
+  reactivate: ({ sub, plan, now }) => {
+    if (sub.status === 'active' && !sub.cancel_at_period_end) {
+      throw new AppError(
+        'INVALID_STATE_TRANSITION',
+        'The subscription is active and not set to cancel: nothing to reactivate',
+        {
+          status: sub.status,
+        },
+      );
+    }
+    const clear = { cancel_at_period_end: false, canceled_at: null, ended_at: null, dunning_ends_at: null };
+    if (sub.status === 'active') return { set: clear, event: 'subscription.reactivated' };
+    if (sub.current_period_end && sub.current_period_end > now) {
+      return { set: clear, effect: { kind: 'reinstate' }, event: 'subscription.reactivated' };
+    }
+    const end = addCycle(now, sub.billing_cycle);
+    return {
+      set: { ...clear, current_period_start: now, current_period_end: end },
+      effect: { kind: 'extend', until: end, plan },
+      event: 'subscription.reactivated',
+      data: { period_start: now, period_end: end },
+    };
+  },
+  expire: ({ sub, now }) => ({
+    set: { ended_at: now, dunning_ends_at: null },
+    effect: { kind: 'expire' },
+    event: sub.status === 'trialing' ? 'subscription.trial_ended' : 'subscription.expired',
+  }),
+};
+
+/**
+ * What time makes due for a subscription, as of `now`: a trial that ended expires (a paid one was
+ * converted by `renew`); a period that ended expires when a cancellation waits for it, renews when the
+ * plan auto-renews, else falls past due; a dunning window that ended suspends (or expires, if canceled).
+ */
+export function dueAction(
+  sub: SubscriptionRow,
+  plan: PlanRow,
+  now: Date,
+): Exclude<SubscriptionAction, 'change'> | null {
+  if (sub.status === 'trialing' && sub.trial_ends_at && sub.trial_ends_at <= now) return 'expire';
+  if (sub.status === 'active' && sub.current_period_end && sub.current_period_end <= now) {
+    if (sub.cancel_at_period_end) return 'expire';
+    return plan.auto_renew ? 'renew' : 'mark_past_due';
+  }
+  if (sub.status === 'past_due' && sub.dunning_ends_at && sub.dunning_ends_at <= now)
+    return sub.cancel_at_period_end ? 'expire' : 'suspend';
+  return null;
+}
+
+/** A change under the subscription's lock: the subscription row, the licenses it changed, its event. */
+export async function underLock(
+  ctx: AppContext,
+  who: Who,
+  id: string,
+  change: (tx: TxSql, f: Facts) => Promise<{ action: SubscriptionAction | null; step: Step } | null>,
+): Promise<SubscriptionRow | null> {
+  const done = await ctx.db.tx(async (tx) => {
+    const sub = await findSubscription(tx, who.accountId, id, true);
+    if (!sub) throw notFound('Subscription');
+    const plan = (await findPlan(tx, who.accountId, sub.plan_id))!;
+    const decided = await change(tx, { sub, plan, now: ctx.clock.now() });
+    if (!decided) return null;
+    // No action: a change of fields that leaves the status as it is (metadata, price).
+    const status = decided.action ? nextSubscriptionStatus(sub.status, decided.action) : sub.status;
+    const { step } = decided;
+    const row = (await updateRow<SubscriptionRow>(
+      tx,
+      'subscriptions',
+      who.accountId,
+      id,
+      { ...step.set, status },
+      [],
+    ))!;
+    const licenses = step.effect ? await driveLicenses({ tx, subscriptionId: id, ...who }, step.effect) : [];
+    await recordEvent(tx, {
+      accountId: who.accountId,
+      type: step.event,
+      actor: who.actor,
+      subject: { type: 'subscription', id },
+      ip: who.ip ?? null,
+      requestId: who.requestId ?? null,
+      data: { from_status: sub.status, to_status: status, ...step.data, licenses_changed: licenses.length },
+    });
+    return { row, licenses };
+  });
+  if (!done) return null;
+  for (const change of done.licenses) await publishLicenseChanged(ctx, who.accountId, change);
+  return done.row;
+}
+
+/** Runs one of the state machine's actions on a subscription (409 when its status does not allow it). */
+export async function transition(
+  ctx: AppContext,
+  who: Who,
+  id: string,
+  action: Exclude<SubscriptionAction, 'change'>,
+  input: ActionInput = {},
+): Promise<SubscriptionRow> {
+  const row = await underLock(ctx, who, id, async (_tx, f) => {
+    nextSubscriptionStatus(f.sub.status, action);
+    return { action, step: STEPS[action](f, input) };
+  });
+  return row!;
+}
+
+/** Runs what time made due for the subscription, if anything still is once it is locked. */
+export function transitionDue(ctx: AppContext, who: Who, id: string) {
+  return underLock(ctx, who, id, async (_tx, f) => {
+    const action = dueAction(f.sub, f.plan, f.now);
+    return action ? { action, step: STEPS[action](f, {}) } : null;
+  });
+}
