@@ -2693,6 +2693,8 @@ export interface paths {
             trial_allowed?: boolean;
             trial_days?: number;
             grace_period_days?: number;
+            /** @description How long a past-due subscription keeps its licenses working before they are suspended */
+            dunning_days?: number;
             offline_file_ttl_days?: number;
             auto_renew?: boolean;
             active?: boolean;
@@ -2964,6 +2966,8 @@ export interface paths {
             trial_allowed?: boolean;
             trial_days?: number;
             grace_period_days?: number;
+            /** @description How long a past-due subscription keeps its licenses working before they are suspended */
+            dunning_days?: number;
             offline_file_ttl_days?: number;
             auto_renew?: boolean;
             active?: boolean;
@@ -3433,7 +3437,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Create a subscription (manual billing; Stripe creates its own) */
+    /** Create a subscription (manual billing) and issue the license it drives */
     post: {
       parameters: {
         query?: never;
@@ -3448,10 +3452,12 @@ export interface paths {
             customer_id: string;
             /** Format: uuid */
             plan_id: string;
-            status?: 'trialing' | 'active' | 'past_due' | 'canceled' | 'expired' | 'suspended';
+            /** @description trialing when trial_ends_at is given (or the plan offers a trial and you ask for one) */
+            status?: 'trialing' | 'active';
             billing_cycle?: 'monthly' | 'annual';
             price_cents?: number;
             currency?: string;
+            /** @description Seats: each license the subscription drives gets its plan's seats × quantity */
             quantity?: number;
             /** Format: date-time */
             current_period_start?: string;
@@ -3463,6 +3469,11 @@ export interface paths {
             metadata?: {
               [key: string]: unknown;
             };
+            /**
+             * @description Issue the license the subscription drives (false: attach licenses with subscription_id)
+             * @default true
+             */
+            issue_license?: boolean;
           };
         };
       };
@@ -3473,7 +3484,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['Subscription'];
+            'application/json': components['schemas']['CreatedSubscription'];
           };
         };
         /** @description Default Response */
@@ -3645,7 +3656,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Update a subscription */
+    /** Update a subscription (a new plan or quantity moves its licenses) */
     patch: {
       parameters: {
         query?: never;
@@ -3658,13 +3669,17 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Moves the licenses to the plan (and the price, unless given)
+             */
             plan_id?: string;
-            status?: 'trialing' | 'active' | 'past_due' | 'canceled' | 'expired' | 'suspended';
+            /** @description Not writable: the status changes through the actions (renew, past-due, …) */
+            status?: string;
             billing_cycle?: 'monthly' | 'annual';
             price_cents?: number;
+            /** @description Seats: each license the subscription drives gets its plan's seats × quantity */
             quantity?: number;
-            current_period_end?: string | null;
             metadata?: {
               [key: string]: unknown;
             };
@@ -3757,7 +3772,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Cancel now or at the end of the period */
+    /** Cancel now (the licenses are suspended) or at the end of the period (they end then) */
     post: {
       parameters: {
         query?: never;
@@ -3772,6 +3787,435 @@ export interface paths {
           'application/json': {
             /** @default true */
             at_period_end?: boolean;
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Subscription'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subscriptions/{id}/renew': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a paid period: the period advances (a trial converts), the licenses extend to its end */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Subscription'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subscriptions/{id}/past-due': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A payment failed: the licenses keep working for the plan's dunning window, then suspend */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Subscription'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subscriptions/{id}/suspend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Suspend the subscription and its licenses */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Subscription'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subscriptions/{id}/reactivate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Undo a pending cancellation, or bring a suspended, canceled or expired subscription back */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
           };
         };
       };
@@ -5136,6 +5580,7 @@ export interface paths {
           plan_id?: string;
           product_id?: string;
           customer_id?: string;
+          subscription_id?: string;
           expires_before?: string;
           expires_after?: string;
         };
@@ -10475,6 +10920,8 @@ export interface components {
       trial_allowed: boolean;
       trial_days: number;
       grace_period_days: number;
+      /** @description How long a past-due subscription keeps its licenses working before they are suspended */
+      dunning_days: number;
       offline_file_ttl_days: number;
       auto_renew: boolean;
       active: boolean;
@@ -10509,6 +10956,8 @@ export interface components {
       trial_ends_at: string | null;
       cancel_at_period_end: boolean;
       canceled_at: string | null;
+      dunning_ends_at: string | null;
+      ended_at: string | null;
       external_ids: {
         [key: string]: unknown;
       };
@@ -10519,6 +10968,44 @@ export interface components {
       created_at: string;
       /** Format: date-time */
       updated_at: string;
+    };
+    CreatedSubscription: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      account_id: string;
+      /** Format: uuid */
+      customer_id: string;
+      /** Format: uuid */
+      plan_id: string;
+      status: string;
+      billing_cycle: string;
+      price_cents: number;
+      currency: string;
+      quantity: number;
+      /** Format: date-time */
+      current_period_start: string;
+      current_period_end: string | null;
+      trial_ends_at: string | null;
+      cancel_at_period_end: boolean;
+      canceled_at: string | null;
+      dunning_ends_at: string | null;
+      ended_at: string | null;
+      external_ids: {
+        [key: string]: unknown;
+      };
+      metadata: {
+        [key: string]: unknown;
+      };
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+      issued_license: {
+        /** Format: uuid */
+        id: string;
+        key: string;
+      } | null;
     };
     Event: {
       id: string;
