@@ -8,12 +8,14 @@ import { createCustomer, createPlan } from '../../test/support/fixtures.js';
 import { FixedClock, testConfig, useServer } from '../../test/support/server.js';
 
 // Issue J: two real server processes on one PostgreSQL run the lifecycle for 44 simulated days over 1,000
-// licenses, and one of them is killed (-9) in the middle of a run. Each reminder must be given exactly
-// once, each license expire once, and the killed run be finished by the other process.
+// licenses and 100 subscriptions, and one of them is killed (-9) in the middle of a run. Each reminder
+// must be given exactly once, each license expire once, each subscription renew or fall past due and be
+// suspended once, and the killed run be finished by the other process.
 const SERVER_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const T0 = new Date('2031-01-01T00:00:00Z');
 const HOUR = 3_600_000;
 const LICENSES = 1000;
+const SUBSCRIPTIONS = 100;
 const dir = mkdtempSync(path.join(tmpdir(), 'keyward-two-processes-'));
 const clockFile = path.join(dir, 'now');
 const setClock = (at: Date) => writeFileSync(clockFile, at.toISOString());
@@ -125,6 +127,18 @@ describe.skipIf(inject('databaseKind') !== 'postgres')('the lifecycle on two pro
       );
     }
 
+    // 100 monthly subscriptions from T0: half on a plan that renews itself (once, on day 31), half on one
+    // that falls past due on day 31 and is suspended when its 5-day dunning window ends.
+    const renewing = await createPlan(world.server, world.account, { auto_renew: true });
+    const dunning = await createPlan(world.server, world.account, { auto_renew: false, dunning_days: 5 });
+    for (let i = 0; i < SUBSCRIPTIONS; i++) {
+      const res = await world.server.request('POST', '/api/v1/subscriptions', {
+        token: owner,
+        body: { plan_id: (i % 2 ? dunning : renewing).id, customer_id: customer.id },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+
     children.push(await startChild('a'), await startChild('b'));
     // The first pass has a notice for every license: kill the process that runs it, mid-run.
     const first = await queue(children[0]!);
@@ -157,14 +171,34 @@ describe.skipIf(inject('databaseKind') !== 'postgres')('the lifecycle on two pro
 
     const sql = world.server.ctx.db.sql;
     const accountId = world.account.accountId;
-    const events = await sql<{ license: string; type: string; days: string | null; n: number }[]>`
-      select subject_id as license, type, data->>'days_before' as days, count(*)::int as n from events
-      where account_id = ${accountId} and actor_type = 'system' and subject_type = 'license'
+    const all = await sql<{ subject: string; type: string; days: string | null; n: number }[]>`
+      select subject_id as subject, type, data->>'days_before' as days, count(*)::int as n from events
+      where account_id = ${accountId} and actor_type = 'system'
       group by 1, 2, 3`;
     expect(
-      events.filter((e) => e.n !== 1),
+      all.filter((e) => e.n !== 1),
       'nothing twice',
     ).toEqual([]);
+    const count = (type: string) => all.filter((e) => e.type === type).length;
+    expect({
+      renewed: count('subscription.renewed'),
+      past_due: count('subscription.past_due'),
+      suspended: count('subscription.suspended'),
+      licenses_renewed: count('license.renewed'),
+      licenses_held: count('license.extended'),
+      licenses_suspended: count('license.suspended'),
+    }).toEqual({
+      renewed: SUBSCRIPTIONS / 2,
+      past_due: SUBSCRIPTIONS / 2,
+      suspended: SUBSCRIPTIONS / 2,
+      licenses_renewed: SUBSCRIPTIONS / 2,
+      licenses_held: SUBSCRIPTIONS / 2,
+      licenses_suspended: SUBSCRIPTIONS / 2,
+    });
+    // The licenses issued by hand.
+    const events = all
+      .filter((e) => durations.has(e.subject))
+      .map((e) => ({ license: e.subject, type: e.type, days: e.days, n: e.n }));
     const of = (type: string) => events.filter((e) => e.type === type);
     expect(of('license.expired')).toHaveLength(LICENSES);
     expect(of('license.grace_started')).toHaveLength(LICENSES);
@@ -185,8 +219,11 @@ describe.skipIf(inject('databaseKind') !== 'postgres')('the lifecycle on two pro
     }
     expect(of('license.expiring')).toHaveLength(expected);
     const [left] = await sql<{ n: number }[]>`
-      select count(*)::int as n from licenses where account_id = ${accountId} and status <> 'expired'`;
+      select count(*)::int as n from licenses
+      where account_id = ${accountId} and subscription_id is null and status <> 'expired'`;
     expect(left!.n).toBe(0);
-    console.log(`${expected} reminders, ${LICENSES} grace starts and ${LICENSES} expiries, each once`);
+    console.log(
+      `${expected} reminders, ${LICENSES} grace starts and ${LICENSES} expiries, ${SUBSCRIPTIONS / 2} renewals, ${SUBSCRIPTIONS / 2} past-due and suspensions, each once`,
+    );
   }, 300_000);
 });
