@@ -1,15 +1,18 @@
-// A/B of activation throughput (B3's load) between two Keyward servers, in alternating rounds, so a
-// change can be judged on this noisy machine: the two sides differ only in what the environment says.
+// A/B of throughput between two Keyward servers, in alternating rounds, so a change can be judged on
+// this noisy machine: the two sides differ only in what the environment (or their checkout) says.
 //
-//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/ab-activation.ts
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/ab-servers.ts
+//   LOAD=validate ENV_B='{"KEYWARD_JOBS":"off"}' DATABASE_URL=… npx tsx bench/ab-servers.ts
 //
+//   LOAD             activate (B3's load: new devices on every request, the default) or validate
+//                    (B1's: one activated seat's token validated again and again)
 //   DIR_A / DIR_B    the server directory of each side (another checkout's apps/server); default: this one
 //   ENV_A / ENV_B    extra environment for a side's server, as JSON ('{"SOME_SETTING":"1"}')
 //   SQL_A / SQL_B    SQL run on a side's database after the setup, before the load ('analyze')
 //   ROUNDS, SECONDS  rounds per side (default 4) and seconds per round (default 4)
 //
-// Each side gets its own database (dropped at the end), 200 licenses without a seat limit, and new
-// devices on every request. Prints req/s per side and round, and Keyward's CPU per activation.
+// Each side gets its own database (dropped at the end) and 200 licenses without a seat limit. Prints
+// req/s per side and round, and Keyward's CPU per request.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +24,8 @@ import { benchServerEnv, type Proc, startProcess } from './processes.js';
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
 const SECONDS = Number(process.env.SECONDS ?? 4);
 const LICENSES = 200;
+const LOAD = process.env.LOAD ?? 'activate';
+if (LOAD !== 'activate' && LOAD !== 'validate') throw new Error('LOAD is activate or validate');
 if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a PostgreSQL server');
 const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
 
@@ -72,13 +77,22 @@ async function startSide(tag: string): Promise<Side> {
     await db.unsafe(sql);
     await db.end();
   }
-  const bodyFor = newDevices(keys, tag);
+  let run: Side['run'];
+  if (LOAD === 'activate') {
+    const bodyFor = newDevices(keys, tag);
+    run = (seconds) => load({ url: `${server.url}/api/v1/licensing/activate`, seconds, bodyFor });
+  } else {
+    const seat = newDevices(keys, tag)() as { device_info: { device_id: string } };
+    const activated = await api(server.url, null, 'POST', '/api/v1/licensing/activate', seat);
+    const body = { token: activated.signed_token, device_id: seat.device_info.device_id };
+    run = (seconds) => load({ url: `${server.url}/api/v1/licensing/validate`, seconds, body });
+  }
   return {
     tag,
     server,
     database,
     dataDir,
-    run: (seconds) => load({ url: `${server.url}/api/v1/licensing/activate`, seconds, bodyFor }),
+    run,
     requests: 0,
     seconds: 0,
     ticks: 0,
@@ -104,7 +118,7 @@ try {
     const rate = Math.round(side.requests / side.seconds);
     const cpu = Math.round((side.ticks * 10_000) / side.requests);
     console.log(
-      `${side.tag}: ${rate} req/s (rounds ${side.rounds.join(', ')}), Keyward CPU ${cpu} µs/activation`,
+      `${side.tag}: ${rate} req/s (rounds ${side.rounds.join(', ')}), Keyward CPU ${cpu} µs/${LOAD === 'activate' ? 'activation' : 'validation'}`,
     );
   }
   console.log(`B/A = ${(sides[1]!.requests / sides[0]!.requests).toFixed(3)}`);
