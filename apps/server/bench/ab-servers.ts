@@ -118,7 +118,7 @@ try {
     const rate = Math.round(side.requests / side.seconds);
     const cpu = Math.round((side.ticks * 10_000) / side.requests);
     console.log(
-      `${side.tag}: ${rate} req/s (rounds ${side.rounds.join(', ')}), Keyward CPU ${cpu} µs/${LOAD === 'activate' ? 'activation' : 'validation'}`,
+      `${side.tag}: ${rate} req/s (rounds ${side.rounds.join(', ')}), Keyward CPU ${cpu} µs/${LOAD === 'activate' ? 'activation' : 'validation'}, RSS ${side.server.rssMb()} MB`,
     );
   }
   console.log(`B/A = ${(sides[1]!.requests / sides[0]!.requests).toFixed(3)}`);
