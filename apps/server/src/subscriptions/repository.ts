@@ -3,18 +3,21 @@ import { orderBy } from '../db/order-by.js';
 import type { ListSubscriptionsFilters, SubscriptionRow, SubscriptionStatus } from './schemas.js';
 
 const SORTABLE: Record<string, string> = {
-  created_at: 'created_at',
-  current_period_end: 'current_period_end',
-  status: 'status',
+  created_at: 's.created_at',
+  current_period_end: 's.current_period_end',
+  status: 's.status',
 };
 
 export async function listSubscriptions(q: Queryable, accountId: string, f: ListSubscriptionsFilters) {
-  return q<SubscriptionRow[]>`
-    select * from subscriptions where account_id = ${accountId}
-      ${f.status ? q`and status = ${f.status}` : q``}
-      ${f.customer_id ? q`and customer_id = ${f.customer_id}` : q``}
-      ${f.plan_id ? q`and plan_id = ${f.plan_id}` : q``}
-    ${orderBy(q, f.sort, SORTABLE, '-created_at')}
+  // The customer's email and company ride along: a list shows who, without a call per row.
+  return q<(SubscriptionRow & { customer_email: string; customer_company: string | null })[]>`
+    select s.*, c.email as customer_email, c.company_name as customer_company
+    from subscriptions s join customers c on c.id = s.customer_id
+    where s.account_id = ${accountId}
+      ${f.status ? q`and s.status = ${f.status}` : q``}
+      ${f.customer_id ? q`and s.customer_id = ${f.customer_id}` : q``}
+      ${f.plan_id ? q`and s.plan_id = ${f.plan_id}` : q``}
+    ${orderBy(q, f.sort, SORTABLE, '-created_at', 's.id')}
     limit ${f.limit + 1} offset ${f.offset}`;
 }
 

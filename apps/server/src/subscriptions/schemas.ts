@@ -37,6 +37,10 @@ export const SubscriptionSchema = Type.Object(
     canceled_at: Nullable(DateTime),
     dunning_ends_at: Nullable(DateTime),
     ended_at: Nullable(DateTime),
+    customer_email: Type.Optional(
+      Type.String({ description: 'In lists: the customer, without a call per row' }),
+    ),
+    customer_company: Type.Optional(Nullable(Type.String())),
     external_ids: Type.Record(Type.String(), Type.Unknown()),
     metadata: Type.Record(Type.String(), Type.Unknown()),
     created_at: DateTime,

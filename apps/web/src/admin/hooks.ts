@@ -28,6 +28,16 @@ export function usePlanOptions() {
   });
 }
 
+/** One plan by id (archived ones too), for records that carry only its id. */
+export function usePlan(id: string | undefined) {
+  return useQuery({
+    queryKey: ['/api/v1/plans', id],
+    queryFn: ({ signal }) => requestJson<Plan>(`/api/v1/plans/${id}`, { signal }),
+    enabled: id !== undefined,
+    staleTime: 60_000,
+  });
+}
+
 /** Invalidate every cached query whose key starts with one of the given endpoints. */
 export function useInvalidate() {
   const client = useQueryClient();

@@ -142,6 +142,10 @@ const routeTree = rootRoute.addChildren([
       '/subscriptions',
       lazyRouteComponent(() => import('./pages/Subscriptions'), 'SubscriptionsPage'),
     ),
+    page(
+      '/subscriptions/$id',
+      lazyRouteComponent(() => import('./pages/SubscriptionDetail'), 'SubscriptionDetailPage'),
+    ),
     listPage(
       '/events',
       lazyRouteComponent(() => import('./pages/Events'), 'EventsPage'),

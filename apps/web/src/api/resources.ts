@@ -27,6 +27,8 @@ export type Activation = Schemas['Activation'];
 export type Plan = Schemas['Plan'];
 export type Product = Schemas['Product'];
 export type Subscription = Schemas['Subscription'];
+/** A new subscription with the license it issued; the key is in this answer only. */
+export type CreatedSubscription = Schemas['CreatedSubscription'];
 export type AuditEvent = Schemas['Event'];
 export type ApiKey = Schemas['ApiKey'];
 export type StaffUser = Schemas['User'];

@@ -10958,6 +10958,9 @@ export interface components {
       canceled_at: string | null;
       dunning_ends_at: string | null;
       ended_at: string | null;
+      /** @description In lists: the customer, without a call per row */
+      customer_email?: string;
+      customer_company?: string | null;
       external_ids: {
         [key: string]: unknown;
       };
@@ -10991,6 +10994,9 @@ export interface components {
       canceled_at: string | null;
       dunning_ends_at: string | null;
       ended_at: string | null;
+      /** @description In lists: the customer, without a call per row */
+      customer_email?: string;
+      customer_company?: string | null;
       external_ids: {
         [key: string]: unknown;
       };

@@ -1,15 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useState } from 'react';
-import { requestJson } from '../../api/client';
-import type { Customer, License } from '../../api/resources';
+import type { License } from '../../api/resources';
 import { formatDate, formatNumber } from '../../lib/format';
 import { Button, Card, type Column, ErrorState, MetricCard, PageHeader } from '../../ui';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { displayName, useCustomer } from '../components/customers';
 import { ListView } from '../components/ListView';
 import { useLocalListState } from '../components/useListState';
 import { useCan } from '../hooks';
-import { displayName } from './Customers';
 import { IssueLicenseDialog } from './Licenses';
 
 const licenseColumns: Column<License>[] = [
@@ -37,10 +35,7 @@ export function CustomerDetailPage() {
   const [issuing, setIssuing] = useState(false);
   const canIssue = useCan('licenses:create');
   const licenses = useLocalListState();
-  const customer = useQuery({
-    queryKey: ['/api/v1/customers', id],
-    queryFn: ({ signal }) => requestJson<Customer>(`/api/v1/customers/${id}`, { signal }),
-  });
+  const customer = useCustomer(id);
   if (customer.isError)
     return (
       <Card>

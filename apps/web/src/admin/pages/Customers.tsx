@@ -5,13 +5,9 @@ import type { Customer } from '../../api/resources';
 import { formatDate, formatNumber } from '../../lib/format';
 import { Button, type Column, Dialog, FormError, Input, PageHeader, useToast } from '../../ui';
 import { StatusBadge, statusOptions } from '../../ui/StatusBadge';
+import { displayName } from '../components/customers';
 import { ListView } from '../components/ListView';
 import { useCan, useInvalidate, useSubmit } from '../hooks';
-
-export function displayName(customer: Customer): string {
-  const person = [customer.first_name, customer.last_name].filter(Boolean).join(' ');
-  return customer.company_name || person || customer.email;
-}
 
 const columns: Column<Customer>[] = [
   {

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import { requestJson } from '../../api/client';
-import type { Activation, AuditEvent, Customer, Feature, License, Page } from '../../api/resources';
+import type { Activation, AuditEvent, Feature, License, Page } from '../../api/resources';
 import { formatDate, formatDateTime, formatNumber, formatRelative } from '../../lib/format';
 import {
   Badge,
@@ -23,6 +23,8 @@ import {
   useToast,
 } from '../../ui';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { CustomerName, findCustomerByEmail } from '../components/customers';
+import { eventColumns } from '../components/events';
 import { NamedUsersCard } from '../components/NamedUsers';
 import { EmergencyCodeButton, EmergencyCodesCard, OfflineActivationCard } from '../components/Offline';
 import { useCan, useInvalidate, usePending, usePlanOptions, useSubmit } from '../hooks';
@@ -143,14 +145,7 @@ function ActionDialog({
       if (spec.input === 'reason') body = value.trim() ? { reason: value.trim() } : {};
       if (spec.input === 'days') body = { duration_days: Number(value || 365) };
       if (spec.input === 'plan') body = { plan_id: value || plans.data?.[0]?.id };
-      if (spec.input === 'customer') {
-        const found = await requestJson<Page<Customer>>('/api/v1/customers', {
-          query: { q: value.trim(), limit: 5, offset: 0 },
-        });
-        const match = found.data.find((c) => c.email.toLowerCase() === value.trim().toLowerCase());
-        if (!match) throw new Error(`No customer with the email ${value.trim()}`);
-        body = { customer_id: match.id };
-      }
+      if (spec.input === 'customer') body = { customer_id: (await findCustomerByEmail(value)).id };
       const result = await requestJson<License & { seats_ended?: number }>(
         `/api/v1/licenses/${license.id}/${action}`,
         {
@@ -334,33 +329,6 @@ export const deviceColumns: Column<Activation>[] = [
   },
 ];
 
-const eventColumns: Column<AuditEvent>[] = [
-  {
-    id: 'at',
-    header: 'When',
-    className: 'whitespace-nowrap',
-    cell: (e) => <time dateTime={e.created_at}>{formatDateTime(e.created_at)}</time>,
-  },
-  {
-    id: 'type',
-    header: 'Event',
-    cell: (e) =>
-      e.type === 'license.overage' ? (
-        <span className="flex flex-wrap items-center gap-2">
-          <span className="font-mono text-xs">{e.type}</span>
-          <Badge tone="warning">Over the seat limit</Badge>
-          <span className="text-xs text-zinc-600">
-            {String(e.data.seats_used ?? '?')} / {String(e.data.max_activations ?? '?')} seats (overage{' '}
-            {String(e.data.overage ?? '')})
-          </span>
-        </span>
-      ) : (
-        <span className="font-mono text-xs">{e.type}</span>
-      ),
-  },
-  { id: 'actor', header: 'By', cell: (e) => e.actor_type, secondary: true },
-];
-
 /**
  * The license's effective policy in brief: the fields that matter under it (lease fields only for floating
  * seats, and so on), the ones set by the plan or the license marked.
@@ -513,15 +481,6 @@ function FeatureList({ features, limits }: { features: Feature[]; limits: Record
       )}
     </div>
   );
-}
-
-/** The license detail does not join the customer; fetch it (cached with the customer page). */
-function CustomerName({ id }: { id: string }) {
-  const customer = useQuery({
-    queryKey: ['/api/v1/customers', id],
-    queryFn: ({ signal }) => requestJson<Customer>(`/api/v1/customers/${id}`, { signal }),
-  });
-  return <>{customer.data ? customer.data.company_name || customer.data.email : 'Customer'}</>;
 }
 
 /** One license: key, status, devices, entitlements, history and the staff actions. */

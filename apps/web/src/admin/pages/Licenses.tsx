@@ -1,14 +1,16 @@
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { requestJson } from '../../api/client';
-import type { Customer, License, Page } from '../../api/resources';
+import type { Customer, License } from '../../api/resources';
 import { formatDate } from '../../lib/format';
 import { Button, type Column, Dialog, FormError, Input, PageHeader, Select, useToast } from '../../ui';
 import { StatusBadge, statusOptions } from '../../ui/StatusBadge';
+import { findCustomerByEmail } from '../components/customers';
 import { ListView } from '../components/ListView';
 import { useCan, useInvalidate, usePlanOptions, useProductOptions, useSubmit } from '../hooks';
 
-const columns: Column<License>[] = [
+/** Columns of license tables (a subscription's licenses pick from them by id). */
+export const licenseColumns: Column<License>[] = [
   {
     id: 'key',
     header: 'Key',
@@ -66,7 +68,7 @@ export function LicensesPage() {
       <ListView<License>
         endpoint="/api/v1/licenses"
         caption="Licenses"
-        columns={columns}
+        columns={licenseColumns}
         searchLabel="Search by key, last 4 or customer email"
         statusOptions={statusOptions(['pending', 'active', 'suspended', 'expired', 'revoked'])}
         query={{
@@ -136,14 +138,7 @@ export function IssueLicenseDialog({
   const submit = async () => {
     await run(async () => {
       let customerId = customer?.id;
-      if (!customerId && email.trim()) {
-        const found = await requestJson<Page<Customer>>('/api/v1/customers', {
-          query: { q: email.trim(), limit: 1, offset: 0 },
-        });
-        const match = found.data.find((c) => c.email.toLowerCase() === email.trim().toLowerCase());
-        if (!match) throw new Error(`No customer with the email ${email.trim()}`);
-        customerId = match.id;
-      }
+      if (!customerId && email.trim()) customerId = (await findCustomerByEmail(email)).id;
       const license = await requestJson<License>('/api/v1/licenses', {
         method: 'POST',
         body: { plan_id: planId || plans.data?.[0]?.id, ...(customerId ? { customer_id: customerId } : {}) },

@@ -211,6 +211,7 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
     rank: String(plan?.rank ?? ''),
     max_activations: plan?.max_activations == null ? '' : String(plan.max_activations),
     duration_days: plan?.duration_days == null ? '' : String(plan.duration_days),
+    dunning_days: String(plan?.dunning_days ?? 14),
     price_monthly: fromCents(plan?.price_monthly_cents),
     price_yearly: fromCents(plan?.price_yearly_cents),
     currency: plan?.currency ?? 'usd',
@@ -271,6 +272,7 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
         ),
       };
       if (form.rank !== '') body.rank = Number(form.rank);
+      if (form.dunning_days !== '') body.dunning_days = Number(form.dunning_days);
       if (plan) {
         await requestJson(`/api/v1/plans/${plan.id}`, { method: 'PATCH', body });
       } else {
@@ -352,6 +354,15 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
             hint="Empty = no expiry"
             value={form.duration_days}
             onChange={set('duration_days')}
+          />
+          <Input
+            label="Dunning window (days)"
+            type="number"
+            min={0}
+            max={90}
+            hint="After a failed payment, a subscription's licenses keep working this long, then are suspended"
+            value={form.dunning_days}
+            onChange={set('dunning_days')}
           />
           <Input
             label="Monthly price"

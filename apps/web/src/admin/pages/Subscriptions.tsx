@@ -1,33 +1,39 @@
 import { Link } from '@tanstack/react-router';
+import { useState } from 'react';
 import type { Subscription } from '../../api/resources';
-import { formatDate, formatMoney } from '../../lib/format';
-import { type Column, PageHeader } from '../../ui';
+import { formatDate } from '../../lib/format';
+import { Button, type Column, PageHeader } from '../../ui';
 import { StatusBadge, statusOptions } from '../../ui/StatusBadge';
+import { CustomerCell } from '../components/customers';
 import { ListView } from '../components/ListView';
-import { usePlanOptions } from '../hooks';
+import { useCan } from '../hooks';
+import { PlanName, priceLabel } from '../subscriptions/labels';
+import { NewSubscriptionDialog } from '../subscriptions/NewSubscriptionDialog';
 
 const columns: Column<Subscription>[] = [
   {
-    id: 'customer',
-    header: 'Customer',
+    id: 'plan',
+    header: 'Subscription',
     cell: (s) => (
-      <Link to="/customers/$id" params={{ id: s.customer_id }} className="text-brand-700 hover:underline">
-        Customer {s.customer_id.slice(0, 8)}
+      <Link
+        to="/subscriptions/$id"
+        params={{ id: s.id }}
+        className="font-medium text-brand-700 hover:underline"
+      >
+        <PlanName id={s.plan_id} />
       </Link>
     ),
   },
-  { id: 'plan', header: 'Plan', cell: (s) => <PlanName id={s.plan_id} /> },
-  { id: 'status', header: 'Status', cell: (s) => <StatusBadge status={s.status} /> },
   {
-    id: 'price',
-    header: 'Price',
-    align: 'right',
-    className: 'tabular',
-    cell: (s) => `${formatMoney(s.price_cents, s.currency)} / ${s.billing_cycle === 'annual' ? 'yr' : 'mo'}`,
+    id: 'customer',
+    header: 'Customer',
+    cell: (s) => <CustomerCell id={s.customer_id} email={s.customer_email} company={s.customer_company} />,
   },
+  { id: 'status', header: 'Status', cell: (s) => <StatusBadge status={s.status} /> },
+  { id: 'price', header: 'Price', align: 'right', className: 'tabular', cell: priceLabel },
   {
     id: 'seats',
-    header: 'Seats',
+    header: 'Quantity',
     align: 'right',
     className: 'tabular',
     secondary: true,
@@ -44,11 +50,14 @@ const columns: Column<Subscription>[] = [
 
 /** Commercial agreements: plan, cycle, price and renewal. */
 export function SubscriptionsPage() {
+  const [creating, setCreating] = useState(false);
+  const canWrite = useCan('subscriptions:write');
   return (
     <>
       <PageHeader
         title="Subscriptions"
         description="Recurring agreements, their billing cycle and next renewal."
+        actions={canWrite && <Button onClick={() => setCreating(true)}>New subscription</Button>}
       />
       <ListView<Subscription>
         endpoint="/api/v1/subscriptions"
@@ -58,14 +67,10 @@ export function SubscriptionsPage() {
         statusOptions={statusOptions(['trialing', 'active', 'past_due', 'canceled', 'expired', 'suspended'])}
         empty={{
           title: 'No subscriptions yet',
-          description: 'Subscriptions are created by checkout, by an order or by hand from a customer.',
+          description: 'Subscriptions are created by checkout, by an order or by hand with New subscription.',
         }}
       />
+      {creating && <NewSubscriptionDialog onClose={() => setCreating(false)} />}
     </>
   );
-}
-
-function PlanName({ id }: { id: string }) {
-  const plans = usePlanOptions();
-  return <>{plans.data?.find((p) => p.id === id)?.name ?? '—'}</>;
 }
