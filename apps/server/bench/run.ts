@@ -235,11 +235,14 @@ async function lifecyclePassUnderLoad(
   rate: number,
   counts: string,
 ) {
-  // The same load with no pass running: what this machine's p99 is at this rate (the floor to compare with).
+  // The same load with no pass running, before it and after it: this machine's p99 at this rate, the
+  // floor to compare with (one spike of the VM decides a window's p99).
   const idle: Array<{ p50: number; p99: number; non2xx: number }> = [];
-  for (let i = 0; i < 4; i++)
-    idle.push(await load({ url: `${url}/api/v1/licensing/validate`, body: validateBody, seconds: 3, rate }));
-  const idleP99 = Math.max(...idle.map((l) => l.p99));
+  const idleWindows = async () => {
+    for (let i = 0; i < 3; i++)
+      idle.push(await load({ url: `${url}/api/v1/licensing/validate`, body: validateBody, seconds: 3, rate }));
+  };
+  await idleWindows();
   const queued = await api(url, token, 'POST', '/api/v1/jobs/lifecycle/runs', {});
   const runPath = `/api/v1/jobs/lifecycle/runs/${queued.id}`;
   const latencies: Array<{ p50: number; p99: number; non2xx: number }> = [];
@@ -259,7 +262,10 @@ async function lifecyclePassUnderLoad(
     steady = await api(url, token, 'GET', `/api/v1/jobs/lifecycle/runs/${again.id}`);
   }
   const steadySeconds = (Date.parse(steady.finished_at) - Date.parse(steady.started_at)) / 1000;
+  await idleWindows();
   const p99 = Math.max(...latencies.map((l) => l.p99));
+  const idleP99 = Math.max(...idle.map((l) => l.p99));
+  const windows = (ls: { p99: number }[]) => ls.map((l) => l.p99).join(', ');
   record({
     id: 'B13',
     name: 'lifecycle pass over every license',
@@ -278,7 +284,7 @@ async function lifecyclePassUnderLoad(
     ratio: p99 / idleP99,
     goal: 'p99 ≤ 10 ms',
     pass: latencies.length > 0 && p99 <= 10,
-    note: `the highest p99 of ${latencies.length} windows of 3 s while the pass ran, against the highest of ${idle.length} windows just before it (same server, same rate); p50 ${Math.max(...latencies.map((l) => l.p50))} ms vs ${Math.max(...idle.map((l) => l.p50))} ms; non-2xx ${latencies.reduce((n, l) => n + l.non2xx, 0)}`,
+    note: `the highest p99 of ${latencies.length} windows of 3 s while the pass ran (${windows(latencies)} ms), against the highest of ${idle.length} windows with no pass, before and after it (${windows(idle)} ms; same server, same rate); p50 ${Math.max(...latencies.map((l) => l.p50))} ms vs ${Math.max(...idle.map((l) => l.p50))} ms; non-2xx ${latencies.reduce((n, l) => n + l.non2xx, 0)}`,
   });
 }
 
