@@ -21,6 +21,7 @@ import { productRoutes } from '../products/routes.js';
 import { signingRoutes } from '../signing/routes.js';
 import { subscriptionRoutes } from '../subscriptions/routes.js';
 import { userRoutes } from '../users/routes.js';
+import { webhookRoutes } from '../webhooks/routes.js';
 import type { ProcessParts } from './parts.js';
 
 /**
@@ -37,6 +38,7 @@ export async function registerModules(app: App, parts: ProcessParts): Promise<vo
   await app.register(planRoutes, { ctx });
   await app.register(subscriptionRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
+  await app.register(webhookRoutes, { ctx });
   await app.register(signingRoutes, { ctx });
   await app.register(jobRoutes, { ctx, jobs: parts.jobs });
   await app.register(licenseRoutes, { ctx });

@@ -14,6 +14,7 @@ import { JobRunner } from '../jobs/runner.js';
 import { LicenseCache } from '../licenses/cache.js';
 import { UsageRecorder } from '../licensing/usage-recorder.js';
 import { SigningKeys } from '../signing/signing-keys.js';
+import { WebhookDeliverer } from '../webhooks/deliverer.js';
 import { keywardJobs } from './jobs.js';
 
 /**
@@ -44,6 +45,8 @@ export interface ProcessParts {
   loginLimiter: LoginLimiter;
   /** The job queue: scheduled sweeps and the lifecycle, runs queued by changes. */
   jobs: JobRunner;
+  /** Sends the webhook deliveries that fall due (every process that works jobs). */
+  webhooks: WebhookDeliverer;
 }
 
 /** A built process: its parts, and how to start and stop what runs in the background. */
@@ -74,6 +77,7 @@ export function buildProcess(ctx: AppContext): Process {
     realtime: new RealtimeHub(ctx, signing, snapshots),
     loginLimiter: new LoginLimiter(ctx.config.loginAttemptsPerMinute, ctx.redis),
     jobs: new JobRunner(ctx, keywardJobs(ctx)),
+    webhooks: new WebhookDeliverer(ctx),
   };
   const warn = (what: string) => (err: unknown) => ctx.log.warn({ err: (err as Error).message }, what);
   const stoppers: Array<() => Promise<void>> = [];
@@ -89,6 +93,11 @@ export function buildProcess(ctx: AppContext): Process {
         .start({ work: jobs !== 'off', schedule: jobs === 'all' })
         .catch((err) => ctx.log.error({ err: (err as Error).message }, 'the job queue did not start'));
       stoppers.push(() => parts.jobs.stop());
+      // Deliveries are background work like jobs: an API-only process (KEYWARD_JOBS=off) sends none.
+      if (jobs !== 'off') {
+        parts.webhooks.start();
+        stoppers.push(() => parts.webhooks.stop());
+      }
     },
     async stop() {
       parts.realtime.close();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
+import ipaddr from 'ipaddr.js';
 
 /** Validated runtime configuration. Names follow product.md §2.10. */
 export interface Config {
@@ -17,6 +18,8 @@ export interface Config {
   smtpUrl: string | undefined;
   stripeSecretKey: string | undefined;
   stripeWebhookSecret: string | undefined;
+  /** Webhook destinations allowed although not public (host names, addresses, CIDRs): tests, private networks. */
+  webhookAllowedHosts: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Requests a minute per caller: per credential (API key, session), or per IP without one. */
   rateLimitPerMinute: number;
@@ -55,6 +58,25 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
   }
   return value;
+}
+
+/** WEBHOOK_ALLOWED_HOSTS: comma-separated host names, IP addresses or CIDR ranges. */
+function allowedHosts(env: Env): string[] {
+  const entries = (env.WEBHOOK_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const ok = entry.includes('/')
+      ? ipaddr.isValidCIDR(entry)
+      : ipaddr.isValid(entry) ||
+        /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(entry);
+    if (!ok)
+      throw new ConfigError(
+        `WEBHOOK_ALLOWED_HOSTS must list host names, IP addresses or CIDR ranges (e.g. hooks.internal,10.0.0.0/8); got "${entry}"`,
+      );
+  }
+  return entries;
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -131,6 +153,7 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     stripeSecretKey: env.STRIPE_SECRET_KEY || undefined,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+    webhookAllowedHosts: allowedHosts(env),
     logLevel,
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 1_000_000_000),
     clientRateLimitPerMinute: int(env, 'CLIENT_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000_000),

@@ -55,11 +55,22 @@ describe('the retention job', () => {
       return done.output;
     };
     clock.set('2027-04-01T00:00:00Z'); // 59 days on: nothing is old enough
-    expect(await run()).toEqual({ usage_rows_deleted: 0, seats_archived: 0 });
+    expect(await run()).toEqual({ usage_rows_deleted: 0, seats_archived: 0, deliveries_deleted: 0 });
+
+    // A webhook delivery that was delivered (now, in wall-clock time: months before the clock's now).
+    const endpoint = await world.server.request('POST', '/api/v1/webhook-endpoints', {
+      token: owner,
+      body: { url: 'http://127.0.0.1:9/retention', event_types: ['webhook_endpoint.test'] },
+    });
+    await sql`
+      insert into webhook_deliveries (account_id, endpoint_id, event_id, event_type, status, delivered_at)
+      select account_id, ${endpoint.body.id}, id, type, 'delivered', now() from events
+      where subject_id = ${endpoint.body.id} and type = 'webhook_endpoint.created'`;
 
     clock.set('2027-05-03T00:00:00Z'); // 91 days on
     const output = await run();
     expect(output?.seats_archived).toBe(1);
+    expect(output?.deliveries_deleted).toBe(1);
     expect(output?.usage_rows_deleted).toBeGreaterThan(0);
     expect(await usageOf()).toBe(0);
     expect(await hourlyOf()).toBe(hourly); // the time series keep their sums
@@ -74,8 +85,9 @@ describe('the retention job', () => {
       token: owner,
     });
     expect(devices.body.data).toEqual([]);
-    // Retention never touches the event log (the runs' own events aside, it has none: count unchanged).
-    expect(await eventsOf()).toBe(before);
-    expect(await run()).toEqual({ usage_rows_deleted: 0, seats_archived: 0 });
+    // Retention never touches the event log (the runs' own events aside, it has none: count unchanged
+    // but for the endpoint's creation).
+    expect(await eventsOf()).toBe(before + 1);
+    expect(await run()).toEqual({ usage_rows_deleted: 0, seats_archived: 0, deliveries_deleted: 0 });
   });
 });

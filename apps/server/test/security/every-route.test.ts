@@ -162,5 +162,10 @@ async function resourcesOf(account: TestAccount): Promise<Record<string, string>
     'signing-keys': await first('/api/v1/signing-keys'),
     events: await first('/api/v1/events'),
     jobs: (await world.server.request('POST', '/api/v1/jobs/lifecycle/runs', { token })).body.id,
+    // Nothing listens there: its deliveries fail, which is all this test needs of it.
+    'webhook-endpoints': await post('/api/v1/webhook-endpoints', {
+      url: 'http://127.0.0.1:9/every-route',
+      event_types: ['webhook_endpoint.test'],
+    }),
   };
 }

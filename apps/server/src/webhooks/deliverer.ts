@@ -1,0 +1,235 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Batcher } from '../core/batcher.js';
+import type { AppContext } from '../core/context.js';
+import { AppError } from '../core/errors.js';
+import { decryptAtRest } from '../crypto/master-key.js';
+import { recordEvents } from '../events/record.js';
+import {
+  type AttemptOutcome,
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  disableDeadEndpoints,
+  recordOutcomes,
+  updateFailureStreaks,
+} from './repository.js';
+import { sendWebhook } from './sender.js';
+import { signWebhook } from './signature.js';
+import { type AllowList, parseAllowList, resolveWebhookTarget, type WebhookTarget } from './url-guard.js';
+
+/** Seconds after each failed attempt before the next: exponential, about 3 days in all, then given up. */
+export const RETRY_SCHEDULE_SECONDS = [
+  5, 30, 120, 600, 1800, 3600, 7200, 14_400, 28_800, 43_200, 43_200, 43_200, 43_200, 43_200,
+];
+const TIMEOUT_MS = 10_000;
+/** A claim's lease: past it, a delivery whose process died is claimed again (same webhook-id). */
+const LEASE_MS = TIMEOUT_MS + 20_000;
+const CLAIM = 100;
+const MAX_IN_FLIGHT = 256;
+/** How often an idle process looks for due deliveries (a new event waits at most this long). */
+const IDLE_MS = 100;
+const DISABLE_AFTER_MS = 5 * 86_400_000;
+/** Destinations are resolved and checked again after this long. */
+const TARGET_TTL_MS = 30_000;
+
+type Outcome = AttemptOutcome & { gone: boolean };
+
+/** The body a receiver gets: Standard Webhooks' envelope around one event of the log. */
+export function webhookPayload(d: ClaimedDelivery): string {
+  return JSON.stringify({
+    type: d.type,
+    timestamp: d.created_at.toISOString(),
+    data: {
+      event_id: d.event_id,
+      account_id: d.account_id,
+      subject: d.subject_type ? { type: d.subject_type, id: d.subject_id } : null,
+      actor: { type: d.actor_type, id: d.actor_id },
+      details: d.data,
+    },
+  });
+}
+
+/**
+ * Sends the webhook deliveries that fall due, in every process: claims them in batches (each leased,
+ * so a process killed mid-delivery leaves it to another), POSTs each signed with its endpoint's
+ * secret(s), records how it went in batches, retries on the schedule, and disables an endpoint that
+ * answers 410 Gone or has failed for 5 days. Timing is the wall clock's, not the injected one: retries
+ * and leases are about real networks and processes (and a test's simulated day must not re-send).
+ */
+export class WebhookDeliverer {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private inFlight = 0;
+  private wake: (() => void) | null = null;
+  private readonly allow: AllowList;
+  private readonly targets = new Map<string, { target: WebhookTarget; until: number }>();
+  private readonly secrets = new Map<string, string>();
+  private readonly outcomes: Batcher<Outcome, void>;
+
+  constructor(private readonly ctx: AppContext) {
+    this.allow = parseAllowList(ctx.config.webhookAllowedHosts);
+    this.outcomes = new Batcher((batch) => this.record(batch), 500, 2);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.pump();
+  }
+
+  /** Stops claiming and waits (up to the send timeout) for what is in flight to be recorded. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    const deadline = Date.now() + TIMEOUT_MS;
+    while (this.inFlight > 0 && Date.now() < deadline) await sleep(20);
+  }
+
+  private async pump(): Promise<void> {
+    while (this.running) {
+      let claimed: ClaimedDelivery[] = [];
+      const room = MAX_IN_FLIGHT - this.inFlight;
+      if (room > 0) {
+        const now = new Date();
+        try {
+          claimed = await claimDueDeliveries(
+            this.ctx.db.sql,
+            now,
+            new Date(now.getTime() + LEASE_MS),
+            Math.min(CLAIM, room),
+          );
+        } catch (err) {
+          this.ctx.log.warn({ err: (err as Error).message }, 'claiming webhook deliveries failed');
+        }
+      }
+      for (const d of claimed) {
+        this.inFlight++;
+        void this.deliver(d).finally(() => {
+          this.inFlight--;
+          this.wake?.();
+        });
+      }
+      if (claimed.length === 0 || this.inFlight >= MAX_IN_FLIGHT) await this.pause(IDLE_MS);
+    }
+  }
+
+  /** Waits `ms`, or less when a send finishes or the deliverer stops. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  private async deliver(d: ClaimedDelivery): Promise<void> {
+    const now = new Date();
+    let result: { status: number | null; ms: number; body: string | null; error: string | null };
+    try {
+      const target = await this.target(d.url);
+      const body = webhookPayload(d);
+      const timestamp = Math.floor(now.getTime() / 1000);
+      const secrets = [this.secret(d.secret_enc)];
+      if (d.previous_secret_enc && d.previous_secret_expires_at && d.previous_secret_expires_at > now)
+        secrets.push(this.secret(d.previous_secret_enc));
+      result = await sendWebhook(
+        target,
+        {
+          'content-type': 'application/json',
+          'user-agent': 'Keyward-Webhooks/1.0',
+          'webhook-id': d.id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(secrets, d.id, timestamp, body),
+        },
+        body,
+        TIMEOUT_MS,
+      );
+    } catch (err) {
+      // The URL no longer passes the guard (its name now resolves to a private address), or a bug.
+      result = {
+        status: null,
+        ms: 0,
+        body: null,
+        error: err instanceof AppError ? err.message : String(err),
+      };
+    }
+    const delivered = result.status !== null && result.status >= 200 && result.status < 300;
+    const wait = RETRY_SCHEDULE_SECONDS[d.attempts - 1];
+    await this.outcomes.submit({
+      id: d.id,
+      endpoint_id: d.endpoint_id,
+      delivered,
+      gone: result.status === 410,
+      retry_at: delivered || wait === undefined ? null : new Date(now.getTime() + jitter(wait * 1000)),
+      response_status: result.status,
+      response_ms: result.ms,
+      response_body: result.body,
+      error: result.error ?? (delivered ? null : `HTTP ${result.status}`),
+    });
+  }
+
+  private async target(url: string): Promise<WebhookTarget> {
+    const cached = this.targets.get(url);
+    if (cached && cached.until > Date.now()) return cached.target;
+    const target = await resolveWebhookTarget(url, this.allow);
+    if (this.targets.size > 1000) this.targets.clear();
+    this.targets.set(url, { target, until: Date.now() + TARGET_TTL_MS });
+    return target;
+  }
+
+  private secret(sealed: string): string {
+    let plain = this.secrets.get(sealed);
+    if (!plain) {
+      plain = decryptAtRest(this.ctx.keyring, sealed);
+      if (this.secrets.size > 1000) this.secrets.clear();
+      this.secrets.set(sealed, plain);
+    }
+    return plain;
+  }
+
+  private async record(batch: Outcome[]): Promise<void[]> {
+    const now = new Date();
+    const ok = [...new Set(batch.filter((o) => o.delivered).map((o) => o.endpoint_id))];
+    const failing = [
+      ...new Set(batch.filter((o) => !o.delivered && !ok.includes(o.endpoint_id)).map((o) => o.endpoint_id)),
+    ];
+    const gone = [...new Set(batch.filter((o) => o.gone).map((o) => o.endpoint_id))];
+    await this.ctx.db.tx(async (tx) => {
+      await recordOutcomes(
+        tx,
+        batch.map(({ gone: _, ...o }) => o),
+        now,
+      );
+      await updateFailureStreaks(tx, now, ok, failing);
+      const disabled = await disableDeadEndpoints(
+        tx,
+        now,
+        gone,
+        failing,
+        new Date(now.getTime() - DISABLE_AFTER_MS),
+      );
+      await recordEvents(
+        tx,
+        disabled.map((e) => ({
+          accountId: e.account_id,
+          type: 'webhook_endpoint.disabled',
+          actor: { type: 'system' as const },
+          subject: { type: 'webhook_endpoint', id: e.id },
+          data: { url: e.url, reason: e.disabled_reason },
+        })),
+      );
+    });
+    return batch.map(() => undefined);
+  }
+}
+
+/** ±10 %: retries of many deliveries that failed together do not arrive together. */
+function jitter(ms: number): number {
+  return Math.round(ms * (0.9 + Math.random() * 0.2));
+}
