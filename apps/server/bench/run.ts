@@ -21,6 +21,7 @@ import {
   timeEndpoint,
 } from './scale.js';
 import { seedScale, settle, withDeferredIndexes } from './seed-scale.js';
+import { benchWebhooks } from './webhooks.js';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 5 : 15;
@@ -240,7 +241,9 @@ async function lifecyclePassUnderLoad(
   const idle: Array<{ p50: number; p99: number; non2xx: number }> = [];
   const idleWindows = async () => {
     for (let i = 0; i < 3; i++)
-      idle.push(await load({ url: `${url}/api/v1/licensing/validate`, body: validateBody, seconds: 3, rate }));
+      idle.push(
+        await load({ url: `${url}/api/v1/licensing/validate`, body: validateBody, seconds: 3, rate }),
+      );
   };
   await idleWindows();
   const queued = await api(url, token, 'POST', '/api/v1/jobs/lifecycle/runs', {});
@@ -585,6 +588,32 @@ async function main() {
     goal: '≤ 250 KiB',
     pass: web === null ? null : web <= 250,
   });
+
+  // B14: webhook deliveries from one process (PostgreSQL: the bench records events straight into it).
+  if (env.DATABASE_URL) {
+    const hooksEnv = { ...env, DATABASE_URL: await createDatabase('_webhooks') };
+    const w = await benchWebhooks(hooksEnv, hooksEnv.DATABASE_URL);
+    record({
+      id: 'B14',
+      name: 'webhook deliveries, one process, signed',
+      value: `${w.perSecond}/s`,
+      baseline: '—',
+      ratio: null,
+      goal: '≥ 1,000/s',
+      pass: w.perSecond >= 1000,
+      note: `${w.burst} events recorded in one statement, each delivered to a local receiver ${w.burstSeconds.toFixed(1)} s after the commit`,
+    });
+    record({
+      id: 'B14',
+      name: `webhook commit → delivery at ${w.rate}/s`,
+      value: `p99 ${w.p99} ms`,
+      baseline: '—',
+      ratio: null,
+      goal: 'p99 ≤ 1000 ms',
+      pass: w.p99 <= 1000,
+      note: `p50 ${w.p50} ms over ${w.delivered} deliveries, events committed in batches every 50 ms`,
+    });
+  }
 
   const keyEnc = encryptAtRest(deriveKeyring(Buffer.from(env.KEYWARD_MASTER_KEY!, 'utf8')), PLACEHOLDER_KEY);
   if (env.DATABASE_URL) await scaleOnPostgres(env, again, validateBody, keyEnc, half);

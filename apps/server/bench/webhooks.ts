@@ -1,0 +1,157 @@
+// B14 (issue K): webhook delivery from one Keyward process to a local receiver, signed.
+//
+//   npx tsx bench/webhooks.ts [--quick]             (embedded engine)
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/webhooks.ts
+//
+// Throughput: a burst of events recorded at once (one statement; the fan-out trigger queues a delivery
+// for each), timed from the commit until the receiver has every one. Latency: events recorded at half
+// that rate in small batches; each delivery's latency is its arrival minus the event's commit.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { api, login } from './api-client.js';
+import { benchServerEnv, startProcess } from './processes.js';
+
+const quick = process.argv.includes('--quick');
+const BURST = quick ? 5_000 : 20_000;
+const LATENCY_SECONDS = quick ? 5 : 10;
+
+export interface WebhookBench {
+  burst: number;
+  burstSeconds: number;
+  perSecond: number;
+  rate: number;
+  delivered: number;
+  p50: number;
+  p99: number;
+}
+
+/** Runs B14 against a server started here on `env`'s database; `sqlUrl` reaches that database. */
+export async function benchWebhooks(env: Record<string, string>, sqlUrl: string): Promise<WebhookBench> {
+  const arrivals = new Map<string, number>();
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      arrivals.set(String(req.headers['webhook-id']), performance.timeOrigin + performance.now());
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const port = (receiver.address() as AddressInfo).port;
+  const server = await startProcess(
+    'src/cli/index.ts',
+    ['serve'],
+    { ...env, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
+    '/health',
+  );
+  const sql = postgres(sqlUrl, { max: 2, onnotice: () => {} });
+  try {
+    const token = await login(server.url);
+    const endpoint = await api(server.url, token, 'POST', '/api/v1/webhook-endpoints', {
+      url: `http://127.0.0.1:${port}/hook`,
+      event_types: ['bench.*'],
+    });
+    const [owner] = await sql<{ account_id: string }[]>`
+      select account_id from webhook_endpoints where id = ${endpoint.id}`;
+    const accountId = owner!.account_id;
+    // Events as the server records them (a row hash each); the trigger fans them out on commit.
+    const record = async (n: number) => {
+      const started = performance.timeOrigin + performance.now();
+      await sql`
+        insert into events (account_id, type, actor_type, subject_type, subject_id, data, created_at, row_hash)
+        select ${accountId}, 'bench.event', 'system', 'bench', i::text, jsonb_build_object('i', i), now(),
+          md5(i::text) || md5(i::text)
+        from generate_series(1, ${n}) i`;
+      return started;
+    };
+    const deliveryIds = async (since: number) =>
+      sql<
+        { id: string }[]
+      >`select id from webhook_deliveries where endpoint_id = ${endpoint.id} and event_id > ${since}`;
+    const lastEvent = async () =>
+      Number((await sql<{ n: string }[]>`select coalesce(max(id), 0)::text as n from events`)[0]!.n);
+
+    // Throughput.
+    const before = await lastEvent();
+    const t0 = await record(BURST);
+    const burstIds = await deliveryIds(before);
+    while (burstIds.filter((d) => arrivals.has(d.id)).length < BURST)
+      await new Promise((r) => setTimeout(r, 50));
+    const burstSeconds = (Math.max(...burstIds.map((d) => arrivals.get(d.id)!)) - t0) / 1000;
+    const perSecond = Math.round(BURST / burstSeconds);
+
+    // Latency at half that rate, in batches every 50 ms.
+    const rate = Math.round(perSecond / 2);
+    const perBatch = Math.max(1, Math.round(rate / 20));
+    const latencies: number[] = [];
+    const start = await lastEvent();
+    const commits: { since: number; at: number }[] = [];
+    const end = Date.now() + LATENCY_SECONDS * 1000;
+    while (Date.now() < end) {
+      const since = await lastEvent();
+      await record(perBatch);
+      // Committed once the insert returns: latency counts from here.
+      commits.push({ since, at: performance.timeOrigin + performance.now() });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const all = await sql<{ id: string; event_id: string }[]>`
+      select id, event_id::text from webhook_deliveries where endpoint_id = ${endpoint.id} and event_id > ${start}`;
+    const deadline = Date.now() + 30_000;
+    while (all.some((d) => !arrivals.has(d.id)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    for (const d of all) {
+      const commit = [...commits].reverse().find((c) => Number(d.event_id) > c.since);
+      if (commit && arrivals.has(d.id)) latencies.push(arrivals.get(d.id)! - commit.at);
+    }
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) =>
+      Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!);
+    return {
+      burst: BURST,
+      burstSeconds,
+      perSecond,
+      rate,
+      delivered: latencies.length,
+      p50: pct(0.5),
+      p99: pct(0.99),
+    };
+  } finally {
+    await sql.end();
+    await server.stop();
+    receiver.close();
+  }
+}
+
+// Run on its own: a fresh database (or data directory) for this run.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-webhooks-'));
+  const env = benchServerEnv(dataDir);
+  let drop: (() => Promise<void>) | null = null;
+  let sqlUrl: string;
+  if (process.env.DATABASE_URL) {
+    const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+    const db = `keyward_webhooks_${Date.now()}`;
+    await admin.unsafe(`create database ${db}`);
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${db}`;
+    env.DATABASE_URL = sqlUrl = url.toString();
+    drop = async () => {
+      await admin.unsafe(`drop database if exists ${db} with (force)`);
+      await admin.end();
+    };
+  } else {
+    throw new Error(
+      'bench/webhooks.ts on its own needs DATABASE_URL (the bench reaches the embedded engine through the server)',
+    );
+  }
+  try {
+    console.log(JSON.stringify(await benchWebhooks(env, sqlUrl)));
+  } finally {
+    await drop?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
