@@ -20,6 +20,8 @@ export interface Config {
   stripeWebhookSecret: string | undefined;
   /** Webhook destinations allowed although not public (host names, addresses, CIDRs): tests, private networks. */
   webhookAllowedHosts: string[];
+  /** How long a webhook receiver has to answer; a claim is leased for three times this. */
+  webhookTimeoutSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Requests a minute per caller: per credential (API key, session), or per IP without one. */
   rateLimitPerMinute: number;
@@ -154,6 +156,7 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     stripeSecretKey: env.STRIPE_SECRET_KEY || undefined,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     webhookAllowedHosts: allowedHosts(env),
+    webhookTimeoutSeconds: int(env, 'KEYWARD_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60),
     logLevel,
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 1_000_000_000),
     clientRateLimitPerMinute: int(env, 'CLIENT_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000_000),

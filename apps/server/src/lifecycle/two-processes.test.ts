@@ -1,17 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type ChildServer, startChildServer } from '../../test/support/child-server.js';
 import { createCustomer, createPlan } from '../../test/support/fixtures.js';
-import { FixedClock, testConfig, useServer } from '../../test/support/server.js';
+import { FixedClock, useServer } from '../../test/support/server.js';
 
 // Issue J: two real server processes on one PostgreSQL run the lifecycle for 44 simulated days over 1,000
 // licenses and 100 subscriptions, and one of them is killed (-9) in the middle of a run. Each reminder
 // must be given exactly once, each license expire once, each subscription renew or fall past due and be
 // suspended once, and the killed run be finished by the other process.
-const SERVER_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const T0 = new Date('2031-01-01T00:00:00Z');
 const HOUR = 3_600_000;
 const LICENSES = 1000;
@@ -20,57 +18,14 @@ const dir = mkdtempSync(path.join(tmpdir(), 'keyward-two-processes-'));
 const clockFile = path.join(dir, 'now');
 const setClock = (at: Date) => writeFileSync(clockFile, at.toISOString());
 
-interface Child {
-  url: string;
-  proc: ChildProcess;
-  output: () => string;
-}
-
-function startChild(name: string): Promise<Child> {
-  const config = testConfig();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/support/clocked-server.ts'], {
-    cwd: SERVER_DIR,
-    env: {
-      ...process.env,
-      DATABASE_URL: inject('databaseUrl'),
-      KEYWARD_MASTER_KEY: 'test-master-key-test-master-key-0123456789',
-      KEYWARD_DATA_DIR: path.join(dir, name),
-      PUBLIC_URL: config.publicUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      KEYWARD_JOBS: 'work',
-      KEYWARD_JOB_TIMEOUT_SECONDS: '3',
-      KEYWARD_TEST_CLOCK_FILE: clockFile,
-      RATE_LIMIT_PER_MINUTE: '1000000000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout!.on('data', (d) => {
-    out += d;
-  });
-  proc.stderr!.on('data', (d) => {
-    out += d;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${out}`)), 60_000);
-    proc.stdout!.on('data', () => {
-      const url = /test-server-url (\S+)/.exec(out)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ url, proc, output: () => out });
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`${name} exited (${code}):\n${out}`)));
-  });
-}
+const startChild = (name: string) =>
+  startChildServer(name, dir, clockFile, { KEYWARD_JOBS: 'work', KEYWARD_JOB_TIMEOUT_SECONDS: '3' });
 
 describe.skipIf(inject('databaseKind') !== 'postgres')('the lifecycle on two processes', () => {
   setClock(T0);
   const clock = new FixedClock(T0);
   const world = useServer({ clock });
-  const children: Child[] = [];
+  const children: ChildServer[] = [];
   let owner: string;
 
   beforeAll(async () => {
@@ -81,12 +36,12 @@ describe.skipIf(inject('databaseKind') !== 'postgres')('the lifecycle on two pro
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const api = async (child: Child, method: string, p: string) => {
+  const api = async (child: ChildServer, method: string, p: string) => {
     const res = await fetch(child.url + p, { method, headers: { authorization: `Bearer ${owner}` } });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   /** Queues a lifecycle run through `via`'s API (for this test's account) and returns its id. */
-  const queue = async (via: Child) => {
+  const queue = async (via: ChildServer) => {
     for (;;) {
       const res = await api(via, 'POST', '/api/v1/jobs/lifecycle/runs');
       expect(res.status, JSON.stringify(res.body)).toBe(202);
@@ -94,7 +49,7 @@ describe.skipIf(inject('databaseKind') !== 'postgres')('the lifecycle on two pro
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  const finished = async (via: Child, id: string, timeout = 60_000) => {
+  const finished = async (via: ChildServer, id: string, timeout = 60_000) => {
     let run: Record<string, any> = {};
     await expect
       .poll(

@@ -20,9 +20,6 @@ import { type AllowList, parseAllowList, resolveWebhookTarget, type WebhookTarge
 export const RETRY_SCHEDULE_SECONDS = [
   5, 30, 120, 600, 1800, 3600, 7200, 14_400, 28_800, 43_200, 43_200, 43_200, 43_200, 43_200,
 ];
-const TIMEOUT_MS = 10_000;
-/** A claim's lease: past it, a delivery whose process died is claimed again (same webhook-id). */
-const LEASE_MS = TIMEOUT_MS + 20_000;
 const CLAIM = 100;
 const MAX_IN_FLIGHT = 256;
 /** How often an idle process looks for due deliveries (a new event waits at most this long). */
@@ -64,8 +61,13 @@ export class WebhookDeliverer {
   private readonly targets = new Map<string, { target: WebhookTarget; until: number }>();
   private readonly secrets = new Map<string, string>();
   private readonly outcomes: Batcher<Outcome, void>;
+  private readonly timeoutMs: number;
+  /** A claim's lease: past it, a delivery whose process died is claimed again (same webhook-id). */
+  private readonly leaseMs: number;
 
   constructor(private readonly ctx: AppContext) {
+    this.timeoutMs = ctx.config.webhookTimeoutSeconds * 1000;
+    this.leaseMs = 3 * this.timeoutMs;
     this.allow = parseAllowList(ctx.config.webhookAllowedHosts);
     this.outcomes = new Batcher((batch) => this.record(batch), 500, 2);
   }
@@ -81,7 +83,7 @@ export class WebhookDeliverer {
     this.running = false;
     this.wake?.();
     await this.loop;
-    const deadline = Date.now() + TIMEOUT_MS;
+    const deadline = Date.now() + this.timeoutMs;
     while (this.inFlight > 0 && Date.now() < deadline) await sleep(20);
   }
 
@@ -95,7 +97,7 @@ export class WebhookDeliverer {
           claimed = await claimDueDeliveries(
             this.ctx.db.sql,
             now,
-            new Date(now.getTime() + LEASE_MS),
+            new Date(now.getTime() + this.leaseMs),
             Math.min(CLAIM, room),
           );
         } catch (err) {
@@ -148,7 +150,7 @@ export class WebhookDeliverer {
           'webhook-signature': signWebhook(secrets, d.id, timestamp, body),
         },
         body,
-        TIMEOUT_MS,
+        this.timeoutMs,
       );
     } catch (err) {
       // The URL no longer passes the guard (its name now resolves to a private address), or a bug.
