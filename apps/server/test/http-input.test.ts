@@ -242,6 +242,10 @@ describe('operations endpoints and headers', () => {
     }
     expect(res.body.paths['/api/v1/users'].post.requestBody).toBeTruthy();
     expect(JSON.stringify(res.body)).toContain('ErrorBody');
+    // Every event a webhook endpoint may receive, with its envelope and an example.
+    const suspended = res.body.webhooks['license.suspended'].post;
+    expect(suspended.requestBody.content['application/json'].example.type).toBe('license.suspended');
+    expect(suspended.parameters.map((h: { name: string }) => h.name)).toContain('webhook-signature');
   });
 
   it('/docs answers 200', async () => {

@@ -23,6 +23,7 @@ import { installBusinessMetrics } from '../ops/business-metrics.js';
 import { healthRoutes } from '../ops/health-routes.js';
 import { installMetrics } from '../ops/metrics.js';
 import { serveWebApps } from '../web/serve.js';
+import { webhooksDocument } from '../webhooks/event-types.js';
 import { registerModules } from './modules.js';
 import type { ProcessParts } from './parts.js';
 
@@ -120,6 +121,8 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
       },
       servers: [{ url: config.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      // Every event type a webhook endpoint may receive, with the envelope and its signature headers.
+      webhooks: webhooksDocument() as never,
       ...permissionsExtension(), // the role table, for the dashboard's generated copy
     },
     refResolver: {
