@@ -1,4 +1,10 @@
-import { ConcurrencyLimit, Enforcer, fastifyGuards, HourlyQuota } from '@keyward/enforce';
+import {
+  ConcurrencyLimit,
+  Enforcer,
+  fastifyGuards,
+  fastifyWebhookRoute,
+  HourlyQuota,
+} from '@keyward/enforce';
 import Fastify, { type FastifyRequest } from 'fastify';
 
 export interface VendorApiOptions {
@@ -9,6 +15,10 @@ export interface VendorApiOptions {
   requestsPerHour?: number;
   redis?: unknown;
   maxConcurrent?: number;
+  /** A Keyward webhook endpoint's secret: license changes then reach this API at once (/keyward/webhooks). */
+  webhookSecret?: string;
+  /** How long a license decision is cached without a webhook saying it changed (default 1 s). */
+  cacheTtlMs?: number;
   logger?: { warn: (msg: string) => void };
 }
 
@@ -21,7 +31,10 @@ export function createVendorApi(o: VendorApiOptions) {
     failMode: o.failMode,
     redis: o.redis,
     logger: o.logger,
+    ...(o.webhookSecret ? { webhookSecret: o.webhookSecret } : {}),
+    ...(o.cacheTtlMs ? { cacheTtlMs: o.cacheTtlMs } : {}),
   });
+  if (o.webhookSecret) fastifyWebhookRoute(app, enforcer, '/keyward/webhooks');
   const licenseKey = (req: FastifyRequest) => req.headers['x-license-key'] as string | undefined;
   const guard = fastifyGuards(enforcer, { licenseKey });
   const quota = new HourlyQuota({

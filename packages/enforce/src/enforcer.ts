@@ -1,3 +1,4 @@
+import { verifyWebhook, type WebhookEvent } from '@keyward/sdk/node';
 import {
   type Denial,
   featureNotLicensed,
@@ -53,6 +54,12 @@ export interface EnforcerOptions {
    * limit). 'per-use': one Keyward call per `consume`, for usage that is billed exactly.
    */
   usageReservation?: 'blocks' | 'per-use';
+  /**
+   * The signing secret (`whsec_…`, or the old and new ones during a rotation) of a Keyward webhook
+   * endpoint that points at this API (`fastifyWebhookRoute` / `expressWebhookHandler`): each license
+   * change then drops that license's cached decision at once instead of after `cacheTtlMs`.
+   */
+  webhookSecret?: string | readonly string[];
   fetch?: typeof fetch;
   logger?: { warn: (msg: string) => void; error?: (msg: string) => void };
 }
@@ -81,9 +88,9 @@ const RANKS_TTL_MS = 60_000;
  */
 export class Enforcer {
   readonly options: Required<
-    Omit<EnforcerOptions, 'logger' | 'fetch' | 'tierRanks' | 'redis' | 'usageReservation'>
+    Omit<EnforcerOptions, 'logger' | 'fetch' | 'tierRanks' | 'redis' | 'usageReservation' | 'webhookSecret'>
   > &
-    Pick<EnforcerOptions, 'logger' | 'fetch' | 'tierRanks' | 'redis' | 'usageReservation'>;
+    Pick<EnforcerOptions, 'logger' | 'fetch' | 'tierRanks' | 'redis' | 'usageReservation' | 'webhookSecret'>;
   private cache = new Map<string, { summary: LicenseSummary; expires: number }>();
   private asking = new Map<string, Promise<LicenseSummary | Denial>>();
   /** Set once Keyward rejected the API key: every request is denied until `invalidate()`. */
@@ -117,6 +124,24 @@ export class Enforcer {
       this.misconfigured = undefined;
       this.ranks = undefined;
     }
+  }
+
+  /**
+   * Takes one Keyward webhook delivery (the raw body and its headers): verifies it with `webhookSecret`
+   * (throws `WEBHOOK_SIGNATURE_INVALID` otherwise) and, for an event about a license, forgets what was
+   * cached of it, so the next check asks Keyward. Returns the event.
+   */
+  receiveWebhook(rawBody: string | Uint8Array, headers: Parameters<typeof verifyWebhook>[2]): WebhookEvent {
+    if (!this.options.webhookSecret)
+      throw new Error('Enforcer: set webhookSecret to receive Keyward webhooks');
+    const event = verifyWebhook(this.options.webhookSecret, rawBody, headers);
+    if (event.data.subject?.type === 'license') this.invalidateLicenseId(event.data.subject.id);
+    return event;
+  }
+
+  /** Forgets every cached key of the license with this id (a webhook names licenses by id). */
+  private invalidateLicenseId(licenseId: string): void {
+    for (const [key, hit] of this.cache) if (hit.summary.licenseId === licenseId) this.invalidate(key);
   }
 
   /** One call to Keyward, classified: an answer, a refusal about the license, our key rejected, or an outage. */

@@ -45,3 +45,23 @@ export function expressGuards(enforcer: Enforcer, opts: { licenseKey: (req: Req)
     },
   };
 }
+
+/**
+ * An Express handler that receives Keyward's webhooks for `enforcer` (its `webhookSecret` must be set).
+ * Mount it behind `express.raw({ type: 'application/json' })`: the signature is over the raw body.
+ * Answers 204, or 400 when the signature does not verify.
+ *
+ * @example
+ * app.post('/keyward/webhooks', express.raw({ type: 'application/json' }), expressWebhookHandler(enforcer));
+ */
+export function expressWebhookHandler(enforcer: Enforcer) {
+  return (req: Req & { body: Uint8Array | string }, res: Res & { sendStatus(code: number): unknown }) => {
+    try {
+      enforcer.receiveWebhook(req.body, req.headers);
+    } catch (err) {
+      res.status(400).json({ error: { code: 'WEBHOOK_SIGNATURE_INVALID', message: (err as Error).message } });
+      return;
+    }
+    res.sendStatus(204);
+  };
+}

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Denial } from './denials.js';
 import type { Enforcer } from './enforcer.js';
 import type { ConcurrencyLimit, HourlyQuota } from './quota.js';
@@ -50,4 +50,35 @@ export function fastifyGuards(
         reply.raw.once('close', slot.release);
       },
   };
+}
+
+/**
+ * A route that receives Keyward's webhooks for `enforcer` (its `webhookSecret` must be set): the raw
+ * body is verified, and a license's change drops its cached decision at once. Answers 204, or 400 when
+ * the signature does not verify. Point a Keyward webhook endpoint (event types `license.*`) at it.
+ *
+ * @example
+ * fastifyWebhookRoute(app, enforcer, '/keyward/webhooks'); // before app.listen
+ */
+export function fastifyWebhookRoute(
+  app: FastifyInstance,
+  enforcer: Enforcer,
+  path = '/keyward/webhooks',
+): void {
+  // In a scope of its own: the signature is over the raw body, so this route alone keeps it unparsed.
+  app.register(async (scope) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.post(path, async (request, reply) => {
+      try {
+        enforcer.receiveWebhook(request.body as string, request.headers);
+      } catch (err) {
+        return reply
+          .status(400)
+          .send({ error: { code: 'WEBHOOK_SIGNATURE_INVALID', message: (err as Error).message } });
+      }
+      return reply.status(204).send();
+    });
+  });
 }

@@ -58,7 +58,9 @@ export type KeywardErrorCode =
   | 'DECRYPTION_FAILED'
   | 'EMERGENCY_CODE_INVALID'
   | 'EMERGENCY_CODE_USED'
-  | 'EMERGENCY_CODE_EXPIRED';
+  | 'EMERGENCY_CODE_EXPIRED'
+  // receiving Keyward's webhooks (verifyWebhook, @keyward/sdk/node)
+  | 'WEBHOOK_SIGNATURE_INVALID';
 
 /**
  * Base class of every error the SDK throws; `code` says what happened, `message` says what to do.

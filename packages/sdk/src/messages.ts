@@ -201,6 +201,13 @@ export const ERROR_CATALOGUE: Record<KeywardErrorCode, ErrorExplanation> = {
     userMessage: 'This license file has expired. Ask the seller for a new one.',
     vendorAction: 'Issue a new license file.',
   },
+  WEBHOOK_SIGNATURE_INVALID: {
+    meaning:
+      "A webhook's signature did not verify with the endpoint's secret, or its timestamp is over 5 minutes off.",
+    userMessage: 'A message from the license server could not be verified.',
+    vendorAction:
+      "Verify the raw body (not re-serialised JSON) with the endpoint's current secret; check the receiver's clock.",
+  },
   SIGNATURE_INVALID: {
     meaning: 'A signature did not verify.',
     userMessage: `This license could not be verified. ${contact}`,

@@ -7,6 +7,7 @@ import { fingerprint } from './fingerprint.js';
 import type { KeywardStorage } from './storage.js';
 
 export * from './index.js';
+export { verifyWebhook, type WebhookEvent } from './webhook-verify.js';
 
 /**
  * Keeps SDK state in one JSON file (owner-only permissions), written atomically.
