@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Batcher } from '../core/batcher.js';
+import { ClaimLoop } from '../core/claim-loop.js';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { decryptAtRest } from '../crypto/master-key.js';
@@ -53,10 +53,6 @@ export function webhookPayload(d: ClaimedDelivery): string {
  * and leases are about real networks and processes (and a test's simulated day must not re-send).
  */
 export class WebhookDeliverer {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private inFlight = 0;
-  private wake: (() => void) | null = null;
   private readonly allow: AllowList;
   private readonly targets = new Map<string, { target: WebhookTarget; until: number }>();
   private readonly secrets = new Map<string, string>();
@@ -64,70 +60,33 @@ export class WebhookDeliverer {
   private readonly timeoutMs: number;
   /** A claim's lease: past it, a delivery whose process died is claimed again (same webhook-id). */
   private readonly leaseMs: number;
+  private readonly loop: ClaimLoop<ClaimedDelivery>;
 
   constructor(private readonly ctx: AppContext) {
     this.timeoutMs = ctx.config.webhookTimeoutSeconds * 1000;
     this.leaseMs = 3 * this.timeoutMs;
     this.allow = parseAllowList(ctx.config.webhookAllowedHosts);
     this.outcomes = new Batcher((batch) => this.record(batch), 500, 2);
+    this.loop = new ClaimLoop({
+      claim: (limit) => {
+        const now = new Date();
+        return claimDueDeliveries(ctx.db.sql, now, new Date(now.getTime() + this.leaseMs), limit);
+      },
+      handle: (d) => this.deliver(d),
+      batch: CLAIM,
+      maxInFlight: MAX_IN_FLIGHT,
+      idleMs: IDLE_MS,
+      onError: (err) => ctx.log.warn({ err: (err as Error).message }, 'webhook delivery failed'),
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.pump();
+    this.loop.start();
   }
 
   /** Stops claiming and waits (up to the send timeout) for what is in flight to be recorded. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    const deadline = Date.now() + this.timeoutMs;
-    while (this.inFlight > 0 && Date.now() < deadline) await sleep(20);
-  }
-
-  private async pump(): Promise<void> {
-    while (this.running) {
-      let claimed: ClaimedDelivery[] = [];
-      const room = MAX_IN_FLIGHT - this.inFlight;
-      if (room > 0) {
-        const now = new Date();
-        try {
-          claimed = await claimDueDeliveries(
-            this.ctx.db.sql,
-            now,
-            new Date(now.getTime() + this.leaseMs),
-            Math.min(CLAIM, room),
-          );
-        } catch (err) {
-          this.ctx.log.warn({ err: (err as Error).message }, 'claiming webhook deliveries failed');
-        }
-      }
-      for (const d of claimed) {
-        this.inFlight++;
-        void this.deliver(d).finally(() => {
-          this.inFlight--;
-          this.wake?.();
-        });
-      }
-      if (claimed.length === 0 || this.inFlight >= MAX_IN_FLIGHT) await this.pause(IDLE_MS);
-    }
-  }
-
-  /** Waits `ms`, or less when a send finishes or the deliverer stops. */
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = null;
-        done();
-      };
-    });
+  stop(): Promise<void> {
+    return this.loop.stop(this.timeoutMs);
   }
 
   private async deliver(d: ClaimedDelivery): Promise<void> {

@@ -1,0 +1,85 @@
+/** What a claim loop is told: how to claim work (up to `limit` items) and how to do one item. */
+export interface ClaimLoopOptions<T> {
+  claim: (limit: number) => Promise<T[]>;
+  handle: (item: T) => Promise<void>;
+  /** Items claimed at once. */
+  batch: number;
+  /** Items in hand at most (claimed and not yet done). */
+  maxInFlight: number;
+  /** How often an idle loop looks for work: new work waits at most this long. */
+  idleMs: number;
+  onError: (err: unknown) => void;
+}
+
+/**
+ * Background work taken from a table by claims (rows leased with `for update skip locked`, so several
+ * processes share it and a dead one's claims come back): claims while there is room, handles each
+ * item on its own, claims again at once while work keeps coming, and looks again every `idleMs` when
+ * there is none. Webhook deliveries and email sending run on it.
+ */
+export class ClaimLoop<T> {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private inFlight = 0;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly o: ClaimLoopOptions<T>) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.pump();
+  }
+
+  /** Stops claiming and waits, up to `graceMs`, for the items in hand to be done. */
+  async stop(graceMs: number): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    const deadline = Date.now() + graceMs;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Looks for work now (a change that made some, in this process). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  private async pump(): Promise<void> {
+    while (this.running) {
+      let claimed: T[] = [];
+      const room = this.o.maxInFlight - this.inFlight;
+      if (room > 0) {
+        try {
+          claimed = await this.o.claim(Math.min(this.o.batch, room));
+        } catch (err) {
+          this.o.onError(err);
+        }
+      }
+      for (const item of claimed) {
+        this.inFlight++;
+        void this.o
+          .handle(item)
+          .catch(this.o.onError)
+          .finally(() => {
+            this.inFlight--;
+            this.wake?.();
+          });
+      }
+      if (claimed.length === 0 || this.inFlight >= this.o.maxInFlight) await this.pause(this.o.idleMs);
+    }
+  }
+
+  /** Waits `ms`, or less when an item is done, a nudge comes, or the loop stops. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
