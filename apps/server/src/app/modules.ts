@@ -14,6 +14,7 @@ import { jobRoutes } from '../jobs/routes.js';
 import { licenseUserRoutes } from '../license-users/routes.js';
 import { licenseRoutes } from '../licenses/routes.js';
 import { licensingRoutes } from '../licensing/routes.js';
+import { mailRoutes } from '../mail/routes.js';
 import { offlineStaffRoutes } from '../offline/routes.js';
 import { planRoutes } from '../plans/routes.js';
 import { portalRoutes } from '../portal/routes.js';
@@ -39,6 +40,7 @@ export async function registerModules(app: App, parts: ProcessParts): Promise<vo
   await app.register(subscriptionRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });
+  await app.register(mailRoutes, { ctx });
   await app.register(signingRoutes, { ctx });
   await app.register(jobRoutes, { ctx, jobs: parts.jobs });
   await app.register(licenseRoutes, { ctx });

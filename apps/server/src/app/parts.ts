@@ -13,6 +13,7 @@ import { sealEvents } from '../events/seal.js';
 import { JobRunner } from '../jobs/runner.js';
 import { LicenseCache } from '../licenses/cache.js';
 import { UsageRecorder } from '../licensing/usage-recorder.js';
+import { MailSender } from '../mail/sender.js';
 import { SigningKeys } from '../signing/signing-keys.js';
 import { WebhookDeliverer } from '../webhooks/deliverer.js';
 import { keywardJobs } from './jobs.js';
@@ -47,6 +48,8 @@ export interface ProcessParts {
   jobs: JobRunner;
   /** Sends the webhook deliveries that fall due (every process that works jobs). */
   webhooks: WebhookDeliverer;
+  /** Sends queued emails over SMTP, or holds them in the outbox (every process that works jobs). */
+  mail: MailSender;
 }
 
 /** A built process: its parts, and how to start and stop what runs in the background. */
@@ -78,6 +81,7 @@ export function buildProcess(ctx: AppContext): Process {
     loginLimiter: new LoginLimiter(ctx.config.loginAttemptsPerMinute, ctx.redis),
     jobs: new JobRunner(ctx, keywardJobs(ctx)),
     webhooks: new WebhookDeliverer(ctx),
+    mail: new MailSender(ctx),
   };
   const warn = (what: string) => (err: unknown) => ctx.log.warn({ err: (err as Error).message }, what);
   const stoppers: Array<() => Promise<void>> = [];
@@ -93,10 +97,12 @@ export function buildProcess(ctx: AppContext): Process {
         .start({ work: jobs !== 'off', schedule: jobs === 'all' })
         .catch((err) => ctx.log.error({ err: (err as Error).message }, 'the job queue did not start'));
       stoppers.push(() => parts.jobs.stop());
-      // Deliveries are background work like jobs: an API-only process (KEYWARD_JOBS=off) sends none.
+      // Webhooks and email are background work like jobs: an API-only process (KEYWARD_JOBS=off) sends none.
       if (jobs !== 'off') {
-        parts.webhooks.start();
-        stoppers.push(() => parts.webhooks.stop());
+        for (const sender of [parts.webhooks, parts.mail]) {
+          sender.start();
+          stoppers.push(() => sender.stop());
+        }
       }
     },
     async stop() {

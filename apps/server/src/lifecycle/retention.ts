@@ -1,17 +1,18 @@
 import type { AppContext } from '../core/context.js';
+import { pruneEmails } from '../mail/repository.js';
 import { pruneDeliveries } from '../webhooks/repository.js';
 import { archiveEndedSeats, pruneUsageEvents, RETENTION_BATCH } from './repository.js';
 
 const DAY = 86_400_000;
 /** Seats that ended this long ago leave the live table for activations_archive. */
 export const SEAT_ARCHIVE_DAYS = 90;
-/** A webhook delivery's log entry is kept this long once it is delivered or given up. */
+/** A webhook delivery's or an email's log entry is kept this long once it is done. */
 export const DELIVERY_LOG_DAYS = 30;
 
 /**
  * Keeps the growing tables to what is used: usage-log rows older than the retention setting are deleted
  * (the time series read their hourly sums, which stay), and seats that ended more than 90 days ago move
- * to activations_archive, and webhook deliveries finished more than 30 days ago leave the delivery log.
+ * to activations_archive, and webhook deliveries and emails done more than 30 days ago leave their logs.
  * The event log is never touched. In batches, safe to run again.
  */
 export async function runRetention(ctx: AppContext, accountId: string | null = null) {
@@ -28,5 +29,13 @@ export async function runRetention(ctx: AppContext, accountId: string | null = n
   let deliveries = 0;
   for (let n = RETENTION_BATCH; n === RETENTION_BATCH; deliveries += n)
     n = await pruneDeliveries(ctx.db.sql, deliveriesBefore, accountId, RETENTION_BATCH);
-  return { usage_rows_deleted: usageRows, seats_archived: seats, deliveries_deleted: deliveries };
+  let emails = 0;
+  for (let n = RETENTION_BATCH; n === RETENTION_BATCH; emails += n)
+    n = await pruneEmails(ctx.db.sql, deliveriesBefore, accountId, RETENTION_BATCH);
+  return {
+    usage_rows_deleted: usageRows,
+    seats_archived: seats,
+    deliveries_deleted: deliveries,
+    emails_deleted: emails,
+  };
 }

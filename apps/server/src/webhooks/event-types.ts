@@ -5,6 +5,7 @@
  */
 export const EVENT_TYPES: Record<string, string> = {
   'account.created': 'An account was created (first start, or `keyward accounts create`)',
+  'account.branding_updated': "The account's email branding changed",
   'activation.created': 'A device took a seat of a license',
   'activation.deactivated': 'A seat was released (by the device, staff, or a lapsed lease)',
   'activation.blocked': 'An activation was refused because the device is blocked',

@@ -162,6 +162,7 @@ async function resourcesOf(account: TestAccount): Promise<Record<string, string>
     'signing-keys': await first('/api/v1/signing-keys'),
     events: await first('/api/v1/events'),
     jobs: (await world.server.request('POST', '/api/v1/jobs/lifecycle/runs', { token })).body.id,
+    emails: await first('/api/v1/emails'), // the license issued above queued one
     // Nothing listens there: its deliveries fail, which is all this test needs of it.
     'webhook-endpoints': await post('/api/v1/webhook-endpoints', {
       url: 'http://127.0.0.1:9/every-route',

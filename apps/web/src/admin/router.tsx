@@ -154,6 +154,10 @@ const routeTree = rootRoute.addChildren([
       '/settings',
       lazyRouteComponent(() => import('./pages/Settings'), 'SettingsPage'),
     ),
+    page(
+      '/settings/webhooks/$id',
+      lazyRouteComponent(() => import('./pages/WebhookEndpoint'), 'WebhookEndpointPage'),
+    ),
   ]),
 ]);
 

@@ -36,6 +36,10 @@ export type SigningKey = Schemas['SigningKey'];
 export type DeviceBlock = Schemas['DeviceBlock'];
 export type FirstRunStatus = Schemas['FirstRunStatus'];
 export type DemoDataResult = Schemas['DemoDataResult'];
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+/** A new or rotated webhook endpoint: its signing secret is in this answer only. */
+export type WebhookEndpointWithSecret = Schemas['WebhookEndpointWithSecret'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
 
 type JsonBody<P extends keyof paths, M extends 'post' | 'patch'> = paths[P][M] extends {
   requestBody: { content: { 'application/json': infer B } };

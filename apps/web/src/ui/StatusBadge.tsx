@@ -5,6 +5,7 @@ const TONE_BY_STATUS: Record<string, BadgeTone> = {
   active: 'success',
   trialing: 'info',
   pending: 'info',
+  delivered: 'success',
   past_due: 'warning',
   suspended: 'warning',
   deactivated: 'neutral',
@@ -14,6 +15,7 @@ const TONE_BY_STATUS: Record<string, BadgeTone> = {
   cancelled: 'neutral',
   revoked: 'danger',
   blocked: 'danger',
+  failed: 'danger',
 };
 
 export function statusLabel(status: string): string {

@@ -34,6 +34,8 @@ export interface ListViewProps<T extends { id: string }> {
   query?: Record<string, QueryValue>;
   /** More filter controls, rendered next to the search box. */
   toolbar?: ReactNode;
+  /** Milliseconds between refreshes given the rows shown (false: none), e.g. while some are pending. */
+  refreshEvery?: (rows: readonly T[]) => number | false;
 }
 
 /**
@@ -50,6 +52,7 @@ export function ListView<T extends { id: string }>(props: ListViewProps<T>) {
     queryKey: [props.endpoint, params],
     queryFn: ({ signal }) => requestJson<Page<T>>(props.endpoint, { query: params, signal }),
     placeholderData: keepPreviousData,
+    refetchInterval: props.refreshEvery && ((q) => props.refreshEvery?.(q.state.data?.data ?? []) ?? false),
   });
 
   const filtered =

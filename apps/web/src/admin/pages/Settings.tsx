@@ -30,6 +30,7 @@ import { ListView } from '../components/ListView';
 import { ProductTokensCard } from '../components/ProductTokens';
 import { useLocalListState } from '../components/useListState';
 import { useCan, useInvalidate, usePending, useSubmit } from '../hooks';
+import { WebhooksSection } from '../webhooks/WebhooksSection';
 
 const roleLabel = (role: string) => ROLE_LABELS[role as keyof typeof ROLE_LABELS] ?? role;
 
@@ -310,7 +311,7 @@ function AccountCard() {
   );
 }
 
-/** Account, staff users and roles, API keys, signing keys and each product's token settings. */
+/** Account, staff users and roles, API keys, webhooks, signing keys and each product's token settings. */
 export function SettingsPage() {
   const users = useLocalListState();
   const keys = useLocalListState();
@@ -355,6 +356,7 @@ export function SettingsPage() {
             }}
           />
         </section>
+        <WebhooksSection />
         <SigningKeys />
         <ProductTokensCard />
         {canManageJobs && <JobsCard />}

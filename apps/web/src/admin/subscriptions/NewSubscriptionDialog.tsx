@@ -2,7 +2,7 @@ import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { CreatedSubscription } from '../../api/resources';
-import { Button, buttonClass, CopyButton, Dialog, FormError, Input, Select } from '../../ui';
+import { Button, buttonClass, Dialog, FormError, Input, SecretValue, Select } from '../../ui';
 import { findCustomerByEmail } from '../components/customers';
 import { useInvalidate, usePlanOptions, useSubmit } from '../hooks';
 
@@ -97,17 +97,7 @@ export function NewSubscriptionDialog({ onClose }: { onClose: () => void }) {
       }
     >
       {created ? (
-        key && (
-          <div className="flex flex-col items-start gap-3">
-            <output
-              className="block w-full rounded-md bg-zinc-100 p-3 font-mono text-sm break-all"
-              data-testid="issued-license-key"
-            >
-              {key}
-            </output>
-            <CopyButton text={key} label="Copy key" />
-          </div>
-        )
+        key && <SecretValue value={key} testId="issued-license-key" copyLabel="Copy key" />
       ) : (
         <form
           id="subscription-form"

@@ -1,7 +1,7 @@
 import { Link } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
 import type { Plan, Subscription } from '../../api/resources';
 import { formatDate } from '../../lib/format';
+import { DetailItem } from '../../ui';
 import { statusLabel } from '../../ui/StatusBadge';
 import { CustomerName } from '../components/customers';
 import { priceLabel } from './labels';
@@ -11,17 +11,6 @@ function seatsLabel(s: Subscription, plan: Plan | undefined): string {
   if (!plan) return `× ${s.quantity}`;
   if (plan.max_activations == null) return `Unlimited (quantity ${s.quantity})`;
   return `${plan.max_activations * s.quantity} per license (${plan.max_activations} × ${s.quantity})`;
-}
-
-function Item({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div>
-      <dt className="text-zinc-500">{label}</dt>
-      <dd className="mt-1 text-zinc-900" data-testid={testId}>
-        {children}
-      </dd>
-    </div>
-  );
 }
 
 /** Where the subscription stands: what is paid for, until when, and what happens next. */
@@ -42,25 +31,25 @@ export function SubscriptionSummary({ subscription: s, plan }: { subscription: S
         </p>
       )}
       <dl className="grid gap-4 text-sm sm:grid-cols-2 lg:grid-cols-4">
-        <Item label="Customer">
+        <DetailItem label="Customer">
           <Link to="/customers/$id" params={{ id: s.customer_id }} className="text-brand-700 hover:underline">
             <CustomerName id={s.customer_id} />
           </Link>
-        </Item>
-        <Item label="Plan">{plan?.name ?? '—'}</Item>
-        <Item label="Billing">
+        </DetailItem>
+        <DetailItem label="Plan">{plan?.name ?? '—'}</DetailItem>
+        <DetailItem label="Billing">
           {priceLabel(s)} · {statusLabel(s.billing_cycle)}
-        </Item>
-        <Item label="Seats" testId="subscription-seats">
+        </DetailItem>
+        <DetailItem label="Seats" testId="subscription-seats">
           {seatsLabel(s, plan)}
-        </Item>
-        <Item label="Current period">
+        </DetailItem>
+        <DetailItem label="Current period">
           {formatDate(s.current_period_start)} – {formatDate(s.current_period_end)}
-        </Item>
-        {s.trial_ends_at && <Item label="Trial ends">{formatDate(s.trial_ends_at)}</Item>}
-        {pastDue && <Item label="Dunning ends">{formatDate(s.dunning_ends_at)}</Item>}
-        {s.canceled_at && <Item label="Canceled">{formatDate(s.canceled_at)}</Item>}
-        {s.ended_at && <Item label="Ended">{formatDate(s.ended_at)}</Item>}
+        </DetailItem>
+        {s.trial_ends_at && <DetailItem label="Trial ends">{formatDate(s.trial_ends_at)}</DetailItem>}
+        {pastDue && <DetailItem label="Dunning ends">{formatDate(s.dunning_ends_at)}</DetailItem>}
+        {s.canceled_at && <DetailItem label="Canceled">{formatDate(s.canceled_at)}</DetailItem>}
+        {s.ended_at && <DetailItem label="Ended">{formatDate(s.ended_at)}</DetailItem>}
       </dl>
     </div>
   );

@@ -1,0 +1,150 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import { ClaimLoop } from '../core/claim-loop.js';
+import type { AppContext } from '../core/context.js';
+import { decryptAtRest } from '../crypto/master-key.js';
+import { maskKey } from '../licenses/keys.js';
+import { brandingOf } from './branding.js';
+import {
+  claimDueEmails,
+  type EmailRow,
+  holdDueInOutbox,
+  licenseMailFacts,
+  markFailed,
+  markSent,
+  markSkipped,
+} from './repository.js';
+import {
+  LICENSE_TEMPLATES,
+  type LicenseTemplate,
+  type RenderedMail,
+  renderLicenseMail,
+} from './templates.js';
+
+/** Seconds after each failed attempt before the next (an SMTP outage delays mail; about 3 days, then failed). */
+export const MAIL_RETRY_SECONDS = [
+  15, 60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 43_200, 43_200, 43_200, 43_200,
+];
+/** A claim's lease: an SMTP exchange that takes longer is taken to have died with its process. */
+const LEASE_MS = 120_000;
+
+/** What an email says, rendered as of now; `to` null: it has no recipient (a license without a customer email). */
+export interface MailMessage extends RenderedMail {
+  to: string | null;
+  from: string;
+}
+
+/**
+ * Renders an email from what it is about, as of now. `revealKey`: the license issued email carries the
+ * full key only when it is sent to the license's customer (or shown to staff who may see keys).
+ */
+export async function renderEmail(
+  ctx: AppContext,
+  email: EmailRow,
+  revealKey: boolean,
+): Promise<MailMessage | null> {
+  if (!(LICENSE_TEMPLATES as readonly string[]).includes(email.template) || !email.subject_id) return null;
+  const facts = await licenseMailFacts(ctx.db.sql, email.account_id, email.subject_id, email.event_id);
+  if (!facts) return null;
+  const branding = brandingOf(facts.account_name, facts.settings, ctx.config.publicUrl);
+  const rendered = renderLicenseMail(email.template as LicenseTemplate, {
+    branding,
+    portalUrl: `${ctx.config.publicUrl}/portal`,
+    customerName: facts.customer_name || 'there',
+    planName: facts.plan_name,
+    key:
+      revealKey && email.template === 'license.created'
+        ? decryptAtRest(ctx.keyring, facts.key_enc)
+        : maskKey(facts.key_last4),
+    expiresAt: facts.expires_at,
+    details: facts.details ?? {},
+  });
+  return {
+    ...rendered,
+    to: facts.customer_email,
+    from: `"${branding.from_name.replace(/"/g, '')}" <${branding.from_email}>`,
+  };
+}
+
+/**
+ * Sends the emails that fall due, in every process that works jobs: over SMTP (`SMTP_URL`, a pooled
+ * nodemailer transport) with retries on a schedule, or — with no SMTP configured — holds them in the
+ * outbox, where the dashboard shows them and can send them later.
+ */
+export class MailSender {
+  private readonly transport: Transporter | null;
+  private readonly loop: ClaimLoop<EmailRow>;
+
+  constructor(private readonly ctx: AppContext) {
+    this.transport = ctx.config.smtpUrl
+      ? nodemailer.createTransport(ctx.config.smtpUrl, { pool: true, maxConnections: 3 } as never)
+      : null;
+    this.loop = new ClaimLoop({
+      claim: async (limit) => {
+        const now = new Date();
+        if (!this.transport) {
+          await holdDueInOutbox(ctx.db.sql, now, 500);
+          return [];
+        }
+        return claimDueEmails(ctx.db.sql, now, new Date(now.getTime() + LEASE_MS), limit);
+      },
+      handle: (email) => this.send(email),
+      batch: 20,
+      maxInFlight: 20,
+      idleMs: 1000,
+      onError: (err) => ctx.log.warn({ err: (err as Error).message }, 'sending email failed'),
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop(10_000);
+    this.transport?.close();
+  }
+
+  /** Looks for due emails now (one was just queued by this process). */
+  nudge(): void {
+    this.loop.nudge();
+  }
+
+  private async send(email: EmailRow): Promise<void> {
+    const sql = this.ctx.db.sql;
+    let message: MailMessage | null;
+    try {
+      message = await renderEmail(this.ctx, email, true);
+    } catch (err) {
+      return this.failed(email, `Could not render: ${(err as Error).message}`);
+    }
+    if (!message) return markSkipped(sql, email.id, 'What it was about no longer exists');
+    if (!message.to) return markSkipped(sql, email.id, 'The license has no customer email address');
+    try {
+      const info = await this.transport!.sendMail({
+        from: message.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        headers: { 'X-Keyward-Email-Id': email.id },
+      });
+      await markSent(sql, email.id, {
+        to: message.to,
+        subject: message.subject,
+        messageId: String(info.messageId),
+      });
+    } catch (err) {
+      await this.failed(email, (err as Error).message);
+    }
+  }
+
+  private failed(email: EmailRow, error: string) {
+    const wait = MAIL_RETRY_SECONDS[email.attempts - 1];
+    return markFailed(
+      this.ctx.db.sql,
+      email.id,
+      error.slice(0, 500),
+      wait === undefined ? null : new Date(Date.now() + wait * 1000),
+    );
+  }
+}
