@@ -31,6 +31,11 @@ create unique index emails_event_template on emails (event_id, template) where e
 -- event to its endpoint whatever the endpoint's filter).
 create or replace function keyward_fan_out_events() returns trigger language plpgsql as $$
 begin
+  -- An import (`keyward import`) brings the log's history, and its deliveries and emails with it: none
+  -- is queued again.
+  if current_setting('keyward.restoring', true) = 'on' then
+    return null;
+  end if;
   insert into webhook_deliveries (account_id, endpoint_id, event_id, event_type)
   select n.account_id, e.id, n.id, n.type
   from new_events n

@@ -16,7 +16,9 @@ describe('keyward jobs', () => {
       const env = { ...KEY, ...target.env };
       const ran = await runKeyward(['jobs', 'run', 'lifecycle'], env, dir, 90_000);
       expect(ran.code, ran.stderr).toBe(0);
-      expect(ran.stdout).toMatch(/^lifecycle completed: \{"expired":0,"notices":0\}$/m);
+      expect(ran.stdout).toMatch(
+        /^lifecycle completed: \{"expired":0,"notices":0,"subscriptions":\{[^}]*\}\}$/m,
+      );
 
       const listed = await runKeyward(['jobs', 'list'], env, dir, 90_000);
       expect(listed.code, listed.stderr).toBe(0);
