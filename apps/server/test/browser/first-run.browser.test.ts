@@ -5,7 +5,7 @@ import { KeywardClient, MemoryStorage } from '@keyward/sdk';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/config.js';
-import { CHROMIUM, ensureBuilt, launchChromium } from '../support/builds.js';
+import { CHROMIUM, ensureBuilt, launchChromium, signInToDashboard } from '../support/builds.js';
 import { createTestAccount, type TestAccount, useServer } from '../support/server.js';
 
 // Issue I, first run: a new account starts empty; the overview's checklist walks the vendor from
@@ -30,25 +30,9 @@ let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 
-/** A fresh browser context signed in as the account's owner, on the overview. */
-async function signIn(base: string, account: TestAccount): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const p = await context.newPage();
-  p.setDefaultTimeout(10_000);
-  p.on('pageerror', (error) => errors.push(String(error)));
-  p.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  p.on('response', (res) => {
-    if (res.status() >= 400) errors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
-  });
-  await p.goto(`${base}/admin/`);
-  await p.getByLabel('Email').fill(account.ownerEmail);
-  await p.getByLabel('Password').fill(account.ownerPassword);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
-  return p;
-}
+/** A new browser context signed in as the account's owner (its errors collected in `errors`). */
+const signIn = (base: string, account: TestAccount) =>
+  signInToDashboard(browser, base, account.ownerEmail, account.ownerPassword, errors);
 
 const checklistOf = (p: Page) => p.getByRole('region', { name: 'First-run checklist' });
 

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, ensureBuilt, launchChromium } from '../support/builds.js';
+import { CHROMIUM, ensureBuilt, launchChromium, signInToDashboard } from '../support/builds.js';
 import { createCustomer, createPlan } from '../support/fixtures.js';
 import { useServer } from '../support/server.js';
 
@@ -21,25 +21,9 @@ async function shot(name: string) {
   await page.screenshot({ path: `${SHOTS}subscriptions-${name}.png`, fullPage: true });
 }
 
-/** A new browser context signed in as `email`, with its page errors and failed responses collected. */
-async function signIn(base: string, email: string, password: string): Promise<Page> {
-  const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const p = await context.newPage();
-  p.setDefaultTimeout(10_000);
-  p.on('pageerror', (error) => errors.push(String(error)));
-  p.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  p.on('response', (res) => {
-    if (res.status() >= 400) errors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
-  });
-  await p.goto(`${base}/admin/sign-in`);
-  await p.getByLabel('Email').fill(email);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
-  return p;
-}
+/** A new browser context signed in as `email` (its errors collected in `errors`). */
+const signIn = (base: string, email: string, password: string) =>
+  signInToDashboard(browser, base, email, password, errors);
 
 describe.skipIf(!existsSync(CHROMIUM))('subscriptions in a browser', () => {
   beforeAll(() => {

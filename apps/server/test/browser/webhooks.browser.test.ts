@@ -2,10 +2,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, ensureBuilt, launchChromium } from '../support/builds.js';
+import { CHROMIUM, ensureBuilt, launchChromium, signInToDashboard } from '../support/builds.js';
 import { useServer } from '../support/server.js';
 
 // Outbound webhooks in the dashboard, against a real receiver on loopback (allow-listed in test servers):
@@ -36,25 +36,9 @@ async function shot(name: string) {
   await page.screenshot({ path: `${SHOTS}webhooks-${name}.png`, fullPage: true });
 }
 
-/** A new browser context signed in as `email`, with its page errors and failed responses collected. */
-async function signIn(base: string, email: string, password: string): Promise<Page> {
-  const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const p = await context.newPage();
-  p.setDefaultTimeout(10_000);
-  p.on('pageerror', (error) => errors.push(String(error)));
-  p.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  p.on('response', (res) => {
-    if (res.status() >= 400) errors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
-  });
-  await p.goto(`${base}/admin/sign-in`);
-  await p.getByLabel('Email').fill(email);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
-  return p;
-}
+/** A new browser context signed in as `email` (its errors collected in `errors`). */
+const signIn = (base: string, email: string, password: string) =>
+  signInToDashboard(browser, base, email, password, errors);
 
 /** Waits until the receiver has had `count` requests in all. */
 async function receivedCount(count: number): Promise<Received[]> {

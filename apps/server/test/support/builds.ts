@@ -2,7 +2,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const SDK_DIR = fileURLToPath(new URL('../../../../packages/sdk/', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -38,4 +38,33 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * A new browser context signed in to the dashboard as `email`. Page errors, console errors and every
+ * 4xx/5xx response go to `errors`, which a test expects to stay empty (or holds what it expects).
+ */
+export async function signInToDashboard(
+  browser: Browser,
+  base: string,
+  email: string,
+  password: string,
+  errors: string[],
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await context.newPage();
+  p.setDefaultTimeout(10_000);
+  p.on('pageerror', (error) => errors.push(String(error)));
+  p.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  p.on('response', (res) => {
+    if (res.status() >= 400) errors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+  });
+  await p.goto(`${base}/admin/sign-in`);
+  await p.getByLabel('Email').fill(email);
+  await p.getByLabel('Password').fill(password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  return p;
 }
