@@ -1129,6 +1129,95 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'account.email_settings_updated': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The account turned an email on or off (Settings → Email) */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "account.email_settings_updated",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "account",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'activation.created': {
     parameters: {
       query?: never;
@@ -6647,6 +6736,362 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'user.invited': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A staff user was invited by email (or sent a new invitation link) */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "user.invited",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "user",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'user.invitation_accepted': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An invited staff user chose their password and signed in */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "user.invitation_accepted",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "user",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'user.password_reset_requested': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A staff user asked for a password reset link */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "user.password_reset_requested",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "user",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'user.password_reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A staff user set a new password with a reset link (their sessions ended) */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "user.password_reset",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "user",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'webhook_endpoint.created': {
     parameters: {
       query?: never;
@@ -7203,6 +7648,7 @@ export interface components {
           | 'TOKEN_INVALID'
           | 'TOKEN_EXPIRED'
           | 'REFRESH_TOKEN_REUSED'
+          | 'LINK_INVALID'
           | 'FORBIDDEN'
           | 'RATE_LIMITED'
           | 'NOT_FOUND'

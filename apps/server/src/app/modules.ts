@@ -20,6 +20,7 @@ import { planRoutes } from '../plans/routes.js';
 import { portalRoutes } from '../portal/routes.js';
 import { productRoutes } from '../products/routes.js';
 import { signingRoutes } from '../signing/routes.js';
+import { staffLinkRoutes } from '../staff-links/routes.js';
 import { subscriptionRoutes } from '../subscriptions/routes.js';
 import { userRoutes } from '../users/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
@@ -32,6 +33,7 @@ import type { ProcessParts } from './parts.js';
 export async function registerModules(app: App, parts: ProcessParts): Promise<void> {
   const { ctx } = parts;
   await app.register(authRoutes, { ctx, limiter: parts.loginLimiter });
+  await app.register(staffLinkRoutes, { ctx, limiter: parts.loginLimiter });
   await app.register(userRoutes, { ctx });
   await app.register(apiKeyRoutes, { ctx });
   await app.register(customerRoutes, { ctx });

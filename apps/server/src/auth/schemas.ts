@@ -10,7 +10,9 @@ export const UserSchema = Type.Object(
     email: Type.String(),
     name: Type.String(),
     role: RoleSchema,
-    status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
+    status: Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('invited')], {
+      description: 'invited: has not yet chosen a password with the emailed link',
+    }),
     last_login_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),

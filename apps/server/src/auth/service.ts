@@ -32,7 +32,8 @@ export interface Session {
   user: { id: string; email: string; name: string; role: Role; account_id: string };
 }
 
-async function issueSession(
+/** A new session (access and refresh token) for a user who proved who they are. */
+export async function issueSession(
   ctx: AppContext,
   user: Omit<LoginUser, 'password_hash' | 'status'>,
   familyId: string,

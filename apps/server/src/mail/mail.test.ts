@@ -1,62 +1,24 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCustomer, issueLicense } from '../../test/support/fixtures.js';
+import { activate, createCustomer, issueLicense } from '../../test/support/fixtures.js';
 import { useServer } from '../../test/support/server.js';
+import { decodedMail, TestSmtp } from '../../test/support/smtp.js';
 import type { Config } from '../config/config.js';
 
 // Email through a real SMTP server (the `smtp-server` package on loopback): each license email reaches
 // the license's customer; while the SMTP server is down the mail waits, and it is delivered once it is
 // back, once.
-interface Received {
-  to: string[];
-  raw: string;
-}
-const received: Received[] = [];
-let smtp: SMTPServer;
-let port = 0;
-
-function startSmtp(): Promise<void> {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, done) {
-      let raw = '';
-      stream.on('data', (c) => {
-        raw += c;
-      });
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        done();
-      });
-    },
-  });
-  return new Promise((resolve) =>
-    smtp.listen(port, '127.0.0.1', () => {
-      port = (smtp.server.address() as AddressInfo).port;
-      resolve();
-    }),
-  );
-}
-
+const smtp = new TestSmtp();
 const config: Partial<Config> = {};
 beforeAll(async () => {
-  await startSmtp();
-  config.smtpUrl = `smtp://127.0.0.1:${port}`;
+  await smtp.start();
+  config.smtpUrl = smtp.url;
 });
-afterAll(() => new Promise<void>((r) => smtp.close(() => r())));
+afterAll(() => smtp.stop());
 const world = useServer({ config });
-
-/** The messages received for an email (its X-Keyward-Email-Id header). */
-const messagesOf = (emailId: string) =>
-  received.filter((m) => m.raw.toLowerCase().includes(`x-keyward-email-id: ${emailId}`));
-
-/** The message as text: quoted-printable soft breaks joined and escapes decoded. */
-const decoded = (raw: string) =>
-  raw
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+const messagesOf = (emailId: string) => smtp.messagesOf(emailId);
+const decoded = decodedMail;
 
 async function emailsOf(template: string) {
   const res = await world.server.request('GET', `/api/v1/emails?template=${template}&limit=100`, {
@@ -121,7 +83,7 @@ describe('email', () => {
     await expect
       .poll(async () => (await emailsOf('license.created')).find((e) => e.subject_id === license.id)?.status)
       .toBe('sent');
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp.stop();
     const suspended = await world.server.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
       token: await world.account.token('owner'),
       body: { reason: 'unpaid' },
@@ -140,7 +102,7 @@ describe('email', () => {
       .toBe(true);
     expect(email!.status).toBe('pending');
     expect(email!.attempts).toBeGreaterThanOrEqual(1);
-    await startSmtp(); // same port
+    await smtp.start(); // same port
     await expect
       .poll(async () => (await emailsOf('license.suspended')).find((e) => e.id === email!.id)?.status, {
         timeout: 30_000,
@@ -163,4 +125,126 @@ describe('email', () => {
       .poll(async () => (await emailsOf('license.created')).find((e) => e.subject_id === res.body.id)?.status)
       .toBe('skipped');
   });
+
+  it('sends what the account turned on and skips what it turned off; sign-in emails stay on', async () => {
+    const owner = await world.account.token('owner');
+    const settings = await world.server.request('GET', '/api/v1/account/email-settings', { token: owner });
+    expect(settings.status).toBe(200);
+    const byTemplate = Object.fromEntries(
+      settings.body.data.map((s: { template: string; enabled: boolean }) => [s.template, s.enabled]),
+    );
+    expect(byTemplate).toMatchObject({ 'license.suspended': true, 'activation.created': false });
+
+    const refused = await world.server.request('PATCH', '/api/v1/account/email-settings', {
+      token: owner,
+      body: { templates: { 'staff.password_reset': false } },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details.pointer).toBe('/body/templates/staff.password_reset');
+    const unknown = await world.server.request('PATCH', '/api/v1/account/email-settings', {
+      token: owner,
+      body: { templates: { 'license.exploded': true } },
+    });
+    expect(unknown.status).toBe(422);
+    const readOnly = await world.server.request('PATCH', '/api/v1/account/email-settings', {
+      token: await world.account.token('read_only'),
+      body: { templates: { 'license.suspended': false } },
+    });
+    expect(readOnly.status).toBe(403);
+
+    const changed = await world.server.request('PATCH', '/api/v1/account/email-settings', {
+      token: owner,
+      body: { templates: { 'license.suspended': false, 'activation.created': true } },
+    });
+    expect(changed.status).toBe(200);
+
+    const customer = await createCustomer(world.server, world.account);
+    const license = await issueLicense(world.server, world.account, { customer_id: customer.id });
+    const activated = await activate(world.server, license.key, 'studio-mac');
+    expect(activated.status).toBe(200);
+    await world.server.request('POST', `/api/v1/licenses/${license.id}/suspend`, {
+      token: owner,
+      body: { reason: 'unpaid' },
+    });
+    const statusOf = async (template: string) =>
+      (await emailsOf(template)).find((e) => e.subject_id === license.id)?.status;
+    await expect.poll(() => statusOf('license.suspended'), { timeout: 10_000 }).toBe('skipped');
+    await expect.poll(() => statusOf('activation.created'), { timeout: 10_000 }).toBe('sent');
+    const notice = (await emailsOf('activation.created')).find((e) => e.subject_id === license.id)!;
+    const text = decoded(messagesOf(notice.id)[0]!.raw);
+    expect(messagesOf(notice.id)[0]!.to).toEqual([customer.email]);
+    expect(text).toContain('(mac) has just been activated');
+    expect(text).not.toContain(license.key);
+
+    const reset = await world.server.request('PATCH', '/api/v1/account/email-settings', {
+      token: owner,
+      body: { templates: { 'license.suspended': null, 'activation.created': null } },
+    });
+    expect(reset.status).toBe(200);
+  }, 30_000);
+
+  it("emails the account's owners when an endpoint is disabled", async () => {
+    const receiver = createServer((_req, res) => res.writeHead(410).end('gone'));
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const owner = await world.account.token('owner');
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const endpoint = await world.server.request('POST', '/api/v1/webhook-endpoints', {
+        token: owner,
+        body: { url, event_types: ['webhook_endpoint.test'] },
+      });
+      expect(endpoint.status).toBe(201);
+      await world.server.request('POST', `/api/v1/webhook-endpoints/${endpoint.body.id}/test`, {
+        token: owner,
+      });
+      let email: { id: string; status: string; to_address: string } | undefined;
+      await expect
+        .poll(
+          async () => {
+            email = (await emailsOf('webhook_endpoint.disabled')).find(
+              (e) => e.subject_id === endpoint.body.id,
+            );
+            return email?.status;
+          },
+          { timeout: 15_000 },
+        )
+        .toBe('sent');
+      expect(email!.to_address).toBe(world.account.ownerEmail);
+      const text = decoded(messagesOf(email!.id)[0]!.raw);
+      expect(text).toContain(url);
+      expect(text).toContain('410 Gone');
+      expect(text).toContain(`/admin/settings/webhooks/${endpoint.body.id}`);
+    } finally {
+      receiver.close();
+    }
+  }, 30_000);
+
+  it('renders every customer email and the SMTP server receives each', async () => {
+    const customer = await createCustomer(world.server, world.account, { first_name: 'Lin' });
+    const license = await issueLicense(world.server, world.account, { customer_id: customer.id });
+    const templates = [
+      ['license.expiring', 'license ends in'],
+      ['license.trial_ending', 'trial ends in'],
+      ['license.expired', 'license has expired'],
+      ['license.trial_ended', 'trial has ended'],
+      ['license.reinstated', 'license works again'],
+      ['license.renewed', 'license is renewed'],
+    ] as const;
+    // Queued the way the event trigger queues them (these events have their own tests in lifecycle).
+    const ids = new Map<string, string>();
+    for (const [template] of templates) {
+      const [row] = await world.server.ctx.db.sql<{ id: string }[]>`
+        insert into emails (account_id, template, subject_type, subject_id)
+        values (${world.account.accountId}, ${template}, 'license', ${license.id}) returning id`;
+      ids.set(template, row!.id);
+    }
+    for (const [template, subject] of templates) {
+      const id = ids.get(template)!;
+      await expect.poll(() => messagesOf(id).length, { timeout: 10_000 }).toBe(1);
+      const text = decoded(messagesOf(id)[0]!.raw);
+      expect(text).toMatch(new RegExp(`Subject: .*${subject}`));
+      expect(text).toContain('Hello Lin');
+      expect(text).not.toContain(license.key);
+    }
+  }, 30_000);
 });

@@ -123,9 +123,10 @@ export async function licenseMailFacts(
   return row;
 }
 
-export async function accountSettings(q: Queryable, accountId: string) {
+/** The account's name and settings; `lock` holds the row so a read-modify-write loses no change. */
+export async function accountSettings(q: Queryable, accountId: string, lock = false) {
   const [row] = await q<{ name: string; settings: Record<string, unknown> }[]>`
-    select name, settings from accounts where id = ${accountId}`;
+    select name, settings from accounts where id = ${accountId} ${lock ? q`for update` : q``}`;
   return row!;
 }
 
@@ -142,5 +143,46 @@ export async function pruneEmails(q: Queryable, before: Date, accountId: string 
       select id from emails where status <> 'pending' and created_at < ${before}
         and (${accountId}::uuid is null or account_id = ${accountId})
       limit ${limit})`;
+  return rows.count;
+}
+
+/** A direct email's own data (a staff email's sealed link, a notice's facts). */
+export async function directMailData(q: Queryable, id: string) {
+  const [row] = await q<{ data: Record<string, unknown> }[]>`select data from emails where id = ${id}`;
+  return row?.data;
+}
+
+/** Queues an email that no event queues (staff emails), in the caller's transaction. */
+export async function queueDirectEmail(
+  q: Queryable,
+  e: {
+    accountId: string;
+    template: string;
+    to: string;
+    subject: { type: string; id: string };
+    data: Record<string, unknown>;
+  },
+) {
+  const [row] = await q<{ id: string }[]>`
+    insert into emails (account_id, template, subject_type, subject_id, to_address, data)
+    values (${e.accountId}, ${e.template}, ${e.subject.type}, ${e.subject.id}, ${e.to}, ${q.json(e.data as never)})
+    returning id`;
+  return row!.id;
+}
+
+/** Queues a notice to each active owner of the account, in the caller's transaction. */
+export async function queueOwnerNotice(
+  q: Queryable,
+  e: {
+    accountId: string;
+    template: string;
+    subject: { type: string; id: string };
+    data: Record<string, unknown>;
+  },
+) {
+  const rows = await q`
+    insert into emails (account_id, template, subject_type, subject_id, to_address, data)
+    select ${e.accountId}, ${e.template}, ${e.subject.type}, ${e.subject.id}, email, ${q.json(e.data as never)}
+    from users where account_id = ${e.accountId} and role = 'owner' and status = 'active'`;
   return rows.count;
 }

@@ -4,8 +4,22 @@ import type { AppContext } from '../core/context.js';
 import { errorResponses, IdParams, listOf, page } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
 import { BrandingSchema, UpdateBrandingBody } from './branding.js';
-import { EmailPreviewSchema, EmailSchema, ListEmailsQuery } from './schemas.js';
-import { getBranding, listEmails, previewEmail, resendEmail, updateBranding } from './service.js';
+import {
+  EmailPreviewSchema,
+  EmailSchema,
+  ListEmailsQuery,
+  MailSettingSchema,
+  UpdateMailSettingsBody,
+} from './schemas.js';
+import {
+  getBranding,
+  getMailSettings,
+  listEmails,
+  previewEmail,
+  resendEmail,
+  updateBranding,
+  updateMailSettings,
+} from './service.js';
 
 const tags = ['email'];
 const security = [{ bearer: [] }];
@@ -14,6 +28,7 @@ export async function mailRoutes(app: App, { ctx }: { ctx: AppContext }) {
   app.addSchema(EmailSchema);
   app.addSchema(EmailPreviewSchema);
   app.addSchema(BrandingSchema);
+  app.addSchema(MailSettingSchema);
 
   app.get(
     '/api/v1/emails',
@@ -97,5 +112,34 @@ export async function mailRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preValidation: requireAction(ctx, 'account:write'),
     },
     async (request) => updateBranding(ctx, principalOf(request), request.body, request.ip),
+  );
+
+  app.get(
+    '/api/v1/account/email-settings',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Which emails the account sends',
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('MailSetting')) }), ...errorResponses },
+      },
+      preValidation: requireAction(ctx, 'read'),
+    },
+    async (request) => getMailSettings(ctx, principalOf(request).accountId),
+  );
+
+  app.patch(
+    '/api/v1/account/email-settings',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Turn emails on or off (null: back to the default; sign-in emails stay on)',
+        body: UpdateMailSettingsBody,
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('MailSetting')) }), ...errorResponses },
+      },
+      preValidation: requireAction(ctx, 'account:write'),
+    },
+    async (request) => updateMailSettings(ctx, principalOf(request), request.body.templates, request.ip),
   );
 }

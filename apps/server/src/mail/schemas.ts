@@ -9,7 +9,8 @@ export const EmailSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     template: Type.String({
-      description: 'What it is: the license event that queued it (license.created …)',
+      description:
+        'What it is: the event that queued it (license.created …) or a staff email (staff.invitation …); see GET /api/v1/account/email-settings',
     }),
     subject_type: Nullable(Type.String()),
     subject_id: Nullable(Type.String()),
@@ -38,6 +39,9 @@ export const EmailPreviewSchema = Type.Object(
         html: Type.String(),
       }),
     ),
+    not_sent_because: Nullable(
+      Type.String({ description: 'Why it would not be sent now (turned off, no recipient …)' }),
+    ),
   },
   { $id: 'EmailPreview' },
 );
@@ -47,3 +51,25 @@ export const ListEmailsQuery = listQuery(['created_at'], {
   template: Type.Optional(Type.String({ maxLength: 80 })),
 });
 export type ListEmailsFilters = Static<typeof ListEmailsQuery>;
+
+export const MailSettingSchema = Type.Object(
+  {
+    template: Type.String(),
+    audience: Type.Union([Type.Literal('customer'), Type.Literal('staff'), Type.Literal('owners')]),
+    description: Type.String(),
+    enabled: Type.Boolean(),
+    default_enabled: Type.Boolean(),
+    required: Type.Boolean({ description: 'Sign-in emails cannot be turned off' }),
+  },
+  { $id: 'MailSetting' },
+);
+
+export const UpdateMailSettingsBody = Type.Object(
+  {
+    templates: Type.Record(Type.String({ maxLength: 80 }), Type.Union([Type.Boolean(), Type.Null()]), {
+      description: 'template → on (true), off (false), or back to its default (null)',
+      minProperties: 1,
+    }),
+  },
+  { additionalProperties: false },
+);

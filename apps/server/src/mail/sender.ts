@@ -1,24 +1,15 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { ClaimLoop } from '../core/claim-loop.js';
 import type { AppContext } from '../core/context.js';
-import { decryptAtRest } from '../crypto/master-key.js';
-import { maskKey } from '../licenses/keys.js';
-import { brandingOf } from './branding.js';
+import { type MailMessage, renderEmail } from './render.js';
 import {
   claimDueEmails,
   type EmailRow,
   holdDueInOutbox,
-  licenseMailFacts,
   markFailed,
   markSent,
   markSkipped,
 } from './repository.js';
-import {
-  LICENSE_TEMPLATES,
-  type LicenseTemplate,
-  type RenderedMail,
-  renderLicenseMail,
-} from './templates.js';
 
 /** Seconds after each failed attempt before the next (an SMTP outage delays mail; about 3 days, then failed). */
 export const MAIL_RETRY_SECONDS = [
@@ -26,44 +17,6 @@ export const MAIL_RETRY_SECONDS = [
 ];
 /** A claim's lease: an SMTP exchange that takes longer is taken to have died with its process. */
 const LEASE_MS = 120_000;
-
-/** What an email says, rendered as of now; `to` null: it has no recipient (a license without a customer email). */
-export interface MailMessage extends RenderedMail {
-  to: string | null;
-  from: string;
-}
-
-/**
- * Renders an email from what it is about, as of now. `revealKey`: the license issued email carries the
- * full key only when it is sent to the license's customer (or shown to staff who may see keys).
- */
-export async function renderEmail(
-  ctx: AppContext,
-  email: EmailRow,
-  revealKey: boolean,
-): Promise<MailMessage | null> {
-  if (!(LICENSE_TEMPLATES as readonly string[]).includes(email.template) || !email.subject_id) return null;
-  const facts = await licenseMailFacts(ctx.db.sql, email.account_id, email.subject_id, email.event_id);
-  if (!facts) return null;
-  const branding = brandingOf(facts.account_name, facts.settings, ctx.config.publicUrl);
-  const rendered = renderLicenseMail(email.template as LicenseTemplate, {
-    branding,
-    portalUrl: `${ctx.config.publicUrl}/portal`,
-    customerName: facts.customer_name || 'there',
-    planName: facts.plan_name,
-    key:
-      revealKey && email.template === 'license.created'
-        ? decryptAtRest(ctx.keyring, facts.key_enc)
-        : maskKey(facts.key_last4),
-    expiresAt: facts.expires_at,
-    details: facts.details ?? {},
-  });
-  return {
-    ...rendered,
-    to: facts.customer_email,
-    from: `"${branding.from_name.replace(/"/g, '')}" <${branding.from_email}>`,
-  };
-}
 
 /**
  * Sends the emails that fall due, in every process that works jobs: over SMTP (`SMTP_URL`, a pooled
@@ -111,14 +64,13 @@ export class MailSender {
 
   private async send(email: EmailRow): Promise<void> {
     const sql = this.ctx.db.sql;
-    let message: MailMessage | null;
+    let message: MailMessage;
     try {
-      message = await renderEmail(this.ctx, email, true);
+      message = await renderEmail(this.ctx, email, { key: true, link: true });
     } catch (err) {
       return this.failed(email, `Could not render: ${(err as Error).message}`);
     }
-    if (!message) return markSkipped(sql, email.id, 'What it was about no longer exists');
-    if (!message.to) return markSkipped(sql, email.id, 'The license has no customer email address');
+    if ('skip' in message) return markSkipped(sql, email.id, message.skip);
     try {
       const info = await this.transport!.sendMail({
         from: message.from,

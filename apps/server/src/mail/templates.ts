@@ -36,6 +36,7 @@ export const LICENSE_TEMPLATES = [
   'license.suspended',
   'license.reinstated',
   'license.renewed',
+  'activation.created',
 ] as const;
 export type LicenseTemplate = (typeof LICENSE_TEMPLATES)[number];
 
@@ -103,6 +104,13 @@ const TEMPLATES: Record<
       c.expiresAt ? `It is now valid until ${date(c.expiresAt)}.` : 'It does not expire.',
     ],
   }),
+  'activation.created': (c) => ({
+    subject: `A new device is using your ${c.branding.product_name} license`,
+    paragraphs: [
+      `A device${c.details.name ? ` named "${String(c.details.name)}"` : ''}${c.details.platform ? ` (${String(c.details.platform)})` : ''} has just been activated with your ${c.branding.product_name} license (key ${c.key}).`,
+      'If this was you, there is nothing to do. If not, deactivate it from your licenses page and contact us: someone else may have your key.',
+    ],
+  }),
 };
 
 function plural(n: number, word: string) {
@@ -119,11 +127,29 @@ function escapeHtml(s: string): string {
 /** Renders a license email in plain text and HTML, in the account's branding. */
 export function renderLicenseMail(template: LicenseTemplate, c: LicenseMailContext): RenderedMail {
   const { subject, paragraphs } = TEMPLATES[template](c);
-  const greeting = `Hello ${c.customerName},`;
+  return renderLayout(c.branding, {
+    subject,
+    greeting: `Hello ${c.customerName},`,
+    paragraphs,
+    action: { label: 'See your licenses', url: c.portalUrl },
+  });
+}
+
+/** What goes in the common layout: paragraphs (`KEY:` marks a key block), one call to action. */
+export interface MailBody {
+  subject: string;
+  greeting: string;
+  paragraphs: string[];
+  action: { label: string; url: string };
+}
+
+/** The one layout of every email, plain text and HTML, in the account's branding. */
+export function renderLayout(branding: Branding, body: MailBody): RenderedMail {
+  const { subject, greeting, paragraphs, action } = body;
   const footer = [
-    `Your licenses: ${c.portalUrl}`,
-    ...(c.branding.support_email ? [`Questions? ${c.branding.support_email}`] : []),
-    `— ${c.branding.product_name}`,
+    `${action.label}: ${action.url}`,
+    ...(branding.support_email ? [`Questions? ${branding.support_email}`] : []),
+    `— ${branding.product_name}`,
   ];
   const plain = (p: string) => (p.startsWith('KEY:') ? `    ${p.slice(4)}` : p);
   const text = [greeting, ...paragraphs.map(plain), ...footer].join('\n\n');
@@ -131,15 +157,15 @@ export function renderLicenseMail(template: LicenseTemplate, c: LicenseMailConte
     p.startsWith('KEY:')
       ? `<p style="font:600 18px/1.4 ui-monospace,Menlo,monospace;letter-spacing:1px;background:#f4f4f5;padding:12px 16px;border-radius:6px">${escapeHtml(p.slice(4))}</p>`
       : `<p>${escapeHtml(p)}</p>`;
-  const logo = c.branding.logo_url
-    ? `<img src="${escapeHtml(c.branding.logo_url)}" alt="${escapeHtml(c.branding.product_name)}" style="max-height:40px"><br>`
-    : `<strong>${escapeHtml(c.branding.product_name)}</strong>`;
+  const logo = branding.logo_url
+    ? `<img src="${escapeHtml(branding.logo_url)}" alt="${escapeHtml(branding.product_name)}" style="max-height:40px"><br>`
+    : `<strong>${escapeHtml(branding.product_name)}</strong>`;
   const html = `<!doctype html><html><body style="font:15px/1.5 system-ui,sans-serif;color:#18181b;max-width:560px;margin:0 auto;padding:24px">
 ${logo}
 <p>${escapeHtml(greeting)}</p>
 ${paragraphs.map(para).join('\n')}
-<p><a href="${escapeHtml(c.portalUrl)}">See your licenses</a></p>
-<p style="color:#71717a;font-size:13px">${c.branding.support_email ? `Questions? <a href="mailto:${escapeHtml(c.branding.support_email)}">${escapeHtml(c.branding.support_email)}</a><br>` : ''}— ${escapeHtml(c.branding.product_name)}</p>
+<p><a href="${escapeHtml(action.url)}">${escapeHtml(action.label)}</a></p>
+<p style="color:#71717a;font-size:13px">${branding.support_email ? `Questions? <a href="mailto:${escapeHtml(branding.support_email)}">${escapeHtml(branding.support_email)}</a><br>` : ''}— ${escapeHtml(branding.product_name)}</p>
 </body></html>`;
   return { subject, text, html };
 }

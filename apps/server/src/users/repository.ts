@@ -53,11 +53,13 @@ export async function findUser(q: Queryable, accountId: string, id: string): Pro
 export async function insertUser(
   q: Queryable,
   accountId: string,
-  u: { email: string; name: string; role: string; passwordHash: string },
+  u: { email: string; name: string; role: string; passwordHash: string | null },
 ): Promise<UserRow> {
+  // No password: invited, until they choose one with their emailed link.
   const [row] = await q<UserRow[]>`
-    insert into users (account_id, email, name, role, password_hash)
-    values (${accountId}, ${u.email.toLowerCase()}, ${u.name}, ${u.role}, ${u.passwordHash})
+    insert into users (account_id, email, name, role, password_hash, status)
+    values (${accountId}, ${u.email.toLowerCase()}, ${u.name}, ${u.role}, ${u.passwordHash},
+      ${u.passwordHash ? 'active' : 'invited'})
     returning ${q.unsafe(COLUMNS)}`;
   return row!;
 }

@@ -4,7 +4,7 @@ import type { AppContext } from '../core/context.js';
 import { errorResponses, IdParams, listOf, page } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
 import { CreateUserBody, ListUsersQuery, UpdateUserBody } from './schemas.js';
-import { createUser, getUser, listUsers, removeUser, updateUser } from './service.js';
+import { createUser, getUser, listUsers, removeUser, resendInvitation, updateUser } from './service.js';
 
 const tags = ['users'];
 const security = [{ bearer: [] }];
@@ -51,7 +51,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
       schema: {
         tags,
         security,
-        summary: 'Create a staff user',
+        summary: 'Create a staff user (without a password: invite them by email)',
         body: CreateUserBody,
         response: { 201: Type.Ref('User'), ...errorResponses },
       },
@@ -60,6 +60,24 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request, reply) =>
       reply.status(201).send(await createUser(ctx, principalOf(request), request.body, request.ip)),
+  );
+
+  app.post(
+    '/api/v1/users/:id/invitation',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Email an invited user a new invitation link (the earlier one stops working)',
+        params: IdParams,
+        response: { 202: Type.Ref('User'), ...errorResponses },
+      },
+      preValidation: requireAction(ctx, 'users:write'),
+    },
+    async (request, reply) =>
+      reply
+        .status(202)
+        .send(await resendInvitation(ctx, principalOf(request), request.params.id, request.ip)),
   );
 
   app.patch(

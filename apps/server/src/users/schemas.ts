@@ -7,7 +7,13 @@ export const CreateUserBody = Type.Object(
     email: Type.String({ format: 'email', maxLength: 254 }),
     name: Type.Optional(Type.String({ maxLength: 200 })),
     role: RoleSchema,
-    password: Type.String({ minLength: 12, maxLength: 1024 }),
+    password: Type.Optional(
+      Type.String({
+        minLength: 12,
+        maxLength: 1024,
+        description: 'Without it the user is invited: emailed a one-time link (7 days) to choose their own',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

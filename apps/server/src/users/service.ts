@@ -8,7 +8,9 @@ import type { Principal } from '../auth/principal.js';
 import { revokeUserSessions } from '../auth/repository.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
+import type { Queryable } from '../db/database.js';
 import { recordEvent } from '../events/record.js';
+import { sendLink } from '../staff-links/service.js';
 import * as repo from './repository.js';
 import type { CreateUserBody, UpdateUserBody } from './schemas.js';
 
@@ -16,6 +18,10 @@ function actorOf(p: Principal) {
   return { type: p.actorType, id: p.actorId } as const;
 }
 
+/**
+ * Adds a staff user: with a password, ready to sign in; without one, invited — emailed a one-time link
+ * to choose their own (the user signs in only after following it).
+ */
 export async function createUser(
   ctx: AppContext,
   p: Principal,
@@ -23,8 +29,8 @@ export async function createUser(
   ip: string,
 ) {
   authorize(p, 'users:write', { kind: 'user', role: input.role, grant: input.role });
-  assertStrongPassword(input.password, [input.email, input.name]);
-  const passwordHash = await hashPassword(input.password);
+  if (input.password) assertStrongPassword(input.password, [input.email, input.name]);
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
   return ctx.db.tx(async (tx) => {
     if (await repo.emailTaken(tx, p.accountId, input.email))
       throw new AppError('ALREADY_EXISTS', `A user with email ${input.email} already exists`, {
@@ -36,9 +42,10 @@ export async function createUser(
       role: input.role,
       passwordHash,
     });
+    if (!passwordHash) await sendLink(ctx, tx, user, 'invitation', await invitationFacts(tx, p, user.role));
     await recordEvent(tx, {
       accountId: p.accountId,
-      type: 'user.created',
+      type: passwordHash ? 'user.created' : 'user.invited',
       actor: actorOf(p),
       subject: { type: 'user', id: user.id },
       ip,
@@ -46,6 +53,35 @@ export async function createUser(
     });
     return user;
   });
+}
+
+/** Emails an invited user a new link (the earlier one stops working). */
+export async function resendInvitation(ctx: AppContext, p: Principal, id: string, ip: string) {
+  return ctx.db.tx(async (tx) => {
+    const user = await repo.findUser(tx, p.accountId, id);
+    if (!user) throw notFound('User');
+    authorize(p, 'users:write', { kind: 'user', role: user.role });
+    if (user.status !== 'invited')
+      throw new AppError('CONFLICT', `${user.email} has already accepted their invitation`, {
+        status: user.status,
+      });
+    await sendLink(ctx, tx, user, 'invitation', await invitationFacts(tx, p, user.role));
+    await recordEvent(tx, {
+      accountId: p.accountId,
+      type: 'user.invited',
+      actor: actorOf(p),
+      subject: { type: 'user', id },
+      ip,
+      data: { email: user.email, role: user.role, again: true },
+    });
+    return user;
+  });
+}
+
+/** What an invitation says: who invited them (a person's name, or the account for an API key) and as what. */
+async function invitationFacts(tx: Queryable, p: Principal, role: string) {
+  const inviter = p.actorType === 'user' ? await repo.findUser(tx, p.accountId, p.actorId) : undefined;
+  return { inviter: inviter ? inviter.name || inviter.email : 'An administrator', role };
 }
 
 export async function updateUser(

@@ -4,6 +4,7 @@ import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { decryptAtRest } from '../crypto/master-key.js';
 import { recordEvents } from '../events/record.js';
+import { queueOwnerNotice } from '../mail/repository.js';
 import {
   type AttemptOutcome,
   type ClaimedDelivery,
@@ -185,6 +186,14 @@ export class WebhookDeliverer {
           data: { url: e.url, reason: e.disabled_reason },
         })),
       );
+      for (const e of disabled) {
+        await queueOwnerNotice(tx, {
+          accountId: e.account_id,
+          template: 'webhook_endpoint.disabled',
+          subject: { type: 'webhook_endpoint', id: e.id },
+          data: { url: e.url, reason: e.disabled_reason, endpoint_id: e.id },
+        });
+      }
     });
     return batch.map(() => undefined);
   }

@@ -6,6 +6,7 @@
 export const EVENT_TYPES: Record<string, string> = {
   'account.created': 'An account was created (first start, or `keyward accounts create`)',
   'account.branding_updated': "The account's email branding changed",
+  'account.email_settings_updated': 'The account turned an email on or off (Settings → Email)',
   'activation.created': 'A device took a seat of a license',
   'activation.deactivated': 'A seat was released (by the device, staff, or a lapsed lease)',
   'activation.blocked': 'An activation was refused because the device is blocked',
@@ -69,6 +70,10 @@ export const EVENT_TYPES: Record<string, string> = {
   'user.created': 'A staff user was added',
   'user.updated': "A staff user's role or details changed",
   'user.deleted': 'A staff user was removed',
+  'user.invited': 'A staff user was invited by email (or sent a new invitation link)',
+  'user.invitation_accepted': 'An invited staff user chose their password and signed in',
+  'user.password_reset_requested': 'A staff user asked for a password reset link',
+  'user.password_reset': 'A staff user set a new password with a reset link (their sessions ended)',
   'webhook_endpoint.created': 'A webhook endpoint was added',
   'webhook_endpoint.updated': 'A webhook endpoint was changed',
   'webhook_endpoint.deleted': 'A webhook endpoint was deleted',

@@ -12,7 +12,7 @@ import { type TestAccount, useTwoAccountWorld } from '../support/server.js';
 
 const world = useTwoAccountWorld();
 
-/** Operations anyone may call: the client API (the license key or token is the credential), sign-in, the portal, probes, the error-code pages. */
+/** Operations anyone may call: the client API (the license key or token is the credential), sign-in and its emailed links, the portal, probes, the error-code pages. */
 const PUBLIC = new Set([
   'GET /.well-known/jwks.json',
   'GET /docs/errors',
@@ -22,6 +22,11 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/logout',
   'POST /api/v1/auth/refresh',
+  // The emailed one-time link is the credential.
+  'POST /api/v1/auth/password-reset',
+  'POST /api/v1/auth/password-reset/confirm',
+  'POST /api/v1/auth/invitation/accept',
+  'POST /api/v1/auth/links/inspect',
   'POST /api/v1/portal/deactivate-device',
   'POST /api/v1/portal/license-lookup',
   'GET /api/v1/portal/plans',

@@ -565,6 +565,448 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Email a password reset link (the same answer whether or not the email is a user) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: email */
+            email: string;
+            /** @description Account slug, to reset only there */
+            account?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password-reset/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a new password with a reset link (signs out every session of the user) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The token from the emailed link */
+            token: string;
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/invitation/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Accept an invitation: choose a password (and name) and sign in */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The token from the emailed link */
+            token: string;
+            password: string;
+            name?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              access_token: string;
+              /** @enum {string} */
+              token_type: 'Bearer';
+              expires_in: number;
+              refresh_token: string;
+              user: {
+                id: string;
+                email: string;
+                name: string;
+                role: 'owner' | 'admin' | 'developer' | 'sales' | 'support' | 'read_only';
+                account_id: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/links/inspect': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Who an emailed link is for (so its page can say so), if it still works */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The token from the emailed link */
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['StaffLink'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/users': {
     parameters: {
       query?: never;
@@ -670,7 +1112,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Create a staff user */
+    /** Create a staff user (without a password: invite them by email) */
     post: {
       parameters: {
         query?: never;
@@ -685,7 +1127,8 @@ export interface paths {
             email: string;
             name?: string;
             role: 'owner' | 'admin' | 'developer' | 'sales' | 'support' | 'read_only';
-            password: string;
+            /** @description Without it the user is invited: emailed a one-time link (7 days) to choose their own */
+            password?: string;
           };
         };
       };
@@ -1046,6 +1489,107 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/users/{id}/invitation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Email an invited user a new invitation link (the earlier one stops working) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['User'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/api-keys': {
@@ -5860,6 +6404,201 @@ export interface paths {
           };
           content: {
             'application/json': components['schemas']['Branding'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/account/email-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Which emails the account sends */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['MailSetting'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Turn emails on or off (null: back to the default; sign-in emails stay on) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description template → on (true), off (false), or back to its default (null) */
+            templates: {
+              [key: string]: boolean | null;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['MailSetting'][];
+            };
           };
         };
         /** @description Default Response */
@@ -12315,6 +13054,95 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'account.email_settings_updated': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The account turned an email on or off (Settings → Email) */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "account.email_settings_updated",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "account",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'activation.created': {
     parameters: {
       query?: never;
@@ -17833,6 +18661,362 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'user.invited': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A staff user was invited by email (or sent a new invitation link) */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "user.invited",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "user",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'user.invitation_accepted': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An invited staff user chose their password and signed in */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "user.invitation_accepted",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "user",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'user.password_reset_requested': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A staff user asked for a password reset link */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "user.password_reset_requested",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "user",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'user.password_reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A staff user set a new password with a reset link (their sessions ended) */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "user.password_reset",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "user",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'webhook_endpoint.created': {
     parameters: {
       query?: never;
@@ -18389,6 +19573,7 @@ export interface components {
           | 'TOKEN_INVALID'
           | 'TOKEN_EXPIRED'
           | 'REFRESH_TOKEN_REUSED'
+          | 'LINK_INVALID'
           | 'FORBIDDEN'
           | 'RATE_LIMITED'
           | 'NOT_FOUND'
@@ -18441,7 +19626,8 @@ export interface components {
       email: string;
       name: string;
       role: 'owner' | 'admin' | 'developer' | 'sales' | 'support' | 'read_only';
-      status: 'active' | 'disabled';
+      /** @description invited: has not yet chosen a password with the emailed link */
+      status: 'active' | 'disabled' | 'invited';
       last_login_at: string | null;
       /** Format: date-time */
       created_at: string;
@@ -18462,6 +19648,14 @@ export interface components {
       revoked_at: string | null;
       /** Format: date-time */
       created_at: string;
+    };
+    StaffLink: {
+      purpose: 'invitation' | 'password_reset';
+      email: string;
+      name: string;
+      account_name: string;
+      /** Format: date-time */
+      expires_at: string;
     };
     Customer: {
       /** Format: uuid */
@@ -18738,7 +19932,7 @@ export interface components {
     Email: {
       /** Format: uuid */
       id: string;
-      /** @description What it is: the license event that queued it (license.created …) */
+      /** @description What it is: the event that queued it (license.created …) or a staff email (staff.invitation …); see GET /api/v1/account/email-settings */
       template: string;
       subject_type: string | null;
       subject_id: string | null;
@@ -18763,6 +19957,7 @@ export interface components {
         text: string;
         html: string;
       } | null;
+      not_sent_because: string | null;
     };
     Branding: {
       /** @description Default: the account name */
@@ -18773,6 +19968,15 @@ export interface components {
       from_email: string;
       support_email: string | null;
       logo_url: string | null;
+    };
+    MailSetting: {
+      template: string;
+      audience: 'customer' | 'staff' | 'owners';
+      description: string;
+      enabled: boolean;
+      default_enabled: boolean;
+      /** @description Sign-in emails cannot be turned off */
+      required: boolean;
     };
     SigningKey: {
       /** Format: uuid */

@@ -1,0 +1,84 @@
+import type { AppContext } from '../core/context.js';
+import { decryptAtRest } from '../crypto/master-key.js';
+import { maskKey } from '../licenses/keys.js';
+import { brandingOf } from './branding.js';
+import { isMailTemplate, mailEnabled } from './catalogue.js';
+import { accountSettings, directMailData, type EmailRow, licenseMailFacts } from './repository.js';
+import { isStaffTemplate, LINK_PAGES, renderStaffMail } from './staff-templates.js';
+import {
+  LICENSE_TEMPLATES,
+  type LicenseTemplate,
+  type RenderedMail,
+  renderLicenseMail,
+} from './templates.js';
+
+/** What an email says, rendered as of now, or why it is not sent (`skip`). */
+export type MailMessage = (RenderedMail & { to: string; from: string }) | { skip: string };
+
+const isLicenseTemplate = (t: string): t is LicenseTemplate =>
+  (LICENSE_TEMPLATES as readonly string[]).includes(t);
+
+const fromOf = (b: { from_name: string; from_email: string }) =>
+  `"${b.from_name.replace(/"/g, '')}" <${b.from_email}>`;
+
+/**
+ * What a rendering may carry: the full key of a license issued email (sent only to the license's own
+ * customer; previewed only by staff who may see keys) and a one-time sign-in link (only when sent: it
+ * signs in whoever holds it, so no preview shows it).
+ */
+export interface Reveal {
+  key: boolean;
+  link: boolean;
+}
+
+/** Renders an email from what it is about, as of now. */
+export async function renderEmail(ctx: AppContext, email: EmailRow, reveal: Reveal): Promise<MailMessage> {
+  if (!isMailTemplate(email.template)) return { skip: `Unknown template ${email.template}` };
+  if (isLicenseTemplate(email.template)) return renderLicenseEmail(ctx, email, email.template, reveal);
+  if (isStaffTemplate(email.template)) {
+    const { name, settings } = await accountSettings(ctx.db.sql, email.account_id);
+    if (!mailEnabled(settings, email.template)) return { skip: 'Turned off in Settings → Email' };
+    if (!email.to_address) return { skip: 'It has no recipient' };
+    const data = (await directMailData(ctx.db.sql, email.id)) ?? {};
+    const branding = brandingOf(name, settings, ctx.config.publicUrl);
+    const dashboardUrl = `${ctx.config.publicUrl}/admin`;
+    const page = LINK_PAGES[email.template as keyof typeof LINK_PAGES];
+    const token =
+      reveal.link && typeof data.token_enc === 'string' ? decryptAtRest(ctx.keyring, data.token_enc) : '…';
+    const rendered = renderStaffMail(email.template, {
+      branding,
+      dashboardUrl,
+      link: page ? `${dashboardUrl}/${page}#token=${token}` : dashboardUrl,
+      data,
+    });
+    return { ...rendered, to: email.to_address, from: fromOf(branding) };
+  }
+  return { skip: `No renderer for ${email.template}` };
+}
+
+async function renderLicenseEmail(
+  ctx: AppContext,
+  email: EmailRow,
+  template: LicenseTemplate,
+  reveal: Reveal,
+): Promise<MailMessage> {
+  if (!email.subject_id) return { skip: 'What it was about no longer exists' };
+  const facts = await licenseMailFacts(ctx.db.sql, email.account_id, email.subject_id, email.event_id);
+  if (!facts) return { skip: 'What it was about no longer exists' };
+  if (!mailEnabled(facts.settings, template)) return { skip: 'Turned off in Settings → Email' };
+  if (!facts.customer_email) return { skip: 'The license has no customer email address' };
+  const branding = brandingOf(facts.account_name, facts.settings, ctx.config.publicUrl);
+  const rendered = renderLicenseMail(template, {
+    branding,
+    portalUrl: `${ctx.config.publicUrl}/portal`,
+    customerName: facts.customer_name || 'there',
+    planName: facts.plan_name,
+    key:
+      reveal.key && template === 'license.created'
+        ? decryptAtRest(ctx.keyring, facts.key_enc)
+        : maskKey(facts.key_last4),
+    expiresAt: facts.expires_at,
+    details: facts.details ?? {},
+  });
+  return { ...rendered, to: facts.customer_email, from: fromOf(branding) };
+}
