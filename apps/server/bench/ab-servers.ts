@@ -13,13 +13,13 @@
 //
 // Each side gets its own database (dropped at the end) and 200 licenses without a seat limit. Prints
 // req/s per side and round, and Keyward's CPU per request.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { api, createLicenseKeys, login } from './api-client.js';
 import { load, newDevices } from './load.js';
-import { benchServerEnv, type Proc, startProcess } from './processes.js';
+import { benchServerEnv, cpuTicks, type Proc, startProcess } from './processes.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
 const SECONDS = Number(process.env.SECONDS ?? 4);
@@ -28,12 +28,6 @@ const LOAD = process.env.LOAD ?? 'activate';
 if (LOAD !== 'activate' && LOAD !== 'validate') throw new Error('LOAD is activate or validate');
 if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a PostgreSQL server');
 const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
-
-/** User + system CPU time of a process, in clock ticks (10 ms). */
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
 
 interface Side {
   tag: string;

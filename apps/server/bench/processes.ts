@@ -18,6 +18,12 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** User + system CPU time of a process, in clock ticks (10 ms). */
+export function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 export interface Proc {
   child: ChildProcess;
   url: string;

@@ -613,6 +613,17 @@ async function main() {
       pass: w.p99 <= 1000,
       note: `p50 ${w.p50} ms over ${w.delivered} deliveries, events committed in batches every 50 ms`,
     });
+    const b = w.beside;
+    record({
+      id: 'B14',
+      name: `validate throughput beside ${b.rate} deliveries/s`,
+      value: `${b.withDeliveries} req/s`,
+      baseline: `${b.alone} req/s alone`,
+      ratio: b.withDeliveries / b.alone,
+      goal: "within noise; the floor: the deliveries' own CPU",
+      pass: null,
+      note: `alternating rounds on one process; server CPU per validation ${b.cpuAlone} µs alone, ${b.cpuBeside} µs beside (the deliveries' ${w.cpuPerDelivery} µs each taken out); the deliveries need ${((b.rate * w.cpuPerDelivery) / 10_000).toFixed(1)} % of a core`,
+    });
   }
 
   const keyEnc = encryptAtRest(deriveKeyring(Buffer.from(env.KEYWARD_MASTER_KEY!, 'utf8')), PLACEHOLDER_KEY);

@@ -6,6 +6,10 @@
 // Throughput: a burst of events recorded at once (one statement; the fan-out trigger queues a delivery
 // for each), timed from the commit until the receiver has every one. Latency: events recorded at half
 // that rate in small batches; each delivery's latency is its arrival minus the event's commit.
+// Beside B1: validate throughput on the same process in alternating rounds, alone and while events are
+// delivered at a steady rate; with the server's CPU per validation and per delivery, to tell apart the
+// CPU the deliveries need for themselves (on 2 cores B1 already fills, it comes out of validations) from
+// any interference (locks, stalls: the CPU per validation would rise).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -14,11 +18,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { api, login } from './api-client.js';
-import { benchServerEnv, startProcess } from './processes.js';
+import { load } from './load.js';
+import { benchServerEnv, cpuTicks, startProcess } from './processes.js';
 
 const quick = process.argv.includes('--quick');
 const BURST = quick ? 5_000 : 20_000;
 const LATENCY_SECONDS = quick ? 5 : 10;
+const BESIDE_ROUNDS = quick ? 2 : 4;
+const BESIDE_SECONDS = 4;
+/** The steady delivery rate B1 is measured beside: a busy vendor's traffic (8.6 M deliveries a day). */
+const BESIDE_RATE = 100;
 
 export interface WebhookBench {
   burst: number;
@@ -28,6 +37,16 @@ export interface WebhookBench {
   delivered: number;
   p50: number;
   p99: number;
+  /** The server's CPU per delivery in the burst (µs). */
+  cpuPerDelivery: number;
+  beside: {
+    rate: number;
+    alone: number;
+    withDeliveries: number;
+    /** Server CPU per validation (µs), alone and beside deliveries (their share taken out). */
+    cpuAlone: number;
+    cpuBeside: number;
+  };
 }
 
 /** Runs B14 against a server started here on `env`'s database; `sqlUrl` reaches that database. */
@@ -76,13 +95,16 @@ export async function benchWebhooks(env: Record<string, string>, sqlUrl: string)
       Number((await sql<{ n: string }[]>`select coalesce(max(id), 0)::text as n from events`)[0]!.n);
 
     // Throughput.
+    const pid = server.child.pid!;
     const before = await lastEvent();
+    const ticksBefore = cpuTicks(pid);
     const t0 = await record(BURST);
     const burstIds = await deliveryIds(before);
     while (burstIds.filter((d) => arrivals.has(d.id)).length < BURST)
       await new Promise((r) => setTimeout(r, 50));
     const burstSeconds = (Math.max(...burstIds.map((d) => arrivals.get(d.id)!)) - t0) / 1000;
     const perSecond = Math.round(BURST / burstSeconds);
+    const cpuPerDelivery = Math.round(((cpuTicks(pid) - ticksBefore) * 10_000) / BURST);
 
     // Latency at half that rate, in batches every 50 ms.
     const rate = Math.round(perSecond / 2);
@@ -107,6 +129,7 @@ export async function benchWebhooks(env: Record<string, string>, sqlUrl: string)
       const commit = [...commits].reverse().find((c) => Number(d.event_id) > c.since);
       if (commit && arrivals.has(d.id)) latencies.push(arrivals.get(d.id)! - commit.at);
     }
+    const beside = await besideB1(server.url, token, pid, record, cpuPerDelivery);
     latencies.sort((a, b) => a - b);
     const pct = (p: number) =>
       Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!);
@@ -118,12 +141,80 @@ export async function benchWebhooks(env: Record<string, string>, sqlUrl: string)
       delivered: latencies.length,
       p50: pct(0.5),
       p99: pct(0.99),
+      cpuPerDelivery,
+      beside,
     };
   } finally {
     await sql.end();
     await server.stop();
     receiver.close();
   }
+}
+
+/**
+ * B1 on this server in alternating rounds: alone, and while events are recorded (and so delivered) at
+ * BESIDE_RATE per second in batches every 50 ms.
+ */
+async function besideB1(
+  url: string,
+  token: string,
+  pid: number,
+  record: (n: number) => Promise<number>,
+  cpuPerDelivery: number,
+): Promise<WebhookBench['beside']> {
+  await api(url, token, 'POST', '/api/v1/demo-data', {});
+  const plans = await api(url, token, 'GET', '/api/v1/plans?limit=100');
+  const plan = plans.data.find((p: { code: string }) => p.code === 'enterprise') ?? plans.data[0];
+  const license = await api(url, token, 'POST', '/api/v1/licenses', {
+    plan_id: plan.id,
+    max_activations: null,
+  });
+  const device = { device_id: 'bench-beside', platform: 'linux', app_version: '1.0.0' };
+  const seat = await api(url, null, 'POST', '/api/v1/licensing/activate', {
+    license_key: license.key,
+    device_fingerprint: 'fp-bench-beside',
+    device_info: device,
+  });
+  const validate = () =>
+    load({
+      url: `${url}/api/v1/licensing/validate`,
+      body: { token: seat.signed_token, device_id: device.device_id },
+      seconds: BESIDE_SECONDS,
+    });
+  await validate(); // warm-up
+  const sides = {
+    alone: { requests: 0, ticks: 0 },
+    beside: { requests: 0, ticks: 0, delivered: 0 },
+  };
+  for (let round = 0; round < BESIDE_ROUNDS; round++) {
+    let before = cpuTicks(pid);
+    sides.alone.requests += (await validate()).total;
+    sides.alone.ticks += cpuTicks(pid) - before;
+
+    let running = true;
+    const recorder = (async () => {
+      const perBatch = Math.max(1, Math.round(BESIDE_RATE / 20));
+      while (running) {
+        await record(perBatch);
+        sides.beside.delivered += perBatch;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    before = cpuTicks(pid);
+    sides.beside.requests += (await validate()).total;
+    sides.beside.ticks += cpuTicks(pid) - before;
+    running = false;
+    await recorder;
+  }
+  const seconds = BESIDE_ROUNDS * BESIDE_SECONDS;
+  const deliveryTicks = (sides.beside.delivered * cpuPerDelivery) / 10_000;
+  return {
+    rate: BESIDE_RATE,
+    alone: Math.round(sides.alone.requests / seconds),
+    withDeliveries: Math.round(sides.beside.requests / seconds),
+    cpuAlone: Math.round((sides.alone.ticks * 10_000) / sides.alone.requests),
+    cpuBeside: Math.round(((sides.beside.ticks - deliveryTicks) * 10_000) / sides.beside.requests),
+  };
 }
 
 // Run on its own: a fresh database (or data directory) for this run.
