@@ -1,4 +1,5 @@
 import type { AppContext } from '../core/context.js';
+import { backgroundPacer } from '../core/pacer.js';
 import { pruneEmails } from '../mail/repository.js';
 import { pruneDeliveries } from '../webhooks/repository.js';
 import { archiveEndedSeats, pruneUsageEvents, RETENTION_BATCH } from './repository.js';
@@ -19,19 +20,20 @@ export async function runRetention(ctx: AppContext, accountId: string | null = n
   const now = ctx.clock.now().getTime();
   const usageBefore = new Date(now - ctx.config.usageRetentionDays * DAY);
   const seatsBefore = new Date(now - SEAT_ARCHIVE_DAYS * DAY);
+  const pacer = backgroundPacer();
   let usageRows = 0;
   let seats = 0;
   for (let n = RETENTION_BATCH; n === RETENTION_BATCH; usageRows += n)
-    n = await pruneUsageEvents(ctx.db.sql, usageBefore, accountId);
+    n = await pacer.run(() => pruneUsageEvents(ctx.db.sql, usageBefore, accountId));
   for (let n = RETENTION_BATCH; n === RETENTION_BATCH; seats += n)
-    n = await archiveEndedSeats(ctx.db.sql, seatsBefore, accountId);
+    n = await pacer.run(() => archiveEndedSeats(ctx.db.sql, seatsBefore, accountId));
   const deliveriesBefore = new Date(now - DELIVERY_LOG_DAYS * DAY);
   let deliveries = 0;
   for (let n = RETENTION_BATCH; n === RETENTION_BATCH; deliveries += n)
-    n = await pruneDeliveries(ctx.db.sql, deliveriesBefore, accountId, RETENTION_BATCH);
+    n = await pacer.run(() => pruneDeliveries(ctx.db.sql, deliveriesBefore, accountId, RETENTION_BATCH));
   let emails = 0;
   for (let n = RETENTION_BATCH; n === RETENTION_BATCH; emails += n)
-    n = await pruneEmails(ctx.db.sql, deliveriesBefore, accountId, RETENTION_BATCH);
+    n = await pacer.run(() => pruneEmails(ctx.db.sql, deliveriesBefore, accountId, RETENTION_BATCH));
   return {
     usage_rows_deleted: usageRows,
     seats_archived: seats,

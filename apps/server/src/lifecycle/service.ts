@@ -1,4 +1,5 @@
 import type { AppContext } from '../core/context.js';
+import { backgroundPacer } from '../core/pacer.js';
 import { recordEvents } from '../events/record.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import { runSubscriptionPass, type SubscriptionPassSummary } from '../subscriptions/due.js';
@@ -44,13 +45,16 @@ export async function runLifecyclePass(
   // Subscriptions first: a renewal or a dunning window moves their licenses' expiry before it is read.
   const subscriptions = await runSubscriptionPass(ctx, accountId);
   const now = ctx.clock.now();
+  const pacer = backgroundPacer();
   const summary: LifecycleSummary = { expired: 0, notices: 0, subscriptions };
   for (;;) {
-    const expired = await ctx.db.tx(async (tx) => {
-      const rows = await expireLicenses(tx, now, accountId);
-      await recordEvents(tx, rows.map(expiryEvent));
-      return rows;
-    });
+    const expired = await pacer.run(() =>
+      ctx.db.tx(async (tx) => {
+        const rows = await expireLicenses(tx, now, accountId);
+        await recordEvents(tx, rows.map(expiryEvent));
+        return rows;
+      }),
+    );
     summary.expired += expired.length;
     for (const l of expired)
       await publishLicenseChanged(ctx, l.account_id, { license_id: l.id, event: 'license.expired' });
@@ -60,18 +64,20 @@ export async function runLifecyclePass(
   for (;;) {
     const window = await licensesInNoticeWindow(ctx.db.sql, now, accountId, after);
     if (window.length === 0) break;
-    const notices = await ctx.db.tx(async (tx) => {
-      const rows = await takeDueNotices(
-        tx,
-        now,
-        window.map((l) => l.id),
-      );
-      await recordEvents(
-        tx,
-        rows.map((n) => noticeEvent(n, now)),
-      );
-      return rows;
-    });
+    const notices = await pacer.run(() =>
+      ctx.db.tx(async (tx) => {
+        const rows = await takeDueNotices(
+          tx,
+          now,
+          window.map((l) => l.id),
+        );
+        await recordEvents(
+          tx,
+          rows.map((n) => noticeEvent(n, now)),
+        );
+        return rows;
+      }),
+    );
     summary.notices += notices.length;
     if (window.length < PASS_BATCH) break;
     after = window[window.length - 1]!;

@@ -1,4 +1,5 @@
 import type { AppContext } from '../core/context.js';
+import { backgroundPacer } from '../core/pacer.js';
 import { dueSubscriptions } from './repository.js';
 import { transitionDue } from './transitions.js';
 
@@ -20,10 +21,11 @@ export async function runSubscriptionPass(
 ): Promise<SubscriptionPassSummary> {
   const summary: SubscriptionPassSummary = { renewed: 0, past_due: 0, suspended: 0, expired: 0 };
   let after: string | null = null;
+  const pacer = backgroundPacer();
   for (;;) {
     const due = await dueSubscriptions(ctx.db.sql, ctx.clock.now(), accountId, after, BATCH);
     for (const s of due) {
-      const row = await transitionDue(ctx, { accountId: s.account_id, actor: SYSTEM }, s.id);
+      const row = await pacer.run(() => transitionDue(ctx, { accountId: s.account_id, actor: SYSTEM }, s.id));
       if (!row) continue;
       if (row.status === 'active') summary.renewed++;
       else if (row.status === 'past_due' || row.status === 'suspended' || row.status === 'expired')
