@@ -16,6 +16,7 @@ import { licenseRoutes } from '../licenses/routes.js';
 import { licensingRoutes } from '../licensing/routes.js';
 import { mailRoutes } from '../mail/routes.js';
 import { offlineStaffRoutes } from '../offline/routes.js';
+import { orderRoutes } from '../orders/routes.js';
 import { planRoutes } from '../plans/routes.js';
 import { portalRoutes } from '../portal/routes.js';
 import { productRoutes } from '../products/routes.js';
@@ -40,6 +41,7 @@ export async function registerModules(app: App, parts: ProcessParts): Promise<vo
   await app.register(productRoutes, { ctx });
   await app.register(planRoutes, { ctx });
   await app.register(subscriptionRoutes, { ctx });
+  await app.register(orderRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });
   await app.register(mailRoutes, { ctx });

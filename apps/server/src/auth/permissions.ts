@@ -20,6 +20,8 @@ const WRITE_ACTIONS = {
   'customers:write': ['sales', 'support'],
   'subscriptions:write': ['sales'],
   'orders:write': ['sales'],
+  // Approving an order and refunding one are money decisions: owners and admins.
+  'orders:approve': [],
   'licenses:create': ['sales'],
   'licenses:write': ['sales'],
   'licenses:revoke': [],

@@ -16,6 +16,7 @@ export const MAIL_CATALOGUE = {
     on: false,
     description: 'A new device took a seat of their license (off by default)',
   },
+  'order.paid': { audience: 'customer', on: true, description: 'Receipt of a paid order' },
   'webhook_endpoint.disabled': {
     audience: 'owners',
     on: true,

@@ -3,7 +3,14 @@ import { decryptAtRest } from '../crypto/master-key.js';
 import { maskKey } from '../licenses/keys.js';
 import { brandingOf } from './branding.js';
 import { isMailTemplate, mailEnabled } from './catalogue.js';
-import { accountSettings, directMailData, type EmailRow, licenseMailFacts } from './repository.js';
+import { renderReceiptMail } from './receipt.js';
+import {
+  accountSettings,
+  directMailData,
+  type EmailRow,
+  licenseMailFacts,
+  receiptFacts,
+} from './repository.js';
 import { isStaffTemplate, LINK_PAGES, renderStaffMail } from './staff-templates.js';
 import {
   LICENSE_TEMPLATES,
@@ -35,6 +42,7 @@ export interface Reveal {
 export async function renderEmail(ctx: AppContext, email: EmailRow, reveal: Reveal): Promise<MailMessage> {
   if (!isMailTemplate(email.template)) return { skip: `Unknown template ${email.template}` };
   if (isLicenseTemplate(email.template)) return renderLicenseEmail(ctx, email, email.template, reveal);
+  if (email.template === 'order.paid') return renderReceiptEmail(ctx, email);
   if (isStaffTemplate(email.template)) {
     const { name, settings } = await accountSettings(ctx.db.sql, email.account_id);
     if (!mailEnabled(settings, email.template)) return { skip: 'Turned off in Settings → Email' };
@@ -54,6 +62,16 @@ export async function renderEmail(ctx: AppContext, email: EmailRow, reveal: Reve
     return { ...rendered, to: email.to_address, from: fromOf(branding) };
   }
   return { skip: `No renderer for ${email.template}` };
+}
+
+async function renderReceiptEmail(ctx: AppContext, email: EmailRow): Promise<MailMessage> {
+  const facts = email.subject_id && (await receiptFacts(ctx.db.sql, email.account_id, email.subject_id));
+  if (!facts) return { skip: 'What it was about no longer exists' };
+  if (!mailEnabled(facts.settings, 'order.paid')) return { skip: 'Turned off in Settings → Email' };
+  if (!facts.customer_email) return { skip: 'The customer has no email address' };
+  const branding = brandingOf(facts.account_name, facts.settings, ctx.config.publicUrl);
+  const rendered = renderReceiptMail(facts, branding, `${ctx.config.publicUrl}/portal`);
+  return { ...rendered, to: facts.customer_email, from: fromOf(branding) };
 }
 
 async function renderLicenseEmail(

@@ -186,3 +186,52 @@ export async function queueOwnerNotice(
     from users where account_id = ${e.accountId} and role = 'owner' and status = 'active'`;
   return rows.count;
 }
+
+/** What a receipt is rendered from: the order, its lines with their plans, its customer and account. */
+export interface ReceiptFacts {
+  order: {
+    id: string;
+    number: number;
+    status: string;
+    currency: string;
+    subtotal_cents: number;
+    discount_cents: number;
+    tax_cents: number;
+    total_cents: number;
+    payment_provider: string | null;
+    payment_reference: string | null;
+    paid_at: Date | null;
+    created_at: Date;
+  };
+  lines: {
+    description: string;
+    plan_name: string;
+    quantity: number;
+    unit_amount_cents: number;
+    amount_cents: number;
+  }[];
+  customer_email: string | null;
+  customer_name: string | null;
+  account_name: string;
+  settings: Record<string, unknown>;
+}
+
+export async function receiptFacts(
+  q: Queryable,
+  accountId: string,
+  orderId: string,
+): Promise<ReceiptFacts | undefined> {
+  const [row] = await q<(ReceiptFacts['order'] & Omit<ReceiptFacts, 'order' | 'lines'>)[]>`
+    select o.id, o.number, o.status, o.currency, o.subtotal_cents, o.discount_cents, o.tax_cents, o.total_cents,
+      o.payment_provider, o.payment_reference, o.paid_at, o.created_at, c.email as customer_email,
+      coalesce(nullif(trim(concat_ws(' ', c.first_name, c.last_name)), ''), c.company_name) as customer_name,
+      a.name as account_name, a.settings
+    from orders o join customers c on c.id = o.customer_id join accounts a on a.id = o.account_id
+    where o.account_id = ${accountId} and o.id = ${orderId}::uuid`;
+  if (!row) return undefined;
+  const lines = await q<ReceiptFacts['lines']>`
+    select i.description, p.name as plan_name, i.quantity, i.unit_amount_cents, i.amount_cents
+    from order_items i join plans p on p.id = i.plan_id where i.order_id = ${orderId}::uuid order by i.position`;
+  const { customer_email, customer_name, account_name, settings, ...order } = row;
+  return { order, lines, customer_email, customer_name, account_name, settings };
+}

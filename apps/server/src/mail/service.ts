@@ -5,6 +5,7 @@ import { AppError, notFound } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';
 import { brandingOf, type UpdateBrandingInput } from './branding.js';
 import { isMailTemplate, MAIL_CATALOGUE, mailSettingsOf } from './catalogue.js';
+import { renderReceiptPage } from './receipt.js';
 import { renderEmail } from './render.js';
 import * as repo from './repository.js';
 import type { ListEmailsFilters } from './schemas.js';
@@ -100,4 +101,19 @@ export async function updateMailSettings(
     });
   });
   return getMailSettings(ctx, p.accountId);
+}
+
+/** The receipt page of a paid (or refunded) order, in the account's branding. */
+export async function receiptPage(ctx: AppContext, accountId: string, orderId: string) {
+  const facts = await repo.receiptFacts(ctx.db.sql, accountId, orderId);
+  if (!facts) throw notFound('Order');
+  if (!facts.order.paid_at)
+    throw new AppError(
+      'INVALID_STATE_TRANSITION',
+      `Order #${facts.order.number} is ${facts.order.status}: a receipt exists once it is paid`,
+      {
+        status: facts.order.status,
+      },
+    );
+  return renderReceiptPage(facts, brandingOf(facts.account_name, facts.settings, ctx.config.publicUrl));
 }

@@ -85,6 +85,9 @@ const planFields = {
     maximum: 90,
     description: 'How long a past-due subscription keeps its licenses working before they are suspended',
   }),
+  requires_approval: Type.Boolean({
+    description: 'Orders with this plan wait for an owner or admin to approve them before payment',
+  }),
   offline_file_ttl_days: Type.Integer({ minimum: 1, maximum: 3650 }),
   auto_renew: Type.Boolean(),
   active: Type.Boolean(),
@@ -158,6 +161,7 @@ export interface PlanRow {
   trial_days: number;
   grace_period_days: number;
   dunning_days: number;
+  requires_approval: boolean;
   offline_file_ttl_days: number;
   auto_renew: boolean;
   active: boolean;

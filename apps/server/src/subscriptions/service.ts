@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
-import type { Queryable } from '../db/database.js';
+import type { Queryable, TxSql } from '../db/database.js';
 import { existsInAccount, insertRow } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { createLicense } from '../licenses/service.js';
@@ -67,9 +67,12 @@ export async function createSubscription(
   p: Principal,
   input: CreateSubscriptionInput,
   meta: { ip: string; requestId: string },
+  outer?: TxSql,
 ) {
   const { issue_license: issue = true, ...fields } = input;
-  return ctx.db.tx(async (tx) => {
+  // Inside an outer transaction (an order's fulfilment) it commits with it.
+  const inTx = <T>(fn: (tx: TxSql) => Promise<T>) => (outer ? fn(outer) : ctx.db.tx(fn));
+  return inTx(async (tx) => {
     if (!(await existsInAccount(tx, 'customers', p.accountId, input.customer_id)))
       throw notInAccount('customer_id');
     const plan = await planInAccount(tx, p.accountId, input.plan_id);

@@ -164,6 +164,10 @@ async function resourcesOf(account: TestAccount): Promise<Record<string, string>
       customer_id: license.customer_id,
       plan_id: license.plan_id,
     }),
+    orders: await post('/api/v1/orders', {
+      customer_id: license.customer_id,
+      items: [{ plan_id: license.plan_id, billing_cycle: 'monthly' }],
+    }),
     'signing-keys': await first('/api/v1/signing-keys'),
     events: await first('/api/v1/events'),
     jobs: (await world.server.request('POST', '/api/v1/jobs/lifecycle/runs', { token })).body.id,

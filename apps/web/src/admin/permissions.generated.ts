@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'customers:write': ['owner', 'admin', 'sales', 'support'],
   'subscriptions:write': ['owner', 'admin', 'sales'],
   'orders:write': ['owner', 'admin', 'sales'],
+  'orders:approve': ['owner', 'admin'],
   'licenses:create': ['owner', 'admin', 'sales'],
   'licenses:write': ['owner', 'admin', 'sales'],
   'licenses:revoke': ['owner', 'admin'],

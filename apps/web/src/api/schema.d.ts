@@ -3239,6 +3239,8 @@ export interface paths {
             grace_period_days?: number;
             /** @description How long a past-due subscription keeps its licenses working before they are suspended */
             dunning_days?: number;
+            /** @description Orders with this plan wait for an owner or admin to approve them before payment */
+            requires_approval?: boolean;
             offline_file_ttl_days?: number;
             auto_renew?: boolean;
             active?: boolean;
@@ -3512,6 +3514,8 @@ export interface paths {
             grace_period_days?: number;
             /** @description How long a past-due subscription keeps its licenses working before they are suspended */
             dunning_days?: number;
+            /** @description Orders with this plan wait for an owner or admin to approve them before payment */
+            requires_approval?: boolean;
             offline_file_ttl_days?: number;
             auto_renew?: boolean;
             active?: boolean;
@@ -4771,6 +4775,1189 @@ export interface paths {
           };
           content: {
             'application/json': components['schemas']['Subscription'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List orders, newest first */
+    get: {
+      parameters: {
+        query: {
+          limit: number;
+          offset: number;
+          q?: string;
+          sort?:
+            | 'created_at'
+            | '-created_at'
+            | 'number'
+            | '-number'
+            | 'total_cents'
+            | '-total_cents'
+            | 'status'
+            | '-status';
+          status?:
+            | 'draft'
+            | 'pending_approval'
+            | 'approved'
+            | 'paid'
+            | 'fulfilled'
+            | 'cancelled'
+            | 'refunded';
+          customer_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Order'][];
+              pagination: {
+                limit: number;
+                offset: number;
+                has_more: boolean;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a draft order for a customer (priced from the plans unless amounts are given) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            customer_id: string;
+            /** @description Default: the first plan's */
+            currency?: string;
+            items: {
+              /** Format: uuid */
+              plan_id: string;
+              /** @description monthly / annual: fulfilment starts a subscription (manual billing) that drives the license; one_time: a license on its own */
+              billing_cycle: 'monthly' | 'annual' | 'one_time';
+              /** @description Seats: the plan's × quantity (default 1) */
+              quantity?: number;
+              /** @description Default: the plan's monthly or yearly price; required for one_time */
+              unit_amount_cents?: number;
+              description?: string;
+            }[];
+            discount_cents?: number;
+            tax_cents?: number;
+            /** @description Default: whether any plan of it requires approval */
+            requires_approval?: boolean;
+            notes?: string;
+            metadata?: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An order and its lines */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a draft order (its lines are priced again) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            items?: {
+              /** Format: uuid */
+              plan_id: string;
+              /** @description monthly / annual: fulfilment starts a subscription (manual billing) that drives the license; one_time: a license on its own */
+              billing_cycle: 'monthly' | 'annual' | 'one_time';
+              /** @description Seats: the plan's × quantity (default 1) */
+              quantity?: number;
+              /** @description Default: the plan's monthly or yearly price; required for one_time */
+              unit_amount_cents?: number;
+              description?: string;
+            }[];
+            discount_cents?: number;
+            tax_cents?: number;
+            notes?: string;
+            metadata?: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/receipt': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The receipt of a paid order, as a printable HTML page */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit a draft: it waits for approval when it needs one, else it is approved */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve an order that waits for approval */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel an order that is not paid */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/refund': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark a paid order refunded; the licenses it issued are suspended */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/pay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a payment outside any provider (an invoice paid by transfer); fulfils it unless fulfil is false */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Bank transfer or invoice reference */
+            reference?: string;
+            /** @description Fulfil at once (default true) */
+            fulfil?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FulfilledOrder'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/fulfil': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Issue what a paid order sold, once (keys in the answer, this once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FulfilledOrder'];
           };
         };
         /** @description Default Response */
@@ -18394,6 +19581,718 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'order.created': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A draft order was created */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "order.created",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "order",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'order.updated': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A draft order changed (lines, discount, tax, notes) */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "order.updated",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "order",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'order.submitted': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An order was submitted and waits for approval */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "order.submitted",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "order",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'order.approved': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An order was approved (or needed no approval when submitted) */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "order.approved",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "order",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'order.paid': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An order was paid (its receipt is emailed) */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "order.paid",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "order",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'order.fulfilled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A paid order issued its licenses */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "order.fulfilled",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "order",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'order.cancelled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An unpaid order was cancelled */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "order.cancelled",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "order",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'order.refunded': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An order was refunded; the licenses it issued were suspended */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "order.refunded",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "order",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'user.created': {
     parameters: {
       query?: never;
@@ -19760,6 +21659,8 @@ export interface components {
       grace_period_days: number;
       /** @description How long a past-due subscription keeps its licenses working before they are suspended */
       dunning_days: number;
+      /** @description Orders with this plan wait for an owner or admin to approve them before payment */
+      requires_approval: boolean;
       offline_file_ttl_days: number;
       auto_renew: boolean;
       active: boolean;
@@ -19850,6 +21751,67 @@ export interface components {
         id: string;
         key: string;
       } | null;
+    };
+    OrderItem: {
+      /** Format: uuid */
+      id: string;
+      position: number;
+      /** Format: uuid */
+      plan_id: string;
+      billing_cycle: string;
+      quantity: number;
+      unit_amount_cents: number;
+      amount_cents: number;
+      description: string;
+      subscription_id: string | null;
+      license_id: string | null;
+    };
+    Order: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      account_id: string;
+      /** @description Numbered per account from 1001 */
+      number: number;
+      /** Format: uuid */
+      customer_id: string;
+      status: 'draft' | 'pending_approval' | 'approved' | 'paid' | 'fulfilled' | 'cancelled' | 'refunded';
+      /** @description ISO 4217, lower case */
+      currency: string;
+      subtotal_cents: number;
+      discount_cents: number;
+      tax_cents: number;
+      /** @description subtotal − discount + tax */
+      total_cents: number;
+      requires_approval: boolean;
+      payment_provider: string | null;
+      payment_reference: string | null;
+      notes: string;
+      metadata: {
+        [key: string]: unknown;
+      };
+      items: components['schemas']['OrderItem'][];
+      submitted_at: string | null;
+      approved_at: string | null;
+      paid_at: string | null;
+      fulfilled_at: string | null;
+      cancelled_at: string | null;
+      refunded_at: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    FulfilledOrder: {
+      order: components['schemas']['Order'];
+      issued_licenses: {
+        /** Format: uuid */
+        id: string;
+        /** @description Shown this once */
+        key: string;
+        /** Format: uuid */
+        item_id: string;
+      }[];
     };
     Event: {
       id: string;

@@ -1,0 +1,132 @@
+import type { Queryable } from '../db/database.js';
+import { orderBy } from '../db/order-by.js';
+import type { ListOrdersFilters, OrderItemRow, OrderRow, OrderStatus } from './schemas.js';
+
+const SORTABLE: Record<string, string> = {
+  created_at: 'created_at',
+  number: 'number',
+  total_cents: 'total_cents',
+  status: 'status',
+};
+
+/** The account's next order number (1001, 1002 …), taken under the counter's row lock. */
+export async function nextOrderNumber(q: Queryable, accountId: string): Promise<number> {
+  const [row] = await q<{ last_number: number }[]>`
+    insert into order_counters (account_id, last_number) values (${accountId}, 1001)
+    on conflict (account_id) do update set last_number = order_counters.last_number + 1
+    returning last_number`;
+  return row!.last_number;
+}
+
+export async function insertOrder(
+  q: Queryable,
+  o: Omit<
+    OrderRow,
+    | 'id'
+    | 'created_at'
+    | 'updated_at'
+    | 'submitted_at'
+    | 'approved_at'
+    | 'approved_by'
+    | 'paid_at'
+    | 'fulfilled_at'
+    | 'cancelled_at'
+    | 'refunded_at'
+    | 'payment_provider'
+    | 'payment_reference'
+  >,
+) {
+  const [row] = await q<OrderRow[]>`
+    insert into orders (account_id, number, customer_id, status, currency, subtotal_cents, discount_cents,
+      tax_cents, total_cents, requires_approval, notes, metadata)
+    values (${o.account_id}, ${o.number}, ${o.customer_id}, ${o.status}, ${o.currency}, ${o.subtotal_cents},
+      ${o.discount_cents}, ${o.tax_cents}, ${o.total_cents}, ${o.requires_approval}, ${o.notes},
+      ${q.json(o.metadata as never)})
+    returning *`;
+  return row!;
+}
+
+export async function replaceItems(
+  q: Queryable,
+  accountId: string,
+  orderId: string,
+  items: Omit<OrderItemRow, 'id' | 'order_id' | 'subscription_id' | 'license_id'>[],
+) {
+  await q`delete from order_items where order_id = ${orderId}`;
+  if (items.length === 0) return;
+  await q`insert into order_items ${q(
+    items.map((i) => ({ ...i, account_id: accountId, order_id: orderId })) as never[],
+  )}`;
+}
+
+/** `lock`: held until the transaction ends, so one change at a time decides what happens next. */
+export async function findOrder(q: Queryable, accountId: string, id: string, lock = false) {
+  const [row] = await q<OrderRow[]>`
+    select * from orders where account_id = ${accountId} and id = ${id} ${lock ? q`for update` : q``}`;
+  return row;
+}
+
+export function itemsOf(q: Queryable, orderIds: string[]) {
+  return q<OrderItemRow[]>`
+    select id, order_id, position, plan_id, billing_cycle, quantity, unit_amount_cents, amount_cents, description,
+      subscription_id, license_id
+    from order_items where order_id = any(${orderIds}::uuid[]) order by order_id, position`;
+}
+
+export async function updateOrder(q: Queryable, id: string, fields: Record<string, unknown>) {
+  const values = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  if ('metadata' in values) values.metadata = q.json(values.metadata as never);
+  const [row] = await q<OrderRow[]>`
+    update orders set ${q(values as Record<string, never>)}, updated_at = now() where id = ${id} returning *`;
+  return row!;
+}
+
+export async function setStatus(
+  q: Queryable,
+  id: string,
+  status: OrderStatus,
+  stamp: string | undefined,
+  extra: Record<string, unknown> = {},
+) {
+  return updateOrder(q, id, { status, ...(stamp ? { [stamp]: new Date() } : {}), ...extra });
+}
+
+export async function markItemFulfilled(
+  q: Queryable,
+  itemId: string,
+  f: { subscriptionId: string | null; licenseId: string },
+) {
+  await q`update order_items set subscription_id = ${f.subscriptionId}, license_id = ${f.licenseId} where id = ${itemId}`;
+}
+
+export function listOrders(q: Queryable, accountId: string, f: ListOrdersFilters) {
+  return q<OrderRow[]>`
+    select * from orders where account_id = ${accountId}
+      ${f.status ? q`and status = ${f.status}` : q``}
+      ${f.customer_id ? q`and customer_id = ${f.customer_id}` : q``}
+    ${orderBy(q, f.sort, SORTABLE, '-created_at', 'id')}
+    limit ${f.limit + 1} offset ${f.offset}`;
+}
+
+/** The licenses an order issued (to suspend on refund). */
+export function licensesOfOrder(q: Queryable, accountId: string, orderId: string) {
+  return q<{ id: string; status: string }[]>`
+    select id, status from licenses where account_id = ${accountId} and order_id = ${orderId}`;
+}
+
+export function plansIn(q: Queryable, accountId: string, ids: string[]) {
+  return q<
+    {
+      id: string;
+      code: string;
+      name: string;
+      currency: string;
+      price_monthly_cents: number;
+      price_yearly_cents: number;
+      requires_approval: boolean;
+      max_activations: number | null;
+    }[]
+  >`
+    select id, code, name, currency, price_monthly_cents, price_yearly_cents, requires_approval, max_activations
+    from plans where account_id = ${accountId} and id = any(${ids}::uuid[])`;
+}
