@@ -211,7 +211,10 @@ describe('fuzzing the API from its OpenAPI schemas', () => {
           failures.push(
             `${op.method} ${path} → ${res.status} breaks its schema: ${ajvMessage(matches)} in ${JSON.stringify(res.body).slice(0, 200)}`,
           );
-        if (res.status >= 500)
+        // 501 PAYMENT_PROVIDER_NOT_CONFIGURED: the test servers have no Stripe keys, and say so.
+        const unconfigured =
+          res.status === 501 && (res.body as any)?.error?.code === 'PAYMENT_PROVIDER_NOT_CONFIGURED';
+        if (res.status >= 500 && !unconfigured)
           failures.push(`${op.method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
         if (res.status >= 400 && path.startsWith('/api/')) {
           const e = (res.body as any)?.error ?? (res.body as any);

@@ -22,6 +22,7 @@ import { portalRoutes } from '../portal/routes.js';
 import { productRoutes } from '../products/routes.js';
 import { signingRoutes } from '../signing/routes.js';
 import { staffLinkRoutes } from '../staff-links/routes.js';
+import { stripeRoutes } from '../stripe/routes.js';
 import { subscriptionRoutes } from '../subscriptions/routes.js';
 import { userRoutes } from '../users/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
@@ -42,6 +43,7 @@ export async function registerModules(app: App, parts: ProcessParts): Promise<vo
   await app.register(planRoutes, { ctx });
   await app.register(subscriptionRoutes, { ctx });
   await app.register(orderRoutes, { ctx });
+  await app.register(stripeRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });
   await app.register(mailRoutes, { ctx });

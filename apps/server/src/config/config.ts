@@ -18,6 +18,8 @@ export interface Config {
   smtpUrl: string | undefined;
   stripeSecretKey: string | undefined;
   stripeWebhookSecret: string | undefined;
+  /** Where the Stripe library sends its calls (default Stripe's own API; tests point it at a local stand-in). */
+  stripeApiUrl: string | undefined;
   /** Webhook destinations allowed although not public (host names, addresses, CIDRs): tests, private networks. */
   webhookAllowedHosts: string[];
   /** How long a webhook receiver has to answer; a claim is leased for three times this. */
@@ -155,6 +157,7 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     stripeSecretKey: env.STRIPE_SECRET_KEY || undefined,
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+    stripeApiUrl: url(env, 'STRIPE_API_URL', ['https:', 'http:']),
     webhookAllowedHosts: allowedHosts(env),
     webhookTimeoutSeconds: int(env, 'KEYWARD_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60),
     logLevel,

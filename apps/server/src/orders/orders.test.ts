@@ -221,4 +221,16 @@ describe('orders', () => {
       select count(*)::int as n from orders where customer_id = ${customer.id}`;
     expect(count!.n).toBe(0);
   });
+
+  it('answers every Stripe route with PAYMENT_PROVIDER_NOT_CONFIGURED on a server without Stripe keys', async () => {
+    const hook = await world.server.request('POST', '/api/v1/webhooks/stripe', {
+      raw: '{}',
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+    });
+    expect(hook.status).toBe(501);
+    expect(hook.body.error.code).toBe('PAYMENT_PROVIDER_NOT_CONFIGURED');
+    expect(hook.body.error.message).toContain('STRIPE_SECRET_KEY');
+    const events = await call('GET', '/api/v1/payment-events');
+    expect(events.status).toBe(501);
+  });
 });

@@ -1,0 +1,33 @@
+import Stripe from 'stripe';
+import type { Config } from '../config/config.js';
+import { AppError } from '../core/errors.js';
+
+/**
+ * The Stripe library as this deployment is set up for it (`STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`),
+ * or null without them. `STRIPE_API_URL` points its calls elsewhere: the tests' local stand-in for the
+ * few Stripe endpoints Keyward calls (Stripe itself cannot be reached from the test machines).
+ */
+export function stripeClient(config: Config): { stripe: Stripe; webhookSecret: string } | null {
+  if (!config.stripeSecretKey || !config.stripeWebhookSecret) return null;
+  const api = config.stripeApiUrl ? new URL(config.stripeApiUrl) : null;
+  const stripe = new Stripe(config.stripeSecretKey, {
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    ...(api
+      ? {
+          host: api.hostname,
+          port: Number(api.port || (api.protocol === 'https:' ? 443 : 80)),
+          protocol: api.protocol.replace(':', '') as 'http' | 'https',
+        }
+      : {}),
+  });
+  return { stripe, webhookSecret: config.stripeWebhookSecret };
+}
+
+/** Every Stripe route's answer when the deployment has no Stripe keys. */
+export function notConfigured(): AppError {
+  return new AppError(
+    'PAYMENT_PROVIDER_NOT_CONFIGURED',
+    'Stripe is not set up on this server: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (see docs/payments.md)',
+  );
+}
