@@ -41,16 +41,10 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
- * A new browser context signed in to the dashboard as `email`. Page errors, console errors and every
+ * A page in a new browser context (no session, no storage). Page errors, console errors and every
  * 4xx/5xx response go to `errors`, which a test expects to stay empty (or holds what it expects).
  */
-export async function signInToDashboard(
-  browser: Browser,
-  base: string,
-  email: string,
-  password: string,
-  errors: string[],
-): Promise<Page> {
+export async function newWatchedPage(browser: Browser, errors: string[]): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const p = await context.newPage();
   p.setDefaultTimeout(10_000);
@@ -61,6 +55,18 @@ export async function signInToDashboard(
   p.on('response', (res) => {
     if (res.status() >= 400) errors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
   });
+  return p;
+}
+
+/** A new browser context signed in to the dashboard as `email` (errors collected as newWatchedPage does). */
+export async function signInToDashboard(
+  browser: Browser,
+  base: string,
+  email: string,
+  password: string,
+  errors: string[],
+): Promise<Page> {
+  const p = await newWatchedPage(browser, errors);
   await p.goto(`${base}/admin/sign-in`);
   await p.getByLabel('Email').fill(email);
   await p.getByLabel('Password').fill(password);

@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
-import { api, unwrap } from '../api/client';
+import { api, publicApi, unwrap } from '../api/client';
 import type { components } from '../api/schema';
 import { type Role, type SessionSnapshot, session } from '../api/session';
 
@@ -16,6 +16,17 @@ export const meQuery = queryOptions({
 /** Signs in with email and password; throws an ApiError (INVALID_CREDENTIALS, RATE_LIMITED …). */
 export async function signIn(email: string, password: string): Promise<void> {
   const result = await unwrap(api.POST('/api/v1/auth/login', { body: { email, password } }));
+  session.start(result);
+}
+
+/**
+ * Accepts an invitation with its emailed token: sets the password (and name) and signs in, the session
+ * stored as signIn stores it; throws an ApiError (PASSWORD_TOO_WEAK, LINK_INVALID …). Sent without the
+ * current session, if any: the link is the credential.
+ */
+export async function acceptInvitation(token: string, password: string, name?: string): Promise<void> {
+  const body = { token, password, ...(name ? { name } : {}) };
+  const result = await unwrap(publicApi.POST('/api/v1/auth/invitation/accept', { body }));
   session.start(result);
 }
 

@@ -23,7 +23,13 @@ interface RouterContext {
   queryClient: QueryClient;
 }
 
-/** When the session ends anywhere (sign out, refused refresh, other tab), clear data and go to sign-in. */
+/** Pages that need no session: signing in, and the pages of the links staff are emailed. */
+const PUBLIC_PATHS = new Set(['/sign-in', '/forgot-password', '/reset-password', '/accept-invitation']);
+
+/**
+ * When the session ends anywhere (sign out, refused refresh, other tab), clear data and go to sign-in
+ * (unless on a page that needs no session).
+ */
 function SessionWatcher() {
   const router = useRouter();
   useEffect(
@@ -34,7 +40,7 @@ function SessionWatcher() {
         const { queryClient } = router.options.context as RouterContext;
         const here = router.state.location;
         queryClient.clear();
-        if (here.pathname === '/sign-in') return;
+        if (PUBLIC_PATHS.has(here.pathname)) return;
         const redirectTo = endedBecause === 'signed_out' ? undefined : here.href;
         void router.navigate({ to: '/sign-in', search: { redirect: redirectTo, reason: endedBecause } });
       }),
@@ -71,12 +77,25 @@ const signInRoute = createRoute({
   component: SignInPage,
 });
 
+/**
+ * A page that needs no session: "forgot password" and the pages of emailed links, whose token is the
+ * credential (it arrives in the URL's fragment, so it never reaches a server log).
+ */
+const publicPage = <const TPath extends string>(path: TPath, component: PageComponent) =>
+  createRoute({ getParentRoute: () => rootRoute, path, component });
+
 /** Layout of every signed-in page: checks the session (refreshing it if needed) before rendering. */
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'app',
   beforeLoad: async ({ context, location }) => {
-    const toSignIn = () => redirect({ to: '/sign-in', search: { redirect: location.href } });
+    // Says why when the session has just ended (a refused refresh), as SessionWatcher's redirect does:
+    // whichever of the two lands last, the sign-in page explains.
+    const toSignIn = () =>
+      redirect({
+        to: '/sign-in',
+        search: { redirect: location.href, reason: session.snapshot().endedBecause ?? undefined },
+      });
     if (!session.snapshot().hasSession) throw toSignIn();
     try {
       await context.queryClient.ensureQueryData(meQuery);
@@ -112,6 +131,18 @@ const page = <const TPath extends string>(path: TPath, component: PageComponent)
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
+  publicPage(
+    '/forgot-password',
+    lazyRouteComponent(() => import('./pages/ForgotPassword'), 'ForgotPasswordPage'),
+  ),
+  publicPage(
+    '/reset-password',
+    lazyRouteComponent(() => import('./pages/ResetPassword'), 'ResetPasswordPage'),
+  ),
+  publicPage(
+    '/accept-invitation',
+    lazyRouteComponent(() => import('./pages/AcceptInvitation'), 'AcceptInvitationPage'),
+  ),
   appRoute.addChildren([
     page('/', OverviewPage),
     listPage(
@@ -157,6 +188,10 @@ const routeTree = rootRoute.addChildren([
     page(
       '/settings/webhooks/$id',
       lazyRouteComponent(() => import('./pages/WebhookEndpoint'), 'WebhookEndpointPage'),
+    ),
+    page(
+      '/settings/emails/$id',
+      lazyRouteComponent(() => import('./email/EmailPage'), 'EmailPage'),
     ),
   ]),
 ]);

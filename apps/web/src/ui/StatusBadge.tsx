@@ -5,6 +5,7 @@ const TONE_BY_STATUS: Record<string, BadgeTone> = {
   active: 'success',
   trialing: 'info',
   pending: 'info',
+  invited: 'info',
   delivered: 'success',
   past_due: 'warning',
   suspended: 'warning',

@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { requestJson } from '../../api/client';
-import { describeError } from '../../api/errors';
-import type { ApiKey, SigningKey, StaffUser } from '../../api/resources';
+import type { ApiKey, SigningKey } from '../../api/resources';
 import type { Role } from '../../api/session';
 import { formatDate, formatDateTime, formatRelative } from '../../lib/format';
 import {
@@ -29,21 +28,12 @@ import { JobsCard } from '../components/Jobs';
 import { ListView } from '../components/ListView';
 import { ProductTokensCard } from '../components/ProductTokens';
 import { useLocalListState } from '../components/useListState';
+import { EmailSection } from '../email/EmailSection';
 import { useCan, useInvalidate, usePending, useSubmit } from '../hooks';
+import { UsersSection } from '../users/UsersSection';
 import { WebhooksSection } from '../webhooks/WebhooksSection';
 
 const roleLabel = (role: string) => ROLE_LABELS[role as keyof typeof ROLE_LABELS] ?? role;
-
-const userColumns: Column<StaffUser>[] = [
-  {
-    id: 'user',
-    header: 'User',
-    cell: (u) => <NameCell name={u.name} sub={u.email} />,
-  },
-  { id: 'role', header: 'Role', cell: (u) => <UserRole user={u} /> },
-  { id: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} />, secondary: true },
-  { id: 'last', header: 'Last sign-in', cell: (u) => formatRelative(u.last_login_at), secondary: true },
-];
 
 const keyColumns: Column<ApiKey>[] = [
   {
@@ -68,41 +58,6 @@ const keyColumns: Column<ApiKey>[] = [
 ];
 
 const ROLE_OPTIONS = (Object.keys(ROLE_LABELS) as Role[]).map((r) => ({ value: r, label: ROLE_LABELS[r] }));
-
-function UserRole({ user }: { user: StaffUser }) {
-  const canWrite = useCan('users:write');
-  const me = useQuery(meQuery);
-  const invalidate = useInvalidate();
-  const toast = useToast();
-  if (!canWrite || me.data?.user.id === user.id) return <Badge>{roleLabel(user.role)}</Badge>;
-  return (
-    <Select
-      label={`Role of ${user.email}`}
-      hideLabel
-      options={ROLE_OPTIONS}
-      value={user.role}
-      onChange={async (e) => {
-        try {
-          await requestJson(`/api/v1/users/${user.id}`, { method: 'PATCH', body: { role: e.target.value } });
-          await invalidate('/api/v1/users');
-          toast({
-            tone: 'success',
-            title: 'Role changed',
-            description: `${user.email}: ${roleLabel(e.target.value)}`,
-          });
-        } catch (error) {
-          toast({
-            tone: 'error',
-            title: 'Could not change the role',
-            description: describeError(error),
-            duration: 0,
-          });
-        }
-      }}
-      fieldClassName="w-36"
-    />
-  );
-}
 
 function RevokeKey({ apiKey }: { apiKey: ApiKey }) {
   const canWrite = useCan('api_keys:write');
@@ -311,9 +266,11 @@ function AccountCard() {
   );
 }
 
-/** Account, staff users and roles, API keys, webhooks, signing keys and each product's token settings. */
+/**
+ * Account, staff users and roles, API keys, webhooks, email (log, outbox, branding), signing keys and each
+ * product's token settings.
+ */
 export function SettingsPage() {
-  const users = useLocalListState();
   const keys = useLocalListState();
   const canWriteKeys = useCan('api_keys:write');
   const canManageJobs = useCan('jobs:manage');
@@ -325,19 +282,7 @@ export function SettingsPage() {
       />
       <div className="flex flex-col gap-6">
         <AccountCard />
-        <section aria-labelledby="settings-users" className="flex flex-col gap-3">
-          <h2 id="settings-users" className="text-base font-semibold text-zinc-900">
-            Users
-          </h2>
-          <ListView<StaffUser>
-            endpoint="/api/v1/users"
-            caption="Staff users"
-            columns={userColumns}
-            searchLabel="Search users"
-            state={users}
-            empty={{ title: 'No other users', description: 'Invite teammates to share the work.' }}
-          />
-        </section>
+        <UsersSection />
         <section aria-labelledby="settings-keys" className="flex flex-col gap-3">
           <div className="flex items-center justify-between gap-2">
             <h2 id="settings-keys" className="text-base font-semibold text-zinc-900">
@@ -357,6 +302,7 @@ export function SettingsPage() {
           />
         </section>
         <WebhooksSection />
+        <EmailSection />
         <SigningKeys />
         <ProductTokensCard />
         {canManageJobs && <JobsCard />}

@@ -1,9 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { getRouteApi, useRouter } from '@tanstack/react-router';
+import { getRouteApi, Link, useRouter } from '@tanstack/react-router';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { describeError, toApiError } from '../../api/errors';
 import { Button, Input } from '../../ui';
 import { safeRedirect, signIn } from '../auth';
+import { AuthFrame, authCardClass, authLinkClass } from '../components/AuthFrame';
 
 const route = getRouteApi('/sign-in');
 
@@ -49,59 +50,54 @@ export function SignInPage() {
   const invalid = toApiError(error).code === 'INVALID_CREDENTIALS';
 
   return (
-    <main className="flex min-h-dvh items-center justify-center px-4 py-12">
-      <div className="w-full max-w-sm">
-        <div className="mb-8 flex flex-col items-center text-center">
-          <span className="mb-4 grid size-11 place-items-center rounded-lg bg-brand-600 text-lg font-bold text-white">
-            K
-          </span>
-          <h1 className="text-2xl font-semibold tracking-tight text-zinc-900">Sign in to Keyward</h1>
-          <p className="mt-1 text-sm text-zinc-600">Staff dashboard</p>
-        </div>
-        <form
-          onSubmit={onSubmit}
-          className="flex flex-col gap-4 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm"
-          aria-describedby={error ? 'sign-in-error' : undefined}
-        >
-          {notice && !error && (
-            <p role="status" className="rounded-md bg-brand-50 px-3 py-2 text-sm text-brand-900">
-              {notice}
-            </p>
-          )}
-          {error != null && (
-            <p
-              id="sign-in-error"
-              role="alert"
-              className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800"
-            >
-              {invalid ? 'That email and password do not match an account.' : describeError(error)}
-            </p>
-          )}
-          <Input
-            ref={emailRef}
-            label="Email"
-            name="email"
-            type="email"
-            autoComplete="username"
-            inputMode="email"
-            required
-            disabled={pending}
-          />
-          <Input
-            ref={passwordRef}
-            label="Password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            disabled={pending}
-            aria-invalid={invalid || undefined}
-          />
-          <Button type="submit" loading={pending} className="mt-2 w-full">
-            {pending ? 'Signing in…' : 'Sign in'}
-          </Button>
-        </form>
-      </div>
-    </main>
+    <AuthFrame
+      title="Sign in to Keyward"
+      subtitle="Staff dashboard"
+      footer={
+        <Link to="/forgot-password" className={authLinkClass}>
+          Forgot password?
+        </Link>
+      }
+    >
+      <form
+        onSubmit={onSubmit}
+        className={authCardClass}
+        aria-describedby={error ? 'sign-in-error' : undefined}
+      >
+        {notice && !error && (
+          <p role="status" className="rounded-md bg-brand-50 px-3 py-2 text-sm text-brand-900">
+            {notice}
+          </p>
+        )}
+        {error != null && (
+          <p id="sign-in-error" role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            {invalid ? 'That email and password do not match an account.' : describeError(error)}
+          </p>
+        )}
+        <Input
+          ref={emailRef}
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          inputMode="email"
+          required
+          disabled={pending}
+        />
+        <Input
+          ref={passwordRef}
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          disabled={pending}
+          aria-invalid={invalid || undefined}
+        />
+        <Button type="submit" loading={pending} className="mt-2 w-full">
+          {pending ? 'Signing in…' : 'Sign in'}
+        </Button>
+      </form>
+    </AuthFrame>
   );
 }
