@@ -347,7 +347,7 @@ export async function deactivateActivation(
   accountId: string,
   activationId: string,
   by: {
-    actor: { type: 'user' | 'api_key' | 'license' | 'activation' | 'customer'; id: string };
+    actor: { type: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system'; id: string };
     reason: string;
     ip: string;
     requestId: string;

@@ -4,6 +4,7 @@ import type { Role } from './permissions.js';
 export interface Principal {
   accountId: string;
   role: Role;
-  actorType: 'user' | 'api_key';
+  /** `system`: Keyward acting on a provider's event (Stripe), with the account's full rights. */
+  actorType: 'user' | 'api_key' | 'system';
   actorId: string;
 }

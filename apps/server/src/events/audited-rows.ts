@@ -6,7 +6,7 @@ import { recordEvent } from './record.js';
 /** Who writes: a principal of the admin API (structurally: this folder sits below auth/). */
 interface Writer {
   accountId: string;
-  actorType: 'user' | 'api_key';
+  actorType: 'user' | 'api_key' | 'system';
   actorId: string;
 }
 

@@ -130,3 +130,16 @@ export function plansIn(q: Queryable, accountId: string, ids: string[]) {
     select id, code, name, currency, price_monthly_cents, price_yearly_cents, requires_approval, max_activations
     from plans where account_id = ${accountId} and id = any(${ids}::uuid[])`;
 }
+
+/** The order a provider's payment made (its checkout session), if it was recorded already. */
+export async function findByPaymentReference(
+  q: Queryable,
+  accountId: string,
+  provider: string,
+  reference: string,
+) {
+  const [row] = await q<OrderRow[]>`
+    select * from orders where account_id = ${accountId} and payment_provider = ${provider}
+      and payment_reference = ${reference}`;
+  return row;
+}

@@ -300,15 +300,23 @@ export async function fulfilOrder(ctx: AppContext, p: Principal, id: string, met
   return { order: await getOrder(ctx, p.accountId, id), issued_licenses: issued };
 }
 
-async function fulfilLocked(ctx: AppContext, tx: TxSql, p: Principal, meta: OrderMeta, order: OrderRow) {
+async function fulfilLocked(
+  ctx: AppContext,
+  tx: TxSql,
+  p: Principal,
+  meta: OrderMeta,
+  order: OrderRow,
+  external: Record<string, string> = {},
+) {
   const items = await repo.itemsOf(tx, [order.id]);
-  const issued: { id: string; key: string; item_id: string }[] = [];
+  const issued: { id: string; key: string; item_id: string; subscription_id: string | null }[] = [];
   for (const item of items)
-    issued.push({ ...(await issueItem(ctx, tx, p, meta, order, item)), item_id: item.id });
+    issued.push({ ...(await issueItem(ctx, tx, p, meta, order, item, external)), item_id: item.id });
   await move(tx, p, meta, order, 'fulfil', {}, { license_ids: issued.map((l) => l.id) });
   return issued;
 }
 
+/** Issues one line; `external`: the provider's ids for the subscription it starts (stripe_subscription …). */
 async function issueItem(
   ctx: AppContext,
   tx: TxSql,
@@ -316,6 +324,7 @@ async function issueItem(
   meta: OrderMeta,
   order: OrderRow,
   item: OrderItemRow,
+  external: Record<string, string>,
 ) {
   if (item.billing_cycle === 'one_time') {
     const plan = (await repo.plansIn(tx, p.accountId, [item.plan_id]))[0]!;
@@ -332,7 +341,7 @@ async function issueItem(
       tx,
     );
     await repo.markItemFulfilled(tx, item.id, { subscriptionId: null, licenseId: license.id });
-    return { id: license.id, key };
+    return { id: license.id, key, subscription_id: null };
   }
   const subscription = await createSubscription(
     ctx,
@@ -345,6 +354,7 @@ async function issueItem(
       price_cents: item.unit_amount_cents,
       currency: order.currency,
       metadata: { order_id: order.id, order_number: order.number },
+      external_ids: external,
     },
     meta,
     tx,
@@ -352,7 +362,7 @@ async function issueItem(
   const license = subscription.issued_license!;
   await tx`update licenses set order_id = ${order.id} where id = ${license.id}`;
   await repo.markItemFulfilled(tx, item.id, { subscriptionId: subscription.id, licenseId: license.id });
-  return license;
+  return { ...license, subscription_id: subscription.id };
 }
 
 export async function cancelOrder(
@@ -392,4 +402,40 @@ export async function refundOrder(
       );
   }
   return getOrder(ctx, p.accountId, id);
+}
+
+/**
+ * An order paid online (a Stripe Checkout): created, paid and fulfilled in one transaction, so the
+ * licenses exist exactly when the order does. `reference` (the checkout session) is the payment's.
+ */
+export async function createPaidOrder(
+  ctx: AppContext,
+  p: Principal,
+  input: CreateOrderInput & { provider: 'stripe'; reference: string; external: Record<string, string> },
+  meta: OrderMeta,
+) {
+  return ctx.db.tx(async (tx) => {
+    const { currency, priced } = await priceItems(tx, p.accountId, input.items, input.currency);
+    const subtotal = priced.reduce((n, i) => n + i.amount_cents, 0);
+    const draft = await repo.insertOrder(tx, {
+      account_id: p.accountId,
+      number: await repo.nextOrderNumber(tx, p.accountId),
+      customer_id: input.customer_id,
+      status: 'draft',
+      currency,
+      ...totals(subtotal, input.discount_cents ?? 0, input.tax_cents ?? 0),
+      requires_approval: false,
+      notes: input.notes ?? '',
+      metadata: (input.metadata ?? {}) as Record<string, unknown>,
+    });
+    await repo.replaceItems(tx, p.accountId, draft.id, itemRows(priced));
+    await recordEvent(tx, event(p, meta, draft, 'order.created', { customer_id: draft.customer_id }));
+    const approved = await move(tx, p, meta, draft, 'submit');
+    const paid = await move(tx, p, meta, approved, 'pay', {
+      payment_provider: input.provider,
+      payment_reference: input.reference,
+    });
+    const issued = await fulfilLocked(ctx, tx, p, meta, paid, input.external);
+    return { order: paid, issued };
+  });
 }

@@ -85,6 +85,12 @@ const planFields = {
     maximum: 90,
     description: 'How long a past-due subscription keeps its licenses working before they are suspended',
   }),
+  stripe_price_monthly: Type.Union([Type.String({ pattern: '^price_', maxLength: 255 }), Type.Null()], {
+    description: 'The Stripe price (price_…) Checkout sells for a monthly subscription to this plan',
+  }),
+  stripe_price_annual: Type.Union([Type.String({ pattern: '^price_', maxLength: 255 }), Type.Null()], {
+    description: 'The Stripe price for an annual subscription',
+  }),
   requires_approval: Type.Boolean({
     description: 'Orders with this plan wait for an owner or admin to approve them before payment',
   }),
@@ -162,6 +168,8 @@ export interface PlanRow {
   grace_period_days: number;
   dunning_days: number;
   requires_approval: boolean;
+  stripe_price_monthly: string | null;
+  stripe_price_annual: string | null;
   offline_file_ttl_days: number;
   auto_renew: boolean;
   active: boolean;

@@ -37,15 +37,18 @@ export interface Facts {
 /** A staff-given reason, kept in the event. */
 export interface ActionInput {
   reason?: string | undefined;
+  /** The period a payment provider says was paid (renew), instead of the next cycle. */
+  period?: { start: Date; end: Date } | undefined;
 }
 
 const STEPS: Record<Exclude<SubscriptionAction, 'change'>, (f: Facts, input: ActionInput) => Step> = {
   // A period was paid (or an auto-renewing plan extends itself): a trial converts from now.
-  renew: ({ sub, plan, now }) => {
+  renew: ({ sub, plan, now }, input) => {
     const period =
-      sub.status === 'trialing'
+      input.period ??
+      (sub.status === 'trialing'
         ? { start: now, end: addCycle(now, sub.billing_cycle) }
-        : nextPeriod(sub, now);
+        : nextPeriod(sub, now));
     return {
       set: { current_period_start: period.start, current_period_end: period.end, dunning_ends_at: null },
       effect: { kind: 'extend', until: period.end, plan },

@@ -3239,6 +3239,10 @@ export interface paths {
             grace_period_days?: number;
             /** @description How long a past-due subscription keeps its licenses working before they are suspended */
             dunning_days?: number;
+            /** @description The Stripe price (price_…) Checkout sells for a monthly subscription to this plan */
+            stripe_price_monthly?: string | null;
+            /** @description The Stripe price for an annual subscription */
+            stripe_price_annual?: string | null;
             /** @description Orders with this plan wait for an owner or admin to approve them before payment */
             requires_approval?: boolean;
             offline_file_ttl_days?: number;
@@ -3514,6 +3518,10 @@ export interface paths {
             grace_period_days?: number;
             /** @description How long a past-due subscription keeps its licenses working before they are suspended */
             dunning_days?: number;
+            /** @description The Stripe price (price_…) Checkout sells for a monthly subscription to this plan */
+            stripe_price_monthly?: string | null;
+            /** @description The Stripe price for an annual subscription */
+            stripe_price_annual?: string | null;
             /** @description Orders with this plan wait for an owner or admin to approve them before payment */
             requires_approval?: boolean;
             offline_file_ttl_days?: number;
@@ -6025,6 +6033,221 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/stripe': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stripe's webhook (signed with STRIPE_WEBHOOK_SECRET); each event is applied once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              received: boolean;
+              duplicate: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payment-events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Stripe's events as received, with how each was applied */
+    get: {
+      parameters: {
+        query: {
+          limit: number;
+          offset: number;
+          q?: string;
+          sort?: 'received_at' | '-received_at';
+          status?: string;
+          type?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['StripeEvent'][];
+              pagination: {
+                limit: number;
+                offset: number;
+                has_more: boolean;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -21659,6 +21882,10 @@ export interface components {
       grace_period_days: number;
       /** @description How long a past-due subscription keeps its licenses working before they are suspended */
       dunning_days: number;
+      /** @description The Stripe price (price_…) Checkout sells for a monthly subscription to this plan */
+      stripe_price_monthly: string | null;
+      /** @description The Stripe price for an annual subscription */
+      stripe_price_annual: string | null;
       /** @description Orders with this plan wait for an owner or admin to approve them before payment */
       requires_approval: boolean;
       offline_file_ttl_days: number;
@@ -21812,6 +22039,22 @@ export interface components {
         /** Format: uuid */
         item_id: string;
       }[];
+    };
+    StripeEvent: {
+      /** @description Stripe event id (evt_…) */
+      id: string;
+      account_id: string | null;
+      type: string;
+      /** Format: date-time */
+      stripe_created_at: string;
+      livemode: boolean;
+      /** @description received, applied, ignored, or needs_attention (see error) */
+      status: string;
+      attempts: number;
+      error: string | null;
+      /** Format: date-time */
+      received_at: string;
+      applied_at: string | null;
     };
     Event: {
       id: string;
