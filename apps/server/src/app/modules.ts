@@ -43,7 +43,7 @@ export async function registerModules(app: App, parts: ProcessParts): Promise<vo
   await app.register(planRoutes, { ctx });
   await app.register(subscriptionRoutes, { ctx });
   await app.register(orderRoutes, { ctx });
-  await app.register(stripeRoutes, { ctx });
+  await app.register(stripeRoutes, { ctx, applier: parts.stripe });
   await app.register(eventRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });
   await app.register(mailRoutes, { ctx });

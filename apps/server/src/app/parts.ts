@@ -15,6 +15,7 @@ import { LicenseCache } from '../licenses/cache.js';
 import { UsageRecorder } from '../licensing/usage-recorder.js';
 import { MailSender } from '../mail/sender.js';
 import { SigningKeys } from '../signing/signing-keys.js';
+import { StripeApplier } from '../stripe/applier.js';
 import { WebhookDeliverer } from '../webhooks/deliverer.js';
 import { keywardJobs } from './jobs.js';
 
@@ -50,6 +51,8 @@ export interface ProcessParts {
   webhooks: WebhookDeliverer;
   /** Sends queued emails over SMTP, or holds them in the outbox (every process that works jobs). */
   mail: MailSender;
+  /** Applies recorded Stripe events (every process that works jobs; none without Stripe keys). */
+  stripe: StripeApplier;
 }
 
 /** A built process: its parts, and how to start and stop what runs in the background. */
@@ -82,6 +85,7 @@ export function buildProcess(ctx: AppContext): Process {
     jobs: new JobRunner(ctx, keywardJobs(ctx)),
     webhooks: new WebhookDeliverer(ctx),
     mail: new MailSender(ctx),
+    stripe: new StripeApplier(ctx),
   };
   const warn = (what: string) => (err: unknown) => ctx.log.warn({ err: (err as Error).message }, what);
   const stoppers: Array<() => Promise<void>> = [];
@@ -99,7 +103,7 @@ export function buildProcess(ctx: AppContext): Process {
       stoppers.push(() => parts.jobs.stop());
       // Webhooks and email are background work like jobs: an API-only process (KEYWARD_JOBS=off) sends none.
       if (jobs !== 'off') {
-        for (const sender of [parts.webhooks, parts.mail]) {
+        for (const sender of [parts.webhooks, parts.mail, parts.stripe]) {
           sender.start();
           stoppers.push(() => sender.stop());
         }

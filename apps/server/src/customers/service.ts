@@ -30,7 +30,12 @@ export async function getCustomer(ctx: AppContext, accountId: string, id: string
   return row;
 }
 
-export async function createCustomer(ctx: AppContext, p: Principal, input: CreateCustomerInput, ip: string) {
+export async function createCustomer(
+  ctx: AppContext,
+  p: Principal,
+  input: CreateCustomerInput,
+  ip: string | null,
+) {
   await assertEmailFree(ctx, p.accountId, input.email);
   return insertAudited<CustomerRow>(
     ctx,

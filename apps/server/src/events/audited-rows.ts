@@ -15,7 +15,7 @@ interface AuditedWrite {
   /** Event type, e.g. "customer.created"; the subject type is the part before the dot. */
   event: string;
   jsonColumns: readonly string[];
-  ip: string;
+  ip: string | null;
 }
 
 /** The event of a write: its subject is the row, of the type the event's name starts with. */

@@ -306,17 +306,26 @@ async function fulfilLocked(
   p: Principal,
   meta: OrderMeta,
   order: OrderRow,
-  external: Record<string, string> = {},
+  provider: ProviderTerms = {},
 ) {
   const items = await repo.itemsOf(tx, [order.id]);
   const issued: { id: string; key: string; item_id: string; subscription_id: string | null }[] = [];
   for (const item of items)
-    issued.push({ ...(await issueItem(ctx, tx, p, meta, order, item, external)), item_id: item.id });
+    issued.push({ ...(await issueItem(ctx, tx, p, meta, order, item, provider)), item_id: item.id });
   await move(tx, p, meta, order, 'fulfil', {}, { license_ids: issued.map((l) => l.id) });
   return issued;
 }
 
-/** Issues one line; `external`: the provider's ids for the subscription it starts (stripe_subscription …). */
+/**
+ * What a payment provider says about the subscription a line starts: its ids there (stripe_subscription
+ * …) and the period it was paid for.
+ */
+export interface ProviderTerms {
+  external?: Record<string, string>;
+  period?: { start: Date; end: Date };
+}
+
+/** Issues one line, on the provider's terms when it came through one. */
 async function issueItem(
   ctx: AppContext,
   tx: TxSql,
@@ -324,7 +333,7 @@ async function issueItem(
   meta: OrderMeta,
   order: OrderRow,
   item: OrderItemRow,
-  external: Record<string, string>,
+  provider: ProviderTerms,
 ) {
   if (item.billing_cycle === 'one_time') {
     const plan = (await repo.plansIn(tx, p.accountId, [item.plan_id]))[0]!;
@@ -354,7 +363,13 @@ async function issueItem(
       price_cents: item.unit_amount_cents,
       currency: order.currency,
       metadata: { order_id: order.id, order_number: order.number },
-      external_ids: external,
+      external_ids: provider.external ?? {},
+      ...(provider.period
+        ? {
+            current_period_start: provider.period.start.toISOString(),
+            current_period_end: provider.period.end.toISOString(),
+          }
+        : {}),
     },
     meta,
     tx,
@@ -411,7 +426,7 @@ export async function refundOrder(
 export async function createPaidOrder(
   ctx: AppContext,
   p: Principal,
-  input: CreateOrderInput & { provider: 'stripe'; reference: string; external: Record<string, string> },
+  input: CreateOrderInput & { provider: 'stripe'; reference: string; terms: ProviderTerms },
   meta: OrderMeta,
 ) {
   return ctx.db.tx(async (tx) => {
@@ -435,7 +450,7 @@ export async function createPaidOrder(
       payment_provider: input.provider,
       payment_reference: input.reference,
     });
-    const issued = await fulfilLocked(ctx, tx, p, meta, paid, input.external);
+    const issued = await fulfilLocked(ctx, tx, p, meta, paid, input.terms);
     return { order: paid, issued };
   });
 }

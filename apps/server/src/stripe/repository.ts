@@ -57,3 +57,43 @@ export function listStripeEvents(
       ${f.type ? q`and type = ${f.type}` : q``}
     order by received_at desc, id limit ${f.limit + 1} offset ${f.offset}`;
 }
+
+export interface ClaimedStripeEvent {
+  id: string;
+  account_id: string | null;
+  type: string;
+  attempts: number;
+  payload: import('stripe').Stripe.Event;
+}
+
+/** Claims up to `limit` events due to be applied, each leased until `leaseUntil`, its attempt counted. */
+export function claimDueStripeEvents(q: Queryable, now: Date, leaseUntil: Date, limit: number) {
+  // In the order Stripe made them: fewer retries when a subscription's events arrive together.
+  return q<ClaimedStripeEvent[]>`
+    update stripe_events set next_attempt_at = ${leaseUntil}, attempts = attempts + 1
+    from (select id as due_id from stripe_events where status = 'received' and next_attempt_at <= ${now}
+          order by stripe_created_at, id limit ${limit} for update skip locked) due
+    where id = due.due_id
+    returning id, account_id, type, attempts, payload`;
+}
+
+/** Records how applying went: final (applied, ignored, needs_attention) or due again at `retryAt`. */
+export async function settleStripeEvent(
+  q: Queryable,
+  id: string,
+  status: 'applied' | 'ignored' | 'needs_attention' | 'received',
+  note: string | null,
+  retryAt: Date | null,
+) {
+  await q`update stripe_events set status = ${status}, error = ${note},
+    applied_at = ${status === 'applied' ? new Date() : null},
+    next_attempt_at = coalesce(${retryAt}, next_attempt_at)
+    where id = ${id}`;
+}
+
+/** Puts an event back to be applied now (staff's "retry" once they fixed what it needed). */
+export async function requeueStripeEvent(q: Queryable, accountId: string, id: string): Promise<boolean> {
+  const rows = await q`update stripe_events set status = 'received', attempts = 0, next_attempt_at = now()
+    where account_id = ${accountId} and id = ${id} and status in ('needs_attention', 'ignored') returning id`;
+  return rows.length > 0;
+}

@@ -4,8 +4,9 @@ import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { errorResponses, listOf, listQuery, page } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
+import type { StripeApplier } from './applier.js';
 import { notConfigured, stripeClient } from './client.js';
-import { accountForEvent, listStripeEvents, recordStripeEvent } from './repository.js';
+import { accountForEvent, listStripeEvents, recordStripeEvent, requeueStripeEvent } from './repository.js';
 
 const StripeEventSchema = Type.Object(
   {
@@ -33,7 +34,7 @@ const ListStripeEventsQuery = listQuery(['received_at'], {
  * is recorded once by its id and answered at once; applying it is the worker's (Stripe wants a fast 2xx
  * and sends again whatever was not answered).
  */
-export async function stripeRoutes(app: App, { ctx }: { ctx: AppContext }) {
+export async function stripeRoutes(app: App, { ctx, applier }: { ctx: AppContext; applier: StripeApplier }) {
   const client = stripeClient(ctx.config);
   app.addSchema(StripeEventSchema);
 
@@ -82,6 +83,7 @@ export async function stripeRoutes(app: App, { ctx }: { ctx: AppContext }) {
           livemode: event.livemode,
           payload: event,
         });
+        if (recorded) applier.nudge();
         return { received: true, duplicate: !recorded };
       },
     );
@@ -106,6 +108,28 @@ export async function stripeRoutes(app: App, { ctx }: { ctx: AppContext }) {
         request.query.limit,
         request.query.offset,
       );
+    },
+  );
+
+  app.post(
+    '/api/v1/payment-events/:id/retry',
+    {
+      schema: {
+        tags: ['payments'],
+        security: [{ bearer: [] }],
+        summary: 'Apply an event that needed attention again (once its plan price is mapped, say)',
+        params: Type.Object({ id: Type.String({ pattern: '^evt_', maxLength: 255 }) }),
+        response: { 202: Type.Object({ queued: Type.Boolean() }), ...errorResponses },
+      },
+      preValidation: requireAction(ctx, 'orders:write'),
+    },
+    async (request, reply) => {
+      if (!(await requeueStripeEvent(ctx.db.sql, principalOf(request).accountId, request.params.id)))
+        throw new AppError('NOT_FOUND', 'No payment event with this id needs attention in this account');
+      // Requeued either way: it is applied once the server has its Stripe keys.
+      if (!client) throw notConfigured();
+      applier.nudge();
+      return reply.status(202).send({ queued: true });
     },
   );
 }

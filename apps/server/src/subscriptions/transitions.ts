@@ -210,3 +210,22 @@ export function transitionDue(ctx: AppContext, who: Who, id: string) {
     return action ? { action, step: STEPS[action](f, {}) } : null;
   });
 }
+
+/**
+ * Runs the action `decide` picks from the locked row, if any: a change whose need is judged under the
+ * lock (a provider's event applied by two processes at once moves the subscription once).
+ */
+export function transitionIf(
+  ctx: AppContext,
+  who: Who,
+  id: string,
+  decide: (f: Facts) => [Exclude<SubscriptionAction, 'change'>, ActionInput] | null,
+) {
+  return underLock(ctx, who, id, async (_tx, f) => {
+    const picked = decide(f);
+    if (!picked) return null;
+    const [action, input] = picked;
+    nextSubscriptionStatus(f.sub.status, action);
+    return { action, step: STEPS[action](f, input) };
+  });
+}

@@ -170,6 +170,13 @@ async function resourcesOf(account: TestAccount): Promise<Record<string, string>
       customer_id: license.customer_id,
       items: [{ plan_id: license.plan_id, billing_cycle: 'monthly' }],
     }),
+    // Recorded as the Stripe webhook records one (the test servers have no Stripe keys to receive it).
+    'payment-events': (
+      await world.server.ctx.db.sql<{ id: string }[]>`
+        insert into stripe_events (id, account_id, type, stripe_created_at, livemode, payload, status)
+        values (${`evt_every_route_${account.slug}`}, ${account.accountId}, 'invoice.paid', now(), false, '{}', 'needs_attention')
+        returning id`
+    )[0]!.id,
     'signing-keys': await first('/api/v1/signing-keys'),
     events: await first('/api/v1/events'),
     jobs: (await world.server.request('POST', '/api/v1/jobs/lifecycle/runs', { token })).body.id,

@@ -1,0 +1,263 @@
+import type Stripe from 'stripe';
+import type { Principal } from '../auth/principal.js';
+import type { AppContext } from '../core/context.js';
+import { findByPaymentReference } from '../orders/repository.js';
+import { createPaidOrder } from '../orders/service.js';
+import type { SubscriptionRow } from '../subscriptions/schemas.js';
+import { updateSubscription } from '../subscriptions/service.js';
+import type { SubscriptionAction } from '../subscriptions/state.js';
+import { type ActionInput, transitionIf, type Who } from '../subscriptions/transitions.js';
+import { customerFor } from './customers.js';
+
+/** How applying an event went: done, nothing to do, try again later, or staff must look. */
+export type Outcome =
+  | { status: 'applied' | 'ignored'; note?: string }
+  | { status: 'retry'; note: string }
+  | { status: 'needs_attention'; note: string };
+
+const META = { ip: '', requestId: '' };
+
+/** Keyward acting on Stripe's word, with the account's full rights; events name Stripe as the actor. */
+const stripePrincipal = (accountId: string): Principal => ({
+  accountId,
+  role: 'owner',
+  actorType: 'system',
+  actorId: 'stripe',
+});
+
+const SUBSCRIPTION_EVENTS = new Set([
+  'invoice.paid',
+  'invoice.payment_succeeded',
+  'invoice.payment_failed',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'customer.subscription.paused',
+  'customer.subscription.resumed',
+]);
+
+/**
+ * Applies one recorded event. Stripe sends events more than once and in any order, so an event is only
+ * a cue: what is applied is the current state of the object it is about, fetched from Stripe, compared
+ * with Keyward's. Applying the same cue twice, or cues out of order, ends in the same state.
+ */
+export async function applyStripeEvent(
+  ctx: AppContext,
+  stripe: Stripe,
+  row: { account_id: string | null; type: string; payload: Stripe.Event },
+): Promise<Outcome> {
+  if (!row.account_id)
+    return {
+      status: 'needs_attention',
+      note: 'The account its metadata.keyward_account_id names is not on this server',
+    };
+  const p = stripePrincipal(row.account_id);
+  const object = row.payload.data.object as unknown as Record<string, unknown>;
+  if (row.type === 'checkout.session.completed')
+    return provisionCheckout(ctx, stripe, p, object as unknown as Stripe.Checkout.Session);
+  if (SUBSCRIPTION_EVENTS.has(row.type)) {
+    const id = subscriptionIdOf(object, row.type);
+    return id
+      ? syncSubscription(ctx, stripe, p, id)
+      : { status: 'ignored', note: 'Not about a subscription' };
+  }
+  return { status: 'ignored', note: `Keyward does not act on ${row.type}` };
+}
+
+function subscriptionIdOf(object: Record<string, unknown>, type: string): string | null {
+  if (type.startsWith('customer.subscription.')) return object.id as string;
+  // An invoice names its subscription at the top (older API versions) or under parent (2025 and later).
+  const parent = object.parent as { subscription_details?: { subscription?: string } } | null | undefined;
+  const id = object.subscription ?? parent?.subscription_details?.subscription;
+  return typeof id === 'string' ? id : ((id as { id?: string } | null)?.id ?? null);
+}
+
+/** The plan a Stripe price is mapped to, with the cycle it sells. */
+async function planForPrice(ctx: AppContext, accountId: string, priceId: string) {
+  const [plan] = await ctx.db.sql<{ id: string; cycle: 'monthly' | 'annual' }[]>`
+    select id, case when stripe_price_monthly = ${priceId} then 'monthly' else 'annual' end as cycle
+    from plans where account_id = ${accountId} and (stripe_price_monthly = ${priceId} or stripe_price_annual = ${priceId})`;
+  return plan;
+}
+
+async function localSubscription(ctx: AppContext, accountId: string, stripeId: string) {
+  const [row] = await ctx.db.sql<SubscriptionRow[]>`
+    select * from subscriptions where account_id = ${accountId} and external_ids->>'stripe_subscription' = ${stripeId}`;
+  return row;
+}
+
+/** The paid period of a Stripe subscription (on its item since the 2025 API versions, at the top before). */
+function periodOf(remote: Stripe.Subscription): { start: Date; end: Date } {
+  const item = remote.items.data[0] as unknown as {
+    current_period_start?: number;
+    current_period_end?: number;
+  };
+  const top = remote as unknown as { current_period_start?: number; current_period_end?: number };
+  const start = item?.current_period_start ?? top.current_period_start ?? remote.start_date;
+  const end = item?.current_period_end ?? top.current_period_end ?? start;
+  return { start: new Date(start * 1000), end: new Date(end * 1000) };
+}
+
+/**
+ * A completed Checkout: the customer (found, linked or created), and an order — created, paid and
+ * fulfilled in one transaction, once per checkout session — whose subscription or license carries
+ * Stripe's ids. Then the subscription is brought to Stripe's current state (its period, status).
+ */
+async function provisionCheckout(
+  ctx: AppContext,
+  stripe: Stripe,
+  p: Principal,
+  session: Stripe.Checkout.Session,
+): Promise<Outcome> {
+  if (await findByPaymentReference(ctx.db.sql, p.accountId, 'stripe', session.id))
+    return session.subscription
+      ? syncSubscription(ctx, stripe, p, idOf(session.subscription))
+      : { status: 'applied' };
+  const customerId = idOf(session.customer);
+  if (!customerId) return { status: 'needs_attention', note: 'The checkout session has no customer' };
+  const customer = await customerFor(ctx, p, stripe, customerId, {
+    keywardCustomerId: session.metadata?.keyward_customer_id,
+    email: session.customer_details?.email,
+  });
+  const totals = {
+    discount_cents: session.total_details?.amount_discount ?? 0,
+    tax_cents: session.total_details?.amount_tax ?? 0,
+    ...(session.currency ? { currency: session.currency } : {}),
+  };
+  if (session.mode === 'subscription' && session.subscription) {
+    const remote = await stripe.subscriptions.retrieve(idOf(session.subscription));
+    const item = remote.items.data[0]!;
+    const plan = await planForPrice(ctx, p.accountId, item.price.id);
+    if (!plan)
+      return { status: 'needs_attention', note: `No plan is mapped to Stripe price ${item.price.id}` };
+    await createPaidOrder(
+      ctx,
+      p,
+      {
+        customer_id: customer,
+        items: [
+          {
+            plan_id: plan.id,
+            billing_cycle: plan.cycle,
+            quantity: item.quantity ?? 1,
+            unit_amount_cents: item.price.unit_amount ?? 0,
+          },
+        ],
+        ...totals,
+        provider: 'stripe',
+        reference: session.id,
+        terms: {
+          external: { stripe_subscription: remote.id, stripe_customer: customerId },
+          period: periodOf(remote),
+        },
+      },
+      META,
+    );
+    return syncSubscription(ctx, stripe, p, remote.id);
+  }
+  const planId = session.metadata?.keyward_plan_id;
+  if (!planId)
+    return { status: 'needs_attention', note: 'A one-time checkout needs metadata.keyward_plan_id' };
+  await createPaidOrder(
+    ctx,
+    p,
+    {
+      customer_id: customer,
+      items: [
+        { plan_id: planId, billing_cycle: 'one_time', unit_amount_cents: session.amount_subtotal ?? 0 },
+      ],
+      ...totals,
+      provider: 'stripe',
+      reference: session.id,
+      terms: {},
+    },
+    META,
+  );
+  return { status: 'applied' };
+}
+
+const idOf = (ref: string | { id: string } | null | undefined) =>
+  typeof ref === 'string' ? ref : (ref?.id ?? '');
+
+/**
+ * Brings Keyward's subscription to Stripe's current one: plan and quantity, then the status — a newer
+ * paid period renews (and reinstates), past due starts the dunning window, unpaid suspends, canceled
+ * ends it, cancel-at-period-end is set or undone. A subscription Keyward has not provisioned yet (its
+ * checkout event is still on its way) is retried later.
+ */
+export async function syncSubscription(
+  ctx: AppContext,
+  stripe: Stripe,
+  p: Principal,
+  stripeId: string,
+): Promise<Outcome> {
+  const local = await localSubscription(ctx, p.accountId, stripeId);
+  if (!local) return { status: 'retry', note: 'Waiting for its checkout.session.completed' };
+  const remote = await stripe.subscriptions.retrieve(stripeId);
+  const who: Who = { accountId: p.accountId, actor: { type: 'system', id: 'stripe' } };
+  const item = remote.items.data[0];
+  if (item) {
+    const plan = await planForPrice(ctx, p.accountId, item.price.id);
+    if (!plan)
+      return { status: 'needs_attention', note: `No plan is mapped to Stripe price ${item.price.id}` };
+    const quantity = item.quantity ?? 1;
+    if (plan.id !== local.plan_id || quantity !== local.quantity || plan.cycle !== local.billing_cycle)
+      await updateSubscription(
+        ctx,
+        p,
+        local.id,
+        { plan_id: plan.id, quantity, billing_cycle: plan.cycle, price_cents: item.price.unit_amount ?? 0 },
+        META,
+      );
+  }
+  // One move at a time, each decided under the subscription's lock from its row as of then.
+  const done: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    let picked: string | null = null;
+    await transitionIf(ctx, who, local.id, (f) => {
+      const move = stepsToward(remote, f.sub)[0] ?? null;
+      picked = move?.[0] ?? null;
+      return move;
+    });
+    if (!picked) break;
+    done.push(picked);
+  }
+  return { status: 'applied', ...(done.length ? { note: done.join(', ') } : {}) };
+}
+
+type Move = [Exclude<SubscriptionAction, 'change'>, ActionInput];
+
+/** The actions that take Keyward's subscription to the state of Stripe's (none when they agree). */
+function stepsToward(remote: Stripe.Subscription, local: SubscriptionRow): Move[] {
+  const period = periodOf(remote);
+  const live = ['trialing', 'active', 'past_due', 'suspended'].includes(local.status);
+  const ended = local.status === 'canceled' || local.status === 'expired';
+  // Stripe's period is the one paid for: any other end (a renewal, a change of cycle) is taken from it.
+  const newer = !local.current_period_end || period.end.getTime() !== local.current_period_end.getTime();
+  switch (remote.status) {
+    case 'active':
+    case 'trialing': {
+      const moves: Move[] = [];
+      if (ended) moves.push(['reactivate', {}]);
+      if (newer || local.status === 'past_due' || local.status === 'suspended')
+        moves.push(['renew', { period }]);
+      if (remote.cancel_at_period_end && !local.cancel_at_period_end)
+        moves.push(['cancel_at_period_end', {}]);
+      if (!remote.cancel_at_period_end && local.cancel_at_period_end && !ended)
+        moves.push(['reactivate', {}]);
+      return moves;
+    }
+    case 'past_due':
+      return local.status === 'active' || local.status === 'trialing' ? [['mark_past_due', {}]] : [];
+    case 'unpaid':
+    case 'paused':
+      return live && local.status !== 'suspended'
+        ? [['suspend', { reason: `Stripe: ${remote.status}` }]]
+        : [];
+    case 'canceled':
+    case 'incomplete_expired':
+      return live ? [['cancel', { reason: `Stripe: ${remote.status}` }]] : [];
+    default:
+      return [];
+  }
+}

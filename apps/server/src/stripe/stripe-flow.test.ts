@@ -1,0 +1,289 @@
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlan } from '../../test/support/fixtures.js';
+import { useServer } from '../../test/support/server.js';
+import { decodedMail, TestSmtp } from '../../test/support/smtp.js';
+import { StripeDouble } from '../../test/support/stripe-double.js';
+import type { Config } from '../config/config.js';
+
+// Selling through Stripe, end to end: signed webhook events (the library's own test-header helper) are
+// cues; Keyward reads the subscription's current state from "Stripe" — here the project's one test
+// double, a local server standing in for the two Stripe endpoints it calls — and drives the customer,
+// order, subscription and license from it, emailing the customer over a real SMTP server.
+const SECRET = 'whsec_test_keyward_flow';
+const smtp = new TestSmtp();
+const double = new StripeDouble();
+const config: Partial<Config> = { stripeSecretKey: 'sk_test_keyward', stripeWebhookSecret: SECRET };
+beforeAll(async () => {
+  await smtp.start();
+  config.smtpUrl = smtp.url;
+  config.stripeApiUrl = await double.start();
+});
+afterAll(async () => {
+  await smtp.stop();
+  await double.stop();
+});
+const world = useServer({ config });
+const stripe = new Stripe('sk_test_keyward');
+const DAY = 86_400_000;
+let sequence = 0;
+
+function send(type: string, object: Record<string, unknown>, id = `evt_${type}_${++sequence}_${Date.now()}`) {
+  const payload = JSON.stringify({
+    id,
+    object: 'event',
+    type,
+    created: Math.floor(Date.now() / 1000) + sequence,
+    livemode: false,
+    data: { object: { metadata: { keyward_account_id: world.account.accountId }, ...object } },
+  });
+  const header = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
+  return world.server.request('POST', '/api/v1/webhooks/stripe', {
+    raw: payload,
+    headers: { 'content-type': 'application/json', 'stripe-signature': header },
+  });
+}
+
+const checkout = (session: string, sub: string, customer: string, email: string) => ({
+  id: session,
+  object: 'checkout.session',
+  mode: 'subscription',
+  customer,
+  subscription: sub,
+  currency: 'usd',
+  customer_details: { email },
+  total_details: { amount_discount: 0, amount_tax: 0 },
+});
+const invoice = (sub: string) => ({
+  id: `in_${sub}_${++sequence}`,
+  object: 'invoice',
+  parent: { subscription_details: { subscription: sub } },
+});
+
+async function owner() {
+  return world.account.token('owner');
+}
+
+/** Waits until every recorded event is settled (applied, ignored or needing attention). */
+async function settled() {
+  await expect
+    .poll(
+      async () =>
+        (
+          await world.server.ctx.db.sql<{ n: number }[]>`
+          select count(*)::int as n from stripe_events where account_id = ${world.account.accountId} and status = 'received'`
+        )[0]!.n,
+      { timeout: 30_000, interval: 200 },
+    )
+    .toBe(0);
+}
+
+async function stateOf(stripeSub: string) {
+  const [row] = await world.server.ctx.db.sql<
+    {
+      status: string;
+      period_end: Date;
+      dunning: Date | null;
+      license_status: string;
+      expires_at: Date;
+      seats: number;
+      quantity: number;
+    }[]
+  >`
+    select s.status, s.current_period_end as period_end, s.dunning_ends_at as dunning, l.status as license_status,
+      l.expires_at, l.max_activations as seats, s.quantity
+    from subscriptions s join licenses l on l.subscription_id = s.id
+    where s.account_id = ${world.account.accountId} and s.external_ids->>'stripe_subscription' = ${stripeSub}`;
+  return row;
+}
+
+describe('Stripe, end to end', () => {
+  it('checkout → license emailed → payment fails → dunning → unpaid suspends → paid reinstates', async () => {
+    await createPlan(world.server, world.account, {
+      max_activations: 3,
+      stripe_price_monthly: 'price_pro_m',
+    });
+    const now = Date.now();
+    double.customers.set('cus_ada', {
+      id: 'cus_ada',
+      object: 'customer',
+      email: 'ada@buyer.test',
+      name: 'Ada Byron',
+    });
+    const sub = {
+      id: 'sub_ada',
+      customer: 'cus_ada',
+      price: 'price_pro_m',
+      unitAmount: 4900,
+      quantity: 2,
+      status: 'active',
+      periodStart: new Date(now),
+      periodEnd: new Date(now + 30 * DAY),
+    };
+    double.setSubscription(sub);
+
+    // The same checkout event five times at once: one order, one license.
+    const event = `evt_checkout_ada_${now}`;
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        send('checkout.session.completed', checkout('cs_ada', 'sub_ada', 'cus_ada', 'ada@buyer.test'), event),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    await settled();
+    let state = await stateOf('sub_ada');
+    expect(state).toMatchObject({ status: 'active', license_status: 'active', seats: 6, quantity: 2 });
+    expect(state!.period_end.getTime()).toBe(Math.floor((now + 30 * DAY) / 1000) * 1000);
+    const orders = await world.server.request('GET', '/api/v1/orders?status=fulfilled', {
+      token: await owner(),
+    });
+    const order = orders.body.data.find(
+      (o: { payment_reference: string }) => o.payment_reference === 'cs_ada',
+    );
+    expect(order).toMatchObject({ payment_provider: 'stripe', total_cents: 9800 });
+    expect(
+      orders.body.data.filter((o: { payment_reference: string }) => o.payment_reference === 'cs_ada'),
+    ).toHaveLength(1);
+    const mailTo = (subject: string) =>
+      expect
+        .poll(
+          () =>
+            smtp.received.some(
+              (m) => m.to.includes('ada@buyer.test') && decodedMail(m.raw).includes(subject),
+            ),
+          {
+            timeout: 10_000,
+          },
+        )
+        .toBe(true);
+    await mailTo('license key');
+
+    // The payment fails: past due, the dunning window starts; the license keeps working.
+    double.setSubscription({ ...sub, status: 'past_due' });
+    await send('invoice.payment_failed', invoice('sub_ada'));
+    await settled();
+    state = await stateOf('sub_ada');
+    expect(state).toMatchObject({ status: 'past_due', license_status: 'active' });
+    expect(state!.dunning).toBeTruthy();
+
+    // Stripe gives up retrying: unpaid suspends the subscription and its license.
+    double.setSubscription({ ...sub, status: 'unpaid' });
+    await send('customer.subscription.updated', { id: 'sub_ada', object: 'subscription' });
+    await settled();
+    expect(await stateOf('sub_ada')).toMatchObject({ status: 'suspended', license_status: 'suspended' });
+    await mailTo('is suspended');
+
+    // Paid at last: the next period, reinstated and extended.
+    const next = {
+      ...sub,
+      status: 'active',
+      periodStart: new Date(now + 30 * DAY),
+      periodEnd: new Date(now + 60 * DAY),
+    };
+    double.setSubscription(next);
+    await send('invoice.paid', invoice('sub_ada'));
+    await settled();
+    state = await stateOf('sub_ada');
+    expect(state).toMatchObject({ status: 'active', license_status: 'active', dunning: null });
+    expect(state!.expires_at.getTime()).toBe(Math.floor((now + 60 * DAY) / 1000) * 1000);
+  }, 60_000);
+
+  it('reaches the same state from the events in order, reversed and shuffled with duplicates', async () => {
+    await createPlan(world.server, world.account, {
+      max_activations: 1,
+      stripe_price_annual: 'price_team_y',
+    });
+    const now = Date.now();
+    const final = (id: string, customer: string) => ({
+      id,
+      customer,
+      price: 'price_team_y',
+      unitAmount: 90000,
+      quantity: 5,
+      status: 'active',
+      periodStart: new Date(now),
+      periodEnd: new Date(now + 365 * DAY),
+      cancelAtPeriodEnd: true,
+    });
+    const runs = [
+      ['in order', (e: number[]) => e],
+      ['reversed', (e: number[]) => [...e].reverse()],
+      ['shuffled, twice each', (e: number[]) => [2, 0, 3, 1, 3, 2, 0, 1].map((i) => e[i]!)],
+    ] as const;
+    const states = [];
+    for (const [name, order] of runs) {
+      const id = `sub_${name.replace(/\W/g, '')}`;
+      const customer = `cus_${id}`;
+      double.customers.set(customer, {
+        id: customer,
+        object: 'customer',
+        email: `${id}@buyer.test`,
+        name: null,
+      });
+      double.setSubscription(final(id, customer));
+      const events = [
+        ['checkout.session.completed', checkout(`cs_${id}`, id, customer, `${id}@buyer.test`)],
+        ['invoice.paid', invoice(id)],
+        ['customer.subscription.updated', { id, object: 'subscription' }],
+        ['customer.subscription.updated', { id, object: 'subscription' }],
+      ] as const;
+      const ids = events.map((_, i) => `evt_${id}_${i}_${now}`);
+      for (const i of order([0, 1, 2, 3])) {
+        const [type, object] = events[i]!;
+        expect((await send(type, object, ids[i])).status).toBe(200);
+      }
+      await settled();
+      const state = await stateOf(id);
+      expect(state, name).toMatchObject({
+        status: 'active',
+        license_status: 'active',
+        quantity: 5,
+        seats: 5,
+      });
+      const [sub] = await world.server.ctx.db.sql<{ cancel_at_period_end: boolean }[]>`
+        select cancel_at_period_end from subscriptions where external_ids->>'stripe_subscription' = ${id}`;
+      states.push({ ...state, cancel_at_period_end: sub!.cancel_at_period_end });
+    }
+    expect(states[1]).toEqual(states[0]);
+    expect(states[2]).toEqual(states[0]);
+    expect(states[0]!.cancel_at_period_end).toBe(true);
+  }, 90_000);
+
+  it('keeps an event it cannot apply for staff, and applies it on retry once the price is mapped', async () => {
+    const now = Date.now();
+    double.customers.set('cus_odd', {
+      id: 'cus_odd',
+      object: 'customer',
+      email: 'odd@buyer.test',
+      name: null,
+    });
+    double.setSubscription({
+      id: 'sub_odd',
+      customer: 'cus_odd',
+      price: 'price_unmapped',
+      unitAmount: 100,
+      status: 'active',
+      periodStart: new Date(now),
+      periodEnd: new Date(now + 30 * DAY),
+    });
+    const res = await send(
+      'checkout.session.completed',
+      checkout('cs_odd', 'sub_odd', 'cus_odd', 'odd@buyer.test'),
+      `evt_odd_${now}`,
+    );
+    expect(res.status).toBe(200);
+    await settled();
+    const listed = await world.server.request('GET', '/api/v1/payment-events?status=needs_attention', {
+      token: await owner(),
+    });
+    const entry = listed.body.data.find((e: { id: string }) => e.id === `evt_odd_${now}`);
+    expect(entry.error).toContain('price_unmapped');
+    await createPlan(world.server, world.account, { stripe_price_monthly: 'price_unmapped' });
+    const retry = await world.server.request('POST', `/api/v1/payment-events/evt_odd_${now}/retry`, {
+      token: await owner(),
+    });
+    expect(retry.status).toBe(202);
+    await settled();
+    expect(await stateOf('sub_odd')).toMatchObject({ status: 'active', license_status: 'active' });
+  }, 60_000);
+});
