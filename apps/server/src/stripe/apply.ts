@@ -8,6 +8,7 @@ import { updateSubscription } from '../subscriptions/service.js';
 import type { SubscriptionAction } from '../subscriptions/state.js';
 import { type ActionInput, transitionIf, type Who } from '../subscriptions/transitions.js';
 import { customerFor } from './customers.js';
+import { suspendForReview } from './refunds.js';
 
 /** How applying an event went: done, nothing to do, try again later, or staff must look. */
 export type Outcome =
@@ -55,6 +56,17 @@ export async function applyStripeEvent(
   const object = row.payload.data.object as unknown as Record<string, unknown>;
   if (row.type === 'checkout.session.completed')
     return provisionCheckout(ctx, stripe, p, object as unknown as Stripe.Checkout.Session);
+  if (row.type === 'charge.refunded' || row.type === 'charge.dispute.created') {
+    const refund = row.type === 'charge.refunded';
+    // A partial refund keeps what was sold; a full one, or any dispute, suspends it for review.
+    if (refund && object.refunded !== true) return { status: 'ignored', note: 'A partial refund' };
+    return suspendForReview(ctx, p, {
+      kind: refund ? 'refunded' : 'disputed',
+      chargeId: String(refund ? object.id : object.charge),
+      paymentIntent: idOf(object.payment_intent as string | null) || null,
+      customer: idOf(object.customer as string | null) || null,
+    });
+  }
   if (SUBSCRIPTION_EVENTS.has(row.type)) {
     const id = subscriptionIdOf(object, row.type);
     return id
@@ -120,6 +132,8 @@ async function provisionCheckout(
     email: session.customer_details?.email,
   });
   const totals = {
+    // What a refund or dispute names: the payment of this checkout.
+    metadata: session.payment_intent ? { stripe_payment_intent: idOf(session.payment_intent) } : {},
     discount_cents: session.total_details?.amount_discount ?? 0,
     tax_cents: session.total_details?.amount_tax ?? 0,
     ...(session.currency ? { currency: session.currency } : {}),

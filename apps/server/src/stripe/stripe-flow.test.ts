@@ -286,4 +286,85 @@ describe('Stripe, end to end', () => {
     await settled();
     expect(await stateOf('sub_odd')).toMatchObject({ status: 'active', license_status: 'active' });
   }, 60_000);
+
+  it('suspends what a fully refunded or disputed payment bought and flags it for review', async () => {
+    const plan = await createPlan(world.server, world.account, {
+      license_type: 'perpetual',
+      max_activations: 1,
+    });
+    const now = Date.now();
+    double.customers.set('cus_once', {
+      id: 'cus_once',
+      object: 'customer',
+      email: 'once@buyer.test',
+      name: null,
+    });
+    await send('checkout.session.completed', {
+      id: 'cs_once',
+      object: 'checkout.session',
+      mode: 'payment',
+      customer: 'cus_once',
+      payment_intent: 'pi_once',
+      currency: 'usd',
+      amount_subtotal: 19900,
+      customer_details: { email: 'once@buyer.test' },
+      metadata: { keyward_account_id: world.account.accountId, keyward_plan_id: plan.id },
+    });
+    await settled();
+    const [license] = await world.server.ctx.db.sql<{ id: string; status: string }[]>`
+      select l.id, l.status from licenses l join orders o on o.id = l.order_id where o.payment_reference = 'cs_once'`;
+    expect(license!.status).toBe('active');
+    const charge = { id: 'ch_once', object: 'charge', payment_intent: 'pi_once', customer: 'cus_once' };
+    await send('charge.refunded', { ...charge, refunded: false, amount_refunded: 100 });
+    await settled();
+    expect(
+      (await world.server.request('GET', `/api/v1/licenses/${license!.id}`, { token: await owner() })).body
+        .status,
+    ).toBe('active');
+
+    const refund = `evt_refund_${now}`;
+    await send('charge.refunded', { ...charge, refunded: true }, refund);
+    await settled();
+    expect(
+      (await world.server.request('GET', `/api/v1/licenses/${license!.id}`, { token: await owner() })).body
+        .status,
+    ).toBe('suspended');
+    const flagged = await world.server.request('GET', '/api/v1/payment-events?status=needs_attention', {
+      token: await owner(),
+    });
+    expect(flagged.body.data.find((e: { id: string }) => e.id === refund).error).toMatch(
+      /refunded .*review.*suspended/,
+    );
+
+    // A dispute over a subscription's payment: its customer's one Stripe subscription is suspended.
+    double.customers.set('cus_dispute', {
+      id: 'cus_dispute',
+      object: 'customer',
+      email: 'dispute@buyer.test',
+      name: null,
+    });
+    double.setSubscription({
+      id: 'sub_dispute',
+      customer: 'cus_dispute',
+      price: 'price_pro_m',
+      unitAmount: 4900,
+      status: 'active',
+      periodStart: new Date(now),
+      periodEnd: new Date(now + 30 * DAY),
+    });
+    await send(
+      'checkout.session.completed',
+      checkout('cs_dispute', 'sub_dispute', 'cus_dispute', 'dispute@buyer.test'),
+    );
+    await settled();
+    await send('charge.refunded', {
+      id: 'ch_renewal',
+      object: 'charge',
+      payment_intent: 'pi_renewal',
+      customer: 'cus_dispute',
+      refunded: true,
+    });
+    await settled();
+    expect(await stateOf('sub_dispute')).toMatchObject({ status: 'suspended', license_status: 'suspended' });
+  }, 60_000);
 });
