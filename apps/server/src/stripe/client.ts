@@ -31,3 +31,20 @@ export function notConfigured(): AppError {
     'Stripe is not set up on this server: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (see docs/payments.md)',
   );
 }
+
+/**
+ * Calls Stripe for a request being answered: Stripe unreachable is 503 (retry), Stripe refusing what was
+ * asked (a price that does not exist there, say) is 502 with Stripe's own message.
+ */
+export async function askStripe<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof Stripe.errors.StripeError)) throw err;
+    if (err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError)
+      throw new AppError('SERVICE_UNAVAILABLE', `Stripe did not answer; try again shortly (${err.message})`);
+    throw new AppError('PAYMENT_PROVIDER_ERROR', `Stripe refused: ${err.message}`, {
+      stripe_code: err.code ?? null,
+    });
+  }
+}

@@ -367,4 +367,75 @@ describe('Stripe, end to end', () => {
     await settled();
     expect(await stateOf('sub_dispute')).toMatchObject({ status: 'suspended', license_status: 'suspended' });
   }, 60_000);
+
+  it("opens Checkout for a plan's Stripe price (staff link, portal Buy) and Stripe's billing portal", async () => {
+    const plan = await createPlan(world.server, world.account, {
+      stripe_price_annual: 'price_sell_y',
+      public: true,
+    });
+    const unmapped = await createPlan(world.server, world.account, { public: true });
+    const customer = await world.server.request('POST', '/api/v1/customers', {
+      token: await owner(),
+      body: { email: 'lead@buyer.test' },
+    });
+    const staff = await world.server.request('POST', '/api/v1/checkout-sessions', {
+      token: await world.account.token('sales'),
+      body: { plan_id: plan.id, billing_cycle: 'annual', quantity: 4, customer_id: customer.body.id },
+    });
+    expect(staff.status, JSON.stringify(staff.body)).toBe(201);
+    expect(staff.body.url).toMatch(/^https:\/\/checkout\.stripe\.test\/cs_test_/);
+    const asked = double.created.at(-1)!.fields;
+    expect(asked).toMatchObject({
+      mode: 'subscription',
+      'line_items[0][price]': 'price_sell_y',
+      'line_items[0][quantity]': '4',
+      customer_email: 'lead@buyer.test',
+      'metadata[keyward_account_id]': world.account.accountId,
+      'metadata[keyward_customer_id]': customer.body.id,
+      'subscription_data[metadata][keyward_plan_id]': plan.id,
+    });
+
+    const slug = world.account.slug;
+    const portal = await world.server.request('POST', '/api/v1/portal/checkout', {
+      body: { account: slug, plan_id: plan.id, billing_cycle: 'annual' },
+    });
+    expect(portal.status, JSON.stringify(portal.body)).toBe(201);
+    const monthly = await world.server.request('POST', '/api/v1/portal/checkout', {
+      body: { account: slug, plan_id: plan.id, billing_cycle: 'monthly' },
+    });
+    expect(monthly.status).toBe(422);
+    expect(monthly.body.error.message).toContain('stripe_price_monthly');
+    const none = await world.server.request('POST', '/api/v1/portal/checkout', {
+      body: { account: slug, plan_id: unmapped.id, billing_cycle: 'annual' },
+    });
+    expect(none.status).toBe(422);
+
+    const refused = await createPlan(world.server, world.account, {
+      stripe_price_annual: 'price_missing',
+      public: true,
+    });
+    const bad = await world.server.request('POST', '/api/v1/portal/checkout', {
+      body: { account: slug, plan_id: refused.id, billing_cycle: 'annual' },
+    });
+    expect(bad.status).toBe(502);
+    expect(bad.body.error).toMatchObject({ code: 'PAYMENT_PROVIDER_ERROR' });
+    expect(bad.body.error.message).toContain('No such price');
+
+    const notYet = await world.server.request(
+      'POST',
+      `/api/v1/customers/${customer.body.id}/billing-portal`,
+      {
+        token: await owner(),
+      },
+    );
+    expect(notYet.status).toBe(409);
+    const [buyer] = await world.server.ctx.db.sql<{ id: string }[]>`
+      select id from customers where account_id = ${world.account.accountId} and external_ids->>'stripe_customer' = 'cus_ada'`;
+    const billing = await world.server.request('POST', `/api/v1/customers/${buyer!.id}/billing-portal`, {
+      token: await owner(),
+    });
+    expect(billing.status).toBe(201);
+    expect(billing.body.url).toMatch(/^https:\/\/billing\.stripe\.test\//);
+    expect(double.created.at(-1)).toMatchObject({ kind: 'billing_portal', fields: { customer: 'cus_ada' } });
+  });
 });

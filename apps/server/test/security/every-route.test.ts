@@ -29,6 +29,7 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/links/inspect',
   // Stripe signs it with STRIPE_WEBHOOK_SECRET.
   'POST /api/v1/webhooks/stripe',
+  'POST /api/v1/portal/checkout',
   'POST /api/v1/portal/deactivate-device',
   'POST /api/v1/portal/license-lookup',
   'GET /api/v1/portal/plans',
