@@ -21,6 +21,7 @@ import {
   timeEndpoint,
 } from './scale.js';
 import { seedScale, settle, withDeferredIndexes } from './seed-scale.js';
+import { benchStripe } from './stripe.js';
 import { benchWebhooks } from './webhooks.js';
 
 const quick = process.argv.includes('--quick');
@@ -623,6 +624,23 @@ async function main() {
       goal: "within noise; the floor: the deliveries' own CPU",
       pass: null,
       note: `alternating rounds on one process; server CPU per validation ${b.cpuAlone} µs alone, ${b.cpuBeside} µs beside (the deliveries' ${w.cpuPerDelivery} µs each taken out); the deliveries need ${((b.rate * w.cpuPerDelivery) / 10_000).toFixed(1)} % of a core`,
+    });
+  }
+
+  // B15: Stripe events verified, recorded and applied by one process (PostgreSQL; Stripe's API is the
+  // tests' local stand-in).
+  if (env.DATABASE_URL) {
+    const stripeEnv = { ...env, DATABASE_URL: await createDatabase('_stripe') };
+    const s = await benchStripe(stripeEnv, stripeEnv.DATABASE_URL);
+    record({
+      id: 'B15',
+      name: 'Stripe events applied, one process',
+      value: `${s.perSecond}/s`,
+      baseline: '—',
+      ratio: null,
+      goal: '≥ 300/s, none applied twice',
+      pass: s.perSecond >= 300 && s.appliedTwice === 0 && s.notApplied === 0,
+      note: `${s.checkouts} checkouts (customer, order, subscription, license: ${s.checkoutPerSecond}/s) then ${s.renewals} invoice.paid renewals (${s.renewalPerSecond}/s), sent 32 at a time, signed; applied twice: ${s.appliedTwice}, not applied: ${s.notApplied}`,
     });
   }
 

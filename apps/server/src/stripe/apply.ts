@@ -210,12 +210,14 @@ export async function syncSubscription(
   const remote = await stripe.subscriptions.retrieve(stripeId);
   const who: Who = { accountId: p.accountId, actor: { type: 'system', id: 'stripe' } };
   const item = remote.items.data[0];
+  let changed = false;
   if (item) {
     const plan = await planForPrice(ctx, p.accountId, item.price.id);
     if (!plan)
       return { status: 'needs_attention', note: `No plan is mapped to Stripe price ${item.price.id}` };
     const quantity = item.quantity ?? 1;
-    if (plan.id !== local.plan_id || quantity !== local.quantity || plan.cycle !== local.billing_cycle)
+    changed = plan.id !== local.plan_id || quantity !== local.quantity || plan.cycle !== local.billing_cycle;
+    if (changed)
       await updateSubscription(
         ctx,
         p,
@@ -224,14 +226,18 @@ export async function syncSubscription(
         META,
       );
   }
-  // One move at a time, each decided under the subscription's lock from its row as of then.
+  // One move at a time, each decided under the subscription's lock from its row as of then; none (and no
+  // lock taken) when the row read just now already agrees with Stripe — a duplicate cue costs a read.
+  const current = changed ? (await localSubscription(ctx, p.accountId, stripeId))! : local;
+  let left = stepsToward(remote, current).length;
   const done: string[] = [];
-  for (let i = 0; i < 4; i++) {
+  while (left > 0 && done.length < 4) {
     let picked: string | null = null;
     await transitionIf(ctx, who, local.id, (f) => {
-      const move = stepsToward(remote, f.sub)[0] ?? null;
-      picked = move?.[0] ?? null;
-      return move;
+      const moves = stepsToward(remote, f.sub);
+      left = moves.length - 1;
+      picked = moves[0]?.[0] ?? null;
+      return moves[0] ?? null;
     });
     if (!picked) break;
     done.push(picked);

@@ -87,7 +87,7 @@ describe.skipIf(!existsSync(CHROMIUM))('email in a browser', () => {
   async function openEmailSettings(): Promise<Locator> {
     await page.getByRole('link', { name: 'Settings' }).first().click();
     const section = page.getByRole('region', { name: 'Email', exact: true });
-    await section.getByRole('heading', { level: 2, name: 'Email' }).waitFor();
+    await section.getByRole('heading', { level: 2, name: 'Email', exact: true }).waitFor();
     await section.scrollIntoViewIfNeeded();
     return section;
   }
