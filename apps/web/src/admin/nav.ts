@@ -14,6 +14,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/devices', label: 'Devices', icon: 'devices' },
   { to: '/plans', label: 'Plans', icon: 'plans' },
   { to: '/subscriptions', label: 'Subscriptions', icon: 'subscriptions' },
+  { to: '/orders', label: 'Orders', icon: 'orders' },
   { to: '/events', label: 'Events', icon: 'events' },
   { to: '/settings', label: 'Settings', icon: 'settings' },
 ];

@@ -15,6 +15,7 @@ import { Card, ErrorState, Spinner } from '../ui';
 import { meQuery, safeRedirect } from './auth';
 import { Shell } from './components/Shell';
 import { validateListSearch } from './listSearch';
+import { validateOrdersSearch } from './orders/search';
 import { NotFoundPage } from './pages/NotFound';
 import { OverviewPage } from './pages/Overview';
 import { SignInPage } from './pages/SignIn';
@@ -129,6 +130,14 @@ const listPage = <const TPath extends string>(path: TPath, component: PageCompon
 const page = <const TPath extends string>(path: TPath, component: PageComponent) =>
   createRoute({ getParentRoute: () => appRoute, path, component });
 
+/** The orders list: list state plus the customer it may be narrowed to (`?customer_id=`). */
+const ordersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/orders',
+  component: lazyRouteComponent(() => import('./pages/Orders'), 'OrdersPage'),
+  validateSearch: validateOrdersSearch,
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   publicPage(
@@ -176,6 +185,11 @@ const routeTree = rootRoute.addChildren([
     page(
       '/subscriptions/$id',
       lazyRouteComponent(() => import('./pages/SubscriptionDetail'), 'SubscriptionDetailPage'),
+    ),
+    ordersRoute,
+    page(
+      '/orders/$id',
+      lazyRouteComponent(() => import('./pages/OrderDetail'), 'OrderDetailPage'),
     ),
     listPage(
       '/events',

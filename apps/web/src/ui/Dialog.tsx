@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { describeError } from '../api/errors';
 import { Button } from './Button';
-import { focusRing } from './cx';
+import { cx, focusRing } from './cx';
 import { FormError } from './FormError';
 import { Icon } from './Icon';
 
@@ -15,6 +15,8 @@ export interface DialogProps {
   footer?: ReactNode;
   /** Use alertdialog for confirmations that need an explicit answer. */
   role?: 'dialog' | 'alertdialog';
+  /** `lg` for documents shown whole (a receipt); forms and confirmations keep the default. */
+  size?: 'md' | 'lg';
 }
 
 /**
@@ -29,6 +31,7 @@ export function Dialog({
   children,
   footer,
   role = 'dialog',
+  size = 'md',
 }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -55,7 +58,10 @@ export function Dialog({
       onClick={(event) => {
         if (event.target === event.currentTarget) onClose(); // the backdrop is the dialog element itself
       }}
-      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg bg-white p-0 text-left text-zinc-900 shadow-xl"
+      className={cx(
+        'm-auto rounded-lg bg-white p-0 text-left text-zinc-900 shadow-xl',
+        size === 'lg' ? 'w-[min(52rem,calc(100vw-2rem))]' : 'w-[min(32rem,calc(100vw-2rem))]',
+      )}
     >
       <div className="p-5 sm:p-6">
         <div className="flex items-start justify-between gap-4">

@@ -1,8 +1,12 @@
 import { BrandingCard } from './BrandingCard';
 import { EmailLog } from './EmailLog';
+import { EmailSettingsCard } from './EmailSettingsCard';
 import { OutboxNotice } from './OutboxNotice';
 
-/** The Settings section of email: the log and outbox (each email previewed and resent), and branding. */
+/**
+ * The Settings section of email: the log and outbox (each email previewed and resent), which emails are
+ * sent, and branding.
+ */
 export function EmailSection() {
   return (
     <section aria-labelledby="settings-email" className="flex flex-col gap-3">
@@ -17,6 +21,7 @@ export function EmailSection() {
       </div>
       <OutboxNotice />
       <EmailLog />
+      <EmailSettingsCard />
       <BrandingCard />
     </section>
   );

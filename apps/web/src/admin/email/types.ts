@@ -11,3 +11,5 @@ export type Branding = Schemas['Branding'];
 export type EmailStatus = Email['status'];
 
 export const EMAIL_STATUSES: readonly EmailStatus[] = ['pending', 'sent', 'failed', 'outbox', 'skipped'];
+/** Whether the account sends one kind of email, its default, and whether it may be turned off. */
+export type MailSetting = Schemas['MailSetting'];

@@ -2,7 +2,7 @@ import { Link, useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { License } from '../../api/resources';
 import { formatDate, formatNumber } from '../../lib/format';
-import { Button, Card, type Column, ErrorState, MetricCard, PageHeader } from '../../ui';
+import { Button, buttonClass, Card, type Column, ErrorState, MetricCard, PageHeader } from '../../ui';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { displayName, useCustomer } from '../components/customers';
 import { ListView } from '../components/ListView';
@@ -48,7 +48,16 @@ export function CustomerDetailPage() {
       <PageHeader
         title={c ? displayName(c) : 'Customer'}
         description={c ? c.email : undefined}
-        actions={canIssue && c && <Button onClick={() => setIssuing(true)}>Issue license</Button>}
+        actions={
+          c && (
+            <>
+              <Link to="/orders" search={{ customer_id: c.id }} className={buttonClass('secondary')}>
+                Orders
+              </Link>
+              {canIssue && <Button onClick={() => setIssuing(true)}>Issue license</Button>}
+            </>
+          )
+        }
       />
       <div className="flex flex-col gap-6">
         <div className="grid gap-4 sm:grid-cols-3">
