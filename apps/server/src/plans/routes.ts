@@ -46,6 +46,10 @@ const PublicPlan = Type.Object({
   trial_allowed: Type.Boolean(),
   trial_days: Type.Integer(),
   popular: Type.Boolean(),
+  for_sale: Type.Object(
+    { monthly: Type.Boolean(), annual: Type.Boolean() },
+    { description: 'Whether the portal can sell it for that cycle (Stripe is set up and the price mapped)' },
+  ),
 });
 
 export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
@@ -191,6 +195,18 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
         response: { 200: Type.Object({ data: Type.Array(PublicPlan) }) },
       },
     },
-    async (request) => ({ data: await publicPlans(ctx, request.query.account) }),
+    async (request) => {
+      const selling = Boolean(ctx.config.stripeSecretKey && ctx.config.stripeWebhookSecret);
+      const plans = await publicPlans(ctx, request.query.account);
+      return {
+        data: plans.map((p) => ({
+          ...p,
+          for_sale: {
+            monthly: selling && Boolean(p.stripe_price_monthly),
+            annual: selling && Boolean(p.stripe_price_annual),
+          },
+        })),
+      };
+    },
   );
 }

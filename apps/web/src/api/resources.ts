@@ -80,6 +80,8 @@ export interface PortalPlan {
   currency: string;
   features: PortalPlanFeature[];
   popular: boolean;
+  /** Whether the portal sells it for the cycle (Stripe set up, price mapped). */
+  for_sale: { monthly: boolean; annual: boolean };
 }
 
 export interface PortalPlanFeature {

@@ -3866,6 +3866,11 @@ export interface paths {
                 trial_allowed: boolean;
                 trial_days: number;
                 popular: boolean;
+                /** @description Whether the portal can sell it for that cycle (Stripe is set up and the price mapped) */
+                for_sale: {
+                  monthly: boolean;
+                  annual: boolean;
+                };
               }[];
             };
           };

@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import { requestJson } from '../../api/client';
 import type { PortalPlan, PortalPlanFeature } from '../../api/resources';
 import { formatMoney, formatNumber, formatPercent } from '../../lib/format';
-import { Badge, cx, EmptyState, ErrorState, Icon, Skeleton } from '../../ui';
+import { Badge, Button, cx, EmptyState, ErrorState, Icon, Skeleton } from '../../ui';
 
 type Cycle = 'monthly' | 'yearly';
 
@@ -14,10 +14,17 @@ const PERIOD_LABEL: Record<NonNullable<PortalPlanFeature['period']>, string> = {
   total: 'in total',
 };
 
+/** The account whose plans the portal shows: `?account=<slug>` (a deployment with several), else the default. */
+const portalAccount = () => new URLSearchParams(window.location.search).get('account') ?? 'default';
+
 const plansQuery = {
-  queryKey: ['portal', 'plans'],
+  queryKey: ['portal', 'plans', portalAccount()],
   queryFn: ({ signal }: { signal: AbortSignal }) =>
-    requestJson<{ data: PortalPlan[] }>('/api/v1/portal/plans', { auth: false, signal }),
+    requestJson<{ data: PortalPlan[] }>('/api/v1/portal/plans', {
+      auth: false,
+      signal,
+      query: { account: portalAccount() },
+    }),
   staleTime: 5 * 60_000,
 };
 
@@ -64,6 +71,38 @@ function Price({ plan, cycle }: { plan: PortalPlan; cycle: Cycle }) {
   );
 }
 
+/** "Buy": a Stripe Checkout for the plan and cycle, opened in this tab; paying provisions the license. */
+function BuyButton({ plan, cycle }: { plan: PortalPlan; cycle: Cycle }) {
+  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  const billing = cycle === 'monthly' ? 'monthly' : 'annual';
+  if (!plan.for_sale?.[billing]) return null;
+  const buy = async () => {
+    setState({ busy: true, error: null });
+    try {
+      const session = await requestJson<{ url: string }>('/api/v1/portal/checkout', {
+        method: 'POST',
+        auth: false,
+        body: { account: portalAccount(), plan_id: plan.id, billing_cycle: billing },
+      });
+      window.location.assign(session.url);
+    } catch (err) {
+      setState({ busy: false, error: (err as Error).message || 'Checkout is unavailable right now' });
+    }
+  };
+  return (
+    <div className="mt-6">
+      <Button className="w-full" onClick={() => void buy()} disabled={state.busy}>
+        {state.busy ? 'Opening checkout…' : `Buy ${plan.name}`}
+      </Button>
+      {state.error && (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {state.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function PlanCard({ plan, cycle }: { plan: PortalPlan; cycle: Cycle }) {
   const titleId = useId();
   return (
@@ -100,6 +139,9 @@ function PlanCard({ plan, cycle }: { plan: PortalPlan; cycle: Cycle }) {
           </li>
         ))}
       </ul>
+      <div className="mt-auto">
+        <BuyButton plan={plan} cycle={cycle} />
+      </div>
     </article>
   );
 }
