@@ -16,6 +16,11 @@ export const MAIL_CATALOGUE = {
     on: false,
     description: 'A new device took a seat of their license (off by default)',
   },
+  'subscription.past_due': {
+    audience: 'customer',
+    on: true,
+    description: 'A payment failed: the licenses keep working until the dunning window ends',
+  },
   'order.paid': { audience: 'customer', on: true, description: 'Receipt of a paid order' },
   'webhook_endpoint.disabled': {
     audience: 'owners',

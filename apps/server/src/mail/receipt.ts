@@ -1,4 +1,4 @@
-import type { ReceiptFacts } from './repository.js';
+import type { ReceiptFacts, SubscriptionMailFacts } from './repository.js';
 import { type Branding, escapeHtml, type RenderedMail, renderLayout } from './templates.js';
 
 /** An amount in minor units as the currency writes it ($1,200.00, ¥1,200, 1.200,000 KWD …). */
@@ -69,4 +69,24 @@ ${row('Total', money(f.order.total_cents, c), true)}
 </tbody></table>
 ${branding.support_email ? `<p class="muted">Questions? <a href="mailto:${escapeHtml(branding.support_email)}">${escapeHtml(branding.support_email)}</a></p>` : ''}
 </body></html>`;
+}
+
+/** A payment failed: how long the licenses keep working, and what to do. */
+export function renderPaymentFailedMail(
+  f: SubscriptionMailFacts,
+  branding: Branding,
+  billingUrl: string,
+): RenderedMail {
+  return renderLayout(branding, {
+    subject: `Your ${branding.product_name} payment did not go through`,
+    greeting: `Hello ${f.customer_name || 'there'},`,
+    paragraphs: [
+      `We could not take the payment for your ${branding.product_name} subscription (${f.plan_name}).`,
+      f.dunning_ends_at
+        ? `Your licenses keep working until ${day(f.dunning_ends_at)}; after that they are suspended until the payment goes through.`
+        : 'Your licenses keep working for now.',
+      'Please update your payment method; we will try again automatically.',
+    ],
+    action: { label: 'Update your payment method', url: billingUrl },
+  });
 }

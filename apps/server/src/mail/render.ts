@@ -3,13 +3,14 @@ import { decryptAtRest } from '../crypto/master-key.js';
 import { maskKey } from '../licenses/keys.js';
 import { brandingOf } from './branding.js';
 import { isMailTemplate, mailEnabled } from './catalogue.js';
-import { renderReceiptMail } from './receipt.js';
+import { renderPaymentFailedMail, renderReceiptMail } from './receipt.js';
 import {
   accountSettings,
   directMailData,
   type EmailRow,
   licenseMailFacts,
   receiptFacts,
+  subscriptionMailFacts,
 } from './repository.js';
 import { isStaffTemplate, LINK_PAGES, renderStaffMail } from './staff-templates.js';
 import {
@@ -43,6 +44,7 @@ export async function renderEmail(ctx: AppContext, email: EmailRow, reveal: Reve
   if (!isMailTemplate(email.template)) return { skip: `Unknown template ${email.template}` };
   if (isLicenseTemplate(email.template)) return renderLicenseEmail(ctx, email, email.template, reveal);
   if (email.template === 'order.paid') return renderReceiptEmail(ctx, email);
+  if (email.template === 'subscription.past_due') return renderPaymentFailedEmail(ctx, email);
   if (isStaffTemplate(email.template)) {
     const { name, settings } = await accountSettings(ctx.db.sql, email.account_id);
     if (!mailEnabled(settings, email.template)) return { skip: 'Turned off in Settings → Email' };
@@ -71,6 +73,20 @@ async function renderReceiptEmail(ctx: AppContext, email: EmailRow): Promise<Mai
   if (!facts.customer_email) return { skip: 'The customer has no email address' };
   const branding = brandingOf(facts.account_name, facts.settings, ctx.config.publicUrl);
   const rendered = renderReceiptMail(facts, branding, `${ctx.config.publicUrl}/portal`);
+  return { ...rendered, to: facts.customer_email, from: fromOf(branding) };
+}
+
+async function renderPaymentFailedEmail(ctx: AppContext, email: EmailRow): Promise<MailMessage> {
+  const facts =
+    email.subject_id && (await subscriptionMailFacts(ctx.db.sql, email.account_id, email.subject_id));
+  if (!facts) return { skip: 'What it was about no longer exists' };
+  if (!mailEnabled(facts.settings, 'subscription.past_due'))
+    return { skip: 'Turned off in Settings → Email' };
+  if (!facts.customer_email) return { skip: 'The customer has no email address' };
+  // Paid again before it went out: nothing to warn about any more.
+  if (facts.status !== 'past_due') return { skip: 'The subscription is no longer past due' };
+  const branding = brandingOf(facts.account_name, facts.settings, ctx.config.publicUrl);
+  const rendered = renderPaymentFailedMail(facts, branding, `${ctx.config.publicUrl}/portal`);
   return { ...rendered, to: facts.customer_email, from: fromOf(branding) };
 }
 

@@ -235,3 +235,25 @@ export async function receiptFacts(
   const { customer_email, customer_name, account_name, settings, ...order } = row;
   return { order, lines, customer_email, customer_name, account_name, settings };
 }
+
+/** What a subscription email is rendered from, as of now (undefined: the subscription is gone). */
+export interface SubscriptionMailFacts {
+  plan_name: string;
+  dunning_ends_at: Date | null;
+  status: string;
+  customer_email: string | null;
+  customer_name: string | null;
+  account_name: string;
+  settings: Record<string, unknown>;
+}
+
+export async function subscriptionMailFacts(q: Queryable, accountId: string, subscriptionId: string) {
+  const [row] = await q<SubscriptionMailFacts[]>`
+    select p.name as plan_name, s.dunning_ends_at, s.status, c.email as customer_email,
+      coalesce(nullif(trim(concat_ws(' ', c.first_name, c.last_name)), ''), c.company_name) as customer_name,
+      a.name as account_name, a.settings
+    from subscriptions s join plans p on p.id = s.plan_id join customers c on c.id = s.customer_id
+      join accounts a on a.id = s.account_id
+    where s.account_id = ${accountId} and s.id = ${subscriptionId}::uuid`;
+  return row;
+}

@@ -165,6 +165,7 @@ describe('Stripe, end to end', () => {
     state = await stateOf('sub_ada');
     expect(state).toMatchObject({ status: 'past_due', license_status: 'active' });
     expect(state!.dunning).toBeTruthy();
+    await mailTo('payment did not go through');
 
     // Stripe gives up retrying: unpaid suspends the subscription and its license.
     double.setSubscription({ ...sub, status: 'unpaid' });
