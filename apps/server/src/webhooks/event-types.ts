@@ -67,7 +67,8 @@ export const EVENT_TYPES: Record<string, string> = {
   'subscription.reactivated': 'A canceled, suspended or expired subscription came back',
   'subscription.expired': 'A subscription ended (with its licenses)',
   'subscription.trial_ended': 'A trial ended without being converted',
-  'payment.flagged_for_review': 'A Stripe payment was refunded in full or disputed: what it paid for was suspended for staff to review',
+  'payment.flagged_for_review':
+    'A Stripe payment was refunded in full or disputed: what it paid for was suspended for staff to review',
   'order.created': 'A draft order was created',
   'order.updated': 'A draft order changed (lines, discount, tax, notes)',
   'order.submitted': 'An order was submitted and waits for approval',

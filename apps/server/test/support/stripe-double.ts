@@ -61,17 +61,15 @@ export class StripeDouble {
     }
     const price = fields['line_items[0][price]'];
     if (kind === 'checkout' && price === 'price_missing') {
-      res
-        .writeHead(400)
-        .end(
-          JSON.stringify({
-            error: {
-              type: 'invalid_request_error',
-              code: 'resource_missing',
-              message: `No such price: '${price}'`,
-            },
-          }),
-        );
+      res.writeHead(400).end(
+        JSON.stringify({
+          error: {
+            type: 'invalid_request_error',
+            code: 'resource_missing',
+            message: `No such price: '${price}'`,
+          },
+        }),
+      );
       return;
     }
     this.created.push({ kind, fields });
