@@ -8,13 +8,8 @@ import { updateSubscription } from '../subscriptions/service.js';
 import type { SubscriptionAction } from '../subscriptions/state.js';
 import { type ActionInput, transitionIf, type Who } from '../subscriptions/transitions.js';
 import { customerFor } from './customers.js';
+import type { Outcome } from './outcome.js';
 import { suspendForReview } from './refunds.js';
-
-/** How applying an event went: done, nothing to do, try again later, or staff must look. */
-export type Outcome =
-  | { status: 'applied' | 'ignored'; note?: string }
-  | { status: 'retry'; note: string }
-  | { status: 'needs_attention'; note: string };
 
 const META = { ip: '', requestId: '' };
 

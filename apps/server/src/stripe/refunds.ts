@@ -3,7 +3,7 @@ import type { AppContext } from '../core/context.js';
 import { recordEvent } from '../events/record.js';
 import { transitionLicense } from '../licenses/service.js';
 import { transitionIf } from '../subscriptions/transitions.js';
-import type { Outcome } from './apply.js';
+import type { Outcome } from './outcome.js';
 
 const META = { ip: '', requestId: '' };
 
