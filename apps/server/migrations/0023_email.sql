@@ -28,7 +28,10 @@ create index emails_account on emails (account_id, created_at desc);
 create unique index emails_event_template on emails (event_id, template) where event_id is not null;
 
 -- The event trigger of 0022, now also queuing the customer emails of license events (and sending a test
--- event to its endpoint whatever the endpoint's filter).
+-- event to its endpoint whatever the endpoint's filter); the "a new device took a seat" notice for
+-- accounts that turned it on (Settings → Email; off by default, so activations write no email row
+-- unless asked); the receipt of a paid order and the "payment failed" notice of a subscription falling
+-- past due (issue L).
 create or replace function keyward_fan_out_events() returns trigger language plpgsql as $$
 begin
   -- An import (`keyward import`) brings the log's history, and its deliveries and emails with it: none
@@ -51,5 +54,16 @@ begin
   from new_events n
   where n.subject_type = 'license' and n.type in ('license.created', 'license.expiring', 'license.trial_ending',
     'license.expired', 'license.trial_ended', 'license.suspended', 'license.reinstated', 'license.renewed');
+
+  insert into emails (account_id, template, event_id, subject_type, subject_id)
+  select n.account_id, n.type, n.id, 'license', n.data->>'license_id'
+  from new_events n join accounts a on a.id = n.account_id
+  where n.type = 'activation.created' and (a.settings->'emails'->>'activation.created') = 'true';
+
+  insert into emails (account_id, template, event_id, subject_type, subject_id)
+  select n.account_id, n.type, n.id, n.subject_type, n.subject_id
+  from new_events n
+  where (n.subject_type = 'order' and n.type = 'order.paid')
+     or (n.subject_type = 'subscription' and n.type = 'subscription.past_due');
   return null;
 end $$;
