@@ -143,3 +143,8 @@ export async function findByPaymentReference(
       and payment_reference = ${reference}`;
   return row;
 }
+
+/** Marks a license as issued by an order (a subscription's license, issued by the subscription). */
+export async function linkLicenseToOrder(q: Queryable, licenseId: string, orderId: string) {
+  await q`update licenses set order_id = ${orderId} where id = ${licenseId}`;
+}

@@ -375,7 +375,7 @@ async function issueItem(
     tx,
   );
   const license = subscription.issued_license!;
-  await tx`update licenses set order_id = ${order.id} where id = ${license.id}`;
+  await repo.linkLicenseToOrder(tx, license.id, order.id);
   await repo.markItemFulfilled(tx, item.id, { subscriptionId: subscription.id, licenseId: license.id });
   return { ...license, subscription_id: subscription.id };
 }

@@ -10,6 +10,7 @@ import { type ActionInput, transitionIf, type Who } from '../subscriptions/trans
 import { customerFor } from './customers.js';
 import type { Outcome } from './outcome.js';
 import { suspendForReview } from './refunds.js';
+import { planForPrice, subscriptionByStripeId } from './repository.js';
 
 const META = { ip: '', requestId: '' };
 
@@ -21,7 +22,7 @@ const stripePrincipal = (accountId: string): Principal => ({
   actorId: 'stripe',
 });
 
-const SUBSCRIPTION_EVENTS = new Set([
+const SUBSCRIPTION_EVENTS: readonly string[] = [
   'invoice.paid',
   'invoice.payment_succeeded',
   'invoice.payment_failed',
@@ -30,7 +31,7 @@ const SUBSCRIPTION_EVENTS = new Set([
   'customer.subscription.deleted',
   'customer.subscription.paused',
   'customer.subscription.resumed',
-]);
+];
 
 /**
  * Applies one recorded event. Stripe sends events more than once and in any order, so an event is only
@@ -62,7 +63,7 @@ export async function applyStripeEvent(
       customer: idOf(object.customer as string | null) || null,
     });
   }
-  if (SUBSCRIPTION_EVENTS.has(row.type)) {
+  if (SUBSCRIPTION_EVENTS.includes(row.type)) {
     const id = subscriptionIdOf(object, row.type);
     return id
       ? syncSubscription(ctx, stripe, p, id)
@@ -77,20 +78,6 @@ function subscriptionIdOf(object: Record<string, unknown>, type: string): string
   const parent = object.parent as { subscription_details?: { subscription?: string } } | null | undefined;
   const id = object.subscription ?? parent?.subscription_details?.subscription;
   return typeof id === 'string' ? id : ((id as { id?: string } | null)?.id ?? null);
-}
-
-/** The plan a Stripe price is mapped to, with the cycle it sells. */
-async function planForPrice(ctx: AppContext, accountId: string, priceId: string) {
-  const [plan] = await ctx.db.sql<{ id: string; cycle: 'monthly' | 'annual' }[]>`
-    select id, case when stripe_price_monthly = ${priceId} then 'monthly' else 'annual' end as cycle
-    from plans where account_id = ${accountId} and (stripe_price_monthly = ${priceId} or stripe_price_annual = ${priceId})`;
-  return plan;
-}
-
-async function localSubscription(ctx: AppContext, accountId: string, stripeId: string) {
-  const [row] = await ctx.db.sql<SubscriptionRow[]>`
-    select * from subscriptions where account_id = ${accountId} and external_ids->>'stripe_subscription' = ${stripeId}`;
-  return row;
 }
 
 /** The paid period of a Stripe subscription (on its item since the 2025 API versions, at the top before). */
@@ -136,7 +123,7 @@ async function provisionCheckout(
   if (session.mode === 'subscription' && session.subscription) {
     const remote = await stripe.subscriptions.retrieve(idOf(session.subscription));
     const item = remote.items.data[0]!;
-    const plan = await planForPrice(ctx, p.accountId, item.price.id);
+    const plan = await planForPrice(ctx.db.sql, p.accountId, item.price.id);
     if (!plan)
       return { status: 'needs_attention', note: `No plan is mapped to Stripe price ${item.price.id}` };
     await createPaidOrder(
@@ -200,14 +187,14 @@ export async function syncSubscription(
   p: Principal,
   stripeId: string,
 ): Promise<Outcome> {
-  const local = await localSubscription(ctx, p.accountId, stripeId);
+  const local = await subscriptionByStripeId(ctx.db.sql, p.accountId, stripeId);
   if (!local) return { status: 'retry', note: 'Waiting for its checkout.session.completed' };
   const remote = await stripe.subscriptions.retrieve(stripeId);
   const who: Who = { accountId: p.accountId, actor: { type: 'system', id: 'stripe' } };
   const item = remote.items.data[0];
   let changed = false;
   if (item) {
-    const plan = await planForPrice(ctx, p.accountId, item.price.id);
+    const plan = await planForPrice(ctx.db.sql, p.accountId, item.price.id);
     if (!plan)
       return { status: 'needs_attention', note: `No plan is mapped to Stripe price ${item.price.id}` };
     const quantity = item.quantity ?? 1;
@@ -223,7 +210,7 @@ export async function syncSubscription(
   }
   // One move at a time, each decided under the subscription's lock from its row as of then; none (and no
   // lock taken) when the row read just now already agrees with Stripe — a duplicate cue costs a read.
-  const current = changed ? (await localSubscription(ctx, p.accountId, stripeId))! : local;
+  const current = changed ? (await subscriptionByStripeId(ctx.db.sql, p.accountId, stripeId))! : local;
   let left = stepsToward(remote, current).length;
   const done: string[] = [];
   while (left > 0 && done.length < 4) {

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { askStripe, notConfigured } from './client.js';
+import { customerForStripe, planForCheckout } from './repository.js';
 
 export interface CheckoutRequest {
   planId: string;
@@ -25,11 +26,7 @@ export async function startCheckout(
   r: CheckoutRequest,
   publicOnly: boolean,
 ): Promise<{ id: string; url: string }> {
-  const [plan] = await ctx.db.sql<
-    { id: string; code: string; active: boolean; public: boolean; price: string | null }[]
-  >`select id, code, active, public,
-      case when ${r.cycle} = 'monthly' then stripe_price_monthly else stripe_price_annual end as price
-    from plans where account_id = ${accountId} and id = ${r.planId}`;
+  const plan = await planForCheckout(ctx.db.sql, accountId, r.planId, r.cycle);
   if (!plan || (publicOnly && !(plan.active && plan.public)))
     throw new AppError('NOT_FOUND', 'plan_id does not name a plan for sale here', {
       pointer: '/body/plan_id',
@@ -42,11 +39,7 @@ export async function startCheckout(
         pointer: '/body/billing_cycle',
       },
     );
-  const [customer] = r.customerId
-    ? await ctx.db.sql<{ id: string; email: string; stripe: string | null }[]>`
-        select id, email, external_ids->>'stripe_customer' as stripe from customers
-        where account_id = ${accountId} and id = ${r.customerId}`
-    : [];
+  const customer = r.customerId ? await customerForStripe(ctx.db.sql, accountId, r.customerId) : undefined;
   if (r.customerId && !customer)
     throw new AppError('NOT_FOUND', 'customer_id does not name a customer of this account', {
       pointer: '/body/customer_id',
@@ -84,8 +77,7 @@ export async function billingPortal(
   customerId: string,
   returnUrl?: string,
 ) {
-  const [customer] = await ctx.db.sql<{ stripe: string | null }[]>`
-    select external_ids->>'stripe_customer' as stripe from customers where account_id = ${accountId} and id = ${customerId}`;
+  const customer = await customerForStripe(ctx.db.sql, accountId, customerId);
   if (!customer) throw new AppError('NOT_FOUND', 'Customer not found');
   if (!customer.stripe)
     throw new AppError(

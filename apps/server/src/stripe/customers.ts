@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { createCustomer } from '../customers/service.js';
+import { findAndLinkCustomer } from './repository.js';
 
 /**
  * The Keyward customer of a Stripe customer: the one Keyward named when it opened the checkout
@@ -15,19 +16,8 @@ export async function customerFor(
   stripeCustomerId: string,
   hint: { keywardCustomerId?: string | undefined; email?: string | null | undefined },
 ): Promise<string> {
-  const sql = ctx.db.sql;
-  const [found] = await sql<{ id: string }[]>`
-    select id from customers where account_id = ${p.accountId} and (
-      id::text = ${hint.keywardCustomerId ?? ''}
-      or external_ids->>'stripe_customer' = ${stripeCustomerId}
-      or (${hint.email ?? null}::text is not null and lower(email) = lower(${hint.email ?? ''})))
-    order by (id::text = ${hint.keywardCustomerId ?? ''}) desc, (external_ids->>'stripe_customer' = ${stripeCustomerId}) desc
-    limit 1`;
-  if (found) {
-    await sql`update customers set external_ids = external_ids || ${sql.json({ stripe_customer: stripeCustomerId })}
-      where id = ${found.id} and external_ids->>'stripe_customer' is distinct from ${stripeCustomerId}`;
-    return found.id;
-  }
+  const found = await findAndLinkCustomer(ctx.db.sql, p.accountId, stripeCustomerId, hint);
+  if (found) return found;
   const remote = await stripe.customers.retrieve(stripeCustomerId);
   if (remote.deleted || !remote.email) throw new Error(`Stripe customer ${stripeCustomerId} has no email`);
   const [first, ...rest] = (remote.name ?? '').split(' ');

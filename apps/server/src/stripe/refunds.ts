@@ -4,6 +4,7 @@ import { recordEvent } from '../events/record.js';
 import { transitionLicense } from '../licenses/service.js';
 import { transitionIf } from '../subscriptions/transitions.js';
 import type { Outcome } from './outcome.js';
+import { purchasesOfPayment } from './repository.js';
 
 const META = { ip: '', requestId: '' };
 
@@ -25,21 +26,12 @@ export async function suspendForReview(
 ): Promise<Outcome> {
   const sql = ctx.db.sql;
   const reason = `Stripe: payment ${what.kind} (${what.chargeId}); review`;
-  const [order] = what.paymentIntent
-    ? await sql<{ id: string; number: number }[]>`
-        select id, number from orders where account_id = ${p.accountId} and payment_provider = 'stripe'
-          and metadata->>'stripe_payment_intent' = ${what.paymentIntent}`
-    : [];
-  const subscriptions = await sql<{ id: string }[]>`
-    select s.id from subscriptions s join customers c on c.id = s.customer_id
-    where s.account_id = ${p.accountId} and c.external_ids->>'stripe_customer' = ${what.customer ?? ''}
-      and s.external_ids ? 'stripe_subscription' and s.status in ('trialing', 'active', 'past_due')
-      ${order ? sql`and s.metadata->>'order_id' = ${order.id}` : sql``}`;
-  const licenses = order
-    ? await sql<{ id: string }[]>`
-        select id from licenses where account_id = ${p.accountId} and order_id = ${order.id}
-          and status = 'active' and subscription_id is null`
-    : [];
+  const { order, subscriptions, licenses } = await purchasesOfPayment(
+    sql,
+    p.accountId,
+    what.paymentIntent,
+    what.customer,
+  );
   if (subscriptions.length > 1 && !order)
     return {
       status: 'needs_attention',

@@ -97,3 +97,97 @@ export async function requeueStripeEvent(q: Queryable, accountId: string, id: st
     where account_id = ${accountId} and id = ${id} and status in ('needs_attention', 'ignored') returning id`;
   return rows.length > 0;
 }
+
+// What applying events and opening sessions read and write beside the event log.
+
+/** The plan a Stripe price is mapped to, with the cycle it sells. */
+export async function planForPrice(q: Queryable, accountId: string, priceId: string) {
+  const [plan] = await q<{ id: string; cycle: 'monthly' | 'annual' }[]>`
+    select id, case when stripe_price_monthly = ${priceId} then 'monthly' else 'annual' end as cycle
+    from plans where account_id = ${accountId} and (stripe_price_monthly = ${priceId} or stripe_price_annual = ${priceId})`;
+  return plan;
+}
+
+/** Keyward's subscription for a Stripe subscription. */
+export async function subscriptionByStripeId(q: Queryable, accountId: string, stripeId: string) {
+  const [row] = await q<import('../subscriptions/schemas.js').SubscriptionRow[]>`
+    select * from subscriptions where account_id = ${accountId} and external_ids->>'stripe_subscription' = ${stripeId}`;
+  return row;
+}
+
+/** A plan as Checkout sells it: its Stripe price for the cycle, and whether the portal may sell it. */
+export async function planForCheckout(
+  q: Queryable,
+  accountId: string,
+  planId: string,
+  cycle: 'monthly' | 'annual',
+) {
+  const [plan] = await q<
+    { id: string; code: string; active: boolean; public: boolean; price: string | null }[]
+  >`
+    select id, code, active, public,
+      case when ${cycle} = 'monthly' then stripe_price_monthly else stripe_price_annual end as price
+    from plans where account_id = ${accountId} and id = ${planId}`;
+  return plan;
+}
+
+/** A customer's email and Stripe id (null before their first Stripe payment). */
+export async function customerForStripe(q: Queryable, accountId: string, customerId: string) {
+  const [row] = await q<{ id: string; email: string; stripe: string | null }[]>`
+    select id, email, external_ids->>'stripe_customer' as stripe from customers
+    where account_id = ${accountId} and id = ${customerId}`;
+  return row;
+}
+
+/**
+ * The customer a Stripe customer is: the one Keyward named, the one linked, or the one with that email
+ * (in that order of preference); linked to the Stripe id when found.
+ */
+export async function findAndLinkCustomer(
+  q: Queryable,
+  accountId: string,
+  stripeCustomerId: string,
+  hint: { keywardCustomerId?: string | undefined; email?: string | null | undefined },
+) {
+  const [found] = await q<{ id: string }[]>`
+    select id from customers where account_id = ${accountId} and (
+      id::text = ${hint.keywardCustomerId ?? ''}
+      or external_ids->>'stripe_customer' = ${stripeCustomerId}
+      or (${hint.email ?? null}::text is not null and lower(email) = lower(${hint.email ?? ''})))
+    order by (id::text = ${hint.keywardCustomerId ?? ''}) desc, (external_ids->>'stripe_customer' = ${stripeCustomerId}) desc
+    limit 1`;
+  if (found)
+    await q`update customers set external_ids = external_ids || ${q.json({ stripe_customer: stripeCustomerId })}
+      where id = ${found.id} and external_ids->>'stripe_customer' is distinct from ${stripeCustomerId}`;
+  return found?.id;
+}
+
+/** What a refunded or disputed payment bought: its checkout's order, and live Stripe subscriptions. */
+export async function purchasesOfPayment(
+  q: Queryable,
+  accountId: string,
+  paymentIntent: string | null,
+  stripeCustomer: string | null,
+) {
+  const [order] = paymentIntent
+    ? await q<{ id: string; number: number }[]>`
+        select id, number from orders where account_id = ${accountId} and payment_provider = 'stripe'
+          and metadata->>'stripe_payment_intent' = ${paymentIntent}`
+    : [];
+  const subscriptions = await q<{ id: string }[]>`
+    select s.id from subscriptions s join customers c on c.id = s.customer_id
+    where s.account_id = ${accountId} and c.external_ids->>'stripe_customer' = ${stripeCustomer ?? ''}
+      and s.external_ids ? 'stripe_subscription' and s.status in ('trialing', 'active', 'past_due')
+      ${order ? q`and s.metadata->>'order_id' = ${order.id}` : q``}`;
+  const licenses = order
+    ? await q<{ id: string }[]>`
+        select id from licenses where account_id = ${accountId} and order_id = ${order.id}
+          and status = 'active' and subscription_id is null`
+    : [];
+  return { order, subscriptions, licenses };
+}
+
+export async function accountBySlug(q: Queryable, slug: string) {
+  const [row] = await q<{ id: string }[]>`select id from accounts where slug = ${slug}`;
+  return row;
+}

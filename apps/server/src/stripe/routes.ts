@@ -7,7 +7,13 @@ import type { App } from '../http/types.js';
 import type { StripeApplier } from './applier.js';
 import { billingPortal, startCheckout } from './checkout.js';
 import { notConfigured, stripeClient } from './client.js';
-import { accountForEvent, listStripeEvents, recordStripeEvent, requeueStripeEvent } from './repository.js';
+import {
+  accountBySlug,
+  accountForEvent,
+  listStripeEvents,
+  recordStripeEvent,
+  requeueStripeEvent,
+} from './repository.js';
 
 const StripeEventSchema = Type.Object(
   {
@@ -200,9 +206,7 @@ export async function stripeRoutes(app: App, { ctx, applier }: { ctx: AppContext
     async (request, reply) => {
       if (!client) throw notConfigured();
       const b = request.body;
-      const [account] = await ctx.db.sql<
-        { id: string }[]
-      >`select id from accounts where slug = ${b.account ?? 'default'}`;
+      const account = await accountBySlug(ctx.db.sql, b.account ?? 'default');
       if (!account)
         throw new AppError('NOT_FOUND', `No account "${b.account}"`, { pointer: '/body/account' });
       const session = await startCheckout(
