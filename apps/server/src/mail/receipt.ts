@@ -1,5 +1,5 @@
 import type { ReceiptFacts, SubscriptionMailFacts } from './repository.js';
-import { type Branding, escapeHtml, type RenderedMail, renderLayout } from './templates.js';
+import { type Branding, escapeHtml, longDate, type RenderedMail, renderLayout } from './templates.js';
 
 /** An amount in minor units as the currency writes it ($1,200.00, ¥1,200, 1.200,000 KWD …). */
 export function money(minor: number, currency: string): string {
@@ -7,13 +7,7 @@ export function money(minor: number, currency: string): string {
   return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 }
 
-const day = (d: Date | null) =>
-  (d ?? new Date()).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+const day = (d: Date | null) => longDate(d ?? new Date());
 
 function summary(f: ReceiptFacts) {
   const c = f.order.currency;

@@ -2,7 +2,7 @@ import type { AppContext } from '../core/context.js';
 import { decryptAtRest } from '../crypto/master-key.js';
 import { maskKey } from '../licenses/keys.js';
 import { brandingOf } from './branding.js';
-import { isMailTemplate, mailEnabled } from './catalogue.js';
+import { isMailTemplate, type MailTemplate, mailEnabled } from './catalogue.js';
 import { renderPaymentFailedMail, renderReceiptMail } from './receipt.js';
 import {
   accountSettings,
@@ -14,6 +14,7 @@ import {
 } from './repository.js';
 import { isStaffTemplate, LINK_PAGES, renderStaffMail } from './staff-templates.js';
 import {
+  type Branding,
   LICENSE_TEMPLATES,
   type LicenseTemplate,
   type RenderedMail,
@@ -66,28 +67,56 @@ export async function renderEmail(ctx: AppContext, email: EmailRow, reveal: Reve
   return { skip: `No renderer for ${email.template}` };
 }
 
-async function renderReceiptEmail(ctx: AppContext, email: EmailRow): Promise<MailMessage> {
-  const facts = email.subject_id && (await receiptFacts(ctx.db.sql, email.account_id, email.subject_id));
+/** What every customer email is rendered from besides its own facts. */
+interface CustomerFacts {
+  account_name: string;
+  settings: Record<string, unknown>;
+  customer_email: string | null;
+}
+
+/**
+ * A customer email: skipped when what it is about is gone, the account turned it off or there is no
+ * address (or `render` says why not); otherwise rendered in the account's branding.
+ */
+function customerMail<F extends CustomerFacts>(
+  ctx: AppContext,
+  template: MailTemplate,
+  facts: F | undefined,
+  noAddress: string,
+  render: (facts: F, branding: Branding) => RenderedMail | { skip: string },
+): MailMessage {
   if (!facts) return { skip: 'What it was about no longer exists' };
-  if (!mailEnabled(facts.settings, 'order.paid')) return { skip: 'Turned off in Settings → Email' };
-  if (!facts.customer_email) return { skip: 'The customer has no email address' };
+  if (!mailEnabled(facts.settings, template)) return { skip: 'Turned off in Settings → Email' };
+  if (!facts.customer_email) return { skip: noAddress };
   const branding = brandingOf(facts.account_name, facts.settings, ctx.config.publicUrl);
-  const rendered = renderReceiptMail(facts, branding, `${ctx.config.publicUrl}/portal`);
-  return { ...rendered, to: facts.customer_email, from: fromOf(branding) };
+  const rendered = render(facts, branding);
+  return 'skip' in rendered ? rendered : { ...rendered, to: facts.customer_email, from: fromOf(branding) };
+}
+
+async function renderReceiptEmail(ctx: AppContext, email: EmailRow): Promise<MailMessage> {
+  const facts = email.subject_id
+    ? await receiptFacts(ctx.db.sql, email.account_id, email.subject_id)
+    : undefined;
+  return customerMail(ctx, 'order.paid', facts, 'The customer has no email address', (f, branding) =>
+    renderReceiptMail(f, branding, `${ctx.config.publicUrl}/portal`),
+  );
 }
 
 async function renderPaymentFailedEmail(ctx: AppContext, email: EmailRow): Promise<MailMessage> {
-  const facts =
-    email.subject_id && (await subscriptionMailFacts(ctx.db.sql, email.account_id, email.subject_id));
-  if (!facts) return { skip: 'What it was about no longer exists' };
-  if (!mailEnabled(facts.settings, 'subscription.past_due'))
-    return { skip: 'Turned off in Settings → Email' };
-  if (!facts.customer_email) return { skip: 'The customer has no email address' };
-  // Paid again before it went out: nothing to warn about any more.
-  if (facts.status !== 'past_due') return { skip: 'The subscription is no longer past due' };
-  const branding = brandingOf(facts.account_name, facts.settings, ctx.config.publicUrl);
-  const rendered = renderPaymentFailedMail(facts, branding, `${ctx.config.publicUrl}/portal`);
-  return { ...rendered, to: facts.customer_email, from: fromOf(branding) };
+  const facts = email.subject_id
+    ? await subscriptionMailFacts(ctx.db.sql, email.account_id, email.subject_id)
+    : undefined;
+  return customerMail(
+    ctx,
+    'subscription.past_due',
+    facts,
+    'The customer has no email address',
+    (f, branding) =>
+      // Paid again before it went out: nothing to warn about any more.
+      f.status !== 'past_due'
+        ? { skip: 'The subscription is no longer past due' }
+        : renderPaymentFailedMail(f, branding, `${ctx.config.publicUrl}/portal`),
+  );
 }
 
 async function renderLicenseEmail(
@@ -96,23 +125,21 @@ async function renderLicenseEmail(
   template: LicenseTemplate,
   reveal: Reveal,
 ): Promise<MailMessage> {
-  if (!email.subject_id) return { skip: 'What it was about no longer exists' };
-  const facts = await licenseMailFacts(ctx.db.sql, email.account_id, email.subject_id, email.event_id);
-  if (!facts) return { skip: 'What it was about no longer exists' };
-  if (!mailEnabled(facts.settings, template)) return { skip: 'Turned off in Settings → Email' };
-  if (!facts.customer_email) return { skip: 'The license has no customer email address' };
-  const branding = brandingOf(facts.account_name, facts.settings, ctx.config.publicUrl);
-  const rendered = renderLicenseMail(template, {
-    branding,
-    portalUrl: `${ctx.config.publicUrl}/portal`,
-    customerName: facts.customer_name || 'there',
-    planName: facts.plan_name,
-    key:
-      reveal.key && template === 'license.created'
-        ? decryptAtRest(ctx.keyring, facts.key_enc)
-        : maskKey(facts.key_last4),
-    expiresAt: facts.expires_at,
-    details: facts.details ?? {},
-  });
-  return { ...rendered, to: facts.customer_email, from: fromOf(branding) };
+  const facts = email.subject_id
+    ? await licenseMailFacts(ctx.db.sql, email.account_id, email.subject_id, email.event_id)
+    : undefined;
+  return customerMail(ctx, template, facts, 'The license has no customer email address', (f, branding) =>
+    renderLicenseMail(template, {
+      branding,
+      portalUrl: `${ctx.config.publicUrl}/portal`,
+      customerName: f.customer_name || 'there',
+      planName: f.plan_name,
+      key:
+        reveal.key && template === 'license.created'
+          ? decryptAtRest(ctx.keyring, f.key_enc)
+          : maskKey(f.key_last4),
+      expiresAt: f.expires_at,
+      details: f.details ?? {},
+    }),
+  );
 }

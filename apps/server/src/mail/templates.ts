@@ -40,10 +40,11 @@ export const LICENSE_TEMPLATES = [
 ] as const;
 export type LicenseTemplate = (typeof LICENSE_TEMPLATES)[number];
 
-const date = (d: Date | null) =>
-  d
-    ? d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
-    : 'no end date';
+/** A day as every email writes it: 4 December 2026 (UTC). */
+export const longDate = (d: Date) =>
+  d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+const date = (d: Date | null) => (d ? longDate(d) : 'no end date');
 
 /** Each template: a subject, and the paragraphs of its body (plain text; the HTML is made from them). */
 const TEMPLATES: Record<

@@ -158,24 +158,29 @@ export async function createOrder(ctx: AppContext, p: Principal, input: CreateOr
       throw new AppError('NOT_FOUND', 'customer_id does not name a customer of this account', {
         pointer: '/body/customer_id',
       });
-    const { currency, priced } = await priceItems(tx, p.accountId, input.items, input.currency);
-    const subtotal = priced.reduce((n, i) => n + i.amount_cents, 0);
-    const row = await repo.insertOrder(tx, {
-      account_id: p.accountId,
-      number: await repo.nextOrderNumber(tx, p.accountId),
-      customer_id: input.customer_id,
-      status: 'draft',
-      currency,
-      ...totals(subtotal, input.discount_cents ?? 0, input.tax_cents ?? 0),
-      requires_approval: input.requires_approval ?? priced.some((i) => i.requires_approval),
-      notes: input.notes ?? '',
-      metadata: (input.metadata ?? {}) as Record<string, unknown>,
-    });
-    await repo.replaceItems(tx, p.accountId, row.id, itemRows(priced));
-    await recordEvent(tx, event(p, meta, row, 'order.created', { customer_id: row.customer_id }));
-    return row;
+    return insertDraft(tx, p, meta, input);
   });
   return getOrder(ctx, p.accountId, order.id);
+}
+
+/** Numbers, prices and inserts a draft with its lines and its `order.created` event. */
+async function insertDraft(tx: TxSql, p: Principal, meta: OrderMeta, input: CreateOrderInput) {
+  const { currency, priced } = await priceItems(tx, p.accountId, input.items, input.currency);
+  const subtotal = priced.reduce((n, i) => n + i.amount_cents, 0);
+  const row = await repo.insertOrder(tx, {
+    account_id: p.accountId,
+    number: await repo.nextOrderNumber(tx, p.accountId),
+    customer_id: input.customer_id,
+    status: 'draft',
+    currency,
+    ...totals(subtotal, input.discount_cents ?? 0, input.tax_cents ?? 0),
+    requires_approval: input.requires_approval ?? priced.some((i) => i.requires_approval),
+    notes: input.notes ?? '',
+    metadata: (input.metadata ?? {}) as Record<string, unknown>,
+  });
+  await repo.replaceItems(tx, p.accountId, row.id, itemRows(priced));
+  await recordEvent(tx, event(p, meta, row, 'order.created', { customer_id: row.customer_id }));
+  return row;
 }
 
 /** Changes a draft: its lines (priced again), discount, tax, notes. */
@@ -430,21 +435,8 @@ export async function createPaidOrder(
   meta: OrderMeta,
 ) {
   return ctx.db.tx(async (tx) => {
-    const { currency, priced } = await priceItems(tx, p.accountId, input.items, input.currency);
-    const subtotal = priced.reduce((n, i) => n + i.amount_cents, 0);
-    const draft = await repo.insertOrder(tx, {
-      account_id: p.accountId,
-      number: await repo.nextOrderNumber(tx, p.accountId),
-      customer_id: input.customer_id,
-      status: 'draft',
-      currency,
-      ...totals(subtotal, input.discount_cents ?? 0, input.tax_cents ?? 0),
-      requires_approval: false,
-      notes: input.notes ?? '',
-      metadata: (input.metadata ?? {}) as Record<string, unknown>,
-    });
-    await repo.replaceItems(tx, p.accountId, draft.id, itemRows(priced));
-    await recordEvent(tx, event(p, meta, draft, 'order.created', { customer_id: draft.customer_id }));
+    // Paid already: nothing waits for approval.
+    const draft = await insertDraft(tx, p, meta, { ...input, requires_approval: false });
     const approved = await move(tx, p, meta, draft, 'submit');
     const paid = await move(tx, p, meta, approved, 'pay', {
       payment_provider: input.provider,
