@@ -1,22 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/support/cli.js';
 import { ADMIN } from './api-client.js';
 
-const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
+export { freePort };
 
-/** A free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
+const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 /** User + system CPU time of a process, in clock ticks (10 ms). */
 export function cpuTicks(pid: number): number {
@@ -82,8 +73,18 @@ export async function startProcess(
   // through `--import tsx`, which keeps them in this child process (the tsx CLI would add a wrapper).
   // BENCH_NODE_ARGS adds Node flags to Keyward's processes, e.g. `--cpu-prof` or `--perf-basic-prof`.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // One process per server, as the figures were measured: `serve` now defaults to one worker per core
+  // on PostgreSQL. Another checkout may predate `--workers`.
+  const serverArgs =
+    args[0] === 'serve' &&
+    !args.includes('--workers') &&
+    existsSync(path.join(serverDir, 'src/app/cluster.ts'))
+      ? [...args, '--workers', '1']
+      : args;
   const argv =
-    entry === SERVER_ENTRY ? [...nodeArgs, 'bin/keyward.mjs', ...args] : ['--import', 'tsx', entry, ...args];
+    entry === SERVER_ENTRY
+      ? [...nodeArgs, 'bin/keyward.mjs', ...serverArgs]
+      : ['--import', 'tsx', entry, ...serverArgs];
   const child = spawn(process.execPath, argv, {
     cwd: serverDir,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },

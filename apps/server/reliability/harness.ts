@@ -17,6 +17,8 @@ export const BASE_ENV = {
   ADMIN_EMAIL: ADMIN.email,
   ADMIN_PASSWORD: ADMIN.password,
   KEYWARD_MASTER_KEY: 'reliability-master-key-0123456789abcdef',
+  // One issuer for every process of a database: a process on another PUBLIC_URL refuses to start.
+  PUBLIC_URL: 'http://keyward.reliability.local',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '1000000000',
   CLIENT_RATE_LIMIT_PER_MINUTE: '1000000000',
@@ -57,10 +59,7 @@ export async function api(base: string, token: string | null, method: string, p:
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 }
 
-/**
- * Starts `n` server processes on one database. `extra` adds to their environment (a scenario whose tokens
- * travel between processes gives them one PUBLIC_URL: each process is otherwise its own token issuer).
- */
+/** Starts `n` server processes on one database. `extra` adds to their environment. */
 export async function servers(
   n: number,
   databaseUrl: string,

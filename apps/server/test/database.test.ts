@@ -9,7 +9,7 @@ import { type RunningServer, startServer } from '../src/app/server.js';
 import { DataDirLockedError, lockDataDir } from '../src/db/data-dir-lock.js';
 import { connectDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
-import { type Exited, startKeyward } from './support/cli.js';
+import { type Exited, freePort, startKeyward } from './support/cli.js';
 import { scratchPostgresDatabase } from './support/fresh-database.js';
 import { createTestAccount, testConfig } from './support/server.js';
 
@@ -36,17 +36,6 @@ const pgReachable = await reachable(PG_ADMIN_URL);
 
 /** A brand-new empty database on the real server; `drop()` removes it. */
 const freshDatabase = () => scratchPostgresDatabase(PG_ADMIN_URL, 'keyward_dbtest');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -14,9 +14,9 @@ export interface paths {
     /** An account's public keys that verify its activation tokens and license files */
     get: {
       parameters: {
-        query: {
-          /** @description The account's id (the account_id claim of its tokens) or its slug */
-          account: string;
+        query?: {
+          /** @description The account's id (the account_id claim of its tokens) or its slug; without it, the server's first account */
+          account?: string;
         };
         header?: never;
         path?: never;
@@ -960,7 +960,7 @@ export interface webhooks {
     };
     get?: never;
     put?: never;
-    /** An account was created (first start, or `keyward accounts create`) */
+    /** An account was created (first start, `keyward accounts create` or the accounts API) */
     post: {
       parameters: {
         query?: never;
@@ -980,6 +980,184 @@ export interface webhooks {
           /**
            * @example {
            *       "type": "account.created",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "account",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'account.disabled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The server's operator disabled the account: its staff and API keys are refused */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "account.disabled",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "account",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'account.enabled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The server's operator enabled the account again */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "account.enabled",
            *       "timestamp": "2026-12-04T10:00:00.000Z",
            *       "data": {
            *         "event_id": "8812",
@@ -2019,6 +2197,540 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'compliance.violation_raised': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A compliance detector found new evidence (over-deployment, use after expiry, key sharing, tampering): a violation */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.violation_raised",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'compliance.violation_acknowledged': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Staff acknowledged a compliance violation */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.violation_acknowledged",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'compliance.violation_resolved': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A compliance violation was resolved or marked a false positive (`details.to_status`); its evidence is not raised again */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.violation_resolved",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'compliance.violation_reopened': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A resolved or dismissed compliance violation was reopened */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.violation_reopened",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'compliance.audit_completed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A compliance audit ran (the daily scan, or on demand) and kept its findings */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.audit_completed",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'compliance.customer_notified': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Staff emailed a violation's customer a compliance notice */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.customer_notified",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'customer.created': {
     parameters: {
       query?: never;
@@ -2137,6 +2849,184 @@ export interface webhooks {
           /**
            * @example {
            *       "type": "customer.updated",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "customer",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'customer.signed_in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A customer signed in to the portal with an emailed link */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "customer.signed_in",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "customer",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'customer.signed_out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A customer signed out of the portal */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "customer.signed_out",
            *       "timestamp": "2026-12-04T10:00:00.000Z",
            *       "data": {
            *         "event_id": "8812",
@@ -8451,6 +9341,8 @@ export interface components {
           | 'REFRESH_TOKEN_REUSED'
           | 'LINK_INVALID'
           | 'FORBIDDEN'
+          | 'ACCOUNT_DISABLED'
+          | 'MULTI_ACCOUNT_DISABLED'
           | 'RATE_LIMITED'
           | 'NOT_FOUND'
           | 'ROUTE_NOT_FOUND'

@@ -10,6 +10,11 @@ import type { CallAnswer, CallBody, LicensingCall } from './wire.js';
 
 export const DAY_MS = 86_400_000;
 
+/** The events that announce the server refusing the license; each carries the refusal's code. */
+export type RefusalEvent = {
+  [K in KeywardEventName]: KeywardEvents[K] extends { code: string; reason: string } ? K : never;
+}[KeywardEventName];
+
 export type Emit = <K extends KeywardEventName>(event: K, data: KeywardEvents[K]) => void;
 
 /**
@@ -30,6 +35,11 @@ export class ClientContext {
   wasOffline = false;
   /** Floating licenses: when this device's lease ends unless renewed (from the last activation). */
   leaseExpiresAt: Date | null = null;
+  /**
+   * The refusal last announced: the real-time channel and a re-validation in flight often report the
+   * same suspension, and the app should hear it once. Cleared when the license is valid again.
+   */
+  private announcedRefusal: string | undefined;
 
   constructor(
     readonly opts: KeywardClientOptions,
@@ -90,11 +100,25 @@ export class ClientContext {
   /** The public keys that verify tokens and files: the configured ones, else the account's on the server. */
   async fetchJwks(accountId: string): Promise<{ keys: PublicJwk[] }> {
     if (this.opts.jwks) return this.opts.jwks;
-    return this.get(`/.well-known/jwks.json?account=${encodeURIComponent(accountId)}`);
+    const account = this.opts.accountId ?? accountId;
+    return this.get(`/.well-known/jwks.json?account=${encodeURIComponent(account)}`);
+  }
+
+  /** The account check every token and file verification adds when the app is pinned to one. */
+  get pinned(): { accountId?: string } {
+    return this.opts.accountId === undefined ? {} : { accountId: this.opts.accountId };
   }
 
   remember(state: LicenseState): LicenseState {
     this.lastState = state;
+    this.announcedRefusal = undefined;
     return state;
+  }
+
+  /** Emits a refusal (suspended, revoked, expired …) unless the same one was the last announced. */
+  announceRefusal(event: RefusalEvent, data: { code: string; reason: string }): void {
+    if (this.announcedRefusal === data.code) return;
+    this.announcedRefusal = data.code;
+    this.emit(event, data);
   }
 }

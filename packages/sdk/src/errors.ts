@@ -55,6 +55,7 @@ export type KeywardErrorCode =
   | 'SIGNATURE_INVALID'
   | 'UNSUPPORTED_ALG'
   | 'KEY_UNKNOWN'
+  | 'ACCOUNT_MISMATCH'
   | 'DECRYPTION_FAILED'
   | 'EMERGENCY_CODE_INVALID'
   | 'EMERGENCY_CODE_USED'
@@ -147,6 +148,7 @@ export class EmergencyCodeError extends KeywardError {}
 
 const LICENSE_CODES = new Set<string>([
   'LICENSE_NOT_FOUND',
+  'ACCOUNT_MISMATCH',
   'LICENSE_INACTIVE',
   'LICENSE_SUSPENDED',
   'LICENSE_REVOKED',

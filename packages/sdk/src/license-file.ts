@@ -71,6 +71,8 @@ export interface VerifyLicenseFileOptions {
   fingerprint?: string;
   /** When given, the file must come from this server (its public URL). */
   issuer?: string;
+  /** When given, the file must be this Keyward account's (on a server hosting several). */
+  accountId?: string;
   /** Skip the expiry check (reading what an expired file licensed, e.g. for an emergency unlock). */
   allowExpired?: boolean;
 }
@@ -245,6 +247,11 @@ export async function verifyLicenseFile(
     contents.device.device_id !== opts.fingerprint
   )
     throw fail('DEVICE_MISMATCH', 'This license file was issued for another device');
+  if (opts.accountId !== undefined && contents.license.account_id !== opts.accountId)
+    throw fail(
+      'ACCOUNT_MISMATCH',
+      "This license file is another account's than the one this app is pinned to",
+    );
   return {
     ...contents,
     kid: env.kid,

@@ -223,6 +223,13 @@ export const ERROR_CATALOGUE: Record<KeywardErrorCode, ErrorExplanation> = {
     userMessage: 'Your activation needs to be renewed. Connect to the internet and try again.',
     vendorAction: 'The app refreshes its keys online; check key rotation overlaps.',
   },
+  ACCOUNT_MISMATCH: {
+    meaning:
+      "The license, its token or file belongs to another Keyward account than the one the app is pinned to (the client's accountId option).",
+    userMessage: `This license key is not for this product. Check that you entered the right key. ${contact}`,
+    vendorAction:
+      'Issue the customer a license from the account the app is built for, or correct the accountId the app is built with.',
+  },
   DECRYPTION_FAILED: {
     meaning: 'An encrypted license file could not be decrypted with this license key.',
     userMessage: 'This license file does not match your license key. Check both and try again.',

@@ -52,7 +52,7 @@ export async function offlineState(ctx: ClientContext, s: Stored, now: Date): Pr
   const inEmergency = emergencyUntil !== null && emergencyUntil > now;
 
   if (s.licenseFile) {
-    const file = await verifyStoredFile(s, inEmergency ? undefined : now);
+    const file = await verifyStoredFile(ctx, s, inEmergency ? undefined : now);
     const offlineUntil = inEmergency ? emergencyUntil : file.expiresAt;
     return licenseStateOf(inEmergency ? 'emergency' : 'license_file', factsOfFile(file), offlineUntil, now);
   }
@@ -62,7 +62,7 @@ export async function offlineState(ctx: ClientContext, s: Stored, now: Date): Pr
   try {
     // In an emergency the token may have run out: its signature still proves what was licensed.
     const at = inEmergency ? new Date((decodeTokenClaims(s.token!).iat ?? 0) * 1000) : now;
-    claims = await verifyLicenseToken(s.token!, { jwks: s.jwks, now: at });
+    claims = await verifyLicenseToken(s.token!, { jwks: s.jwks, now: at, ...ctx.pinned });
   } catch (err) {
     if (err instanceof VerificationError && err.code === 'TOKEN_EXPIRED')
       throw new OfflineGraceExpiredError(
@@ -122,8 +122,13 @@ function licenseStateOf(
 }
 
 /** Verifies the installed license file; without `now` an expired file still proves what was licensed. */
-function verifyStoredFile(s: Stored, now: Date | undefined): Promise<VerifiedLicenseFile> {
+function verifyStoredFile(
+  ctx: ClientContext,
+  s: Stored,
+  now: Date | undefined,
+): Promise<VerifiedLicenseFile> {
   return verifyLicenseFile(s.licenseFile!, {
+    ...ctx.pinned,
     jwks: s.jwks!,
     licenseKey: s.licenseKey,
     fingerprint: s.deviceId,
@@ -166,7 +171,7 @@ export async function installLicenseFile(
       'Pass the server public keys (jwks option) to install a license file offline',
     );
   const deviceId = await ctx.deviceId();
-  const file = await verifyLicenseFile(text, { jwks, now, licenseKey, fingerprint: deviceId });
+  const file = await verifyLicenseFile(text, { jwks, now, licenseKey, fingerprint: deviceId, ...ctx.pinned });
   const stored: Stored = {
     licenseKey,
     deviceId,
@@ -192,11 +197,11 @@ export async function unlockWithEmergencyCode(ctx: ClientContext, text: string):
     );
   let commitments: EmergencyCommitments = { emc: [], emt: [], issuedAt: now };
   if (s.licenseFile) {
-    const file = await verifyStoredFile(s, undefined);
+    const file = await verifyStoredFile(ctx, s, undefined);
     commitments = { emc: file.emc, emt: file.emt ?? [], issuedAt: file.issuedAt };
   } else if (s.token && s.jwks) {
     const issuedAt = new Date((decodeTokenClaims(s.token).iat ?? 0) * 1000);
-    const claims = await verifyLicenseToken(s.token, { jwks: s.jwks, now: issuedAt });
+    const claims = await verifyLicenseToken(s.token, { jwks: s.jwks, now: issuedAt, ...ctx.pinned });
     commitments = { emc: claims.emc ?? [], emt: claims.emt ?? [], issuedAt };
   }
   await checkEmergencyCode(code, commitments, s.deviceId, now);

@@ -1,6 +1,6 @@
 import { guardClock } from './clock.js';
 import { type ClientContext, DAY_MS } from './context.js';
-import { errorForCode, NetworkError, serverDidNotAnswer } from './errors.js';
+import { errorForCode, LicenseError, NetworkError, serverDidNotAnswer } from './errors.js';
 import { offlineState } from './offline.js';
 import { flushReports } from './reports.js';
 import type { Stored } from './store.js';
@@ -35,11 +35,20 @@ export async function activate(
     device_info: { ...ctx.opts.deviceInfo, device_id: deviceId, ...(cores ? { cpu_cores: cores } : {}) },
     ...(opts.user ? { user: opts.user } : {}),
   });
+  const account = decodeTokenClaims(res.signed_token).account_id;
+  if (ctx.opts.accountId !== undefined && account !== ctx.opts.accountId) {
+    // Another vendor's key on a shared server: the seat it took is given back, not left unused.
+    await ctx.post('deactivate', { token: res.signed_token, device_id: deviceId }).catch(() => undefined);
+    throw new LicenseError(
+      'ACCOUNT_MISMATCH',
+      "This license key is another account's than the one this app is pinned to",
+    );
+  }
   const stored: Stored = {
     licenseKey,
     deviceId,
     token: res.signed_token,
-    jwks: await ctx.fetchJwks(decodeTokenClaims(res.signed_token).account_id ?? ''),
+    jwks: await ctx.fetchJwks(account ?? ''),
     lastOnlineAt: now.toISOString(),
     online: onlineFacts(res),
     usedEmergencySlots: [],
@@ -122,7 +131,7 @@ export async function refused(
 ): Promise<Error> {
   s.refusal = { code: res.code, reason: res.reason, at: now.toISOString() };
   await ctx.store.save(s);
-  ctx.emit(REFUSAL_EVENTS[res.code] ?? 'license.invalid', { code: res.code, reason: res.reason });
+  ctx.announceRefusal(REFUSAL_EVENTS[res.code] ?? 'license.invalid', { code: res.code, reason: res.reason });
   ctx.lastState = undefined;
   return errorForCode(res.code, res.reason);
 }

@@ -38,7 +38,7 @@ export async function subscribe(
       return;
     }
     if (event.type === 'license.expired' || event.type === 'license.suspended')
-      ctx.emit(event.type, {
+      ctx.announceRefusal(event.type, {
         code: event.type === 'license.expired' ? 'LICENSE_EXPIRED' : 'LICENSE_SUSPENDED',
         reason: 'Changed on the server',
       });

@@ -66,7 +66,7 @@ export function decodeTokenClaims(token: string): Partial<LicenseTokenClaims> {
  */
 export async function verifyLicenseToken(
   token: string,
-  opts: { jwks: { keys: PublicJwk[] }; now?: Date; issuer?: string },
+  opts: { jwks: { keys: PublicJwk[] }; now?: Date; issuer?: string; accountId?: string },
 ): Promise<LicenseTokenClaims> {
   const parts = typeof token === 'string' ? token.split('.') : [];
   if (parts.length !== 3) throw invalid('The activation token is not a signed JWT');
@@ -91,6 +91,11 @@ export async function verifyLicenseToken(
   if (!audience.includes(LICENSE_AUDIENCE)) throw invalid('The token is not an activation token');
   if (opts.issuer && claims.iss !== opts.issuer)
     throw invalid(`The token was issued by ${claims.iss}, not ${opts.issuer}`);
+  if (opts.accountId !== undefined && claims.account_id !== opts.accountId)
+    throw new VerificationError(
+      'ACCOUNT_MISMATCH',
+      "The token is another account's than the one this app is pinned to",
+    );
   if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number')
     throw invalid('The token has no issue or expiry time');
   const now = (opts.now ?? new Date()).getTime();

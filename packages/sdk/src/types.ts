@@ -16,6 +16,12 @@ export interface KeywardClientOptions {
   deviceInfo?: Record<string, string | number | boolean | null> & { cpu_cores?: number };
   /** How long the app keeps working without reaching the server (default 7 days). */
   offlineGraceDays?: number;
+  /**
+   * Pins the client to one Keyward account (its id), for a server hosting several: the public keys are
+   * fetched for this account only, and a license, token or file of another account is refused with
+   * ACCOUNT_MISMATCH (an activation made with another account's key is released again).
+   */
+  accountId?: string;
   /** Public keys to verify offline; default: fetched from the server at activation and kept. */
   jwks?: { keys: PublicJwk[] };
   /** Request timeout (default 10 s). */

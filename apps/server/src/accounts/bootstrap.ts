@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { passwordWeakness } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
 import { ConfigError } from '../config/config.js';
-import type { Database } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import { recordEvent } from '../events/record.js';
 import {
   anyAccountExists,
@@ -29,29 +29,39 @@ export async function createAccount(
 ): Promise<CreatedAccount> {
   const generatedPassword = input.ownerPassword ? undefined : randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(input.ownerPassword ?? generatedPassword!);
-  return db.tx(async (tx) => {
-    const accountId = await insertAccount(tx, input.slug, input.name);
-    const ownerId = await insertOwner(tx, accountId, input.ownerEmail.toLowerCase(), passwordHash);
-    await recordEvent(tx, {
-      accountId,
-      type: 'account.created',
-      actor: { type: 'system' },
-      subject: { type: 'account', id: accountId },
-      data: { slug: input.slug, owner_email: input.ownerEmail.toLowerCase() },
-    });
-    await recordEvent(tx, {
-      accountId,
-      type: 'user.created',
-      actor: { type: 'system' },
-      subject: { type: 'user', id: ownerId },
-      data: { email: input.ownerEmail.toLowerCase(), role: 'owner' },
-    });
-    return {
-      accountId,
-      ownerId,
-      ...(generatedPassword ? { generatedPassword } : {}),
-    };
+  const created = await db.tx((tx) =>
+    insertAccountAndOwner(tx, { ...input, passwordHash }, { type: 'system' }),
+  );
+  return { ...created, ...(generatedPassword ? { generatedPassword } : {}) };
+}
+
+/**
+ * The account row, its owner (invited when `passwordHash` is null) and their events, in the caller's
+ * transaction.
+ */
+export async function insertAccountAndOwner(
+  tx: Queryable,
+  input: { slug: string; name: string; ownerEmail: string; passwordHash: string | null },
+  actor: { type: 'system' | 'user' | 'api_key'; id?: string | null },
+): Promise<CreatedAccount> {
+  const email = input.ownerEmail.toLowerCase();
+  const accountId = await insertAccount(tx, input.slug, input.name);
+  const ownerId = await insertOwner(tx, accountId, email, input.passwordHash);
+  await recordEvent(tx, {
+    accountId,
+    type: 'account.created',
+    actor,
+    subject: { type: 'account', id: accountId },
+    data: { slug: input.slug, owner_email: email },
   });
+  await recordEvent(tx, {
+    accountId,
+    type: input.passwordHash ? 'user.created' : 'user.invited',
+    actor,
+    subject: { type: 'user', id: ownerId },
+    data: { email, role: 'owner' },
+  });
+  return { accountId, ownerId };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { activeDevices } from './usage-repository.js';
 
 /**
  * Every query is led by account_id and answered from an index (or the usage rollup), so the overview
@@ -15,12 +16,8 @@ export async function overviewCounts(q: Queryable, accountId: string, now: Date)
     q<{ id: string; code: string; name: string; rank: number }[]>`
       select id, code, name, rank from plans where account_id = ${accountId} and archived_at is null order by rank`,
     q<{ n: number }[]>`select count(*)::int as n from customers where account_id = ${accountId}`,
-    // coalesce(last_heartbeat_at, activated_at) > dayAgo, split so each half is a range of one index.
-    q<{ n: number }[]>`
-      select (select count(*) from activations where account_id = ${accountId} and last_heartbeat_at > ${dayAgo}
-          and status = 'active')::int
-        + (select count(*) from activations where account_id = ${accountId} and last_heartbeat_at is null
-          and status = 'active' and activated_at > ${dayAgo})::int as n`,
+    // Any client call (activation, validation or heartbeat) in the last day, to the hour.
+    activeDevices(q, accountId, {}, dayAgo),
     q<{ id: string; key_last4: string; expires_at: Date; plan_code: string; customer_id: string | null }[]>`
       select l.id, l.key_last4, l.expires_at, p.code as plan_code, l.customer_id from licenses l join plans p on p.id = l.plan_id
       where l.account_id = ${accountId} and l.status = 'active' and l.expires_at between ${now} and ${in30}
@@ -44,7 +41,7 @@ export async function overviewCounts(q: Queryable, accountId: string, now: Date)
   return {
     byStatus: [...byStatus].map(([status, n]) => ({ status, n })),
     customers: customers[0]!.n,
-    devices: devices[0]!.n,
+    devices,
     tiers: plans.map((p) => ({
       code: p.code,
       name: p.name,

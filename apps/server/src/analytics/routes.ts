@@ -2,11 +2,15 @@ import { principalOf, requireAction } from '../auth/guard.js';
 import type { AppContext } from '../core/context.js';
 import { errorResponses } from '../http/common-schemas.js';
 import type { App } from '../http/types.js';
+import { revenueRoutes } from './revenue-routes.js';
 import { SeriesQuery } from './schemas.js';
 import { overview, series } from './service.js';
+import { usageRoutes } from './usage-routes.js';
 
-/** Numbers for the dashboard overview and its charts. */
+/** Numbers for the dashboard overview and its charts; revenue and usage analytics in their own routes. */
 export async function analyticsRoutes(app: App, { ctx }: { ctx: AppContext }) {
+  await revenueRoutes(app, { ctx });
+  await usageRoutes(app, { ctx });
   app.get(
     '/api/v1/analytics/overview',
     {

@@ -3,11 +3,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
+import { AccountSchema } from '../accounts/schemas.js';
 import { ApiKeySchema } from '../api-keys/schemas.js';
 import { guardedAction } from '../auth/guard.js';
 import { permissionsExtension } from '../auth/permissions.js';
 import { UserSchema } from '../auth/schemas.js';
 import { AppError } from '../core/errors.js';
+import { isCustomerRoute } from '../customer-sessions/guard.js';
 import { answerUnparsableRequest, installErrorHandling, sendError } from '../http/error-handler.js';
 import { ErrorBodySchema } from '../http/error-schema.js';
 import { installIdempotency } from '../http/idempotency.js';
@@ -83,6 +85,8 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
   app.addHook('onRoute', (route) => {
     const action = guardedAction(route.preValidation);
     if (action) route.schema = { ...route.schema, 'x-keyward-action': action } as typeof route.schema;
+    if (isCustomerRoute(route.preValidation))
+      route.schema = { ...route.schema, 'x-keyward-customer': true } as typeof route.schema;
   });
   // The guard finds the process's API-key cache here (auth/guard.ts).
   app.decorate('apiKeys', parts.apiKeys);
@@ -94,6 +98,7 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
   installErrorHandling(app, routeMethods);
   app.addSchema(ErrorBodySchema);
   app.addSchema(UserSchema);
+  app.addSchema(AccountSchema);
   app.addSchema(ApiKeySchema);
 
   installSecurityHeaders(app);
@@ -120,7 +125,13 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
         description: 'Licensing, subscriptions and entitlements',
       },
       servers: [{ url: config.publicUrl }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // A customer's portal session (kws_…), from an emailed sign-in link.
+          customerSession: { type: 'http', scheme: 'bearer' },
+        },
+      },
       // Every event type a webhook endpoint may receive, with the envelope and its signature headers.
       webhooks: webhooksDocument() as never,
       ...permissionsExtension(), // the role table, for the dashboard's generated copy

@@ -1,4 +1,6 @@
 import { sweepLapsedLeases } from '../activations/service.js';
+import { runRevenueSnapshots } from '../analytics/revenue-snapshots.js';
+import { runComplianceScan } from '../compliance/scan.js';
 import type { AppContext } from '../core/context.js';
 import { sweepIdempotencyKeys } from '../http/idempotency.js';
 import { type JobDefinition, runAccount } from '../jobs/runner.js';
@@ -36,11 +38,26 @@ export function keywardJobs(ctx: AppContext): JobDefinition[] {
       run: async (data) => runRetention(ctx, runAccount(data)),
     },
     {
+      name: 'compliance-scan',
+      description:
+        'Audits every account for compliance: over-deployment, use after expiry, key sharing, tampering reports',
+      // Daily, after retention; the detectors look back 7 days, so a missed run is caught up.
+      cron: '47 3 * * *',
+      run: async (data) => runComplianceScan(ctx, runAccount(data)),
+    },
+    {
       name: 'retire-signing-keys',
       description: 'Marks signing keys past their overlap as retired',
       // They already fail verification; this records it, with an event.
       cron: '7 * * * *',
       run: async () => ({ retired: await retireExpiredKeys(ctx) }),
+    },
+    {
+      name: 'revenue-snapshots',
+      description: "Stores each day's MRR, its movements, churn and trials per currency, plan and cycle",
+      // Hourly: today's figures (the charts' last point) are at most an hour old; past days are kept.
+      cron: '23 * * * *',
+      run: async (data) => runRevenueSnapshots(ctx, runAccount(data)),
     },
     {
       name: 'sweep-idempotency-keys',

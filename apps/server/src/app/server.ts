@@ -1,16 +1,17 @@
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { ensureDefaultAccount } from '../accounts/bootstrap.js';
 import type { Config } from '../config/config.js';
 import { createBus } from '../core/bus.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { AppContext } from '../core/context.js';
-import { deriveKeyring, loadMasterSecret } from '../crypto/master-key.js';
-import { migrate } from '../db/migrate.js';
+import { loadOnUse } from '../core/load-on-use.js';
+import { deriveKeyring, loadMasterSecret, masterKeyCheckOf } from '../crypto/master-key.js';
 import { type OpenedDatabase, openDatabase } from '../db/open.js';
 import { loadDemoDataAtStart } from '../first-run/service.js';
 import { loggerOptions } from '../http/logging.js';
 import type { App } from '../http/types.js';
+import { migrateChecked } from '../startup/master-key-check.js';
+import { ProcessRegistry } from '../startup/process-registry.js';
 import { buildApp } from './http-app.js';
 import { buildProcess, type ProcessParts } from './parts.js';
 
@@ -42,21 +43,38 @@ export interface StartOptions {
   logDestination?: pino.DestinationStream;
 }
 
-/** Opens storage, migrates, bootstraps the first account, and listens. */
+/**
+ * Opens storage, checks the master key and PUBLIC_URL against the database and its running processes,
+ * migrates, bootstraps the first account, and listens.
+ */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logOptions = loggerOptions(config.logLevel) as pino.LoggerOptions;
   const log = opts.logDestination ? pino(logOptions, opts.logDestination) : pino(logOptions);
   const opened = opts.database ?? (await openDatabase(config, (m) => log.warn(m)));
   const { db } = opened;
-  await migrate(db, (m) => log.info(m));
+  const secret = loadMasterSecret(config.masterKey, config.dataDir);
+  // Refused before anything runs: another master key, or another PUBLIC_URL beside running processes.
+  const registry = new ProcessRegistry(db, config.publicUrl, (err) =>
+    log.warn({ err }, 'process heartbeat failed'),
+  );
+  try {
+    await migrateChecked(db, masterKeyCheckOf(secret), (m) => log.info(m));
+    await registry.register();
+  } catch (err) {
+    if (!opts.database) await opened.close();
+    throw err;
+  }
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    ? new (loadOnUse('ioredis') as typeof import('ioredis')).Redis(config.redisUrl, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+      })
     : undefined;
   redis?.on('error', (err) => log.warn({ err: err.message }, 'redis unavailable'));
   const ctx: AppContext = {
     config,
     db,
-    keyring: deriveKeyring(loadMasterSecret(config.masterKey, config.dataDir)),
+    keyring: deriveKeyring(secret),
     clock: opts.clock ?? systemClock,
     log,
     bus: await createBus(db),
@@ -85,6 +103,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await app.close();
       clearInterval(reaper);
       await keyward.stop().catch((err) => log.error({ err }, 'stopping the process parts failed'));
+      await registry.stop();
       await ctx.bus.close();
       redis?.disconnect();
       if (!opts.database) await opened.close();

@@ -36,6 +36,10 @@ function bearer(request: FastifyRequest): string | undefined {
   return value;
 }
 
+/** A disabled account's staff and keys are refused; said plainly, since they proved who they are. */
+export const accountDisabled = () =>
+  new AppError('ACCOUNT_DISABLED', "This account has been disabled by the server's operator; contact them");
+
 async function authenticate(ctx: AppContext, apiKeys: ApiKeyCache, token: string): Promise<Principal> {
   if (token.startsWith('kw_')) {
     const key = await apiKeys.lookup(token);
@@ -43,6 +47,7 @@ async function authenticate(ctx: AppContext, apiKeys: ApiKeyCache, token: string
     if (!key || key.revoked_at || (key.expires_at && key.expires_at <= now)) {
       throw new AppError('TOKEN_INVALID', 'The API key is unknown, revoked or expired');
     }
+    if (key.account_disabled) throw accountDisabled();
     // last_used_at is for humans: a minute's precision saves a write per request.
     if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() > 60_000) {
       key.last_used_at = now; // the cached row too, so the next minute of calls skips this write
@@ -60,6 +65,7 @@ async function authenticate(ctx: AppContext, apiKeys: ApiKeyCache, token: string
     ctx.clock.now(),
   );
   if (user?.status !== 'active') throw new AppError('TOKEN_INVALID', 'The user no longer has access');
+  if (user.account_disabled) throw accountDisabled();
   if (!user.session_live)
     throw new AppError(
       'TOKEN_INVALID',

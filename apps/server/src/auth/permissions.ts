@@ -33,6 +33,8 @@ const WRITE_ACTIONS = {
   'events:export': ['developer'],
   // The job queue serves every account of the deployment: its page and its runs are the operator's.
   'jobs:manage': [],
+  // Other accounts of the deployment: the operator's (the service also requires an owner of the first account).
+  'accounts:manage': [],
   // Taking quota is a write: a read-only key may ask whether a feature is allowed, not use it up.
   'usage:consume': ['developer', 'sales', 'support'],
 } as const satisfies Record<string, readonly Role[]>;

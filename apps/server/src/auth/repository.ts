@@ -9,6 +9,8 @@ export interface ApiKeyRow {
   expires_at: Date | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  /** The key's account was disabled by the server's operator. */
+  account_disabled: boolean;
 }
 
 /** A staff user as sign-in reads it (the hash only to verify against). */
@@ -20,6 +22,7 @@ export interface LoginUser {
   role: Role;
   status: string;
   password_hash: string;
+  account_disabled: boolean;
 }
 
 export interface RefreshTokenRow {
@@ -34,7 +37,8 @@ export interface RefreshTokenRow {
 /** The users with this email (of the account `slug` when given); two or more means it is ambiguous. */
 export function findLoginCandidates(q: Queryable, email: string, slug?: string) {
   return q<(LoginUser & { slug: string })[]>`
-    select u.id, u.account_id, u.email, u.name, u.role, u.status, u.password_hash, a.slug
+    select u.id, u.account_id, u.email, u.name, u.role, u.status, u.password_hash, a.slug,
+      a.disabled_at is not null as account_disabled
     from users u join accounts a on a.id = u.account_id
     where lower(u.email) = lower(${email}) ${slug ? q`and a.slug = ${slug}` : q``}
     limit 2`;
@@ -47,7 +51,8 @@ export async function markSignedIn(q: Queryable, userId: string): Promise<void> 
 /** The user a session is for, without the password hash (refresh reads it again). */
 export async function findSessionUser(q: Queryable, userId: string) {
   const [user] = await q<Omit<LoginUser, 'password_hash'>[]>`
-    select id, account_id, email, name, role, status from users where id = ${userId}`;
+    select u.id, u.account_id, u.email, u.name, u.role, u.status, a.disabled_at is not null as account_disabled
+    from users u join accounts a on a.id = u.account_id where u.id = ${userId}`;
   return user;
 }
 
@@ -63,8 +68,10 @@ export async function findUserAccess(
   sessionId: string,
   now: Date,
 ) {
-  const [user] = await q<{ role: Role; status: string; session_live: boolean }[]>`
-    select u.role, u.status, exists (
+  const [user] = await q<{ role: Role; status: string; session_live: boolean; account_disabled: boolean }[]>`
+    select u.role, u.status,
+      (select a.disabled_at is not null from accounts a where a.id = u.account_id) as account_disabled,
+      exists (
         select 1 from refresh_tokens r
         where r.family_id = ${sessionId} and r.user_id = u.id and r.status = 'active' and r.expires_at > ${now}
       ) as session_live
@@ -124,8 +131,10 @@ export async function revokeUserSessions(q: Queryable, userId: string): Promise<
 /** The API key whose secret has this digest. */
 export async function findApiKeyByDigest(q: Queryable, digest: string): Promise<ApiKeyRow | undefined> {
   const [row] = await q<ApiKeyRow[]>`
-    select id, account_id, role, expires_at, revoked_at, last_used_at from api_keys
-    where secret_digest = ${digest}`;
+    select k.id, k.account_id, k.role, k.expires_at, k.revoked_at, k.last_used_at,
+      a.disabled_at is not null as account_disabled
+    from api_keys k join accounts a on a.id = k.account_id
+    where k.secret_digest = ${digest}`;
   return row;
 }
 

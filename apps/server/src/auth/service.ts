@@ -5,6 +5,7 @@ import { AppError, notFound } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
 import { recordEvent } from '../events/record.js';
 import { signAccessToken } from './access-tokens.js';
+import { accountDisabled } from './guard.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 import type { Role } from './permissions.js';
@@ -35,7 +36,7 @@ export interface Session {
 /** A new session (access and refresh token) for a user who proved who they are. */
 export async function issueSession(
   ctx: AppContext,
-  user: Omit<LoginUser, 'password_hash' | 'status'>,
+  user: Omit<LoginUser, 'password_hash' | 'status' | 'account_disabled'>,
   familyId: string,
 ): Promise<Session> {
   const refresh = `kwr_${randomBytes(32).toString('base64url')}`;
@@ -78,7 +79,10 @@ export async function login(
   if (user) {
     await recordEvent(ctx.db.sql, {
       accountId: user.account_id,
-      type: ok && user.status === 'active' ? 'auth.login_succeeded' : 'auth.login_failed',
+      type:
+        ok && user.status === 'active' && !user.account_disabled
+          ? 'auth.login_succeeded'
+          : 'auth.login_failed',
       actor: { type: 'user', id: user.id },
       subject: { type: 'user', id: user.id },
       ip,
@@ -93,6 +97,7 @@ export async function login(
     const ambiguous = candidates.length > 1 ? ' (this email has several accounts: add "account")' : '';
     throw new AppError('INVALID_CREDENTIALS', `The email or password is wrong${ambiguous}`);
   }
+  if (user.account_disabled) throw accountDisabled();
   await markSignedIn(ctx.db.sql, user.id);
   await limiter.reset(input.email, ip);
   return issueSession(ctx, user, randomUUID());
@@ -121,6 +126,7 @@ export async function refresh(ctx: AppContext, token: string): Promise<Session> 
     if (row.status !== 'active' || row.expires_at <= ctx.clock.now()) return { kind: 'invalid' as const };
     const user = await findSessionUser(tx, row.user_id);
     if (user?.status !== 'active') return { kind: 'invalid' as const };
+    if (user.account_disabled) return { kind: 'disabled' as const };
     await markRefreshTokenRotated(tx, row.id);
     return { kind: 'ok' as const, user, familyId: row.family_id };
   });
@@ -132,6 +138,7 @@ export async function refresh(ctx: AppContext, token: string): Promise<Session> 
   }
   if (outcome.kind === 'invalid')
     throw new AppError('TOKEN_INVALID', 'The refresh token is unknown, expired or revoked');
+  if (outcome.kind === 'disabled') throw accountDisabled();
   return issueSession(ctx, outcome.user, outcome.familyId);
 }
 

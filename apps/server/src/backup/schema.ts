@@ -6,6 +6,9 @@ const SKIPPED: ReadonlySet<string> = new Set([
   'schema_migrations',
   'idempotency_keys',
   'offline_request_nonces',
+  // The target records its own master-key check and its own running processes (migration 0027).
+  'master_key_check',
+  'server_processes',
 ]);
 
 export interface SchemaTable {

@@ -3,10 +3,11 @@ import { findAccountIdBySlug, upsertStaffUser } from '../accounts/repository.js'
 import { passwordWeakness } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
 import { ROLES } from '../auth/permissions.js';
+import { masterKeyCheck } from '../backup/key-check.js';
 import type { Config } from '../config/config.js';
-import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
 import { verifyEvents } from '../events/verify.js';
+import { migrateChecked } from '../startup/master-key-check.js';
 
 async function withDatabase<T>(
   config: Config,
@@ -14,7 +15,7 @@ async function withDatabase<T>(
 ) {
   const opened = await openDatabase(config, (m) => console.error(m));
   try {
-    await migrate(opened.db, (m) => console.log(m));
+    await migrateChecked(opened.db, masterKeyCheck(config), (m) => console.log(m));
     return await fn(opened.db);
   } finally {
     await opened.close();

@@ -6,8 +6,8 @@ import { importDatabase } from '../backup/import.js';
 import { masterKeyCheck } from '../backup/key-check.js';
 import { stderrProgress } from '../backup/progress.js';
 import type { Config } from '../config/config.js';
-import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
+import { migrateChecked } from '../startup/master-key-check.js';
 
 const toStderr = (m: string) => console.error(m);
 
@@ -25,7 +25,7 @@ export async function exportCommand(config: Config, opts: { out: string }): Prom
   try {
     const opened = await openDatabase(config, toStderr);
     try {
-      await migrate(opened.db, toStderr);
+      await migrateChecked(opened.db, masterKeyCheck(config), toStderr);
       const header = await exportDatabase(opened.db, out, {
         keyCheck: masterKeyCheck(config),
         progress: stderrProgress('export'),
@@ -67,7 +67,7 @@ export async function importCommand(config: Config, opts: { in: string }): Promi
   try {
     const opened = await openDatabase(config, toStderr);
     try {
-      await migrate(opened.db, (m) => console.log(m));
+      await migrateChecked(opened.db, masterKeyCheck(config), (m) => console.log(m));
       const result = await importDatabase(opened.db, file, {
         keyCheck: masterKeyCheck(config),
         progress: stderrProgress('import'),

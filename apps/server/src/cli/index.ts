@@ -16,6 +16,10 @@ program
   .command('serve')
   .description('Start the API, dashboard (/admin) and portal (/portal)')
   .option('--demo', 'load the demo catalogue (a product, plans free to enterprise) into the default account')
+  .option(
+    '--workers <n>',
+    'processes sharing the port (default: one per core with DATABASE_URL, 1 on the embedded database); SIGHUP restarts them one at a time',
+  )
   .action((opts) => run(async (config) => (await import('./serve.js')).serveCommand(config, opts)));
 program
   .command('migrate')
@@ -63,6 +67,40 @@ jobs
   .command('retry <job> <id>')
   .description('Run a failed run again')
   .action((name, id) => run(async (config) => (await jobCommands()).jobsRetryCommand(config, name, id)));
+
+const accounts = program
+  .command('accounts')
+  .description(
+    "The server's accounts (needs KEYWARD_MULTI_ACCOUNT=true): each its own catalogue, keys and staff",
+  );
+const accountCommands = () => import('./accounts-commands.js');
+accounts
+  .command('create')
+  .description('Create an account and its owner')
+  .requiredOption(
+    '--slug <slug>',
+    'lower-case letters, digits and dashes; used at sign-in and in the JWKS URL',
+  )
+  .requiredOption('--owner-email <email>', "the account owner's email")
+  .option('--name <name>', 'display name (default: the slug)')
+  .option('--owner-password <password>', 'at least 12 characters; generated and printed when omitted')
+  .option(
+    '--invite',
+    'email the owner a link to choose their password instead (needs SMTP_URL on the servers)',
+  )
+  .action((opts) => run(async (config) => (await accountCommands()).accountsCreateCommand(config, opts)));
+accounts
+  .command('list')
+  .description('Every account: slug, id, status, staff users, licenses')
+  .action(() => run(async (config) => (await accountCommands()).accountsListCommand(config)));
+accounts
+  .command('disable <account>')
+  .description("Refuse an account's staff and API keys (its customers' licenses keep working); slug or id")
+  .action((a) => run(async (config) => (await accountCommands()).accountsEnableCommand(config, a, false)));
+accounts
+  .command('enable <account>')
+  .description('Enable a disabled account again; slug or id')
+  .action((a) => run(async (config) => (await accountCommands()).accountsEnableCommand(config, a, true)));
 
 program
   .command('export')

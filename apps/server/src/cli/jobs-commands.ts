@@ -4,6 +4,7 @@ import type { AppContext } from '../core/context.js';
 import { jobsOverview } from '../jobs/overview.js';
 import { JobRunner } from '../jobs/runner.js';
 import { withContext } from './context.js';
+import { printTable } from './table.js';
 
 async function withRunner<T>(
   config: Config,
@@ -40,8 +41,7 @@ export async function jobsListCommand(config: Config): Promise<void> {
       `${j.waiting}/${j.running}/${j.failed}`,
     ]);
     const head = ['job', 'schedule (UTC)', 'last run', 'next run', 'waiting/running/failed'];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+    printTable(head, rows);
     if (failures.length > 0) {
       console.log('\nfailed runs (newest first; `keyward jobs retry <job> <id>` runs one again):');
       for (const f of failures)

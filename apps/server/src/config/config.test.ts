@@ -116,6 +116,18 @@ describe('configuration', () => {
     expect(configError({ SMTP_URL: 'http://x' }).message).toContain('SMTP_URL');
   });
 
+  it('METRICS_TOKEN (or its older name KEYWARD_METRICS_TOKEN) is read; a short or spaced one is refused', () => {
+    expect(loadConfig({ METRICS_TOKEN: 'scrape-0123456789abcdef' }, false).metricsToken).toBe(
+      'scrape-0123456789abcdef',
+    );
+    expect(loadConfig({ KEYWARD_METRICS_TOKEN: 'older-0123456789abcdef' }, false).metricsToken).toBe(
+      'older-0123456789abcdef',
+    );
+    expect(loadConfig({}, false).metricsToken).toBeUndefined();
+    for (const bad of ['too-short', 'has a space in it, sixteen+'])
+      expect(configError({ METRICS_TOKEN: bad }).message).toContain('METRICS_TOKEN');
+  });
+
   it('a short KEYWARD_MASTER_KEY is refused', () => {
     expect(configError({ KEYWARD_MASTER_KEY: 'too-short' }).message).toContain('KEYWARD_MASTER_KEY');
   });

@@ -35,7 +35,7 @@ export interface Config {
   bodyLimitBytes: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
-  /** Bearer token that lets other hosts scrape /metrics (without it, only this host may). */
+  /** METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <token>` (without it, only this host). */
   metricsToken: string | undefined;
   /**
    * What this process does with the job queue: `all` works the queues and keeps the schedule, `work`
@@ -46,6 +46,8 @@ export interface Config {
   jobTimeoutSeconds: number;
   /** Usage-log rows (validations, heartbeats …) are kept this many days; their hourly sums stay. */
   usageRetentionDays: number;
+  /** KEYWARD_MULTI_ACCOUNT: the operator account's owners may create and disable other accounts. */
+  multiAccount: boolean;
   nodeEnv: string;
 }
 
@@ -105,6 +107,17 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[], f
   if (!values.includes(raw as T))
     throw new ConfigError(`${name} must be one of ${values.join(', ')}; got "${raw}"`);
   return raw as T;
+}
+
+/** METRICS_TOKEN (KEYWARD_METRICS_TOKEN, its older name, still read): sent in a header, so no spaces. */
+function metricsToken(env: Env): string | undefined {
+  const raw = env.METRICS_TOKEN || env.KEYWARD_METRICS_TOKEN;
+  if (!raw) return undefined;
+  if (raw.length < 16 || !/^[\x21-\x7e]+$/.test(raw))
+    throw new ConfigError(
+      'METRICS_TOKEN must be at least 16 printable characters without spaces (e.g. `openssl rand -hex 32`)',
+    );
+  return raw;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -168,10 +181,11 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 300, 365 * 86_400),
-    metricsToken: env.KEYWARD_METRICS_TOKEN || undefined,
+    metricsToken: metricsToken(env),
     jobs: oneOf(env, 'KEYWARD_JOBS', ['all', 'work', 'off'] as const, 'all'),
     jobTimeoutSeconds: int(env, 'KEYWARD_JOB_TIMEOUT_SECONDS', 900, 2, 86_400),
     usageRetentionDays: int(env, 'KEYWARD_USAGE_RETENTION_DAYS', 90, 1, 3650),
+    multiAccount: oneOf(env, 'KEYWARD_MULTI_ACCOUNT', ['true', 'false'] as const, 'false') === 'true',
     nodeEnv: env.NODE_ENV ?? 'production',
   };
 }

@@ -40,6 +40,16 @@ export function deriveKeyring(secret: Buffer): Keyring {
   };
 }
 
+/**
+ * A short value that identifies the master secret without revealing it (an HMAC of a constant under the
+ * derived digest key): the database records it at first start, export files carry it. The label is the
+ * one exports used before the database kept it, so older export files still match.
+ */
+export function masterKeyCheckOf(secret: Buffer): string {
+  const { digest } = deriveKeyring(secret);
+  return createHmac('sha256', digest).update('keyward:export-key-check').digest('hex').slice(0, 16);
+}
+
 /** Keyed digest for looking up a secret without storing it. */
 export function digestSecret(keyring: Keyring, secret: string): string {
   return createHmac('sha256', keyring.digest).update(secret).digest('base64url');

@@ -33,3 +33,26 @@ describe('the error catalogue the SDK links to', () => {
     expect(await (await fetch(err.docUrl)).text()).toContain('<section id="LICENSE_NOT_FOUND">');
   });
 });
+
+describe('/redoc', () => {
+  it('serves ReDoc on the OpenAPI document, its bundle from this server (no CDN)', async () => {
+    const page = await fetch(`${world.server.url}/redoc`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('<redoc spec-url="/openapi.json">');
+    const src = /<script src="([^"]+)"><\/script>/.exec(html)?.[1];
+    expect(src).toBe('/redoc/redoc.standalone.js');
+    expect(html).not.toMatch(/https?:\/\//); // nothing fetched from elsewhere
+    // Its own CSP: injected styles and a blob: worker, but scripts only from this origin.
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("worker-src 'self' blob:");
+
+    const bundle = await fetch(`${world.server.url}${src}`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+    expect((await fetch(`${world.server.url}/openapi.json`)).status).toBe(200);
+  });
+});

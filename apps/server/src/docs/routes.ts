@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
 import type { App } from '../http/types.js';
 import { errorCatalogue, errorCataloguePage } from './error-pages.js';
+import { REDOC_CSP, REDOC_PAGE, redocBundle } from './redoc.js';
 
 const tags = ['docs'];
 
-/** Public documentation pages the SDK links to (`KeywardError.docUrl`). */
+/** Public documentation pages: those the SDK links to (`KeywardError.docUrl`), and the API reference. */
 export async function docsRoutes(app: App) {
   app.get(
     '/docs/errors',
@@ -31,5 +32,20 @@ export async function docsRoutes(app: App) {
       },
     },
     async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').send(errorCatalogue()),
+  );
+
+  // The OpenAPI document (/openapi.json) read by ReDoc, beside Swagger UI's /docs; not in the document.
+  app.get('/redoc', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', REDOC_CSP)
+      .header('cache-control', 'no-cache')
+      .send(REDOC_PAGE),
+  );
+  app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type('application/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=86400')
+      .send(redocBundle()),
   );
 }

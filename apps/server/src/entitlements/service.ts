@@ -4,6 +4,7 @@ import { AppError, notFound } from '../core/errors.js';
 import type { LicenseCache } from '../licenses/cache.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import { findLicense, type LicenseWithPlan } from '../licenses/repository.js';
+import type { UsageRecorder } from '../licensing/usage-recorder.js';
 import type { SigningKeys } from '../signing/signing-keys.js';
 import type { QuotaCounters, QuotaKey } from './quota-counters.js';
 import { findBestLiveLicenseId, findPlanRank } from './repository.js';
@@ -51,6 +52,8 @@ export interface EntitlementDeps {
   signing: SigningKeys;
   snapshots: SeatSnapshots;
   quotas: QuotaCounters;
+  /** Quota consumed is logged as `usage` rows: the analytics' consumption series. */
+  usage: UsageRecorder;
 }
 
 /** The license a check is about, or why a token's seat may not be used. */
@@ -190,6 +193,15 @@ export async function checkEntitlement(
         granted: 0,
       };
     }
+    if (granted > 0)
+      deps.usage.record({
+        accountId: license.account_id,
+        licenseId: license.id,
+        kind: 'usage',
+        success: true,
+        code: feature.feature_id,
+        count: granted,
+      });
     return { ...result, used, remaining: limit === null ? null : limit - used, granted };
   }
   const used = await counters.current(key);

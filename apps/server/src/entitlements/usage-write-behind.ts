@@ -1,3 +1,4 @@
+import { SerialFlush } from '../core/serial-flush.js';
 import type { Queryable } from '../db/database.js';
 import { addUsage } from './repository.js';
 
@@ -29,7 +30,7 @@ export class UsageWriteBehind implements Unflushed {
   private pending = new Map<string, Delta>();
   /** The batch being written: still counted, so a reader never sees it in neither place. */
   private writing = new Map<string, Delta>();
-  private flushing: Promise<void> | undefined;
+  private readonly writes = new SerialFlush(() => this.write());
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -70,11 +71,9 @@ export class UsageWriteBehind implements Unflushed {
     return [...out.values()];
   }
 
+  /** Writes everything added before the call (see SerialFlush). */
   flush(): Promise<void> {
-    this.flushing ??= this.write().finally(() => {
-      this.flushing = undefined;
-    });
-    return this.flushing;
+    return this.writes.flush();
   }
 
   async stop() {

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type KeywardProcess, startKeyward } from '../../test/support/cli.js';
+import { freePort, type KeywardProcess, startKeyward } from '../../test/support/cli.js';
 import { type FreshCliTarget, freshCliTarget } from '../../test/support/fresh-database.js';
 import { DEMO_TIERS } from './demo-catalogue.js';
 
@@ -18,17 +17,6 @@ afterAll(async () => {
 });
 
 const ADMIN = { ADMIN_EMAIL: 'owner@demo.test', ADMIN_PASSWORD: 'quiet-violet-harbor-lantern-42' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `keyward serve …` on the target and waits until it prints that it is running. */
 async function serve(target: FreshCliTarget, args: string[]) {

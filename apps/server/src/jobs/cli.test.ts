@@ -17,7 +17,7 @@ describe('keyward jobs', () => {
       const ran = await runKeyward(['jobs', 'run', 'lifecycle'], env, dir, 90_000);
       expect(ran.code, ran.stderr).toBe(0);
       expect(ran.stdout).toMatch(
-        /^lifecycle completed: \{"expired":0,"notices":0,"subscriptions":\{[^}]*\}\}$/m,
+        /^lifecycle completed: \{"expired":0,"notices":0,"subscriptions":\{[^}]*\},"renewal_orders":0\}$/m,
       );
 
       const listed = await runKeyward(['jobs', 'list'], env, dir, 90_000);

@@ -20,7 +20,9 @@ describe('the job queue', () => {
       'lifecycle',
       'release-lapsed-leases',
       'retention',
+      'compliance-scan',
       'retire-signing-keys',
+      'revenue-snapshots',
       'sweep-idempotency-keys',
       'sweep-request-nonces',
     ]);
@@ -55,6 +57,7 @@ describe('the job queue', () => {
         suspended: expect.any(Number),
         expired: expect.any(Number),
       },
+      renewal_orders: expect.any(Number),
     });
     const overview = await world.server.request('GET', '/api/v1/jobs', { token: owner });
     expect(overview.body.jobs[0].last_run).toMatchObject({ state: 'completed' });

@@ -66,6 +66,16 @@ const COLUMNS = `l.id, l.account_id, l.key_enc, l.key_last4, l.product_id, l.pla
   array(select f->>'feature_id' from jsonb_array_elements(l.features) with ordinality as e(f, i)
         where f->'enabled' = 'true'::jsonb order by i) as enabled_features`;
 
+/** A customer's licenses with their product's name, newest first (the portal's list; at most 200). */
+export async function licensesOfCustomer(q: Queryable, accountId: string, customerId: string) {
+  const rows = await q<(LicenseWithPlan & { product_name: string | null; active_seats: number })[]>`
+    select ${q.unsafe(COLUMNS)}, pr.name as product_name, l.active_seats
+    from licenses l join plans p on p.id = l.plan_id left join products pr on pr.id = l.product_id
+    where l.account_id = ${accountId} and l.customer_id = ${customerId}
+    order by l.created_at desc, l.id desc limit 200`;
+  return rows.map(withPolicy);
+}
+
 export async function findLicense(
   q: Queryable,
   accountId: string,

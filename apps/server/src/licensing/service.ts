@@ -78,6 +78,7 @@ export async function activate(deps: LicensingDeps, input: ActivateInput, caller
     success: true,
     code: result.reused ? 'REACTIVATED' : 'ACTIVATED',
     ip: caller.ip,
+    country: caller.country,
   });
   return {
     success: true as const,
@@ -150,6 +151,7 @@ async function resolveToken(
     success: outcome.valid,
     code: outcome.code,
     ip: caller.ip,
+    country: caller.country,
   });
   return { outcome, snap };
 }
@@ -270,6 +272,7 @@ export async function validateKey(
     success: outcome.valid,
     code: outcome.code,
     ip: caller.ip,
+    country: caller.country,
   });
   const now = ctx.clock.now();
   const used = outcome.valid ? await startTermOnUse(ctx, license, 'validation') : license;
@@ -307,6 +310,7 @@ export async function deactivateByToken(
     success: true,
     code: 'DEACTIVATED',
     ip: caller.ip,
+    country: caller.country,
   });
   return { success: true, activation_id: row.id, status: row.status, deactivated_at: row.deactivated_at };
 }
@@ -351,6 +355,7 @@ export async function syncDevice(
       success: outcome.valid,
       code: outcome.code,
       ip: caller.ip,
+      country: caller.country,
     });
   const standing = snap && licenseFacts(snap.license, ctx.clock.now(), false);
   return {

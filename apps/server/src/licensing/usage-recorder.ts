@@ -1,4 +1,5 @@
 import type { AppContext } from '../core/context.js';
+import { SerialFlush } from '../core/serial-flush.js';
 import {
   insertUsageEvents,
   type PendingEvent,
@@ -17,11 +18,11 @@ const MAX_PENDING = 50_000;
  * loses at most one interval of last-seen times, never a seat or a license change.
  */
 export class UsageRecorder {
-  /** Pending rows keyed by seat + kind + outcome; repeats within an interval only bump the count. */
+  /** Pending rows keyed by seat + kind + outcome + place; repeats within an interval only bump the count. */
   private events = new Map<string, PendingEvent>();
   private touches = new Map<string, PendingTouch>();
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
+  private readonly writes = new SerialFlush(() => this.doFlush());
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -33,11 +34,15 @@ export class UsageRecorder {
     success: boolean;
     code: string;
     ip?: string | null;
+    country?: string | null;
+    /** How many this row counts (quota consumed: the amount granted); 1 otherwise. */
+    count?: number;
   }) {
-    const key = `${e.activationId ?? e.licenseId ?? e.accountId}|${e.kind}|${e.code}`;
+    // Calls from another place are another row: the compliance scan counts a key's places (key sharing).
+    const key = `${e.activationId ?? e.licenseId ?? e.accountId}|${e.kind}|${e.code}|${e.ip ?? ''}|${e.country ?? ''}`;
     const pending = this.events.get(key);
     if (pending) {
-      pending.count++;
+      pending.count += e.count ?? 1;
       return;
     }
     if (this.events.size >= MAX_PENDING) return; // analytics rows are the first thing shed under overload
@@ -49,8 +54,9 @@ export class UsageRecorder {
       success: e.success,
       code: e.code,
       ip: e.ip ?? null,
+      country: e.country ?? null,
       at: this.ctx.clock.now(),
-      count: 1,
+      count: e.count ?? 1,
     });
   }
 
@@ -83,12 +89,9 @@ export class UsageRecorder {
     await this.flush();
   }
 
-  /** Writes everything pending in two statements. On failure the batch is put back for the next try. */
+  /** Writes everything recorded before the call. On failure the batch is put back for the next try. */
   flush(): Promise<void> {
-    this.flushing ??= this.doFlush().finally(() => {
-      this.flushing = undefined;
-    });
-    return this.flushing;
+    return this.writes.flush();
   }
 
   private async doFlush() {

@@ -2,6 +2,7 @@ import type { AppContext } from '../core/context.js';
 import { backgroundPacer } from '../core/pacer.js';
 import { recordEvents } from '../events/record.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
+import { orderDueRenewals } from '../orders/renewals.js';
 import { runSubscriptionPass, type SubscriptionPassSummary } from '../subscriptions/due.js';
 import {
   type DueLicense,
@@ -21,6 +22,8 @@ export interface LifecycleSummary {
   expired: number;
   notices: number;
   subscriptions: SubscriptionPassSummary;
+  /** Renewal orders made for manually billed subscriptions whose period ended unpaid. */
+  renewal_orders: number;
 }
 
 /** The event of a notice, as the log, the bus and (issue K) email and webhooks know it. */
@@ -32,7 +35,8 @@ const NOTICE_EVENTS: Record<Notice['kind'], string> = {
 
 /**
  * The time-driven part of a license's life, as of the clock's now: subscriptions whose trial, period or
- * dunning window ended move on (subscriptions/due.ts), then licenses whose grace has ended are
+ * dunning window ended move on (subscriptions/due.ts) — one billed by hand that fell past due gets a
+ * renewal order (orders/renewals.ts) —, then licenses whose grace has ended are
  * expired (`license.expired`, or `license.trial_ended` for trials and evaluations), and the notices that
  * fell due are given once each (`license.expiring` 30/7/1 days before the end, `license.trial_ending`
  * 3/1 days before, `license.grace_started`). Each change commits with its event; every process hears
@@ -44,9 +48,11 @@ export async function runLifecyclePass(
 ): Promise<LifecycleSummary> {
   // Subscriptions first: a renewal or a dunning window moves their licenses' expiry before it is read.
   const subscriptions = await runSubscriptionPass(ctx, accountId);
+  // Those that fell past due unpaid, billed by hand: an order for the next period.
+  const renewalOrders = await orderDueRenewals(ctx, accountId);
   const now = ctx.clock.now();
   const pacer = backgroundPacer();
-  const summary: LifecycleSummary = { expired: 0, notices: 0, subscriptions };
+  const summary: LifecycleSummary = { expired: 0, notices: 0, subscriptions, renewal_orders: renewalOrders };
   for (;;) {
     const expired = await pacer.run(() =>
       ctx.db.tx(async (tx) => {

@@ -1,6 +1,6 @@
 /**
  * Every email Keyward sends: who it goes to, what it is for, and whether the account may turn it off
- * (Settings → Email). Sign-in emails (invitation, password reset) cannot be turned off.
+ * (Settings → Email). Sign-in emails (invitation, password reset, portal sign-in) cannot be turned off.
  */
 export const MAIL_CATALOGUE = {
   'license.created': { audience: 'customer', on: true, description: 'License issued, with its key' },
@@ -22,6 +22,11 @@ export const MAIL_CATALOGUE = {
     description: 'A payment failed: the licenses keep working until the dunning window ends',
   },
   'order.paid': { audience: 'customer', on: true, description: 'Receipt of a paid order' },
+  'compliance.customer_notified': {
+    audience: 'customer',
+    on: true,
+    description: 'A compliance notice staff send from a violation (Compliance → notify the customer)',
+  },
   'webhook_endpoint.disabled': {
     audience: 'owners',
     on: true,
@@ -34,6 +39,12 @@ export const MAIL_CATALOGUE = {
     description: 'Invitation to the dashboard',
   },
   'staff.password_reset': { audience: 'staff', on: true, required: true, description: 'Password reset link' },
+  'customer.sign_in': {
+    audience: 'customer',
+    on: true,
+    required: true,
+    description: 'Portal sign-in link',
+  },
 } as const satisfies Record<
   string,
   { audience: 'customer' | 'staff' | 'owners'; on: boolean; required?: true; description: string }

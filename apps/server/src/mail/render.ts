@@ -3,6 +3,7 @@ import { decryptAtRest } from '../crypto/master-key.js';
 import { maskKey } from '../licenses/keys.js';
 import { brandingOf } from './branding.js';
 import { isMailTemplate, type MailTemplate, mailEnabled } from './catalogue.js';
+import { isDirectTemplate, LINK_PAGES, renderDirectMail } from './direct-templates.js';
 import { renderPaymentFailedMail, renderReceiptMail } from './receipt.js';
 import {
   accountSettings,
@@ -12,7 +13,6 @@ import {
   receiptFacts,
   subscriptionMailFacts,
 } from './repository.js';
-import { isStaffTemplate, LINK_PAGES, renderStaffMail } from './staff-templates.js';
 import {
   type Branding,
   LICENSE_TEMPLATES,
@@ -46,7 +46,7 @@ export async function renderEmail(ctx: AppContext, email: EmailRow, reveal: Reve
   if (isLicenseTemplate(email.template)) return renderLicenseEmail(ctx, email, email.template, reveal);
   if (email.template === 'order.paid') return renderReceiptEmail(ctx, email);
   if (email.template === 'subscription.past_due') return renderPaymentFailedEmail(ctx, email);
-  if (isStaffTemplate(email.template)) {
+  if (isDirectTemplate(email.template)) {
     const { name, settings } = await accountSettings(ctx.db.sql, email.account_id);
     if (!mailEnabled(settings, email.template)) return { skip: 'Turned off in Settings → Email' };
     if (!email.to_address) return { skip: 'It has no recipient' };
@@ -56,10 +56,11 @@ export async function renderEmail(ctx: AppContext, email: EmailRow, reveal: Reve
     const page = LINK_PAGES[email.template as keyof typeof LINK_PAGES];
     const token =
       reveal.link && typeof data.token_enc === 'string' ? decryptAtRest(ctx.keyring, data.token_enc) : '…';
-    const rendered = renderStaffMail(email.template, {
+    const rendered = renderDirectMail(email.template, {
       branding,
       dashboardUrl,
-      link: page ? `${dashboardUrl}/${page}#token=${token}` : dashboardUrl,
+      portalUrl: `${ctx.config.publicUrl}/portal`,
+      link: page ? `${ctx.config.publicUrl}/${page}#token=${token}` : dashboardUrl,
       data,
     });
     return { ...rendered, to: email.to_address, from: fromOf(branding) };

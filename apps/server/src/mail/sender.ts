@@ -1,6 +1,7 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { ClaimLoop } from '../core/claim-loop.js';
 import type { AppContext } from '../core/context.js';
+import { loadOnUse } from '../core/load-on-use.js';
 import { type MailMessage, renderEmail } from './render.js';
 import {
   claimDueEmails,
@@ -29,7 +30,10 @@ export class MailSender {
 
   constructor(private readonly ctx: AppContext) {
     this.transport = ctx.config.smtpUrl
-      ? nodemailer.createTransport(ctx.config.smtpUrl, { pool: true, maxConnections: 3 } as never)
+      ? (loadOnUse('nodemailer') as typeof import('nodemailer')).createTransport(ctx.config.smtpUrl, {
+          pool: true,
+          maxConnections: 3,
+        } as never)
       : null;
     this.loop = new ClaimLoop({
       claim: async (limit) => {

@@ -1,4 +1,5 @@
 import type { CallerFacts } from '../activations/service.js';
+import { raiseReported } from '../compliance/scan.js';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { digestSecret } from '../crypto/master-key.js';
@@ -28,7 +29,8 @@ export interface ReportInput {
 
 /**
  * Records what an app saw that suggests tampering, as a `security.suspicious_activity` event on the
- * device's seat, so staff can review it and block the device (POST /activations/:id/block).
+ * device's seat, so staff can review it and block the device (POST /activations/:id/block); compliance
+ * raises it as a violation at once (docs/compliance.md).
  * Authenticated by the license key: a broken token is often exactly what is being reported.
  */
 export async function recordReport(ctx: AppContext, input: ReportInput, caller: CallerFacts) {
@@ -37,7 +39,7 @@ export async function recordReport(ctx: AppContext, input: ReportInput, caller: 
     digestSecret(ctx.keyring, normalizeLicenseKey(input.license_key)),
   );
   if (!license) throw new AppError('LICENSE_NOT_FOUND', 'No license matches this key');
-  return ctx.db.tx(async (tx) => {
+  const recorded = await ctx.db.tx(async (tx) => {
     const activationId = await findReportedSeat(tx, license.id, input.device_id);
     if (input.kind === 'emergency_code_used' && activationId && input.emergency_slot !== undefined) {
       // Only a code staff issued, and only once: a key holder cannot mark other slots redeemed.
@@ -66,4 +68,13 @@ export async function recordReport(ctx: AppContext, input: ReportInput, caller: 
     });
     return { recorded: true as const, license_id: license.id, activation_id: activationId };
   });
+  // A compliance violation at once (the daily scan would raise it too: the report is kept either way).
+  if (input.kind !== 'emergency_code_used')
+    await raiseReported(ctx, license.account_id, license.id).catch((err) =>
+      ctx.log.warn(
+        { err: (err as Error).message, license_id: license.id },
+        'raising a reported violation failed',
+      ),
+    );
+  return recorded;
 }

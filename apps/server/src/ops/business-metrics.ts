@@ -28,6 +28,8 @@ export function installBusinessMetrics(registry: Registry, ctx: AppContext, jobs
     help: 'Licenses by status (all accounts)',
     labelNames: ['status'] as const,
     registers: [registry],
+    // Every worker reads the same rows: a pool's scrape reports them once, not once per worker.
+    aggregator: 'max',
     async collect() {
       this.reset();
       for (const l of (await figures()).licenses) this.set({ status: l.status }, l.licenses);
@@ -37,6 +39,7 @@ export function installBusinessMetrics(registry: Registry, ctx: AppContext, jobs
     name: 'keyward_active_seats',
     help: 'Seats held by live activations (all accounts)',
     registers: [registry],
+    aggregator: 'max',
     async collect() {
       this.set((await figures()).licenses.reduce((n, l) => n + l.seats, 0));
     },
@@ -46,6 +49,7 @@ export function installBusinessMetrics(registry: Registry, ctx: AppContext, jobs
     help: 'Job runs by job and state: created and retry (waiting), active, failed (retries used up)',
     labelNames: ['job', 'state'] as const,
     registers: [registry],
+    aggregator: 'max',
     async collect() {
       this.reset();
       for (const j of (await figures()).jobs) this.set({ job: j.name, state: j.state }, j.runs);

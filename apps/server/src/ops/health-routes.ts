@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { Type } from 'typebox';
 import type { AppContext } from '../core/context.js';
 import type { App } from '../http/types.js';
@@ -30,12 +31,16 @@ export async function healthRoutes(
     schema: { tags: ['operations'], response: { 200: HealthSchema, 503: HealthSchema } },
     config: { rateLimit: false as const },
   };
+  // Under `serve --workers N`, which worker answered (its pid): for operators and the cluster's tests.
+  const worker = cluster.isWorker ? String(process.pid) : undefined;
   app.get('/health', opts, async (_request, reply) => {
     const body = await report();
+    if (worker) reply.header('x-keyward-worker', worker);
     return reply.status(body.database === 'up' ? 200 : 503).send(body);
   });
   app.get('/ready', opts, async (_request, reply) => {
     const body = await report();
+    if (worker) reply.header('x-keyward-worker', worker);
     return reply.status(body.status === 'ok' ? 200 : 503).send(body);
   });
 }

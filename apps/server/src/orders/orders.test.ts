@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCustomer, createPlan } from '../../test/support/fixtures.js';
 import { useServer } from '../../test/support/server.js';
-import { decodedMail, TestSmtp } from '../../test/support/smtp.js';
-import type { Config } from '../config/config.js';
+import { decodedMail, useTestSmtp } from '../../test/support/smtp.js';
 
 // Orders without a payment provider (invoiced customers): numbered per account, priced from the plans,
 // approved when a plan asks for it, paid by hand, fulfilled once — the licenses, the receipt email
 // through a real SMTP server and the receipt page — and refunded (its licenses suspended).
-const smtp = new TestSmtp();
-const config: Partial<Config> = {};
-beforeAll(async () => {
-  await smtp.start();
-  config.smtpUrl = smtp.url;
-});
-afterAll(() => smtp.stop());
+const { smtp, config } = useTestSmtp();
 const world = useServer({ config });
 
 const owner = () => world.account.token('owner');

@@ -34,6 +34,8 @@ export async function insertOrder(
     | 'refunded_at'
     | 'payment_provider'
     | 'payment_reference'
+    | 'renews_subscription_id'
+    | 'renews_period_end'
   >,
 ) {
   const [row] = await q<OrderRow[]>`
@@ -94,7 +96,7 @@ export async function setStatus(
 export async function markItemFulfilled(
   q: Queryable,
   itemId: string,
-  f: { subscriptionId: string | null; licenseId: string },
+  f: { subscriptionId: string | null; licenseId: string | null },
 ) {
   await q`update order_items set subscription_id = ${f.subscriptionId}, license_id = ${f.licenseId} where id = ${itemId}`;
 }
@@ -147,4 +149,48 @@ export async function findByPaymentReference(
 /** Marks a license as issued by an order (a subscription's license, issued by the subscription). */
 export async function linkLicenseToOrder(q: Queryable, licenseId: string, orderId: string) {
   await q`update licenses set order_id = ${orderId} where id = ${licenseId}`;
+}
+
+/**
+ * Manually billed subscriptions that fell past due at the end of a period and have no renewal order for
+ * it yet (a plan that extends itself, or Stripe's billing, renews without one).
+ */
+export function renewalsDue(q: Queryable, accountId: string | null, limit: number) {
+  return q<
+    {
+      id: string;
+      account_id: string;
+      customer_id: string;
+      plan_id: string;
+      billing_cycle: 'monthly' | 'annual';
+      quantity: number;
+      price_cents: number;
+      currency: string;
+      current_period_end: Date;
+    }[]
+  >`
+    select s.id, s.account_id, s.customer_id, s.plan_id, s.billing_cycle, s.quantity, s.price_cents, s.currency,
+      s.current_period_end
+    from subscriptions s join plans p on p.id = s.plan_id
+    where s.status = 'past_due' and not p.auto_renew and s.current_period_end is not null
+      and coalesce(s.external_ids->>'stripe_subscription', '') = ''
+      ${accountId ? q`and s.account_id = ${accountId}` : q``}
+      and not exists (select 1 from orders o
+        where o.renews_subscription_id = s.id and o.renews_period_end = s.current_period_end)
+    order by s.id limit ${limit}`;
+}
+
+/** Whether the subscription (locked until the transaction ends) still needs a renewal order for `periodEnd`. */
+export async function lockForRenewal(q: Queryable, subscriptionId: string, periodEnd: Date) {
+  const [row] = await q<{ due: boolean }[]>`
+    select s.status = 'past_due' and s.current_period_end = ${periodEnd}
+      and not exists (select 1 from orders o
+        where o.renews_subscription_id = s.id and o.renews_period_end = ${periodEnd}) as due
+    from subscriptions s where s.id = ${subscriptionId} for update`;
+  return row?.due === true;
+}
+
+export async function markRenewal(q: Queryable, orderId: string, subscriptionId: string, periodEnd: Date) {
+  await q`update orders set renews_subscription_id = ${subscriptionId}, renews_period_end = ${periodEnd}
+    where id = ${orderId}`;
 }

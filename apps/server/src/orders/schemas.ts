@@ -62,6 +62,12 @@ export const OrderSchema = Type.Object(
     fulfilled_at: Nullable(DateTime),
     cancelled_at: Nullable(DateTime),
     refunded_at: Nullable(DateTime),
+    renews_subscription_id: Nullable(
+      Type.String({
+        format: 'uuid',
+        description: 'A renewal order: paying it renews this (manually billed) subscription',
+      }),
+    ),
     created_at: DateTime,
     updated_at: DateTime,
   },
@@ -174,6 +180,9 @@ export interface OrderRow {
   fulfilled_at: Date | null;
   cancelled_at: Date | null;
   refunded_at: Date | null;
+  /** A renewal order: the manually billed subscription paying it renews, and the period it follows. */
+  renews_subscription_id: string | null;
+  renews_period_end: Date | null;
   created_at: Date;
   updated_at: Date;
 }

@@ -7,6 +7,7 @@ import { existsInAccount } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { createLicense, transitionLicense } from '../licenses/service.js';
 import { createSubscription } from '../subscriptions/service.js';
+import { announce, type LockedChange, renewLocked } from '../subscriptions/transitions.js';
 import * as repo from './repository.js';
 import type {
   CreateOrderInput,
@@ -164,7 +165,7 @@ export async function createOrder(ctx: AppContext, p: Principal, input: CreateOr
 }
 
 /** Numbers, prices and inserts a draft with its lines and its `order.created` event. */
-async function insertDraft(tx: TxSql, p: Principal, meta: OrderMeta, input: CreateOrderInput) {
+export async function insertDraft(tx: TxSql, p: Principal, meta: OrderMeta, input: CreateOrderInput) {
   const { currency, priced } = await priceItems(tx, p.accountId, input.items, input.currency);
   const subtotal = priced.reduce((n, i) => n + i.amount_cents, 0);
   const row = await repo.insertOrder(tx, {
@@ -225,7 +226,7 @@ async function underLock<T>(
 }
 
 /** Moves the order on by `action` (stamping when), with its event. */
-async function move(
+export async function move(
   tx: TxSql,
   p: Principal,
   meta: OrderMeta,
@@ -285,14 +286,14 @@ export async function payOrder(
   input: { reference?: string | undefined; fulfil?: boolean | undefined },
   meta: OrderMeta,
 ) {
-  const issued = await underLock(ctx, p, id, 'pay', async (tx, order) => {
+  const done = await underLock(ctx, p, id, 'pay', async (tx, order) => {
     const paid = await move(tx, p, meta, order, 'pay', {
       payment_provider: 'manual',
       payment_reference: input.reference ?? null,
     });
-    return input.fulfil === false ? [] : fulfilLocked(ctx, tx, p, meta, paid);
+    return input.fulfil === false ? { issued: [], renewed: [] } : fulfilLocked(ctx, tx, p, meta, paid);
   });
-  return { order: await getOrder(ctx, p.accountId, id), issued_licenses: issued };
+  return answerFulfilled(ctx, p, id, done);
 }
 
 /**
@@ -301,8 +302,20 @@ export async function payOrder(
  * status. Recurring lines start a subscription that drives their license; one-time lines issue a license.
  */
 export async function fulfilOrder(ctx: AppContext, p: Principal, id: string, meta: OrderMeta) {
-  const issued = await underLock(ctx, p, id, 'fulfil', (tx, order) => fulfilLocked(ctx, tx, p, meta, order));
-  return { order: await getOrder(ctx, p.accountId, id), issued_licenses: issued };
+  const done = await underLock(ctx, p, id, 'fulfil', (tx, order) => fulfilLocked(ctx, tx, p, meta, order));
+  return answerFulfilled(ctx, p, id, done);
+}
+
+/** What fulfilment did: the licenses issued (their keys shown once) and the subscriptions renewed. */
+interface Fulfilled {
+  issued: { id: string; key: string; item_id: string; subscription_id: string | null }[];
+  renewed: LockedChange[];
+}
+
+/** Once the order's transaction committed: the renewed licenses announced, the order and new keys answered. */
+async function answerFulfilled(ctx: AppContext, p: Principal, id: string, done: Fulfilled) {
+  for (const r of done.renewed) await announce(ctx, p.accountId, r.licenses);
+  return { order: await getOrder(ctx, p.accountId, id), issued_licenses: done.issued };
 }
 
 async function fulfilLocked(
@@ -312,13 +325,49 @@ async function fulfilLocked(
   meta: OrderMeta,
   order: OrderRow,
   provider: ProviderTerms = {},
-) {
+): Promise<Fulfilled> {
   const items = await repo.itemsOf(tx, [order.id]);
-  const issued: { id: string; key: string; item_id: string; subscription_id: string | null }[] = [];
-  for (const item of items)
+  const issued: Fulfilled['issued'] = [];
+  const renewed: Fulfilled['renewed'] = [];
+  for (const item of items) {
+    if (order.renews_subscription_id && item.billing_cycle !== 'one_time') {
+      renewed.push(await renewItem(ctx, tx, p, meta, order.renews_subscription_id, item));
+      continue;
+    }
     issued.push({ ...(await issueItem(ctx, tx, p, meta, order, item, provider)), item_id: item.id });
-  await move(tx, p, meta, order, 'fulfil', {}, { license_ids: issued.map((l) => l.id) });
-  return issued;
+  }
+  await move(
+    tx,
+    p,
+    meta,
+    order,
+    'fulfil',
+    {},
+    {
+      license_ids: issued.map((l) => l.id),
+      ...(renewed.length ? { renewed_subscription_id: order.renews_subscription_id } : {}),
+    },
+  );
+  // The renewals are announced by the caller once the order's transaction commits.
+  return { issued, renewed };
+}
+
+/** A renewal order's line: the subscription it renews moves to its next period, licenses with it. */
+async function renewItem(
+  ctx: AppContext,
+  tx: TxSql,
+  p: Principal,
+  meta: OrderMeta,
+  subscriptionId: string,
+  item: OrderItemRow,
+): Promise<LockedChange> {
+  const who = { accountId: p.accountId, actor: { type: p.actorType, id: p.actorId }, ...meta };
+  const done = await renewLocked(ctx, tx, who, subscriptionId);
+  await repo.markItemFulfilled(tx, item.id, {
+    subscriptionId,
+    licenseId: done!.licenses[0]?.license_id ?? null,
+  });
+  return done!;
 }
 
 /**
@@ -442,7 +491,7 @@ export async function createPaidOrder(
       payment_provider: input.provider,
       payment_reference: input.reference,
     });
-    const issued = await fulfilLocked(ctx, tx, p, meta, paid, input.terms);
+    const { issued } = await fulfilLocked(ctx, tx, p, meta, paid, input.terms);
     return { order: paid, issued };
   });
 }

@@ -92,9 +92,26 @@ export interface Policy {
   transfer_strategy: (typeof TRANSFER_STRATEGIES)[number];
   /** How long an activation token is valid: the longest a device can run offline. */
   token_ttl_days: number;
+  /** Key sharing (compliance): the most distinct countries one key is used from per window; null: not checked. */
+  sharing_max_countries: number | null;
+  /** Key sharing (compliance): the most distinct IP addresses one key is used from per window; null: not checked. */
+  sharing_max_ips: number | null;
+  /** Key sharing (compliance): the window those are counted in, in hours (windows aligned to the epoch, UTC). */
+  sharing_window_hours: number;
 }
 
 export type PolicyOverrides = Partial<Policy>;
+
+/**
+ * Key-sharing allowances, the same for every type and model (the compliance scan reads them in SQL with
+ * these as the defaults): three countries a day; IP addresses are not counted unless a plan says so
+ * (offices, mobile networks and VPNs change them all day).
+ */
+export const SHARING_DEFAULTS = {
+  sharing_max_countries: 3,
+  sharing_max_ips: null,
+  sharing_window_hours: 24,
+} as const satisfies Pick<Policy, 'sharing_max_countries' | 'sharing_max_ips' | 'sharing_window_hours'>;
 
 const BASE: Policy = {
   expiration_basis: 'from_creation',
@@ -113,6 +130,7 @@ const BASE: Policy = {
   device_uniqueness: 'per_license',
   transfer_strategy: 'keep_expiry',
   token_ttl_days: 30,
+  ...SHARING_DEFAULTS,
 };
 
 /** What each license type changes from the base. */

@@ -59,6 +59,25 @@ export const PolicyOverridesSchema = Type.Object(
         description: 'Activation token lifetime: the longest offline run',
       }),
     ),
+    sharing_max_countries: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 250 }), Type.Null()], {
+        description:
+          'Key sharing: the most distinct countries one key may be used from per window (default 3); null: not checked',
+      }),
+    ),
+    sharing_max_ips: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 100_000 }), Type.Null()], {
+        description:
+          'Key sharing: the most distinct IP addresses one key may be used from per window; null (default): not checked',
+      }),
+    ),
+    sharing_window_hours: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 720,
+        description: 'Key sharing: the window places are counted in, in hours (default 24), aligned to UTC',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

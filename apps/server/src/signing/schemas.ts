@@ -38,11 +38,14 @@ export const JwksSchema = Type.Object({ keys: Type.Array(Type.Record(Type.String
 /** Each account publishes its own keys: the JWKS names one, by id (the tokens' account_id) or slug. */
 export const JwksQuery = Type.Object(
   {
-    account: Type.String({
-      minLength: 1,
-      maxLength: 100,
-      description: "The account's id (the account_id claim of its tokens) or its slug",
-    }),
+    account: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description:
+          "The account's id (the account_id claim of its tokens) or its slug; without it, the server's first account",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

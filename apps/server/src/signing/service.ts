@@ -1,3 +1,4 @@
+import { operatorAccountId } from '../accounts/repository.js';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { recordEvent } from '../events/record.js';
@@ -21,11 +22,13 @@ const publishChanged = (ctx: AppContext, accountId: string) =>
   ctx.bus.publish({ topic: SIGNING_KEYS_CHANGED, accountId, data: {} });
 
 /**
- * One account's public keys that verify right now (active + retiring within overlap), as a JWK set. An
- * unknown account has none: the answer does not tell which accounts exist.
+ * One account's public keys that verify right now (active + retiring within overlap), as a JWK set; no
+ * account named: the server's first (a one-account server's only) account. An unknown account has none:
+ * the answer does not tell which accounts exist.
  */
-export async function jwks(ctx: AppContext, account: string) {
-  const rows = await verifyingPublicKeys(ctx.db.sql, account, ctx.clock.now());
+export async function jwks(ctx: AppContext, account: string | undefined) {
+  const named = account ?? (await operatorAccountId(ctx.db.sql));
+  const rows = named ? await verifyingPublicKeys(ctx.db.sql, named, ctx.clock.now()) : [];
   return { keys: rows.map((r) => r.public_jwk) };
 }
 

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout } from 'node:timers/promises';
 import type { LoginLimiter } from '../auth/login-limiter.js';
 import { assertStrongPassword } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
@@ -7,6 +6,7 @@ import { markSignedIn, revokeUserSessions } from '../auth/repository.js';
 import { issueSession, type Session } from '../auth/service.js';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
+import { noSoonerThan } from '../core/no-sooner-than.js';
 import { digestSecret, encryptAtRest } from '../crypto/master-key.js';
 import type { Queryable } from '../db/database.js';
 import { recordEvent } from '../events/record.js';
@@ -69,24 +69,23 @@ export async function requestPasswordReset(
   input: { email: string; account?: string | undefined },
   ip: string,
 ) {
-  const started = performance.now();
-  await limiter.consume(`reset:${input.email}`, ip);
-  const users = await repo.usersToReset(ctx.db.sql, input.email, input.account);
-  for (const user of users) {
-    await ctx.db.tx(async (tx) => {
-      await sendLink(ctx, tx, user, 'password_reset');
-      await recordEvent(tx, {
-        accountId: user.account_id,
-        type: 'user.password_reset_requested',
-        actor: { type: 'user', id: user.id },
-        subject: { type: 'user', id: user.id },
-        ip,
-        data: {},
+  await noSoonerThan(RESET_REQUEST_FLOOR_MS, async () => {
+    await limiter.consume(`reset:${input.email}`, ip);
+    const users = await repo.usersToReset(ctx.db.sql, input.email, input.account);
+    for (const user of users) {
+      await ctx.db.tx(async (tx) => {
+        await sendLink(ctx, tx, user, 'password_reset');
+        await recordEvent(tx, {
+          accountId: user.account_id,
+          type: 'user.password_reset_requested',
+          actor: { type: 'user', id: user.id },
+          subject: { type: 'user', id: user.id },
+          ip,
+          data: {},
+        });
       });
-    });
-  }
-  const wait = RESET_REQUEST_FLOOR_MS - (performance.now() - started);
-  if (wait > 0) await setTimeout(wait);
+    }
+  });
 }
 
 /** Who a link is for, so its page can say so; refused like using it when it no longer works. */

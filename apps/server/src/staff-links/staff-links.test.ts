@@ -1,39 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useServer } from '../../test/support/server.js';
-import { decodedMail, TestSmtp } from '../../test/support/smtp.js';
-import type { Config } from '../config/config.js';
+import { linkMailedTo as mailedLink, useTestSmtp } from '../../test/support/smtp.js';
 
 // Staff invitations and password resets by one-time links, mailed through a real SMTP server: the link
 // works once and for a limited time, only its digest is stored, previews never show it, and asking for
 // a reset tells no one whether an email belongs to a user.
-const smtp = new TestSmtp();
-const config: Partial<Config> = {};
-beforeAll(async () => {
-  await smtp.start();
-  config.smtpUrl = smtp.url;
-});
-afterAll(() => smtp.stop());
+const { smtp, config } = useTestSmtp();
 const world = useServer({ config });
 
 const STRONG = 'correct horse battery staple 42';
 
-/** The token of the last link mailed to `to` (polls until it arrives). */
-async function linkMailedTo(to: string, page: string, after = 0): Promise<{ token: string; text: string }> {
-  let found: { token: string; text: string } | undefined;
-  await expect
-    .poll(
-      () => {
-        const mails = smtp.received.filter((m) => m.to.includes(to)).slice(after);
-        const text = mails.length ? decodedMail(mails.at(-1)!.raw) : '';
-        const match = text.match(new RegExp(`/admin/${page}#token=(kwl_[A-Za-z0-9_-]+)`));
-        found = match ? { token: match[1]!, text } : undefined;
-        return Boolean(found);
-      },
-      { timeout: 10_000 },
-    )
-    .toBe(true);
-  return found!;
-}
+const linkMailedTo = (to: string, page: string, after = 0) => mailedLink(smtp, to, `/admin/${page}`, after);
 
 const mailsTo = (to: string) => smtp.received.filter((m) => m.to.includes(to)).length;
 

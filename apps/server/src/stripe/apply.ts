@@ -149,7 +149,8 @@ async function provisionCheckout(
       },
       META,
     );
-    return syncSubscription(ctx, stripe, p, remote.id);
+    // Fetched a moment ago, for the order: no need to ask Stripe again.
+    return syncSubscription(ctx, stripe, p, remote.id, remote);
   }
   const planId = session.metadata?.keyward_plan_id;
   if (!planId)
@@ -186,10 +187,11 @@ export async function syncSubscription(
   stripe: Stripe,
   p: Principal,
   stripeId: string,
+  fetched?: Stripe.Subscription,
 ): Promise<Outcome> {
   const local = await subscriptionByStripeId(ctx.db.sql, p.accountId, stripeId);
   if (!local) return { status: 'retry', note: 'Waiting for its checkout.session.completed' };
-  const remote = await stripe.subscriptions.retrieve(stripeId);
+  const remote = fetched ?? (await stripe.subscriptions.retrieve(stripeId));
   const who: Who = { accountId: p.accountId, actor: { type: 'system', id: 'stripe' } };
   const item = remote.items.data[0];
   let changed = false;

@@ -1,6 +1,7 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Config } from '../config/config.js';
 import { AppError } from '../core/errors.js';
+import { loadOnUse } from '../core/load-on-use.js';
 
 /**
  * The Stripe library as this deployment is set up for it (`STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`),
@@ -10,7 +11,8 @@ import { AppError } from '../core/errors.js';
 export function stripeClient(config: Config): { stripe: Stripe; webhookSecret: string } | null {
   if (!config.stripeSecretKey || !config.stripeWebhookSecret) return null;
   const api = config.stripeApiUrl ? new URL(config.stripeApiUrl) : null;
-  const stripe = new Stripe(config.stripeSecretKey, {
+  const StripeLibrary = stripeLibrary();
+  const stripe = new StripeLibrary(config.stripeSecretKey, {
     maxNetworkRetries: 2,
     timeout: 20_000,
     ...(api
@@ -23,6 +25,9 @@ export function stripeClient(config: Config): { stripe: Stripe; webhookSecret: s
   });
   return { stripe, webhookSecret: config.stripeWebhookSecret };
 }
+
+/** The library, loaded on first use: a server without Stripe keys never pays its start-up. */
+const stripeLibrary = () => loadOnUse('stripe') as typeof Stripe;
 
 /** Every Stripe route's answer when the deployment has no Stripe keys. */
 export function notConfigured(): AppError {
@@ -40,8 +45,9 @@ export async function askStripe<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    if (!(err instanceof Stripe.errors.StripeError)) throw err;
-    if (err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError)
+    const { errors } = stripeLibrary();
+    if (!(err instanceof errors.StripeError)) throw err;
+    if (err instanceof errors.StripeConnectionError || err instanceof errors.StripeAPIError)
       throw new AppError('SERVICE_UNAVAILABLE', `Stripe did not answer; try again shortly (${err.message})`);
     throw new AppError('PAYMENT_PROVIDER_ERROR', `Stripe refused: ${err.message}`, {
       stripe_code: err.code ?? null,

@@ -1,9 +1,9 @@
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlan } from '../../test/support/fixtures.js';
+import { createPlan, customerSession } from '../../test/support/fixtures.js';
 import { useServer } from '../../test/support/server.js';
 import { decodedMail, TestSmtp } from '../../test/support/smtp.js';
 import { StripeDouble } from '../../test/support/stripe-double.js';
+import { stripeEvents } from '../../test/support/stripe-events.js';
 import type { Config } from '../config/config.js';
 
 // Selling through Stripe, end to end: signed webhook events (the library's own test-header helper) are
@@ -24,77 +24,11 @@ afterAll(async () => {
   await double.stop();
 });
 const world = useServer({ config });
-const stripe = new Stripe('sk_test_keyward');
+const { send, checkout, invoice, settled, stateOf } = stripeEvents(world, SECRET);
 const DAY = 86_400_000;
-let sequence = 0;
-
-function send(type: string, object: Record<string, unknown>, id = `evt_${type}_${++sequence}_${Date.now()}`) {
-  const payload = JSON.stringify({
-    id,
-    object: 'event',
-    type,
-    created: Math.floor(Date.now() / 1000) + sequence,
-    livemode: false,
-    data: { object: { metadata: { keyward_account_id: world.account.accountId }, ...object } },
-  });
-  const header = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
-  return world.server.request('POST', '/api/v1/webhooks/stripe', {
-    raw: payload,
-    headers: { 'content-type': 'application/json', 'stripe-signature': header },
-  });
-}
-
-const checkout = (session: string, sub: string, customer: string, email: string) => ({
-  id: session,
-  object: 'checkout.session',
-  mode: 'subscription',
-  customer,
-  subscription: sub,
-  currency: 'usd',
-  customer_details: { email },
-  total_details: { amount_discount: 0, amount_tax: 0 },
-});
-const invoice = (sub: string) => ({
-  id: `in_${sub}_${++sequence}`,
-  object: 'invoice',
-  parent: { subscription_details: { subscription: sub } },
-});
 
 async function owner() {
   return world.account.token('owner');
-}
-
-/** Waits until every recorded event is settled (applied, ignored or needing attention). */
-async function settled() {
-  await expect
-    .poll(
-      async () =>
-        (
-          await world.server.ctx.db.sql<{ n: number }[]>`
-          select count(*)::int as n from stripe_events where account_id = ${world.account.accountId} and status = 'received'`
-        )[0]!.n,
-      { timeout: 30_000, interval: 200 },
-    )
-    .toBe(0);
-}
-
-async function stateOf(stripeSub: string) {
-  const [row] = await world.server.ctx.db.sql<
-    {
-      status: string;
-      period_end: Date;
-      dunning: Date | null;
-      license_status: string;
-      expires_at: Date;
-      seats: number;
-      quantity: number;
-    }[]
-  >`
-    select s.status, s.current_period_end as period_end, s.dunning_ends_at as dunning, l.status as license_status,
-      l.expires_at, l.max_activations as seats, s.quantity
-    from subscriptions s join licenses l on l.subscription_id = s.id
-    where s.account_id = ${world.account.accountId} and s.external_ids->>'stripe_subscription' = ${stripeSub}`;
-  return row;
 }
 
 describe('Stripe, end to end', () => {
@@ -438,5 +372,26 @@ describe('Stripe, end to end', () => {
     expect(billing.status).toBe(201);
     expect(billing.body.url).toMatch(/^https:\/\/billing\.stripe\.test\//);
     expect(double.created.at(-1)).toMatchObject({ kind: 'billing_portal', fields: { customer: 'cus_ada' } });
+
+    // The signed-in customer: Buy (or Upgrade) is bought as them, and their own billing portal.
+    const session = await customerSession(world.server, world.account.accountId, buyer!.id);
+    const mine = await world.server.request('POST', '/api/v1/portal/me/checkout', {
+      token: session,
+      body: { plan_id: plan.id, billing_cycle: 'annual' },
+    });
+    expect(mine.status, JSON.stringify(mine.body)).toBe(201);
+    expect(double.created.at(-1)!.fields).toMatchObject({
+      customer: 'cus_ada',
+      'metadata[keyward_customer_id]': buyer!.id,
+      success_url: `${world.server.ctx.config.publicUrl}/portal/account?checkout=success`,
+    });
+    const own = await world.server.request('POST', '/api/v1/portal/me/billing-portal', { token: session });
+    expect(own.status).toBe(201);
+    expect(double.created.at(-1)).toMatchObject({ kind: 'billing_portal', fields: { customer: 'cus_ada' } });
+    const leadSession = await customerSession(world.server, world.account.accountId, customer.body.id);
+    const nothingYet = await world.server.request('POST', '/api/v1/portal/me/billing-portal', {
+      token: leadSession,
+    });
+    expect(nothingYet.status).toBe(409);
   });
 });

@@ -53,3 +53,25 @@ export function dueSubscriptions(
       and (${after}::uuid is null or id > ${after})
     order by id limit ${limit}`;
 }
+
+/**
+ * Appends the subscription's state to its history (`subscription_changes`, read by revenue analytics)
+ * when something its MRR depends on differs from the last row written; `at` is the clock's time of the
+ * change. Call it in the transaction that changed the row.
+ */
+export async function recordSubscriptionChange(q: Queryable, row: SubscriptionRow, at: Date) {
+  await q`
+    insert into subscription_changes (account_id, subscription_id, customer_id, at, status, plan_id,
+                                      billing_cycle, currency, price_cents, quantity)
+    select ${row.account_id}::uuid, ${row.id}::uuid, ${row.customer_id}::uuid, ${at}::timestamptz,
+           ${row.status}::text, ${row.plan_id}::uuid, ${row.billing_cycle}::text, ${row.currency}::text,
+           ${row.price_cents}::int, ${row.quantity}::int
+    where not exists (
+      select 1 from (
+        select status, plan_id, billing_cycle, currency, price_cents, quantity from subscription_changes
+        where account_id = ${row.account_id} and subscription_id = ${row.id} order by id desc limit 1
+      ) last
+      where last.status = ${row.status}::text and last.plan_id = ${row.plan_id}::uuid
+        and last.billing_cycle = ${row.billing_cycle}::text and last.currency = ${row.currency}::text
+        and last.price_cents = ${row.price_cents}::int and last.quantity = ${row.quantity}::int)`;
+}

@@ -1,3 +1,4 @@
+import { markRevenueStale } from '../analytics/revenue-repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
@@ -122,6 +123,13 @@ export async function createSubscription(
       },
       JSON_COLUMNS,
     );
+    // Its revenue history starts with its period (or trial), backdated when the start was given earlier;
+    // revenue days already stored from a past day on are then computed again.
+    const now = ctx.clock.now();
+    const since = new Date(Math.min(start.getTime(), now.getTime()));
+    await repo.recordSubscriptionChange(tx, created, since);
+    const sinceDay = since.toISOString().slice(0, 10);
+    if (sinceDay < now.toISOString().slice(0, 10)) await markRevenueStale(tx, p.accountId, sinceDay);
     const issued = issue
       ? await createLicense(
           ctx,

@@ -8,7 +8,7 @@ import { findPlan } from '../plans/repository.js';
 import type { PlanRow } from '../plans/schemas.js';
 import { driveLicenses, type LicenseEffect } from './licenses.js';
 import { addCycle, addDays, nextPeriod } from './periods.js';
-import { findSubscription } from './repository.js';
+import { findSubscription, recordSubscriptionChange } from './repository.js';
 import type { SubscriptionRow } from './schemas.js';
 import { nextSubscriptionStatus, type SubscriptionAction } from './state.js';
 
@@ -147,45 +147,79 @@ export function dueAction(
   return null;
 }
 
-/** A change under the subscription's lock: the subscription row, the licenses it changed, its event. */
+/** What a locked change did: the subscription as it is now and the licenses it changed (to announce). */
+export interface LockedChange {
+  row: SubscriptionRow;
+  licenses: { license_id: string; event: string }[];
+}
+
+/**
+ * A change under the subscription's lock, in the caller's transaction: the subscription row, the licenses
+ * it changed, its event. The caller announces the licenses' change once the transaction commits
+ * (`announce`), so no process reloads a license before it is written.
+ */
+export async function changeLocked(
+  ctx: AppContext,
+  tx: TxSql,
+  who: Who,
+  id: string,
+  change: (tx: TxSql, f: Facts) => Promise<{ action: SubscriptionAction | null; step: Step } | null>,
+): Promise<LockedChange | null> {
+  const sub = await findSubscription(tx, who.accountId, id, true);
+  if (!sub) throw notFound('Subscription');
+  const plan = (await findPlan(tx, who.accountId, sub.plan_id))!;
+  const now = ctx.clock.now();
+  const decided = await change(tx, { sub, plan, now });
+  if (!decided) return null;
+  // No action: a change of fields that leaves the status as it is (metadata, price).
+  const status = decided.action ? nextSubscriptionStatus(sub.status, decided.action) : sub.status;
+  const { step } = decided;
+  const row = (await updateRow<SubscriptionRow>(
+    tx,
+    'subscriptions',
+    who.accountId,
+    id,
+    { ...step.set, status },
+    [],
+  ))!;
+  await recordSubscriptionChange(tx, row, now);
+  const licenses = step.effect ? await driveLicenses({ tx, subscriptionId: id, ...who }, step.effect) : [];
+  await recordEvent(tx, {
+    accountId: who.accountId,
+    type: step.event,
+    actor: who.actor,
+    subject: { type: 'subscription', id },
+    ip: who.ip ?? null,
+    requestId: who.requestId ?? null,
+    data: { from_status: sub.status, to_status: status, ...step.data, licenses_changed: licenses.length },
+  });
+  return { row, licenses };
+}
+
+/** Tells every process (caches, WebSocket clients) about the licenses a committed change touched. */
+export async function announce(ctx: AppContext, accountId: string, changes: LockedChange['licenses']) {
+  for (const change of changes) await publishLicenseChanged(ctx, accountId, change);
+}
+
+/** A change under the subscription's lock in a transaction of its own, announced once committed. */
 export async function underLock(
   ctx: AppContext,
   who: Who,
   id: string,
   change: (tx: TxSql, f: Facts) => Promise<{ action: SubscriptionAction | null; step: Step } | null>,
 ): Promise<SubscriptionRow | null> {
-  const done = await ctx.db.tx(async (tx) => {
-    const sub = await findSubscription(tx, who.accountId, id, true);
-    if (!sub) throw notFound('Subscription');
-    const plan = (await findPlan(tx, who.accountId, sub.plan_id))!;
-    const decided = await change(tx, { sub, plan, now: ctx.clock.now() });
-    if (!decided) return null;
-    // No action: a change of fields that leaves the status as it is (metadata, price).
-    const status = decided.action ? nextSubscriptionStatus(sub.status, decided.action) : sub.status;
-    const { step } = decided;
-    const row = (await updateRow<SubscriptionRow>(
-      tx,
-      'subscriptions',
-      who.accountId,
-      id,
-      { ...step.set, status },
-      [],
-    ))!;
-    const licenses = step.effect ? await driveLicenses({ tx, subscriptionId: id, ...who }, step.effect) : [];
-    await recordEvent(tx, {
-      accountId: who.accountId,
-      type: step.event,
-      actor: who.actor,
-      subject: { type: 'subscription', id },
-      ip: who.ip ?? null,
-      requestId: who.requestId ?? null,
-      data: { from_status: sub.status, to_status: status, ...step.data, licenses_changed: licenses.length },
-    });
-    return { row, licenses };
-  });
+  const done = await ctx.db.tx((tx) => changeLocked(ctx, tx, who, id, change));
   if (!done) return null;
-  for (const change of done.licenses) await publishLicenseChanged(ctx, who.accountId, change);
+  await announce(ctx, who.accountId, done.licenses);
   return done.row;
+}
+
+/** Renews the subscription for its next period in the caller's transaction (a paid renewal order). */
+export function renewLocked(ctx: AppContext, tx: TxSql, who: Who, id: string) {
+  return changeLocked(ctx, tx, who, id, async (_tx, f) => {
+    nextSubscriptionStatus(f.sub.status, 'renew');
+    return { action: 'renew', step: STEPS.renew(f, {}) };
+  });
 }
 
 /** Runs one of the state machine's actions on a subscription (409 when its status does not allow it). */

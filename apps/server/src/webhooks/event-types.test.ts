@@ -7,8 +7,13 @@ import { EVENT_TYPES } from './event-types.js';
 // The webhook catalogue must name every event type the code records, and nothing it does not: read from
 // the source, every quoted `<subject>.<what>` of a subject the log knows.
 const SERVER = fileURLToPath(new URL('../../', import.meta.url));
-/** Quoted names of that shape that are not audit events: bus topics and WebSocket pushes. */
-const NOT_EVENTS = new Set(['license.changed', 'license.limit_exceeded', 'license.feature_disabled']);
+/** Quoted names of that shape that are not audit events: bus topics, WebSocket pushes, an email template. */
+const NOT_EVENTS = new Set([
+  'license.changed',
+  'license.limit_exceeded',
+  'license.feature_disabled',
+  'customer.sign_in',
+]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

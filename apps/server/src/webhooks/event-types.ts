@@ -4,7 +4,9 @@
  * there. `event-types.test.ts` checks that every type the code records is here.
  */
 export const EVENT_TYPES: Record<string, string> = {
-  'account.created': 'An account was created (first start, or `keyward accounts create`)',
+  'account.created': 'An account was created (first start, `keyward accounts create` or the accounts API)',
+  'account.disabled': "The server's operator disabled the account: its staff and API keys are refused",
+  'account.enabled': "The server's operator enabled the account again",
   'account.branding_updated': "The account's email branding changed",
   'account.email_settings_updated': 'The account turned an email on or off (Settings → Email)',
   'activation.created': 'A device took a seat of a license',
@@ -16,8 +18,18 @@ export const EVENT_TYPES: Record<string, string> = {
   'auth.login_failed': 'A staff sign-in failed',
   'auth.login_succeeded': 'A staff member signed in',
   'auth.refresh_reuse_detected': 'A used refresh token came back: the session was ended',
+  'compliance.violation_raised':
+    'A compliance detector found new evidence (over-deployment, use after expiry, key sharing, tampering): a violation',
+  'compliance.violation_acknowledged': 'Staff acknowledged a compliance violation',
+  'compliance.violation_resolved':
+    'A compliance violation was resolved or marked a false positive (`details.to_status`); its evidence is not raised again',
+  'compliance.violation_reopened': 'A resolved or dismissed compliance violation was reopened',
+  'compliance.audit_completed': 'A compliance audit ran (the daily scan, or on demand) and kept its findings',
+  'compliance.customer_notified': "Staff emailed a violation's customer a compliance notice",
   'customer.created': 'A customer was created',
   'customer.updated': 'A customer was changed',
+  'customer.signed_in': 'A customer signed in to the portal with an emailed link',
+  'customer.signed_out': 'A customer signed out of the portal',
   'device_block.created': 'A device was blocked',
   'device_block.deleted': 'A device block was lifted',
   'emergency_code.issued': 'An emergency offline code was issued',

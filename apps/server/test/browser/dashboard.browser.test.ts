@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encryptAtRest } from '../../src/crypto/master-key.js';
-import { CHROMIUM, ensureBuilt, launchChromium } from '../support/builds.js';
+import { browserRunsOn, ensureBuilt, launchChromium } from '../support/builds.js';
 import { activate, issueLicense } from '../support/fixtures.js';
 import { createTestAccount, useServer } from '../support/server.js';
 
@@ -37,7 +37,7 @@ async function shot(name: string) {
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () => {
+describe.runIf(browserRunsOn('embedded'))('dashboard and portal in a browser', () => {
   // The dashboard is built before the server that serves it starts.
   beforeAll(() => {
     ensureBuilt(WEB_DIR, 'dist/admin.html', ['src', 'admin.html']);
@@ -367,10 +367,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard and portal in a browser', () =
       insert into licenses (account_id, key_digest, key_enc, key_last4, plan_id, customer_id, license_type,
         license_model, status, max_activations, starts_at, expires_at)
       select ${big.accountId}, md5(${big.accountId} || i), ${keyEnc}, upper(substr(md5(i::text), 1, 4)), ${plan!.id},
-        (select id from customers where account_id = ${big.accountId} and email = 'c' || (i % 2000 + 1) || '@scale.test'),
+        c.ids[i % 2000 + 1],
         'subscription', 'per_device', (array['active','active','active','suspended','expired'])[i % 5 + 1], 3,
         now() - interval '100 days', now() + (i % 400) * interval '1 day'
-      from generate_series(1, 10000) i`;
+      from generate_series(1, 10000) i,
+        (select array_agg(id) as ids from customers where account_id = ${big.accountId} and email like '%@scale.test') c`;
     await sql`
       insert into activations (account_id, license_id, device_id, platform, last_heartbeat_at)
       select account_id, id, 'dev-' || key_last4 || '-' || substr(id::text, 1, 8), 'linux', now() - interval '1 hour'

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, ensureBuilt, launchChromium, signInToDashboard } from '../support/builds.js';
+import { browserRunsOn, ensureBuilt, launchChromium, signInToDashboard } from '../support/builds.js';
 import { createCustomer, issueLicense } from '../support/fixtures.js';
 import { useServer } from '../support/server.js';
 
@@ -34,7 +34,7 @@ async function shot(name: string, part?: Locator) {
 const signIn = (base: string, email: string, password: string) =>
   signInToDashboard(browser, base, email, password, errors);
 
-describe.skipIf(!existsSync(CHROMIUM))('email in a browser', () => {
+describe.runIf(browserRunsOn('embedded'))('email in a browser', () => {
   beforeAll(() => {
     ensureBuilt(WEB_DIR, 'dist/admin.html', ['src', 'admin.html']);
     mkdirSync(SHOTS, { recursive: true });

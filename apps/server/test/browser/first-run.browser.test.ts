@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { KeywardClient, MemoryStorage } from '@keyward/sdk';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/config.js';
-import { CHROMIUM, ensureBuilt, launchChromium, signInToDashboard } from '../support/builds.js';
+import { browserRunsOn, ensureBuilt, launchChromium, signInToDashboard } from '../support/builds.js';
+import { freePort } from '../support/cli.js';
 import { createTestAccount, type TestAccount, useServer } from '../support/server.js';
 
 // Issue I, first run: a new account starts empty; the overview's checklist walks the vendor from
@@ -13,18 +13,6 @@ import { createTestAccount, type TestAccount, useServer } from '../support/serve
 // and the real key), ticks each step from real data, and can be dismissed for good.
 const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
-
-/** A port free right now, so the server's PUBLIC_URL (what the snippets say) is its real address. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 let browser: Browser;
 let page: Page;
@@ -61,7 +49,7 @@ async function reloadOverview(p: Page) {
   await p.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('first run in a browser', () => {
+describe.runIf(browserRunsOn('embedded'))('first run in a browser', () => {
   const config: Partial<Config> = {};
   beforeAll(async () => {
     // The dashboard is built before the server that serves it starts.

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, ensureBuilt, launchChromium, signInToDashboard } from '../support/builds.js';
+import { browserRunsOn, ensureBuilt, launchChromium, signInToDashboard } from '../support/builds.js';
 import { createCustomer, createPlan } from '../support/fixtures.js';
 import { useServer } from '../support/server.js';
 
@@ -33,7 +33,7 @@ function expectedErrors(from: number, expected: RegExp) {
 const signIn = (base: string, email: string, password: string) =>
   signInToDashboard(browser, base, email, password, errors);
 
-describe.skipIf(!existsSync(CHROMIUM))('orders in a browser', () => {
+describe.runIf(browserRunsOn('postgres'))('orders in a browser', () => {
   beforeAll(() => {
     ensureBuilt(WEB_DIR, 'dist/admin.html', ['src', 'admin.html']);
     mkdirSync(SHOTS, { recursive: true });

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, ensureBuilt, launchChromium } from '../support/builds.js';
+import { browserRunsOn, ensureBuilt, launchChromium } from '../support/builds.js';
 import { activate } from '../support/fixtures.js';
 import { FixedClock, useServer } from '../support/server.js';
 
@@ -16,7 +15,7 @@ let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 
-describe.skipIf(!existsSync(CHROMIUM))('license policies in the dashboard', () => {
+describe.runIf(browserRunsOn('embedded'))('license policies in the dashboard', () => {
   beforeAll(() => ensureBuilt(WEB_DIR, 'dist/admin.html', ['src', 'admin.html']), 180_000);
   const world = useServer({ web: true, clock });
   beforeAll(async () => {

@@ -1,12 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/config.js';
-import { CHROMIUM, ensureBuilt, launchChromium, newWatchedPage } from '../support/builds.js';
+import {
+  browserRunsOn,
+  ensureBuilt,
+  launchChromium,
+  newWatchedPage,
+  signInToDashboard,
+} from '../support/builds.js';
 import { createPlan } from '../support/fixtures.js';
 import { useServer } from '../support/server.js';
 import { StripeDouble } from '../support/stripe-double.js';
+import { stripeEvents } from '../support/stripe-events.js';
 
 // The portal's pricing cards sell a plan through Stripe Checkout: "Buy" appears for a plan whose price is
 // mapped for the chosen cycle, and takes the visitor to the Checkout page Keyward asked Stripe for — here
@@ -15,7 +22,7 @@ import { StripeDouble } from '../support/stripe-double.js';
 const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
-describe.skipIf(!existsSync(CHROMIUM))('portal: Buy through Stripe Checkout', () => {
+describe.runIf(browserRunsOn('postgres'))('portal: Buy through Stripe Checkout', () => {
   const double = new StripeDouble();
   const config: Partial<Config> = { stripeSecretKey: 'sk_test_portal', stripeWebhookSecret: 'whsec_portal' };
   beforeAll(async () => {
@@ -74,4 +81,68 @@ describe.skipIf(!existsSync(CHROMIUM))('portal: Buy through Stripe Checkout', ()
     expect(asked.fields.success_url).toContain('/portal?checkout=success');
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it("maps a plan's Stripe price in the plan editor, and retries the event that needed it", async () => {
+    const events = stripeEvents(world, 'whsec_portal');
+    const plan = await createPlan(world.server, world.account, { name: 'Latecomer' });
+    double.customers.set('cus_late', {
+      id: 'cus_late',
+      object: 'customer',
+      email: 'late@buyer.test',
+      name: null,
+    });
+    const now = Date.now();
+    double.setSubscription({
+      id: 'sub_late',
+      customer: 'cus_late',
+      price: 'price_late_m',
+      unitAmount: 2900,
+      quantity: 1,
+      status: 'active',
+      periodStart: new Date(now),
+      periodEnd: new Date(now + 30 * 86_400_000),
+    });
+    // Its price is not mapped to any plan yet: kept, answered 2xx, and flagged.
+    const answer = await events.send(
+      'checkout.session.completed',
+      events.checkout('cs_late', 'sub_late', 'cus_late', 'late@buyer.test'),
+    );
+    expect(answer.status).toBe(200);
+    await events.settled();
+
+    const errors: string[] = [];
+    const page = await signInToDashboard(
+      browser,
+      world.server.url,
+      world.account.ownerEmail,
+      world.account.ownerPassword,
+      errors,
+    );
+    await page.getByRole('link', { name: 'Orders' }).first().click();
+    const log = page.getByRole('region', { name: 'Payment events' });
+    await log.getByText('Needs attention', { exact: true }).waitFor();
+    await log.getByText('No plan is mapped to Stripe price price_late_m').waitFor();
+    await page.screenshot({ path: `${SHOTS}portal-buy-02-needs-attention.png`, fullPage: true });
+
+    await page.getByRole('link', { name: 'Plans' }).first().click();
+    await page.getByRole('button', { name: 'Edit Latecomer' }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit Latecomer' });
+    await editor.getByLabel('Stripe price, monthly').fill('price_late_m');
+    await editor.screenshot({ path: `${SHOTS}portal-buy-03-plan-stripe-price.png` });
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await editor.waitFor({ state: 'hidden' });
+    const [saved] = await world.server.ctx.db.sql<{ stripe_price_monthly: string }[]>`
+      select stripe_price_monthly from plans where id = ${plan.id}`;
+    expect(saved!.stripe_price_monthly).toBe('price_late_m');
+
+    await page.getByRole('link', { name: 'Orders' }).first().click();
+    await log.getByRole('button', { name: 'Retry' }).click();
+    await events.settled();
+    await log.getByText('Applied', { exact: true }).waitFor();
+    const [license] = await world.server.ctx.db.sql<{ status: string }[]>`
+      select status from licenses where account_id = ${world.account.accountId} and plan_id = ${plan.id}`;
+    expect(license!.status).toBe('active');
+    await page.screenshot({ path: `${SHOTS}portal-buy-04-retried.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  }, 90_000);
 });

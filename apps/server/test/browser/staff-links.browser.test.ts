@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/config.js';
 import {
-  CHROMIUM,
+  browserRunsOn,
   ensureBuilt,
   launchChromium,
   newWatchedPage,
@@ -64,7 +64,7 @@ function expectRefusals(from: number, status: number) {
   ).toBe(true);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('staff invitations and password resets in a browser', () => {
+describe.runIf(browserRunsOn('embedded'))('staff invitations and password resets in a browser', () => {
   beforeAll(() => {
     ensureBuilt(WEB_DIR, 'dist/admin.html', ['src', 'admin.html']);
     mkdirSync(SHOTS, { recursive: true });

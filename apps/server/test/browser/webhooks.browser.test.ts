@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, ensureBuilt, launchChromium, signInToDashboard } from '../support/builds.js';
+import { browserRunsOn, ensureBuilt, launchChromium, signInToDashboard } from '../support/builds.js';
 import { useServer } from '../support/server.js';
 
 // Outbound webhooks in the dashboard, against a real receiver on loopback (allow-listed in test servers):
@@ -55,7 +55,7 @@ function verify(secret: string, r: Received) {
   }) as { type: string; data: { subject: { id: string } } };
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('webhooks in a browser', () => {
+describe.runIf(browserRunsOn('postgres'))('webhooks in a browser', () => {
   beforeAll(() => {
     ensureBuilt(WEB_DIR, 'dist/admin.html', ['src', 'admin.html']);
     mkdirSync(SHOTS, { recursive: true });

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
 export const SDK_DIR = fileURLToPath(new URL('../../../../packages/sdk/', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,6 +24,18 @@ export function ensureBuilt(dir: string, builtFile: string, sources: string[]): 
   const stale =
     !existsSync(built) || Math.max(...sources.map((s) => newestIn(join(dir, s)))) > statSync(built).mtimeMs;
   if (stale || process.env.KEYWARD_REBUILD) execSync('npm run build', { cwd: dir, stdio: 'ignore' });
+}
+
+/**
+ * Whether this run drives a browser through one test file's pages. The pages, and the API calls behind
+ * them, are the same on both engines, and every API is tested on both; so the long page flows are split
+ * between the engines (each file names its own) and CI, which runs the suite once per engine, drives each
+ * once while both engines are seen through a browser. KEYWARD_BROWSER_TESTS=all runs every file on
+ * either engine.
+ */
+export function browserRunsOn(engine: 'embedded' | 'postgres'): boolean {
+  if (!existsSync(CHROMIUM)) return false;
+  return process.env.KEYWARD_BROWSER_TESTS === 'all' || inject('databaseKind') === engine;
 }
 
 /** Headless Debian chromium, driven by playwright-core. */

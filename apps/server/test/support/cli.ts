@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/keyward.mjs', import.meta.url));
@@ -62,4 +63,16 @@ export async function runKeyward(
   const { code, stdout, stderr } = await run.exited;
   clearTimeout(timer);
   return { code, stdout, stderr };
+}
+
+/** A free loopback port (for a server told its port before it starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { digestSecret } from '../../src/crypto/master-key.js';
 import type { TestAccount, TestServer } from './server.js';
 
 /** A metered feature for quota tests: 50 exports per hour. */
@@ -121,4 +122,18 @@ export async function createApiKeySecret(
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.secret;
+}
+
+/**
+ * A portal session for a customer, by a sign-in link written as `requestSignIn` writes one (for tests
+ * without an SMTP server to read the emailed link from), traded through the real confirm route.
+ */
+export async function customerSession(server: TestServer, accountId: string, customerId: string) {
+  const token = `kwc_${randomUUID()}`;
+  await server.ctx.db.sql`
+    insert into customer_links (account_id, customer_id, token_digest, expires_at)
+    values (${accountId}, ${customerId}, ${digestSecret(server.ctx.keyring, token)}, now() + interval '15 minutes')`;
+  const res = await server.request('POST', '/api/v1/portal/sign-in/confirm', { body: { token } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.token as string;
 }

@@ -134,29 +134,29 @@ export async function createTestAccount(
     ownerEmail,
     ownerPassword,
   });
+  const account = accountHandle(server, { accountId, slug, ownerEmail, ownerPassword }, ownerId);
+  if (opts.demo) await loadDemoCatalogue(server, account);
+  return account;
+}
+
+/** Tokens for users of an existing account, made on demand by role (the owner given). */
+function accountHandle(
+  server: TestServer | RunningServer,
+  a: Omit<TestAccount, 'token'>,
+  ownerId: string,
+  emailDomain = `${a.slug}.test`,
+): TestAccount {
+  const { accountId, ownerPassword } = a;
   const users = new Map<Role, string>([['owner', ownerId]]);
   const sessions = new Map<string, string>();
-  const account: TestAccount = {
-    accountId,
-    slug,
-    ownerEmail,
-    ownerPassword,
+  return {
+    ...a,
     async token(role: Role = 'owner') {
       let userId = users.get(role);
       if (!userId) {
-        const [row] = await server.ctx.db.sql<{ id: string }[]>`
-          insert into users (account_id, email, name, role, password_hash)
-          values (${accountId}, ${`${role}@${slug}.test`}, ${role}, ${role}, ${await hashPassword(ownerPassword)}) returning id`;
-        userId = row!.id;
+        const email = `${role}@${emailDomain}`;
+        userId = await insertTestUser(server, accountId, email, role, ownerPassword);
         users.set(role, userId);
-        // As creating a user through the API would, so no row is without its event.
-        await recordEvent(server.ctx.db.sql, {
-          accountId,
-          type: 'user.created',
-          actor: { type: 'system' },
-          subject: { type: 'user', id: userId },
-          data: { email: `${role}@${slug}.test`, role },
-        });
       }
       let sessionId = sessions.get(userId);
       if (!sessionId) {
@@ -170,8 +170,46 @@ export async function createTestAccount(
       return signAccessToken(server.ctx.keyring.accessToken, { userId, accountId, role, sessionId }, 900);
     },
   };
-  if (opts.demo) await loadDemoCatalogue(server, account);
-  return account;
+}
+
+async function insertTestUser(
+  server: TestServer | RunningServer,
+  accountId: string,
+  email: string,
+  role: Role,
+  password: string,
+): Promise<string> {
+  const [row] = await server.ctx.db.sql<{ id: string }[]>`
+    insert into users (account_id, email, name, role, password_hash)
+    values (${accountId}, ${email}, ${role}, ${role}, ${await hashPassword(password)}) returning id`;
+  // As creating a user through the API would, so no row is without its event.
+  await recordEvent(server.ctx.db.sql, {
+    accountId,
+    type: 'user.created',
+    actor: { type: 'system' },
+    subject: { type: 'user', id: row!.id },
+    data: { email, role },
+  });
+  return row!.id;
+}
+
+/**
+ * The server's first account (slug `default`, made on first start), with an owner of its own for this
+ * test: the operator who may manage the other accounts.
+ */
+export async function operatorAccount(server: TestServer | RunningServer): Promise<TestAccount> {
+  const [row] = await server.ctx.db.sql<{ id: string }[]>`select id from accounts where slug = 'default'`;
+  const ownerPassword = 'correct-horse-battery-staple';
+  // Test files share the first account: each operator's users have a domain of their own.
+  const domain = `op-${randomUUID().slice(0, 8)}.test`;
+  const ownerEmail = `owner@${domain}`;
+  const ownerId = await insertTestUser(server, row!.id, ownerEmail, 'owner', ownerPassword);
+  return accountHandle(
+    server,
+    { accountId: row!.id, slug: 'default', ownerEmail, ownerPassword },
+    ownerId,
+    domain,
+  );
 }
 
 /** Loads the demo catalogue into the account through the API (`POST /api/v1/demo-data`). */

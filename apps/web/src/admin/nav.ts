@@ -15,6 +15,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/plans', label: 'Plans', icon: 'plans' },
   { to: '/subscriptions', label: 'Subscriptions', icon: 'subscriptions' },
   { to: '/orders', label: 'Orders', icon: 'orders' },
+  { to: '/analytics', label: 'Analytics', icon: 'analytics' },
+  { to: '/compliance', label: 'Compliance', icon: 'shield' },
   { to: '/events', label: 'Events', icon: 'events' },
   { to: '/settings', label: 'Settings', icon: 'settings' },
 ];

@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   'compliance:write': ['owner', 'admin', 'support'],
   'events:export': ['owner', 'admin', 'developer'],
   'jobs:manage': ['owner', 'admin'],
+  'accounts:manage': ['owner', 'admin'],
   'usage:consume': ['owner', 'admin', 'developer', 'sales', 'support'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;

@@ -16,13 +16,20 @@ export type PolicyKey = keyof Policy;
 /** The server's defaults, by license type then model. */
 export type PolicyDefaults = Record<string, Record<string, Policy>>;
 
-export type PolicyGroup = 'Seats' | 'Term' | 'Floating leases' | 'Heartbeat and offline' | 'Devices';
+export type PolicyGroup =
+  | 'Seats'
+  | 'Term'
+  | 'Floating leases'
+  | 'Heartbeat and offline'
+  | 'Devices'
+  | 'Key sharing';
 export const POLICY_GROUPS: readonly PolicyGroup[] = [
   'Seats',
   'Term',
   'Floating leases',
   'Heartbeat and offline',
   'Devices',
+  'Key sharing',
 ];
 
 /** One option of a choice: its label and what choosing it does. */
@@ -247,6 +254,35 @@ export const POLICY_FIELDS: { [K in PolicyKey]: FieldSpec<K> } = {
       ],
       per_account: ['Per account', 'A device with a live seat of any other license of yours is refused.'],
     },
+  },
+  sharing_max_countries: {
+    kind: 'number',
+    group: 'Key sharing',
+    label: 'Countries per window',
+    help: 'A key used from more countries than this in one window raises a key-sharing violation (Compliance).',
+    min: 1,
+    max: 250,
+    unit: 'countries',
+    empty: 'not checked',
+  },
+  sharing_max_ips: {
+    kind: 'number',
+    group: 'Key sharing',
+    label: 'IP addresses per window',
+    help: 'A key used from more IP addresses than this in one window raises a key-sharing violation.',
+    min: 1,
+    max: 100_000,
+    unit: 'IPs',
+    empty: 'not checked',
+  },
+  sharing_window_hours: {
+    kind: 'number',
+    group: 'Key sharing',
+    label: 'Window (hours)',
+    help: 'Countries and IP addresses are counted per window of this many hours (UTC).',
+    min: 1,
+    max: 720,
+    unit: 'h',
   },
 };
 

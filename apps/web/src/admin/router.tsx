@@ -191,6 +191,18 @@ const routeTree = rootRoute.addChildren([
       '/orders/$id',
       lazyRouteComponent(() => import('./pages/OrderDetail'), 'OrderDetailPage'),
     ),
+    page(
+      '/analytics',
+      lazyRouteComponent(() => import('./pages/Analytics'), 'AnalyticsPage'),
+    ),
+    page(
+      '/compliance',
+      lazyRouteComponent(() => import('./pages/Compliance'), 'CompliancePage'),
+    ),
+    page(
+      '/compliance/violations/$id',
+      lazyRouteComponent(() => import('./pages/ViolationDetail'), 'ViolationDetailPage'),
+    ),
     listPage(
       '/events',
       lazyRouteComponent(() => import('./pages/Events'), 'EventsPage'),

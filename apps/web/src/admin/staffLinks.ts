@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { publicApi, unwrap } from '../api/client';
 import { ApiError, toApiError } from '../api/errors';
 import type { components } from '../api/schema';
+
+export { useLinkToken } from '../lib/linkToken';
 
 /** Who an emailed link is for (`POST /api/v1/auth/links/inspect`). */
 export type StaffLink = components['schemas']['StaffLink'];
@@ -11,38 +12,6 @@ export type LinkPurpose = StaffLink['purpose'];
 /** The shortest password the server takes (its MIN_PASSWORD_LENGTH). */
 export const MIN_PASSWORD_LENGTH = 12;
 export const PASSWORD_HINT = `At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong one.`;
-
-let taken: { path: string; token: string } | null = null;
-
-/**
- * Takes the token of an emailed link from the address bar (`#token=kwl_…`) and removes it from there, so
- * it is neither left in the browser's history nor sent on as a referrer. Later calls on the same page
- * return the same token (React runs state initialisers twice in development).
- */
-function takeLinkToken(): string | null {
-  const match = /(?:^#|&)token=([^&]*)/.exec(window.location.hash);
-  if (match) {
-    taken = { path: window.location.pathname, token: decodeURIComponent(match[1] ?? '') };
-    window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
-  }
-  return taken?.path === window.location.pathname && taken.token ? taken.token : null;
-}
-
-/**
- * The token of the link this page was opened with (null without one); read once, then gone from the URL.
- * A link pasted into the address bar of the open page only changes the fragment: it is taken too.
- */
-export function useLinkToken(): string | null {
-  const [token, setToken] = useState(takeLinkToken);
-  useEffect(() => {
-    const onHashChange = () => {
-      if (/(?:^#|&)token=/.test(window.location.hash)) setToken(takeLinkToken());
-    };
-    window.addEventListener('hashchange', onHashChange);
-    return () => window.removeEventListener('hashchange', onHashChange);
-  }, []);
-  return token;
-}
 
 const invalidLink = () =>
   new ApiError(400, 'LINK_INVALID', 'This link has expired or was already used.', {}, undefined);

@@ -1592,6 +1592,528 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/accounts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the accounts of this server
+     * @description The operator's: an owner of the server's first account, with KEYWARD_MULTI_ACCOUNT=true (403 MULTI_ACCOUNT_DISABLED otherwise).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Account'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create an account and its owner (without a password: invite the owner by email)
+     * @description The operator's: an owner of the server's first account, with KEYWARD_MULTI_ACCOUNT=true (403 MULTI_ACCOUNT_DISABLED otherwise). The new account has its own catalogue, signing keys and staff.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Lower-case letters, digits and dashes, 2–63 characters; names the account at sign-in and in the JWKS URL */
+            slug: string;
+            name: string;
+            /** Format: email */
+            owner_email: string;
+            /** @description Without it the owner is invited: emailed a one-time link (7 days) to choose their own */
+            owner_password?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              account: components['schemas']['Account'];
+              owner: {
+                /** Format: uuid */
+                id: string;
+                email: string;
+                status: 'active' | 'invited';
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get an account
+     * @description The operator's: an owner of the server's first account, with KEYWARD_MULTI_ACCOUNT=true (403 MULTI_ACCOUNT_DISABLED otherwise).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Account'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Disable an account: its staff and API keys are refused; its customers' licenses keep working
+     * @description The operator's: an owner of the server's first account, with KEYWARD_MULTI_ACCOUNT=true (403 MULTI_ACCOUNT_DISABLED otherwise).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Account'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enable a disabled account
+     * @description The operator's: an owner of the server's first account, with KEYWARD_MULTI_ACCOUNT=true (403 MULTI_ACCOUNT_DISABLED otherwise).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Account'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/api-keys': {
     parameters: {
       query?: never;
@@ -2963,6 +3485,12 @@ export interface paths {
                   transfer_strategy: 'keep_expiry' | 'reset_expiry';
                   /** @description Activation token lifetime: the longest offline run */
                   token_ttl_days: number;
+                  /** @description Key sharing: the most distinct countries one key may be used from per window (default 3); null: not checked */
+                  sharing_max_countries: number | null;
+                  /** @description Key sharing: the most distinct IP addresses one key may be used from per window; null (default): not checked */
+                  sharing_max_ips: number | null;
+                  /** @description Key sharing: the window places are counted in, in hours (default 24), aligned to UTC */
+                  sharing_window_hours: number;
                 };
               };
             };
@@ -3230,6 +3758,12 @@ export interface paths {
               transfer_strategy?: 'keep_expiry' | 'reset_expiry';
               /** @description Activation token lifetime: the longest offline run */
               token_ttl_days?: number;
+              /** @description Key sharing: the most distinct countries one key may be used from per window (default 3); null: not checked */
+              sharing_max_countries?: number | null;
+              /** @description Key sharing: the most distinct IP addresses one key may be used from per window; null (default): not checked */
+              sharing_max_ips?: number | null;
+              /** @description Key sharing: the window places are counted in, in hours (default 24), aligned to UTC */
+              sharing_window_hours?: number;
             };
             price_monthly_cents?: number;
             price_yearly_cents?: number;
@@ -3509,6 +4043,12 @@ export interface paths {
               transfer_strategy?: 'keep_expiry' | 'reset_expiry';
               /** @description Activation token lifetime: the longest offline run */
               token_ttl_days?: number;
+              /** @description Key sharing: the most distinct countries one key may be used from per window (default 3); null: not checked */
+              sharing_max_countries?: number | null;
+              /** @description Key sharing: the most distinct IP addresses one key may be used from per window; null (default): not checked */
+              sharing_max_ips?: number | null;
+              /** @description Key sharing: the window places are counted in, in hours (default 24), aligned to UTC */
+              sharing_window_hours?: number;
             };
             price_monthly_cents?: number;
             price_yearly_cents?: number;
@@ -6044,6 +6584,1588 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/compliance/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open violations by severity and type, customers by compliance status, the last daily scan */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ComplianceOverview'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/violations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List violations, newest first (filters: status, severity, type, license, customer; q searches the summary or a device id) */
+    get: {
+      parameters: {
+        query: {
+          limit: number;
+          offset: number;
+          q?: string;
+          sort?:
+            | 'detected_at'
+            | '-detected_at'
+            | 'severity'
+            | '-severity'
+            | 'type'
+            | '-type'
+            | 'status'
+            | '-status';
+          /** @description open → acknowledged (seen, being handled) → resolved or false_positive; either of the last two may be reopened */
+          status?: 'open' | 'acknowledged' | 'resolved' | 'false_positive';
+          severity?: 'low' | 'medium' | 'high' | 'critical';
+          /** @description What was detected (docs/compliance.md#detectors) */
+          type?:
+            | 'over_deployment'
+            | 'seat_overage'
+            | 'expired_use'
+            | 'key_sharing'
+            | 'clock_tamper'
+            | 'integrity_failure'
+            | 'suspicious_activity';
+          license_id?: string;
+          customer_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ComplianceViolation'][];
+              pagination: {
+                limit: number;
+                offset: number;
+                has_more: boolean;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/violations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A violation with its evidence */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ComplianceViolation'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Acknowledge, resolve, mark a false positive or reopen a violation, with a note; its evidence is never raised again */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description open → acknowledged (seen, being handled) → resolved or false_positive; either of the last two may be reopened */
+            status: 'open' | 'acknowledged' | 'resolved' | 'false_positive';
+            /** @description Why: kept on the violation and in its event */
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ComplianceViolation'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/compliance/violations/{id}/suspend-license': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Suspend the violation's license (also needs licenses:write) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Kept with the change and its event */
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ComplianceActionResult'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/violations/{id}/block-device': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Block the violation's device, ending its seat on the license (also needs devices:block) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Kept with the change and its event */
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ComplianceActionResult'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/violations/{id}/notify-customer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Email the violation's customer a notice, with an optional message of your own */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description A paragraph of your own for the email (the default says what was found and asks them to get in touch) */
+            message?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ComplianceActionResult'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/audits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List audits, newest first (the daily scan is trigger scheduled) */
+    get: {
+      parameters: {
+        query: {
+          limit: number;
+          offset: number;
+          q?: string;
+          sort?: 'created_at' | '-created_at' | 'score' | '-score';
+          scope?: 'account' | 'customer' | 'license';
+          trigger?: 'scheduled' | 'on_demand';
+          license_id?: string;
+          customer_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ComplianceAudit'][];
+              pagination: {
+                limit: number;
+                offset: number;
+                has_more: boolean;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Run an audit now (the whole account, a customer or a license): the detectors run, new violations are raised, the findings are kept */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description account: every license; customer: their licenses; license: one */
+            scope: 'account' | 'customer' | 'license';
+            /**
+             * Format: uuid
+             * @description Required with scope customer
+             */
+            customer_id?: string;
+            /**
+             * Format: uuid
+             * @description Required with scope license
+             */
+            license_id?: string;
+            notes?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ComplianceAudit'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/audits/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An audit with its findings, recommendations and score */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ComplianceAudit'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/customers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Customers with open violations, the lowest score first, with their status */
+    get: {
+      parameters: {
+        query: {
+          limit: number;
+          offset: number;
+          status?: 'compliant' | 'at_risk' | 'non_compliant';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['CustomerComplianceRow'][];
+              pagination: {
+                limit: number;
+                offset: number;
+                has_more: boolean;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/customers/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's compliance: score, status, open violations, their licenses' scores, last audit */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CustomerCompliance'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/customers/{id}/report.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's compliance report as CSV: their score and status, then every violation with its evidence */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/customers/{id}/report.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's compliance report as PDF: their score and status, every violation with a summary of its evidence, their audits */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/pdf': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/licenses/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A license's compliance score and open violations */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['LicenseCompliance'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/webhooks/stripe': {
     parameters: {
       query?: never;
@@ -6619,6 +8741,218 @@ export interface paths {
           };
         };
       };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              url: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/me/checkout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Buy a plan, or another one to upgrade, as the signed-in customer: a Stripe Checkout link */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            plan_id: string;
+            billing_cycle: 'monthly' | 'annual';
+            quantity?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              url: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/me/billing-portal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** My billing on Stripe: cards, invoices, changing or cancelling my plan */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
       responses: {
         /** @description Default Response */
         201: {
@@ -8818,9 +11152,9 @@ export interface paths {
     /** An account's public keys that verify its activation tokens and license files */
     get: {
       parameters: {
-        query: {
-          /** @description The account's id (the account_id claim of its tokens) or its slug */
-          account: string;
+        query?: {
+          /** @description The account's id (the account_id claim of its tokens) or its slug; without it, the server's first account */
+          account?: string;
         };
         header?: never;
         path?: never;
@@ -9754,6 +12088,12 @@ export interface paths {
               transfer_strategy?: 'keep_expiry' | 'reset_expiry';
               /** @description Activation token lifetime: the longest offline run */
               token_ttl_days?: number;
+              /** @description Key sharing: the most distinct countries one key may be used from per window (default 3); null: not checked */
+              sharing_max_countries?: number | null;
+              /** @description Key sharing: the most distinct IP addresses one key may be used from per window; null (default): not checked */
+              sharing_max_ips?: number | null;
+              /** @description Key sharing: the window places are counted in, in hours (default 24), aligned to UTC */
+              sharing_window_hours?: number;
             };
             grace_period_days?: number;
             auto_renew?: boolean;
@@ -10003,6 +12343,12 @@ export interface paths {
               transfer_strategy?: 'keep_expiry' | 'reset_expiry';
               /** @description Activation token lifetime: the longest offline run */
               token_ttl_days?: number;
+              /** @description Key sharing: the most distinct countries one key may be used from per window (default 3); null: not checked */
+              sharing_max_countries?: number | null;
+              /** @description Key sharing: the most distinct IP addresses one key may be used from per window; null (default): not checked */
+              sharing_max_ips?: number | null;
+              /** @description Key sharing: the window places are counted in, in hours (default 24), aligned to UTC */
+              sharing_window_hours?: number;
             };
             metadata?: {
               [key: string]: unknown;
@@ -14274,6 +16620,1491 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/portal/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Email me a sign-in link (the same answer whether or not the email is a customer) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: email */
+            email: string;
+            /** @description Account slug, to sign in to one vendor only */
+            account?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/sign-in/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Trade an emailed sign-in link for a portal session */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The token from the emailed link */
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Send as "Authorization: Bearer <token>" to the /api/v1/portal/me routes */
+              token: string;
+              /** Format: date-time */
+              expires_at: string;
+              customer: {
+                /** Format: uuid */
+                id: string;
+                email: string;
+                name: string | null;
+                company_name: string | null;
+                account: {
+                  name: string;
+                  slug: string;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/sign-out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End my portal session */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who I am signed in as */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              email: string;
+              name: string | null;
+              company_name: string | null;
+              account: {
+                name: string;
+                slug: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/me/licenses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My licenses, with their keys */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** Format: uuid */
+                id: string;
+                key: string;
+                key_last4: string;
+                product_name: string | null;
+                plan_code: string;
+                plan_name: string;
+                license_type: string;
+                status: string;
+                status_reason: string | null;
+                /** Format: date-time */
+                starts_at: string;
+                expires_at: string | null;
+                days_remaining: number | null;
+                is_in_grace_period: boolean;
+                grace_ends_at: string | null;
+                trial: {
+                  ends_at: string | null;
+                  /** @description Whole days left (all of them when it has not started) */
+                  days_left: number;
+                } | null;
+                seats_used: number | null;
+                max_activations: number | null;
+                subscription_id: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/me/licenses/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of my licenses: features, limits, usage against them, alerts and devices */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              key: string;
+              key_last4: string;
+              product_name: string | null;
+              plan_code: string;
+              plan_name: string;
+              license_type: string;
+              status: string;
+              status_reason: string | null;
+              /** Format: date-time */
+              starts_at: string;
+              expires_at: string | null;
+              days_remaining: number | null;
+              is_in_grace_period: boolean;
+              grace_ends_at: string | null;
+              trial: {
+                ends_at: string | null;
+                /** @description Whole days left (all of them when it has not started) */
+                days_left: number;
+              } | null;
+              seats_used: number | null;
+              max_activations: number | null;
+              subscription_id: string | null;
+              features: {
+                [key: string]: unknown;
+              }[];
+              limits: {
+                [key: string]: number | null;
+              };
+              usage: {
+                name: string;
+                used: number;
+                peak: number;
+                limit: number | null;
+                percentage: number | null;
+                period: string;
+                reset_at: string | null;
+              }[];
+              alerts: {
+                [key: string]: unknown;
+              }[];
+              devices: {
+                /** Format: uuid */
+                id: string;
+                device_id: string;
+                machine_name: string | null;
+                hostname: string | null;
+                platform: string | null;
+                app_version: string | null;
+                status: string;
+                /** Format: date-time */
+                activated_at: string;
+                last_heartbeat_at: string | null;
+                last_validated_at: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/me/licenses/{id}/devices/{activation_id}/deactivate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Free a device of my license so another can take its seat */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          activation_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              activation_id: string;
+              status: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/me/orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My orders */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** Format: uuid */
+                id: string;
+                number: number;
+                status: string;
+                currency: string;
+                total_cents: number;
+                /** Format: date-time */
+                created_at: string;
+                paid_at: string | null;
+                has_receipt: boolean;
+                items: {
+                  description: string;
+                  quantity: number;
+                  amount_cents: number;
+                }[];
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/me/orders/{id}/receipt': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The receipt of one of my paid orders, as a printable HTML page */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analytics/revenue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Revenue per currency: MRR and ARR series, movements (new, expansion, contraction, churn, reactivation), customer and revenue churn, ARPA, NRR, trial conversion, MRR by plan and billing cycle */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day (UTC, inclusive); default 29 days before `to` */
+          from?: string;
+          /** @description Last day (UTC, inclusive); default today. Days the job has not stored yet are left out */
+          to?: string;
+          /** @description One point per day, ISO week (Monday to Sunday) or calendar month, cut to from…to */
+          interval?: 'day' | 'week' | 'month';
+          /** @description One currency (ISO 4217, lower case); default each */
+          currency?: string;
+          /** @description One plan: every figure within the plan's subscriptions */
+          plan_id?: string;
+          /** @description One billing cycle: every figure within that cycle's subscriptions */
+          billing_cycle?: 'monthly' | 'annual';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RevenueReport'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analytics/revenue.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One table of the revenue report (summary, series, by_plan, by_billing_cycle) as CSV */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day (UTC, inclusive); default 29 days before `to` */
+          from?: string;
+          /** @description Last day (UTC, inclusive); default today. Days the job has not stored yet are left out */
+          to?: string;
+          /** @description One point per day, ISO week (Monday to Sunday) or calendar month, cut to from…to */
+          interval?: 'day' | 'week' | 'month';
+          /** @description One currency (ISO 4217, lower case); default each */
+          currency?: string;
+          /** @description One plan: every figure within the plan's subscriptions */
+          plan_id?: string;
+          /** @description One billing cycle: every figure within that cycle's subscriptions */
+          billing_cycle?: 'monthly' | 'annual';
+          /** @description Which table of GET /api/v1/analytics/revenue, one row per currency and row */
+          table?: 'summary' | 'series' | 'by_plan' | 'by_billing_cycle';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analytics/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Usage for 24h/7d/30d/90d, for the account or one license, customer, plan or product: activity series, peak hours, active devices, seat utilisation per plan, quota consumed per feature, licenses near a limit, app versions and platforms */
+    get: {
+      parameters: {
+        query: {
+          /** @description How far back: 24h (hourly series), 7d, 30d or 90d (daily series) */
+          range: '24h' | '7d' | '30d' | '90d';
+          license_id?: string;
+          customer_id?: string;
+          plan_id?: string;
+          product_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['UsageReport'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analytics/usage.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One table of the usage report (series, by_plan, features, near_limit, app_versions, platforms) as CSV */
+    get: {
+      parameters: {
+        query: {
+          /** @description How far back: 24h (hourly series), 7d, 30d or 90d (daily series) */
+          range: '24h' | '7d' | '30d' | '90d';
+          license_id?: string;
+          customer_id?: string;
+          plan_id?: string;
+          product_id?: string;
+          table: 'series' | 'by_plan' | 'features' | 'near_limit' | 'app_versions' | 'platforms';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/analytics/overview': {
     parameters: {
       query?: never;
@@ -14743,7 +18574,7 @@ export interface webhooks {
     };
     get?: never;
     put?: never;
-    /** An account was created (first start, or `keyward accounts create`) */
+    /** An account was created (first start, `keyward accounts create` or the accounts API) */
     post: {
       parameters: {
         query?: never;
@@ -14763,6 +18594,184 @@ export interface webhooks {
           /**
            * @example {
            *       "type": "account.created",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "account",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'account.disabled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The server's operator disabled the account: its staff and API keys are refused */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "account.disabled",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "account",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'account.enabled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The server's operator enabled the account again */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "account.enabled",
            *       "timestamp": "2026-12-04T10:00:00.000Z",
            *       "data": {
            *         "event_id": "8812",
@@ -15802,6 +19811,540 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'compliance.violation_raised': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A compliance detector found new evidence (over-deployment, use after expiry, key sharing, tampering): a violation */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.violation_raised",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'compliance.violation_acknowledged': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Staff acknowledged a compliance violation */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.violation_acknowledged",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'compliance.violation_resolved': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A compliance violation was resolved or marked a false positive (`details.to_status`); its evidence is not raised again */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.violation_resolved",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'compliance.violation_reopened': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A resolved or dismissed compliance violation was reopened */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.violation_reopened",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'compliance.audit_completed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A compliance audit ran (the daily scan, or on demand) and kept its findings */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.audit_completed",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'compliance.customer_notified': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Staff emailed a violation's customer a compliance notice */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "compliance.customer_notified",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "compliance",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'customer.created': {
     parameters: {
       query?: never;
@@ -15920,6 +20463,184 @@ export interface webhooks {
           /**
            * @example {
            *       "type": "customer.updated",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "customer",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'customer.signed_in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A customer signed in to the portal with an emailed link */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "customer.signed_in",
+           *       "timestamp": "2026-12-04T10:00:00.000Z",
+           *       "data": {
+           *         "event_id": "8812",
+           *         "account_id": "5b0e8c1a-2f7d-4c3e-9a61-0d2b7f4e6a10",
+           *         "subject": {
+           *           "type": "customer",
+           *           "id": "0f6c3d2e-8b1a-4f5e-9c7d-2a3b4c5d6e7f"
+           *         },
+           *         "actor": {
+           *           "type": "user",
+           *           "id": "7d9e1f2a-3b4c-4d5e-8f6a-1b2c3d4e5f60"
+           *         },
+           *         "details": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @description The event type */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was recorded
+             */
+            timestamp: string;
+            data: {
+              /** @description The id of the event in the audit log */
+              event_id?: string;
+              /** Format: uuid */
+              account_id?: string;
+              subject?: {
+                type?: string;
+                id?: string;
+              } | null;
+              actor?: {
+                /** @enum {string} */
+                type?: 'user' | 'api_key' | 'license' | 'activation' | 'customer' | 'system' | 'anonymous';
+                id?: string | null;
+              };
+              /** @description What the event records (its `data` in the audit log) */
+              details?: Record<string, never>;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Received; anything else is retried */
+        '2XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'customer.signed_out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A customer signed out of the portal */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The delivery id, the same on every attempt */
+          'webhook-id': string;
+          /** @description The attempt's time, in Unix seconds */
+          'webhook-timestamp': string;
+          /** @description v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> (Standard Webhooks) */
+          'webhook-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          /**
+           * @example {
+           *       "type": "customer.signed_out",
            *       "timestamp": "2026-12-04T10:00:00.000Z",
            *       "data": {
            *         "event_id": "8812",
@@ -22234,6 +26955,8 @@ export interface components {
           | 'REFRESH_TOKEN_REUSED'
           | 'LINK_INVALID'
           | 'FORBIDDEN'
+          | 'ACCOUNT_DISABLED'
+          | 'MULTI_ACCOUNT_DISABLED'
           | 'RATE_LIMITED'
           | 'NOT_FOUND'
           | 'ROUTE_NOT_FOUND'
@@ -22293,6 +27016,20 @@ export interface components {
       created_at: string;
       /** Format: date-time */
       updated_at: string;
+    };
+    Account: {
+      /** Format: uuid */
+      id: string;
+      slug: string;
+      name: string;
+      /** @description disabled: its staff and API keys are refused (ACCOUNT_DISABLED); its customers' licenses keep working */
+      status: 'active' | 'disabled';
+      disabled_at: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** @description Staff users */
+      users: number;
+      licenses: number;
     };
     ApiKey: {
       /** Format: uuid */
@@ -22411,6 +27148,12 @@ export interface components {
         transfer_strategy?: 'keep_expiry' | 'reset_expiry';
         /** @description Activation token lifetime: the longest offline run */
         token_ttl_days?: number;
+        /** @description Key sharing: the most distinct countries one key may be used from per window (default 3); null: not checked */
+        sharing_max_countries?: number | null;
+        /** @description Key sharing: the most distinct IP addresses one key may be used from per window; null (default): not checked */
+        sharing_max_ips?: number | null;
+        /** @description Key sharing: the window places are counted in, in hours (default 24), aligned to UTC */
+        sharing_window_hours?: number;
       };
       price_monthly_cents: number;
       price_yearly_cents: number;
@@ -22562,6 +27305,7 @@ export interface components {
       fulfilled_at: string | null;
       cancelled_at: string | null;
       refunded_at: string | null;
+      renews_subscription_id: string | null;
       /** Format: date-time */
       created_at: string;
       /** Format: date-time */
@@ -22577,6 +27321,200 @@ export interface components {
         /** Format: uuid */
         item_id: string;
       }[];
+    };
+    ComplianceViolation: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      account_id: string;
+      /** @description What was detected (docs/compliance.md#detectors) */
+      type:
+        | 'over_deployment'
+        | 'seat_overage'
+        | 'expired_use'
+        | 'key_sharing'
+        | 'clock_tamper'
+        | 'integrity_failure'
+        | 'suspicious_activity';
+      severity: 'low' | 'medium' | 'high' | 'critical';
+      /** @description open → acknowledged (seen, being handled) → resolved or false_positive; either of the last two may be reopened */
+      status: 'open' | 'acknowledged' | 'resolved' | 'false_positive';
+      license_id: string | null;
+      customer_id: string | null;
+      activation_id: string | null;
+      device_id: string | null;
+      /** @description The identity of the evidence (type, license, window, term or device): the same evidence never raises a second violation, even once this one is resolved */
+      dedupe_key: string;
+      /** @description One line saying what was found */
+      summary: string;
+      /** @description What the detector saw (counts, places, times, event ids); its shape per type in docs/compliance.md */
+      evidence: {
+        [key: string]: unknown;
+      };
+      /** Format: date-time */
+      detected_at: string;
+      status_changed_at: string | null;
+      status_changed_by: string | null;
+      status_note: string | null;
+      acknowledged_at: string | null;
+      resolved_at: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    ComplianceAudit: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      account_id: string;
+      scope: 'account' | 'customer' | 'license';
+      customer_id: string | null;
+      license_id: string | null;
+      /** @description scheduled: the daily scan; on_demand: staff */
+      trigger: 'scheduled' | 'on_demand';
+      /** @description user, api_key or system (the daily scan) */
+      requested_by_type: string;
+      requested_by_id: string | null;
+      notes: string;
+      /** @description What the run found, raised now or already known (at most 1000; the summary counts all) */
+      findings: {
+        /** Format: uuid */
+        violation_id: string;
+        /** @description What was detected (docs/compliance.md#detectors) */
+        type:
+          | 'over_deployment'
+          | 'seat_overage'
+          | 'expired_use'
+          | 'key_sharing'
+          | 'clock_tamper'
+          | 'integrity_failure'
+          | 'suspicious_activity';
+        severity: 'low' | 'medium' | 'high' | 'critical';
+        /** @description open → acknowledged (seen, being handled) → resolved or false_positive; either of the last two may be reopened */
+        status: 'open' | 'acknowledged' | 'resolved' | 'false_positive';
+        license_id: string | null;
+        customer_id: string | null;
+        summary: string;
+        /** @description Raised by this audit (false: found again, already known) */
+        raised: boolean;
+      }[];
+      summary: {
+        findings: number;
+        /** @description New violations this run raised */
+        raised: number;
+        by_type: {
+          [key: string]: number;
+        };
+        by_severity: {
+          [key: string]: number;
+        };
+      };
+      recommendations: string[];
+      /** @description The scope's compliance score after the run (docs/compliance.md#score) */
+      score: number;
+      /** Format: date-time */
+      started_at: string;
+      /** Format: date-time */
+      completed_at: string;
+      /** Format: date-time */
+      created_at: string;
+    };
+    LicenseCompliance: {
+      /** Format: uuid */
+      license_id: string;
+      customer_id: string | null;
+      key_last4: string;
+      /** @description The license's own status (active, suspended …) */
+      status: string;
+      /** @description 100 − weighted open violations, at least 0 */
+      score: number;
+      /** @description Open and acknowledged violations by severity */
+      open_by_severity: {
+        low: number;
+        medium: number;
+        high: number;
+        critical: number;
+      };
+      open_violations: number;
+    };
+    CustomerCompliance: {
+      /** Format: uuid */
+      customer_id: string;
+      email: string;
+      name: string;
+      /** @description 100 − weighted open violations, at least 0 */
+      score: number;
+      /** @description docs/compliance.md#status */
+      status: 'compliant' | 'at_risk' | 'non_compliant';
+      /** @description Open and acknowledged violations by severity */
+      open_by_severity: {
+        low: number;
+        medium: number;
+        high: number;
+        critical: number;
+      };
+      open_violations: number;
+      /** @description Resolved or marked false positive */
+      closed_violations: number;
+      licenses: components['schemas']['LicenseCompliance'][];
+      last_audit: {
+        /** Format: uuid */
+        id: string;
+        /** Format: date-time */
+        created_at: string;
+        score: number;
+        trigger: string;
+      } | null;
+    };
+    CustomerComplianceRow: {
+      /** Format: uuid */
+      customer_id: string;
+      email: string;
+      name: string;
+      score: number;
+      status: 'compliant' | 'at_risk' | 'non_compliant';
+      /** @description Open and acknowledged violations by severity */
+      open_by_severity: {
+        low: number;
+        medium: number;
+        high: number;
+        critical: number;
+      };
+      open_violations: number;
+    };
+    ComplianceOverview: {
+      /** @description Open and acknowledged violations by severity */
+      open_by_severity: {
+        low: number;
+        medium: number;
+        high: number;
+        critical: number;
+      };
+      open_by_type: {
+        [key: string]: number;
+      };
+      /** @description Customers by compliance status (customers without a violation are compliant) */
+      customers: {
+        compliant: number;
+        at_risk: number;
+        non_compliant: number;
+      };
+      last_scan: {
+        /** Format: uuid */
+        id: string;
+        /** Format: date-time */
+        created_at: string;
+        raised: number;
+      } | null;
+    };
+    ComplianceActionResult: {
+      violation: components['schemas']['ComplianceViolation'];
+      action: 'suspend_license' | 'block_device' | 'notify_customer';
+      license_id: string | null;
+      activation_id: string | null;
+      device_block_id: string | null;
+      email_id: string | null;
     };
     StripeEvent: {
       /** @description Stripe event id (evt_…) */
@@ -22851,6 +27789,12 @@ export interface components {
         transfer_strategy?: 'keep_expiry' | 'reset_expiry';
         /** @description Activation token lifetime: the longest offline run */
         token_ttl_days?: number;
+        /** @description Key sharing: the most distinct countries one key may be used from per window (default 3); null: not checked */
+        sharing_max_countries?: number | null;
+        /** @description Key sharing: the most distinct IP addresses one key may be used from per window; null (default): not checked */
+        sharing_max_ips?: number | null;
+        /** @description Key sharing: the window places are counted in, in hours (default 24), aligned to UTC */
+        sharing_window_hours?: number;
       };
       effective_policy: {
         /** @description When the term starts counting */
@@ -22881,6 +27825,12 @@ export interface components {
         transfer_strategy: 'keep_expiry' | 'reset_expiry';
         /** @description Activation token lifetime: the longest offline run */
         token_ttl_days: number;
+        /** @description Key sharing: the most distinct countries one key may be used from per window (default 3); null: not checked */
+        sharing_max_countries: number | null;
+        /** @description Key sharing: the most distinct IP addresses one key may be used from per window; null (default): not checked */
+        sharing_max_ips: number | null;
+        /** @description Key sharing: the window places are counted in, in hours (default 24), aligned to UTC */
+        sharing_window_hours: number;
       };
       /** Format: date-time */
       starts_at: string;
@@ -23031,6 +27981,238 @@ export interface components {
       limits: {
         [key: string]: number | null;
       };
+    };
+    RevenueReport: {
+      /**
+       * Format: date
+       * @description First day asked for
+       */
+      from: string;
+      /**
+       * Format: date
+       * @description Last day asked for
+       */
+      to: string;
+      through: string | null;
+      interval: string;
+      plan_id: string | null;
+      billing_cycle: string | null;
+      computed_at: string | null;
+      /** @description One entry per currency: amounts are never added across currencies */
+      currencies: {
+        currency: string;
+        summary: {
+          /**
+           * Format: date
+           * @description First day of the period
+           */
+          period_start: string;
+          /**
+           * Format: date
+           * @description Last day of the period
+           */
+          period_end: string;
+          /** @description MRR at the end of the day before the period */
+          mrr_start_cents: number;
+          /** @description MRR at the end of the period (minor units, normalised monthly) */
+          mrr_cents: number;
+          /** @description ARR: 12 × MRR at the end */
+          arr_cents: number;
+          /** @description Paying customers at the end of the day before the period */
+          customers_start: number;
+          /** @description Paying customers at the end */
+          customers: number;
+          /** @description Paid-for subscriptions at the end */
+          subscribers: number;
+          arpa_cents: number | null;
+          /** @description MRR of customers paying for the first time */
+          new_cents: number;
+          /** @description MRR added by paying customers */
+          expansion_cents: number;
+          /** @description MRR lost by customers who still pay */
+          contraction_cents: number;
+          /** @description MRR of customers who stopped paying */
+          churn_cents: number;
+          /** @description MRR of customers paying again after having stopped */
+          reactivation_cents: number;
+          /** @description new + expansion + reactivation − contraction − churn = MRR end − MRR start */
+          net_new_cents: number;
+          new_customers: number;
+          reactivated_customers: number;
+          churned_customers: number;
+          customer_churn_rate: number | null;
+          revenue_churn_rate: number | null;
+          net_revenue_churn_rate: number | null;
+          nrr: number | null;
+          trials_started: number;
+          /** @description Trials that ended paid for */
+          trials_converted: number;
+          /** @description Trials that ended without being paid for */
+          trials_lapsed: number;
+          trial_conversion_rate: number | null;
+        };
+        series: {
+          /**
+           * Format: date
+           * @description First day of the period
+           */
+          period_start: string;
+          /**
+           * Format: date
+           * @description Last day of the period
+           */
+          period_end: string;
+          /** @description MRR at the end of the day before the period */
+          mrr_start_cents: number;
+          /** @description MRR at the end of the period (minor units, normalised monthly) */
+          mrr_cents: number;
+          /** @description ARR: 12 × MRR at the end */
+          arr_cents: number;
+          /** @description Paying customers at the end of the day before the period */
+          customers_start: number;
+          /** @description Paying customers at the end */
+          customers: number;
+          /** @description Paid-for subscriptions at the end */
+          subscribers: number;
+          arpa_cents: number | null;
+          /** @description MRR of customers paying for the first time */
+          new_cents: number;
+          /** @description MRR added by paying customers */
+          expansion_cents: number;
+          /** @description MRR lost by customers who still pay */
+          contraction_cents: number;
+          /** @description MRR of customers who stopped paying */
+          churn_cents: number;
+          /** @description MRR of customers paying again after having stopped */
+          reactivation_cents: number;
+          /** @description new + expansion + reactivation − contraction − churn = MRR end − MRR start */
+          net_new_cents: number;
+          new_customers: number;
+          reactivated_customers: number;
+          churned_customers: number;
+          customer_churn_rate: number | null;
+          revenue_churn_rate: number | null;
+          net_revenue_churn_rate: number | null;
+          nrr: number | null;
+          trials_started: number;
+          /** @description Trials that ended paid for */
+          trials_converted: number;
+          /** @description Trials that ended without being paid for */
+          trials_lapsed: number;
+          trial_conversion_rate: number | null;
+        }[];
+        by_plan: {
+          /** Format: uuid */
+          plan_id: string;
+          plan_code: string | null;
+          plan_name: string | null;
+          /** @description MRR on the last day */
+          mrr_cents: number;
+          /** @description 12 × MRR */
+          arr_cents: number;
+          subscribers: number;
+          customers: number;
+          arpa_cents: number | null;
+        }[];
+        by_billing_cycle: {
+          billing_cycle: string;
+          /** @description MRR on the last day */
+          mrr_cents: number;
+          /** @description 12 × MRR */
+          arr_cents: number;
+          subscribers: number;
+          customers: number;
+          arpa_cents: number | null;
+        }[];
+      }[];
+    };
+    UsageReport: {
+      range: string;
+      interval: 'hour' | 'day';
+      /** Format: date-time */
+      since: string;
+      /** Format: date-time */
+      until: string;
+      totals: {
+        activations: number;
+        validations: number;
+        heartbeats: number;
+        deactivations: number;
+        /** @description Quota units consumed through the entitlement API */
+        usage: number;
+        /** @description Client calls answered with a refusal */
+        failed: number;
+      };
+      /** @description Live seats that made any client call (activation, validation, heartbeat) in the range */
+      active_devices: number;
+      series: {
+        /** Format: date-time */
+        at: string;
+        activations: number;
+        validations: number;
+        heartbeats: number;
+        deactivations: number;
+        /** @description Quota units consumed through the entitlement API */
+        usage: number;
+        /** @description Client calls answered with a refusal */
+        failed: number;
+      }[];
+      /** @description Client calls per hour of the day (UTC) over the range */
+      peak_hours: {
+        hour: number;
+        calls: number;
+      }[];
+      by_plan: {
+        /** Format: uuid */
+        plan_id: string;
+        code: string;
+        name: string;
+        product_id: string | null;
+        /** @description Active licenses */
+        licenses: number;
+        seats_used: number;
+        /** @description Seats of the licenses with a limit; null when none has one */
+        seats_allowed: number | null;
+        /** @description seats used / allowed over the licenses with a limit (0–1, above 1 with overage) */
+        utilisation: number | null;
+        activations: number;
+        validations: number;
+        heartbeats: number;
+        deactivations: number;
+        /** @description Quota units consumed through the entitlement API */
+        usage: number;
+        /** @description Client calls answered with a refusal */
+        failed: number;
+      }[];
+      /** @description Quota consumed per metered feature in the range (whole UTC days) */
+      features: {
+        feature: string;
+        used: number;
+        licenses: number;
+      }[];
+      /** @description Active licenses at 80 % of a limit or more (seats; quotas in their current period) */
+      near_limit: {
+        /** Format: uuid */
+        license_id: string;
+        key_last4: string;
+        customer_id: string | null;
+        plan_code: string;
+        /** @description "seats", or the metered feature */
+        limit: string;
+        used: number;
+        limit_value: number;
+        percentage: number;
+      }[];
+      /** @description Live seats by app version */
+      app_versions: {
+        value: string;
+        devices: number;
+      }[];
+      /** @description Live seats by platform */
+      platforms: {
+        value: string;
+        devices: number;
+      }[];
     };
     DemoDataResult: {
       /** @description Rows added by this call: 0 when the demo data was already there */

@@ -1,6 +1,11 @@
 /** Saves `text` as a file named `filename` through a Blob URL (no server round trip). */
 export function downloadText(filename: string, text: string, type = 'text/plain'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(filename, new Blob([text], { type }));
+}
+
+/** Saves `blob` as a file named `filename` through a Blob URL. */
+export function downloadBlob(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;
@@ -10,4 +15,10 @@ export function downloadText(filename: string, text: string, type = 'text/plain'
   link.remove();
   // Revoked later: some browsers read the URL after click() returns.
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The file name a response's content-disposition gives (`attachment; filename="…"`), if any. */
+export function filenameOf(response: Response): string | undefined {
+  const header = response.headers.get('content-disposition') ?? '';
+  return /filename="([^"]+)"/.exec(header)?.[1] ?? /filename=([^;]+)/.exec(header)?.[1]?.trim();
 }

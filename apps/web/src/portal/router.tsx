@@ -1,6 +1,11 @@
 import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
 import { buttonClass, EmptyState } from '../ui';
+import { PortalLink } from './links';
+import { AccountPage } from './pages/Account';
+import { AccountLicensePage } from './pages/AccountLicense';
 import { HomePage } from './pages/Home';
+import { SignInPage } from './pages/SignIn';
+import { useSignedIn } from './session';
 
 function Layout() {
   return (
@@ -25,23 +30,24 @@ function Layout() {
           </a>
           <nav aria-label="Portal" className="flex gap-1 text-sm font-medium whitespace-nowrap">
             <a
-              href="#pricing"
+              href="/portal#pricing"
               className="rounded-md px-2 py-2 text-zinc-600 sm:px-3 hover:bg-zinc-100 hover:text-zinc-900"
             >
               Pricing
             </a>
             <a
-              href="#check-license"
+              href="/portal#check-license"
               className="rounded-md px-2 py-2 text-zinc-600 sm:px-3 hover:bg-zinc-100 hover:text-zinc-900"
             >
               Check<span className="hidden sm:inline"> a</span> license
             </a>
             <a
-              href="#offline-activation"
+              href="/portal#offline-activation"
               className="rounded-md px-2 py-2 text-zinc-600 sm:px-3 hover:bg-zinc-100 hover:text-zinc-900"
             >
               Offline<span className="hidden sm:inline"> activation</span>
             </a>
+            <AccountLink />
           </nav>
         </div>
       </header>
@@ -71,9 +77,36 @@ const rootRoute = createRootRoute({
   ),
 });
 
-const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: HomePage });
+/** "Your account" once signed in, "Sign in" before. */
+function AccountLink() {
+  const signedIn = useSignedIn();
+  return (
+    <PortalLink
+      to={signedIn ? '/account' : '/sign-in'}
+      className="rounded-md px-2 py-2 text-zinc-600 sm:px-3 hover:bg-zinc-100 hover:text-zinc-900"
+    >
+      {signedIn ? 'Your account' : 'Sign in'}
+    </PortalLink>
+  );
+}
 
-/** The public portal: one page for now (pricing, license check, offline activation). */
+const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: HomePage });
+const signInRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-in', component: SignInPage });
+const accountRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/account',
+  component: AccountPage,
+});
+const accountLicenseRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/account/licenses/$id',
+  component: AccountLicensePage,
+});
+
+/** The portal: pricing, license check and offline activation for anyone; a customer's own account. */
 export function createPortalRouter() {
-  return createRouter({ routeTree: rootRoute.addChildren([homeRoute]), basepath: '/portal' });
+  return createRouter({
+    routeTree: rootRoute.addChildren([homeRoute, signInRoute, accountRoute, accountLicenseRoute]),
+    basepath: '/portal',
+  });
 }

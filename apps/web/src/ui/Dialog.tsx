@@ -104,6 +104,8 @@ export interface ConfirmDialogProps {
   tone?: 'primary' | 'danger';
   /** May return a promise: the dialog shows progress, closes on success and shows the error otherwise. */
   onConfirm: () => unknown;
+  /** Fields the confirmation needs (a note, a reason), above the error. */
+  children?: ReactNode;
 }
 
 /** "Are you sure?" with a pending state and the server's error in place. */
@@ -116,6 +118,7 @@ export function ConfirmDialog({
   cancelLabel = 'Cancel',
   tone = 'primary',
   onConfirm,
+  children,
 }: ConfirmDialogProps) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -155,6 +158,7 @@ export function ConfirmDialog({
         </>
       }
     >
+      {children}
       <FormError>{error != null ? describeError(error) : null}</FormError>
     </Dialog>
   );

@@ -13,6 +13,7 @@ export { Icon, type IconName } from './Icon';
 export { Input } from './Input';
 export { MetricCard } from './MetricCard';
 export { PageHeader } from './PageHeader';
+export { PrintableDialog } from './PrintableDialog';
 export { SecretValue } from './SecretValue';
 export { Select, type SelectOption } from './Select';
 export { Skeleton, Spinner } from './Spinner';

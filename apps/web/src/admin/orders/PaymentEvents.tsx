@@ -5,6 +5,7 @@ import { formatDateTime, formatRelative } from '../../lib/format';
 import {
   Badge,
   type BadgeTone,
+  Button,
   Card,
   type Column,
   DataTable,
@@ -14,6 +15,7 @@ import {
   statusLabel,
 } from '../../ui';
 import { useLocalListState } from '../components/useListState';
+import { useCan, useInvalidate, useSubmit } from '../hooks';
 import type { PaymentEvent } from './types';
 
 /** The server's answer when it has no Stripe keys: not a fault, a setting. */
@@ -64,8 +66,45 @@ const columns: Column<PaymentEvent>[] = [
   },
 ];
 
+/** "Retry" on an event that needed attention (once its plan's price is mapped, say): applied again. */
+function RetryButton({ event }: { event: PaymentEvent }) {
+  const invalidate = useInvalidate();
+  const { busy, error, run } = useSubmit();
+  return (
+    <span className="flex flex-col items-end">
+      <Button
+        size="sm"
+        variant="secondary"
+        loading={busy}
+        onClick={() =>
+          void run(async () => {
+            await unwrap(
+              api.POST('/api/v1/payment-events/{id}/retry', { params: { path: { id: event.id } } }),
+            );
+            await invalidate('/api/v1/payment-events');
+          })
+        }
+      >
+        Retry
+      </Button>
+      {error && (
+        <span role="alert" className="mt-1 text-xs text-red-700">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+const retryColumn: Column<PaymentEvent> = {
+  id: 'retry',
+  header: <span className="sr-only">Actions</span>,
+  cell: (e) => (e.status === 'needs_attention' ? <RetryButton event={e} /> : null),
+};
+
 /** Stripe's events as this server received them and how each was applied; a notice without Stripe keys. */
 export function PaymentEvents() {
+  const canRetry = useCan('orders:write');
   const state = useLocalListState();
   const { offset, limit } = state;
   const events = useQuery({
@@ -77,6 +116,8 @@ export function PaymentEvents() {
     // it until the server restarts with the keys.
     retry: (count, error) => toApiError(error).code !== NOT_CONFIGURED && count < 2,
     retryOnMount: false,
+    // An event being applied (a retry, say) settles within moments: watch until it has.
+    refetchInterval: (query) => (query.state.data?.data.some((e) => e.status === 'received') ? 1000 : false),
   });
   const notConfigured = events.isError && toApiError(events.error).code === NOT_CONFIGURED;
   const rows = events.data?.data;
@@ -101,7 +142,7 @@ export function PaymentEvents() {
         <>
           <DataTable
             caption="Payment events"
-            columns={columns}
+            columns={canRetry ? [...columns, retryColumn] : columns}
             rows={rows}
             rowKey={(e) => e.id}
             loading={events.isPending}

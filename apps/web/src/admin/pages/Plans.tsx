@@ -216,6 +216,9 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
     price_yearly: fromCents(plan?.price_yearly_cents),
     currency: plan?.currency ?? 'usd',
     public: plan?.public ?? false,
+    stripe_price_monthly: plan?.stripe_price_monthly ?? '',
+    stripe_price_annual: plan?.stripe_price_annual ?? '',
+    requires_approval: plan?.requires_approval ?? false,
   });
   const [features, setFeatures] = useState<FeatureRow[]>(
     ((plan?.features ?? []) as unknown as PlanFeature[]).map((f) => ({
@@ -256,6 +259,10 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
         price_yearly_cents: toCents(form.price_yearly),
         currency: form.currency.trim().toLowerCase(),
         public: form.public,
+        // Empty unmaps the price: Buy disappears for that cycle.
+        stripe_price_monthly: form.stripe_price_monthly.trim() || null,
+        stripe_price_annual: form.stripe_price_annual.trim() || null,
+        requires_approval: form.requires_approval,
         features: features
           .filter((f) => f.feature_id.trim())
           .map((f) => ({
@@ -384,6 +391,29 @@ function PlanEditor({ plan, onClose }: { plan: Plan | null; onClose: () => void 
           <label className="flex items-center gap-2 self-end pb-2 text-sm">
             <input type="checkbox" checked={form.public} onChange={set('public')} className="size-4" />
             Show on the public pricing page
+          </label>
+          <Input
+            label="Stripe price, monthly"
+            placeholder="price_…"
+            hint="The Stripe price id Checkout charges for monthly billing; empty: not sold monthly"
+            value={form.stripe_price_monthly}
+            onChange={set('stripe_price_monthly')}
+          />
+          <Input
+            label="Stripe price, yearly"
+            placeholder="price_…"
+            hint="The Stripe price id for yearly billing"
+            value={form.stripe_price_annual}
+            onChange={set('stripe_price_annual')}
+          />
+          <label className="flex items-center gap-2 self-end pb-2 text-sm">
+            <input
+              type="checkbox"
+              checked={form.requires_approval}
+              onChange={set('requires_approval')}
+              className="size-4"
+            />
+            Orders need approval before payment
           </label>
         </div>
 

@@ -3,8 +3,9 @@ import { type FormEvent, useState } from 'react';
 import { requestJson } from '../../api/client';
 import { describeError, toApiError } from '../../api/errors';
 import type { PortalLookup } from '../../api/resources';
-import { formatDate, formatNumber, formatRelative } from '../../lib/format';
-import { Badge, Button, ConfirmDialog, Input, StatusBadge } from '../../ui';
+import { formatDate, formatNumber } from '../../lib/format';
+import { Badge, Button, Input, StatusBadge } from '../../ui';
+import { DeviceList } from './DeviceList';
 
 type LookupResult = PortalLookup;
 
@@ -124,7 +125,6 @@ function LookupResultView({
   onDeactivate: (activationId: string) => Promise<void>;
 }) {
   const { license, devices, alerts } = result;
-  const [confirming, setConfirming] = useState<string | null>(null);
   return (
     <div
       className="flex flex-col gap-4 rounded-lg border border-zinc-200 bg-zinc-50 p-4"
@@ -196,46 +196,13 @@ function LookupResultView({
           </dl>
         </div>
       )}
-      <div>
-        <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Your devices</h4>
-        {devices.length === 0 ? (
-          <p className="mt-2 text-sm text-zinc-600">No device uses this license.</p>
-        ) : (
-          <ul className="mt-2 flex flex-col divide-y divide-zinc-200 rounded-md border border-zinc-200 bg-white">
-            {devices.map((d) => (
-              <li key={d.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm">
-                <div className="min-w-0">
-                  <div className="truncate font-medium text-zinc-900">
-                    {d.machine_name ?? d.hostname ?? d.device_id}
-                  </div>
-                  <div className="text-xs text-zinc-500">
-                    {d.platform ?? 'Unknown platform'} · last seen{' '}
-                    {formatRelative(d.last_heartbeat_at ?? d.last_validated_at ?? d.activated_at)}
-                  </div>
-                </div>
-                <Button size="sm" variant="secondary" onClick={() => setConfirming(d.id)}>
-                  Deactivate this device
-                </Button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
+      <DeviceList devices={devices} onDeactivate={onDeactivate} />
       <p className="text-sm text-zinc-600">
         Computer without internet?{' '}
         <a href="#offline-activation" className="font-medium text-brand-700 hover:underline">
           Activate it offline
         </a>
       </p>
-      <ConfirmDialog
-        open={confirming !== null}
-        onClose={() => setConfirming(null)}
-        title="Deactivate this device?"
-        description="The device loses access at its next check; you can activate another device in its place."
-        confirmLabel="Deactivate"
-        tone="danger"
-        onConfirm={() => (confirming ? onDeactivate(confirming) : undefined)}
-      />
     </div>
   );
 }

@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { requestJson } from '../../api/client';
+import { requestJson, unwrap } from '../../api/client';
 import type { PortalPlan, PortalPlanFeature } from '../../api/resources';
 import { formatMoney, formatNumber, formatPercent } from '../../lib/format';
 import { Badge, Button, cx, EmptyState, ErrorState, Icon, Skeleton } from '../../ui';
+import { customerApi } from '../session';
 
 type Cycle = 'monthly' | 'yearly';
 
@@ -15,18 +16,17 @@ const PERIOD_LABEL: Record<NonNullable<PortalPlanFeature['period']>, string> = {
 };
 
 /** The account whose plans the portal shows: `?account=<slug>` (a deployment with several), else the default. */
-const portalAccount = () => new URLSearchParams(window.location.search).get('account') ?? 'default';
+const accountFromAddress = () => new URLSearchParams(window.location.search).get('account') ?? 'default';
 
-const plansQuery = {
-  queryKey: ['portal', 'plans', portalAccount()],
+const plansQuery = (account: string) => ({
+  queryKey: ['portal', 'plans', account],
   queryFn: ({ signal }: { signal: AbortSignal }) =>
-    requestJson<{ data: PortalPlan[] }>('/api/v1/portal/plans', {
-      auth: false,
-      signal,
-      query: { account: portalAccount() },
-    }),
+    requestJson<{ data: PortalPlan[] }>('/api/v1/portal/plans', { auth: false, signal, query: { account } }),
   staleTime: 5 * 60_000,
-};
+});
+
+/** Who buys: a visitor of `account` (Checkout asks for their email), or the signed-in customer. */
+type Buyer = { account: string } | 'customer';
 
 /** Largest yearly saving across plans, as a ratio (0.17 for "save 17 %"), or null when there is none. */
 export function bestYearlySaving(plans: readonly PortalPlan[]): number | null {
@@ -72,18 +72,22 @@ function Price({ plan, cycle }: { plan: PortalPlan; cycle: Cycle }) {
 }
 
 /** "Buy": a Stripe Checkout for the plan and cycle, opened in this tab; paying provisions the license. */
-function BuyButton({ plan, cycle }: { plan: PortalPlan; cycle: Cycle }) {
+function BuyButton({ plan, cycle, buyer }: { plan: PortalPlan; cycle: Cycle; buyer: Buyer }) {
   const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const billing = cycle === 'monthly' ? 'monthly' : 'annual';
   if (!plan.for_sale?.[billing]) return null;
   const buy = async () => {
     setState({ busy: true, error: null });
     try {
-      const session = await requestJson<{ url: string }>('/api/v1/portal/checkout', {
-        method: 'POST',
-        auth: false,
-        body: { account: portalAccount(), plan_id: plan.id, billing_cycle: billing },
-      });
+      const body = { plan_id: plan.id, billing_cycle: billing } as const;
+      const session =
+        buyer === 'customer'
+          ? await unwrap(customerApi.POST('/api/v1/portal/me/checkout', { body }))
+          : await requestJson<{ url: string }>('/api/v1/portal/checkout', {
+              method: 'POST',
+              auth: false,
+              body: { account: buyer.account, ...body },
+            });
       window.location.assign(session.url);
     } catch (err) {
       setState({ busy: false, error: (err as Error).message || 'Checkout is unavailable right now' });
@@ -103,7 +107,7 @@ function BuyButton({ plan, cycle }: { plan: PortalPlan; cycle: Cycle }) {
   );
 }
 
-function PlanCard({ plan, cycle }: { plan: PortalPlan; cycle: Cycle }) {
+function PlanCard({ plan, cycle, buyer }: { plan: PortalPlan; cycle: Cycle; buyer: Buyer }) {
   const titleId = useId();
   return (
     <article
@@ -140,7 +144,7 @@ function PlanCard({ plan, cycle }: { plan: PortalPlan; cycle: Cycle }) {
         ))}
       </ul>
       <div className="mt-auto">
-        <BuyButton plan={plan} cycle={cycle} />
+        <BuyButton plan={plan} cycle={cycle} buyer={buyer} />
       </div>
     </article>
   );
@@ -190,10 +194,14 @@ function CycleToggle({
   );
 }
 
-/** Public plans (`GET /api/v1/portal/plans`) as pricing cards with a monthly/yearly switch. */
-export function Pricing() {
+/**
+ * Public plans (`GET /api/v1/portal/plans`) as pricing cards with a monthly/yearly switch. On the
+ * signed-in account page (`account` given) Buy checks out as that customer.
+ */
+export function Pricing({ account }: { account?: string } = {}) {
   const [cycle, setCycle] = useState<Cycle>('monthly');
-  const plans = useQuery(plansQuery);
+  const plans = useQuery(plansQuery(account ?? accountFromAddress()));
+  const buyer: Buyer = account ? 'customer' : { account: accountFromAddress() };
   const sorted = plans.data ? [...plans.data.data].sort((a, b) => a.rank - b.rank) : [];
 
   return (
@@ -252,7 +260,7 @@ export function Pricing() {
               )}
             >
               {sorted.map((plan) => (
-                <PlanCard key={plan.id} plan={plan} cycle={cycle} />
+                <PlanCard key={plan.id} plan={plan} cycle={cycle} buyer={buyer} />
               ))}
             </div>
           )}
