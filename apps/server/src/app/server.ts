@@ -11,6 +11,7 @@ import { loadDemoDataAtStart } from '../first-run/service.js';
 import { loggerOptions } from '../http/logging.js';
 import type { App } from '../http/types.js';
 import { migrateChecked } from '../startup/master-key-check.js';
+import { startRowSecurity } from '../startup/row-security.js';
 import { ProcessRegistry } from '../startup/process-registry.js';
 import { buildApp } from './http-app.js';
 import { buildProcess, type ProcessParts } from './parts.js';
@@ -60,6 +61,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   try {
     await migrateChecked(db, masterKeyCheckOf(secret), (m) => log.info(m));
     await registry.register();
+    await startRowSecurity(db, config.rowSecurity, (m) => log.warn(m));
   } catch (err) {
     if (!opts.database) await opened.close();
     throw err;

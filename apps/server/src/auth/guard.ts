@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
+import { enterAccount } from '../db/account-scope.js';
 import { beginIdempotentRequest } from '../http/idempotency.js';
 import { verifyAccessToken } from './access-tokens.js';
 import type { ApiKeyCache } from './api-key-cache.js';
@@ -90,6 +91,7 @@ export function requireAction(ctx: AppContext, action: Action): Guard {
     const principal = await authenticate(ctx, request.server.apiKeys, token);
     authorize(principal, action);
     request.principal = principal;
+    enterAccount(principal.accountId); // the rest of the request sees this account's rows only
     if (
       request.routeOptions.config.idempotent &&
       (await beginIdempotentRequest(ctx, principal, request, reply))

@@ -48,6 +48,12 @@ export interface Config {
   usageRetentionDays: number;
   /** KEYWARD_MULTI_ACCOUNT: the operator account's owners may create and disable other accounts. */
   multiAccount: boolean;
+  /**
+   * KEYWARD_ROW_SECURITY: account-scoped requests run as the keyward_app role under PostgreSQL row-level
+   * security. `auto` (default): on PostgreSQL when the role is usable, with a warning when it is not;
+   * `on`: refuse to start without it; `off`: never (the embedded engine is always without it).
+   */
+  rowSecurity: 'auto' | 'on' | 'off';
   nodeEnv: string;
 }
 
@@ -186,6 +192,7 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     jobTimeoutSeconds: int(env, 'KEYWARD_JOB_TIMEOUT_SECONDS', 900, 2, 86_400),
     usageRetentionDays: int(env, 'KEYWARD_USAGE_RETENTION_DAYS', 90, 1, 3650),
     multiAccount: oneOf(env, 'KEYWARD_MULTI_ACCOUNT', ['true', 'false'] as const, 'false') === 'true',
+    rowSecurity: oneOf(env, 'KEYWARD_ROW_SECURITY', ['auto', 'on', 'off'] as const, 'auto'),
     nodeEnv: env.NODE_ENV ?? 'production',
   };
 }

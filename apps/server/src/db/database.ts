@@ -1,4 +1,6 @@
 import postgres from 'postgres';
+import { scopedAccountId } from './account-scope.js';
+import { accountSql, APP_ROLE, beginAsAccount } from './row-security.js';
 import { databaseSocketOpener } from './socket.js';
 
 export type Sql = postgres.Sql;
@@ -8,11 +10,21 @@ export type Queryable = Sql | TxSql;
 
 /** The application's handle on its database, whichever engine backs it. */
 export interface Database {
-  sql: Sql;
+  /**
+   * Queries for the work at hand: inside an account's request (with row-level security on) they see and
+   * write that account's rows only; elsewhere this is the owner connection, `system`.
+   */
+  readonly sql: Sql;
+  /** The owner connection: migrations, jobs, batchers and claim loops serving every account, and the lookups that find an account. */
+  readonly system: Sql;
   kind: 'embedded' | 'postgres';
   url: string;
-  /** Runs `fn` in a transaction, retrying serialization failures and deadlocks. */
+  /** Runs `fn` in a transaction (confined like `sql`), retrying serialization failures and deadlocks. */
   tx<T>(fn: (tx: TxSql) => Promise<T>): Promise<T>;
+  /** True once account-scoped work runs as the app role under row-level security. */
+  readonly rowSecurity: boolean;
+  /** Opens the app role's pool (migration 0036 made the role); account scopes use it from then on. */
+  enableRowSecurity(): Promise<void>;
   /** True when a trivial query answers within a short time. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -22,28 +34,48 @@ const RETRYABLE_TX_CODES: ReadonlySet<string> = new Set(['40001', '40P01']);
 
 /** Connects to PostgreSQL (server or embedded socket). Connections open lazily and reconnect by themselves. */
 export function connectDatabase(url: string, kind: Database['kind'], maxConnections?: number): Database {
-  const sql = postgres(url, {
-    // PGlite is single-connection: one socket, queries queue in the client.
-    max: kind === 'embedded' ? 1 : (maxConnections ?? 10),
-    idle_timeout: kind === 'embedded' ? 0 : 60,
-    connect_timeout: 5,
-    // postgres.js waits 3^n/100 s (up to 20 s) before reconnecting, n counting failures across the pool;
-    // a request queued during an outage waited that long (reliability 24). A second at most, with jitter.
-    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
-    onnotice: () => {},
-    prepare: kind !== 'embedded',
-    connection: { application_name: 'keyward' },
-    // Typed by postgres.js's runtime only: it opens every connection through this (Nagle off).
-    ...({ socket: databaseSocketOpener() } as object),
-  });
+  const pool = (role?: string) =>
+    postgres(url, {
+      // PGlite is single-connection: one socket, queries queue in the client.
+      max: kind === 'embedded' ? 1 : (maxConnections ?? 10),
+      idle_timeout: kind === 'embedded' ? 0 : 60,
+      connect_timeout: 5,
+      // postgres.js waits 3^n/100 s (up to 20 s) before reconnecting, n counting failures across the pool;
+      // a request queued during an outage waited that long (reliability 24). A second at most, with jitter.
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
+      onnotice: () => {},
+      prepare: kind !== 'embedded',
+      // `role` in the start-up packet: the session runs as that role from its first statement.
+      connection: { application_name: 'keyward', ...(role ? { role } : {}) },
+      // Typed by postgres.js's runtime only: it opens every connection through this (Nagle off).
+      ...({ socket: databaseSocketOpener() } as object),
+    });
+  const sql = pool();
+  let app: Sql | undefined;
+  let confined: Sql | undefined;
+  const appBegin = <T>(fn: (tx: TxSql) => Promise<T>) => begin(app!, fn);
   return {
-    sql,
+    get sql() {
+      return confined && scopedAccountId() ? confined : sql;
+    },
+    system: sql,
     kind,
     url,
+    get rowSecurity() {
+      return app !== undefined;
+    },
+    async enableRowSecurity() {
+      if (app) return;
+      const candidate = pool(APP_ROLE);
+      await candidate`select 1`;
+      app = candidate;
+      confined = accountSql(sql, appBegin);
+    },
     async tx<T>(fn: (tx: TxSql) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await begin(sql, fn);
+          const accountId = app && scopedAccountId();
+          return await (accountId ? beginAsAccount(appBegin, accountId, fn) : begin(sql, fn));
         } catch (err) {
           const code = (err as { code?: string }).code;
           if (!code || !RETRYABLE_TX_CODES.has(code) || attempt >= 5) throw err;
@@ -63,7 +95,7 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
       }
     },
     async close() {
-      await sql.end({ timeout: 5 });
+      await Promise.all([sql.end({ timeout: 5 }), app?.end({ timeout: 5 })]);
     },
   };
 }

@@ -56,3 +56,16 @@ export async function heartbeatProcess(
     values (${p.id}, ${p.host}, ${p.pid}, ${p.publicUrl})
     on conflict (id) do update set heartbeat_at = now(), public_url = excluded.public_url`;
 }
+
+/** Whether the server's user can act as the app role, and whether row-level security would apply to it. */
+export async function appRoleStatus(
+  q: Queryable,
+  role: string,
+): Promise<'usable' | 'missing' | 'not-member' | 'bypasses'> {
+  const [row] = await q<{ bypasses: boolean; member: boolean }[]>`
+    select rolsuper or rolbypassrls as bypasses, pg_has_role(current_user, oid, 'MEMBER') as member
+      from pg_roles where rolname = ${role}`;
+  if (!row) return 'missing';
+  if (!row.member) return 'not-member';
+  return row.bypasses ? 'bypasses' : 'usable';
+}
