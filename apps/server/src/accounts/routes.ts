@@ -27,7 +27,7 @@ export async function accountRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: guard,
     },
-    async (request) => ({ data: await listAccounts(ctx, principalOf(request)) }),
+    async (request) => ({ data: await listAccounts(request.ctx, principalOf(request)) }),
   );
 
   app.get(
@@ -43,7 +43,7 @@ export async function accountRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: guard,
     },
-    async (request) => getAccount(ctx, principalOf(request), request.params.id),
+    async (request) => getAccount(request.ctx, principalOf(request), request.params.id),
   );
 
   app.post(
@@ -61,7 +61,7 @@ export async function accountRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply.status(201).send(await createManagedAccount(ctx, principalOf(request), request.body)),
+      reply.status(201).send(await createManagedAccount(request.ctx, principalOf(request), request.body)),
   );
 
   for (const [verb, enabled] of [
@@ -83,6 +83,6 @@ export async function accountRoutes(app: App, { ctx }: { ctx: AppContext }) {
         },
         preValidation: guard,
       },
-      async (request) => setAccountEnabled(ctx, principalOf(request), request.params.id, enabled),
+      async (request) => setAccountEnabled(request.ctx, principalOf(request), request.params.id, enabled),
     );
 }

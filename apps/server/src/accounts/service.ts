@@ -14,8 +14,13 @@ import { type CreateAccountBody, SLUG_PATTERN } from './schemas.js';
 /**
  * Managing the deployment's accounts is the operator's: owners of the operator account (the one made on
  * first start), and only with KEYWARD_MULTI_ACCOUNT=true. Everyone else gets 403 saying which of the two
- * is missing; the account ids of others are never revealed to them.
+ * is missing; the account ids of others are never revealed to them. The operator works across accounts,
+ * so each function here runs outside the caller's account confinement (`acrossAccounts`), the operator
+ * check first.
  */
+const acrossAccounts = <T>(ctx: AppContext, fn: (ctx: AppContext) => Promise<T>) =>
+  fn({ ...ctx, db: ctx.db.acrossAccounts() });
+
 export async function assertOperator(ctx: AppContext, p: Principal): Promise<void> {
   if (!ctx.config.multiAccount)
     throw new AppError(
@@ -32,13 +37,17 @@ export const accountView = (row: repo.AccountRow) => ({
 });
 
 export async function listAccounts(ctx: AppContext, p: Principal) {
-  await assertOperator(ctx, p);
-  return (await repo.listAccounts(ctx.db.sql)).map(accountView);
+  return acrossAccounts(ctx, async (ctx) => {
+    await assertOperator(ctx, p);
+    return (await repo.listAccounts(ctx.db.sql)).map(accountView);
+  });
 }
 
 export async function getAccount(ctx: AppContext, p: Principal, id: string) {
-  await assertOperator(ctx, p);
-  return readAccount(ctx, id);
+  return acrossAccounts(ctx, async (ctx) => {
+    await assertOperator(ctx, p);
+    return readAccount(ctx, id);
+  });
 }
 
 /** The account as the API shows it; callers have checked the operator already. */
@@ -54,34 +63,43 @@ export async function createManagedAccount(
   p: Principal,
   input: Static<typeof CreateAccountBody>,
 ) {
-  await assertOperator(ctx, p);
-  // The HTTP schema checks it too; the CLI comes here directly.
-  if (!new RegExp(SLUG_PATTERN).test(input.slug))
-    throw new AppError('INVALID_FIELD', 'The slug must be 2–63 lower-case letters, digits and dashes', {
-      pointer: '/body/slug',
-    });
-  if (input.owner_password) assertStrongPassword(input.owner_password, [input.owner_email]);
-  const passwordHash = input.owner_password ? await hashPassword(input.owner_password) : null;
-  const created = await ctx.db.tx(async (tx) => {
-    if (await repo.slugTaken(tx, input.slug))
-      throw new AppError('ALREADY_EXISTS', `An account with slug "${input.slug}" already exists`, {
+  return acrossAccounts(ctx, async (ctx) => {
+    await assertOperator(ctx, p);
+    // The HTTP schema checks it too; the CLI comes here directly.
+    if (!new RegExp(SLUG_PATTERN).test(input.slug))
+      throw new AppError('INVALID_FIELD', 'The slug must be 2–63 lower-case letters, digits and dashes', {
         pointer: '/body/slug',
       });
-    const ids = await insertAccountAndOwner(
-      tx,
-      { slug: input.slug, name: input.name, ownerEmail: input.owner_email, passwordHash },
-      { type: p.actorType, id: p.actorId },
-    );
-    const owner = { id: ids.ownerId, account_id: ids.accountId, email: input.owner_email.toLowerCase() };
-    if (!passwordHash)
-      await sendLink(ctx, tx, owner, 'invitation', { inviter: 'The operator of this server', role: 'owner' });
-    return { ids, owner };
+    if (input.owner_password) assertStrongPassword(input.owner_password, [input.owner_email]);
+    const passwordHash = input.owner_password ? await hashPassword(input.owner_password) : null;
+    const created = await ctx.db.tx(async (tx) => {
+      if (await repo.slugTaken(tx, input.slug))
+        throw new AppError('ALREADY_EXISTS', `An account with slug "${input.slug}" already exists`, {
+          pointer: '/body/slug',
+        });
+      const ids = await insertAccountAndOwner(
+        tx,
+        { slug: input.slug, name: input.name, ownerEmail: input.owner_email, passwordHash },
+        { type: p.actorType, id: p.actorId },
+      );
+      const owner = { id: ids.ownerId, account_id: ids.accountId, email: input.owner_email.toLowerCase() };
+      if (!passwordHash)
+        await sendLink(ctx, tx, owner, 'invitation', {
+          inviter: 'The operator of this server',
+          role: 'owner',
+        });
+      return { ids, owner };
+    });
+    const account = await readAccount(ctx, created.ids.accountId);
+    return {
+      account,
+      owner: {
+        id: created.owner.id,
+        email: created.owner.email,
+        status: passwordHash ? 'active' : 'invited',
+      },
+    } as const;
   });
-  const account = await readAccount(ctx, created.ids.accountId);
-  return {
-    account,
-    owner: { id: created.owner.id, email: created.owner.email, status: passwordHash ? 'active' : 'invited' },
-  } as const;
 }
 
 /**
@@ -90,19 +108,22 @@ export async function createManagedAccount(
  * licenses keep validating — suspend those to stop them. The operator's own account cannot be disabled.
  */
 export async function setAccountEnabled(ctx: AppContext, p: Principal, id: string, enabled: boolean) {
-  await assertOperator(ctx, p);
-  if (!enabled && id === p.accountId)
-    throw new AppError('CONFLICT', "The operator's own account cannot be disabled");
-  await ctx.db.tx(async (tx) => {
-    if (!(await repo.setAccountDisabled(tx, id, enabled ? null : ctx.clock.now()))) throw notFound('Account');
-    await recordEvent(tx, {
-      accountId: id,
-      type: enabled ? 'account.enabled' : 'account.disabled',
-      actor: { type: p.actorType, id: p.actorId },
-      subject: { type: 'account', id },
-      data: {},
+  return acrossAccounts(ctx, async (ctx) => {
+    await assertOperator(ctx, p);
+    if (!enabled && id === p.accountId)
+      throw new AppError('CONFLICT', "The operator's own account cannot be disabled");
+    await ctx.db.tx(async (tx) => {
+      if (!(await repo.setAccountDisabled(tx, id, enabled ? null : ctx.clock.now())))
+        throw notFound('Account');
+      await recordEvent(tx, {
+        accountId: id,
+        type: enabled ? 'account.enabled' : 'account.disabled',
+        actor: { type: p.actorType, id: p.actorId },
+        subject: { type: 'account', id },
+        data: {},
+      });
     });
+    await ctx.bus.publish({ topic: API_KEYS_CHANGED, accountId: id, data: {} });
+    return readAccount(ctx, id);
   });
-  await ctx.bus.publish({ topic: API_KEYS_CHANGED, accountId: id, data: {} });
-  return readAccount(ctx, id);
 }

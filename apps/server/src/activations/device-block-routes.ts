@@ -27,7 +27,11 @@ export async function deviceBlockRoutes(app: App, { ctx }: { ctx: AppContext }) 
     },
     async (request) => {
       const { limit, offset } = request.query;
-      return page(await listDeviceBlocks(ctx, principalOf(request).accountId, limit, offset), limit, offset);
+      return page(
+        await listDeviceBlocks(request.ctx, principalOf(request).accountId, limit, offset),
+        limit,
+        offset,
+      );
     },
   );
 
@@ -45,7 +49,9 @@ export async function deviceBlockRoutes(app: App, { ctx }: { ctx: AppContext }) 
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply.status(201).send(await blockDevice(ctx, principalOf(request), request.body, { ip: request.ip })),
+      reply
+        .status(201)
+        .send(await blockDevice(request.ctx, principalOf(request), request.body, { ip: request.ip })),
   );
 
   app.delete(
@@ -61,7 +67,7 @@ export async function deviceBlockRoutes(app: App, { ctx }: { ctx: AppContext }) 
       preValidation: requireAction(ctx, 'devices:block'),
     },
     async (request, reply) => {
-      await unblockDevice(ctx, principalOf(request), request.params.id, { ip: request.ip });
+      await unblockDevice(request.ctx, principalOf(request), request.params.id, { ip: request.ip });
       return reply.status(204).send(null);
     },
   );

@@ -34,7 +34,7 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listSeats(ctx, principalOf(request).accountId, request.query),
+        await listSeats(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -55,7 +55,12 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listSeatsOfLicense(ctx, principalOf(request).accountId, request.params.id, request.query),
+        await listSeatsOfLicense(
+          request.ctx,
+          principalOf(request).accountId,
+          request.params.id,
+          request.query,
+        ),
         request.query.limit,
         request.query.offset,
       ),
@@ -73,7 +78,7 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getActivation(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getActivation(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.post(
@@ -91,7 +96,7 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) => {
       const p = principalOf(request);
-      return deactivateActivation(ctx, p.accountId, request.params.id, {
+      return deactivateActivation(request.ctx, p.accountId, request.params.id, {
         actor: { type: p.actorType, id: p.actorId },
         reason: request.body?.reason ?? 'deactivated_by_staff',
         ip: request.ip,
@@ -115,7 +120,7 @@ export async function activationRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       blockActivationDevice(
-        ctx,
+        request.ctx,
         principalOf(request),
         request.params.id,
         request.body?.reason ?? 'blocked by staff',

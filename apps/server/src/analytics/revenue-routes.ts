@@ -30,7 +30,7 @@ export async function revenueRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => revenueReport(ctx, principalOf(request).accountId, request.query),
+    async (request) => revenueReport(request.ctx, principalOf(request).accountId, request.query),
   );
 
   app.get(
@@ -49,7 +49,7 @@ export async function revenueRoutes(app: App, { ctx }: { ctx: AppContext }) {
       sendFile(
         reply,
         'text/csv; charset=utf-8',
-        await revenueCsv(ctx, principalOf(request).accountId, request.query),
+        await revenueCsv(request.ctx, principalOf(request).accountId, request.query),
       ),
   );
 }

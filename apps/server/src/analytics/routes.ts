@@ -22,7 +22,7 @@ export async function analyticsRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => overview(ctx, principalOf(request).accountId),
+    async (request) => overview(request.ctx, principalOf(request).accountId),
   );
 
   app.get(
@@ -37,6 +37,6 @@ export async function analyticsRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => series(ctx, principalOf(request).accountId, request.query),
+    async (request) => series(request.ctx, principalOf(request).accountId, request.query),
   );
 }

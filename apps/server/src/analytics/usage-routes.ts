@@ -27,7 +27,7 @@ export async function usageRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => usageReport(ctx, principalOf(request).accountId, request.query),
+    async (request) => usageReport(request.ctx, principalOf(request).accountId, request.query),
   );
 
   app.get(
@@ -47,7 +47,7 @@ export async function usageRoutes(app: App, { ctx }: { ctx: AppContext }) {
       sendFile(
         reply,
         'text/csv; charset=utf-8',
-        await usageCsv(ctx, principalOf(request).accountId, request.query),
+        await usageCsv(request.ctx, principalOf(request).accountId, request.query),
       ),
   );
 }

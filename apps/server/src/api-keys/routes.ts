@@ -25,7 +25,7 @@ export async function apiKeyRoutes(app: App, { ctx }: { ctx: AppContext }) {
     async (request) => {
       const { limit, offset, include_revoked } = request.query;
       return page(
-        await listApiKeys(ctx, principalOf(request).accountId, limit, offset, include_revoked),
+        await listApiKeys(request.ctx, principalOf(request).accountId, limit, offset, include_revoked),
         limit,
         offset,
       );
@@ -44,7 +44,7 @@ export async function apiKeyRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => findApiKey(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => findApiKey(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.post(
@@ -61,7 +61,7 @@ export async function apiKeyRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply.status(201).send(await createApiKey(ctx, principalOf(request), request.body, request.ip)),
+      reply.status(201).send(await createApiKey(request.ctx, principalOf(request), request.body, request.ip)),
   );
 
   app.delete(
@@ -76,6 +76,6 @@ export async function apiKeyRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'api_keys:write'),
     },
-    async (request) => revokeApiKey(ctx, principalOf(request), request.params.id, request.ip),
+    async (request) => revokeApiKey(request.ctx, principalOf(request), request.params.id, request.ip),
   );
 }

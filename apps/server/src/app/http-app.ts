@@ -10,13 +10,13 @@ import { permissionsExtension } from '../auth/permissions.js';
 import { UserSchema } from '../auth/schemas.js';
 import { AppError } from '../core/errors.js';
 import { isCustomerRoute } from '../customer-sessions/guard.js';
-import { confineToAccount } from '../http/account-confinement.js';
 import { answerUnparsableRequest, installErrorHandling, sendError } from '../http/error-handler.js';
 import { ErrorBodySchema } from '../http/error-schema.js';
 import { installIdempotency } from '../http/idempotency.js';
 import { installJsonBodyParser } from '../http/json-body.js';
 import { lazyChildLogger } from '../http/logging.js';
 import { installRateLimit } from '../http/rate-limit.js';
+import { installRequestContext } from '../http/request-context.js';
 import { RouteMethods } from '../http/route-methods.js';
 import { installSecurityHeaders } from '../http/security-headers.js';
 import { lazySerializerFactory } from '../http/serialization.js';
@@ -82,14 +82,13 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
   // Declared up front so every request object has the same shape: assigning it on authentication
   // added a property per request, and the property reads around it turned megamorphic.
   app.decorateRequest('principal', undefined);
-  app.decorateRequest('accountScope', undefined);
+  installRequestContext(app, ctx);
   // Authorization as data: each guarded operation says in the OpenAPI document which action it needs.
   app.addHook('onRoute', (route) => {
     const action = guardedAction(route.preValidation);
     if (action) route.schema = { ...route.schema, 'x-keyward-action': action } as typeof route.schema;
     if (isCustomerRoute(route.preValidation))
       route.schema = { ...route.schema, 'x-keyward-customer': true } as typeof route.schema;
-    if (ctx.db.rowSecurity && (action || isCustomerRoute(route.preValidation))) confineToAccount(route);
   });
   // The guard finds the process's API-key cache here (auth/guard.ts).
   app.decorate('apiKeys', parts.apiKeys);

@@ -11,8 +11,8 @@ import { loadDemoDataAtStart } from '../first-run/service.js';
 import { loggerOptions } from '../http/logging.js';
 import type { App } from '../http/types.js';
 import { migrateChecked } from '../startup/master-key-check.js';
-import { startRowSecurity } from '../startup/row-security.js';
 import { ProcessRegistry } from '../startup/process-registry.js';
+import { startRowSecurity } from '../startup/row-security.js';
 import { buildApp } from './http-app.js';
 import { buildProcess, type ProcessParts } from './parts.js';
 

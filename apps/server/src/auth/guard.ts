@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
-import { enterAccount } from '../db/account-scope.js';
 import { beginIdempotentRequest } from '../http/idempotency.js';
+import { confineRequest } from '../http/request-context.js';
 import { verifyAccessToken } from './access-tokens.js';
 import type { ApiKeyCache } from './api-key-cache.js';
 import { type Action, authorize } from './permissions.js';
@@ -91,7 +91,7 @@ export function requireAction(ctx: AppContext, action: Action): Guard {
     const principal = await authenticate(ctx, request.server.apiKeys, token);
     authorize(principal, action);
     request.principal = principal;
-    enterAccount(principal.accountId); // the rest of the request sees this account's rows only
+    confineRequest(request, ctx, principal.accountId); // the rest of the request sees this account's rows only
     if (
       request.routeOptions.config.idempotent &&
       (await beginIdempotentRequest(ctx, principal, request, reply))

@@ -20,7 +20,7 @@ export async function authRoutes(app: App, { ctx, limiter }: { ctx: AppContext; 
       },
       config: { rateLimit: false },
     },
-    async (request) => login(ctx, limiter, request.body, request.ip),
+    async (request) => login(request.ctx, limiter, request.body, request.ip),
   );
 
   app.post(
@@ -33,7 +33,7 @@ export async function authRoutes(app: App, { ctx, limiter }: { ctx: AppContext; 
         response: { 200: SessionSchema, ...errorResponses },
       },
     },
-    async (request) => refresh(ctx, request.body.refresh_token),
+    async (request) => refresh(request.ctx, request.body.refresh_token),
   );
 
   app.post(
@@ -47,7 +47,7 @@ export async function authRoutes(app: App, { ctx, limiter }: { ctx: AppContext; 
       },
     },
     async (request, reply) => {
-      await logout(ctx, request.body.refresh_token);
+      await logout(request.ctx, request.body.refresh_token);
       return reply.status(204).send(null);
     },
   );
@@ -78,7 +78,7 @@ export async function authRoutes(app: App, { ctx, limiter }: { ctx: AppContext; 
           },
         );
       }
-      return me(ctx, p);
+      return me(request.ctx, p);
     },
   );
 }

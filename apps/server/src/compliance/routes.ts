@@ -66,7 +66,7 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => complianceOverview(ctx, principalOf(request).accountId),
+    async (request) => complianceOverview(request.ctx, principalOf(request).accountId),
   );
 
   app.get(
@@ -84,7 +84,7 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listViolations(ctx, principalOf(request).accountId, request.query),
+        await listViolations(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -102,7 +102,7 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getViolation(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getViolation(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.patch(
@@ -120,7 +120,13 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preValidation: requireAction(ctx, 'compliance:write'),
     },
     async (request) =>
-      updateViolationStatus(ctx, principalOf(request), request.params.id, request.body, meta(request)),
+      updateViolationStatus(
+        request.ctx,
+        principalOf(request),
+        request.params.id,
+        request.body,
+        meta(request),
+      ),
   );
 
   /** An action from a violation: path, summary, body and its text field, what it does. */
@@ -163,7 +169,7 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       async (request) =>
         run(
-          ctx,
+          request.ctx,
           principalOf(request),
           request.params.id,
           (request.body as Record<string, string | undefined> | undefined)?.[field],
@@ -187,7 +193,9 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply.status(201).send(await createAudit(ctx, principalOf(request), request.body, meta(request))),
+      reply
+        .status(201)
+        .send(await createAudit(request.ctx, principalOf(request), request.body, meta(request))),
   );
 
   app.get(
@@ -204,7 +212,7 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listAudits(ctx, principalOf(request).accountId, request.query),
+        await listAudits(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -222,7 +230,7 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getAudit(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getAudit(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.get(
@@ -239,7 +247,7 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listCustomerCompliance(ctx, principalOf(request).accountId, request.query),
+        await listCustomerCompliance(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -258,7 +266,7 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => customerCompliance(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => customerCompliance(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.get(
@@ -278,7 +286,7 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
       sendFile(
         reply,
         'text/csv; charset=utf-8',
-        await customerReport(ctx, principalOf(request).accountId, request.params.id),
+        await customerReport(request.ctx, principalOf(request).accountId, request.params.id),
       ),
   );
 
@@ -306,7 +314,7 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
       sendFile(
         reply,
         'application/pdf',
-        await customerReportAsPdf(ctx, principalOf(request).accountId, request.params.id),
+        await customerReportAsPdf(request.ctx, principalOf(request).accountId, request.params.id),
       ),
   );
 
@@ -322,6 +330,6 @@ export async function complianceRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => licenseCompliance(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => licenseCompliance(request.ctx, principalOf(request).accountId, request.params.id),
   );
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
-import { enterAccount } from '../db/account-scope.js';
+import { confineRequest } from '../http/request-context.js';
 import { authenticateCustomer, type CustomerPrincipal } from './service.js';
 
 declare module 'fastify' {
@@ -26,7 +26,7 @@ export function requireCustomer(ctx: AppContext): CustomerGuard {
         'Sign in to the portal: send "Authorization: Bearer <session token>"',
       );
     request.customer = await authenticateCustomer(ctx, token);
-    enterAccount(request.customer.account_id); // the rest of the request sees this account's rows only
+    confineRequest(request, ctx, request.customer.account_id); // the rest of the request sees this account's rows only
   };
   return Object.assign(guard, { customer: true as const });
 }

@@ -25,7 +25,7 @@ export async function customerSessionRoutes(
       },
     },
     async (request, reply) => {
-      await requestSignIn(ctx, limiter, request.body, request.ip);
+      await requestSignIn(request.ctx, limiter, request.body, request.ip);
       return reply.status(202).send({
         message:
           'If you are a customer with this email, a sign-in link is on its way. It works once, for 15 minutes.',
@@ -45,7 +45,7 @@ export async function customerSessionRoutes(
       config: { rateLimit: { max: 30, timeWindow: 60_000 } },
     },
     async (request, reply) =>
-      reply.status(201).send(await signInWithLink(ctx, request.body.token, request.ip)),
+      reply.status(201).send(await signInWithLink(request.ctx, request.body.token, request.ip)),
   );
 
   app.post(
@@ -55,7 +55,7 @@ export async function customerSessionRoutes(
       preValidation: requireCustomer(ctx),
     },
     async (request, reply) => {
-      await signOut(ctx, customerOf(request), request.ip);
+      await signOut(request.ctx, customerOf(request), request.ip);
       return reply.status(204).send(null);
     },
   );

@@ -27,7 +27,7 @@ export async function customerRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listCustomers(ctx, principalOf(request).accountId, request.query),
+        await listCustomers(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -45,7 +45,7 @@ export async function customerRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getCustomer(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getCustomer(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.post(
@@ -62,7 +62,9 @@ export async function customerRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply.status(201).send(await createCustomer(ctx, principalOf(request), request.body, request.ip)),
+      reply
+        .status(201)
+        .send(await createCustomer(request.ctx, principalOf(request), request.body, request.ip)),
   );
 
   app.patch(
@@ -78,6 +80,7 @@ export async function customerRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'customers:write'),
     },
-    async (request) => updateCustomer(ctx, principalOf(request), request.params.id, request.body, request.ip),
+    async (request) =>
+      updateCustomer(request.ctx, principalOf(request), request.params.id, request.body, request.ip),
   );
 }

@@ -1,6 +1,5 @@
 import postgres from 'postgres';
-import { scopedAccountId } from './account-scope.js';
-import { accountSql, APP_ROLE, beginAsAccount } from './row-security.js';
+import { APP_ROLE, accountSql, beginAsAccount } from './row-security.js';
 import { databaseSocketOpener } from './socket.js';
 
 export type Sql = postgres.Sql;
@@ -10,21 +9,26 @@ export type Queryable = Sql | TxSql;
 
 /** The application's handle on its database, whichever engine backs it. */
 export interface Database {
-  /**
-   * Queries for the work at hand: inside an account's request (with row-level security on) they see and
-   * write that account's rows only; elsewhere this is the owner connection, `system`.
-   */
+  /** Queries. On the process's own handle, the owner connection: every account's rows, keyed in code. */
   readonly sql: Sql;
-  /** The owner connection: migrations, jobs, batchers and claim loops serving every account, and the lookups that find an account. */
+  /** The owner connection, even on an account's handle: for what serves every account (the operator, the job queue). */
   readonly system: Sql;
   kind: 'embedded' | 'postgres';
   url: string;
-  /** Runs `fn` in a transaction (confined like `sql`), retrying serialization failures and deadlocks. */
+  /** Runs `fn` in a transaction, retrying serialization failures and deadlocks. */
   tx<T>(fn: (tx: TxSql) => Promise<T>): Promise<T>;
-  /** True once account-scoped work runs as the app role under row-level security. */
+  /** True once `forAccount` confines by row-level security. */
   readonly rowSecurity: boolean;
-  /** Opens the app role's pool (migration 0036 made the role); account scopes use it from then on. */
+  /** Opens the app role's pool (migration 0036 made the role); `forAccount` uses it from then on. */
   enableRowSecurity(): Promise<void>;
+  /**
+   * This database as one account's request sees it: with row-level security on, its queries and
+   * transactions run as the app role with the account set, so one that forgets the account still
+   * sees only that account's rows. Without it, this same handle.
+   */
+  forAccount(accountId: string): Database;
+  /** The process's own handle (the owner connection), from any handle: for the operator's work across accounts. */
+  acrossAccounts(): Database;
   /** True when a trivial query answers within a short time. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -52,12 +56,9 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
     });
   const sql = pool();
   let app: Sql | undefined;
-  let confined: Sql | undefined;
   const appBegin = <T>(fn: (tx: TxSql) => Promise<T>) => begin(app!, fn);
-  return {
-    get sql() {
-      return confined && scopedAccountId() ? confined : sql;
-    },
+  const handle = (confinedTo?: string): Database => ({
+    sql: confinedTo ? accountSql(sql, appBegin, confinedTo) : sql,
     system: sql,
     kind,
     url,
@@ -69,35 +70,43 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
       const candidate = pool(APP_ROLE);
       await candidate`select 1`;
       app = candidate;
-      confined = accountSql(sql, appBegin);
     },
-    async tx<T>(fn: (tx: TxSql) => Promise<T>): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const accountId = app && scopedAccountId();
-          return await (accountId ? beginAsAccount(appBegin, accountId, fn) : begin(sql, fn));
-        } catch (err) {
-          const code = (err as { code?: string }).code;
-          if (!code || !RETRYABLE_TX_CODES.has(code) || attempt >= 5) throw err;
-          await new Promise((r) => setTimeout(r, attempt * 5 + Math.random() * 10));
-        }
-      }
-    },
-    async ping() {
-      try {
-        await Promise.race([
-          sql`select 1`,
-          new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), 2000)),
-        ]);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    forAccount: (accountId) => (app ? handle(accountId) : root),
+    acrossAccounts: () => root,
+    tx: <T>(fn: (tx: TxSql) => Promise<T>) =>
+      retryingConflicts(() => (confinedTo ? beginAsAccount(appBegin, confinedTo, fn) : begin(sql, fn))),
+    ping: () => ping(sql),
     async close() {
       await Promise.all([sql.end({ timeout: 5 }), app?.end({ timeout: 5 })]);
     },
-  };
+  });
+  const root = handle();
+  return root;
+}
+
+/** Runs a transaction again on a serialization failure or a deadlock, up to 5 times. */
+async function retryingConflicts<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (!code || !RETRYABLE_TX_CODES.has(code) || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, attempt * 5 + Math.random() * 10));
+    }
+  }
+}
+
+async function ping(sql: Sql): Promise<boolean> {
+  try {
+    await Promise.race([
+      sql`select 1`,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), 2000)),
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

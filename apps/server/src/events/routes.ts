@@ -27,7 +27,11 @@ export async function eventRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) => {
       const { limit, offset } = request.query;
-      return page(await listEvents(ctx, principalOf(request).accountId, request.query), limit, offset);
+      return page(
+        await listEvents(request.ctx, principalOf(request).accountId, request.query),
+        limit,
+        offset,
+      );
     },
   );
 
@@ -43,6 +47,6 @@ export async function eventRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getEvent(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getEvent(request.ctx, principalOf(request).accountId, request.params.id),
   );
 }

@@ -25,7 +25,7 @@ export async function firstRunRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => firstRunStatus(ctx, principalOf(request)),
+    async (request) => firstRunStatus(request.ctx, principalOf(request)),
   );
 
   app.post(
@@ -41,6 +41,9 @@ export async function firstRunRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preValidation: requireAction(ctx, 'demo_data:load'),
     },
     async (request) =>
-      loadDemoData(ctx.db, loaderOf(principalOf(request), { ip: request.ip, requestId: String(request.id) })),
+      loadDemoData(
+        request.ctx.db,
+        loaderOf(principalOf(request), { ip: request.ip, requestId: String(request.id) }),
+      ),
   );
 }

@@ -30,10 +30,12 @@ export function nextRunAt(cron: string, now: Date): Date {
 export async function jobsOverview(ctx: AppContext, runner: JobRunner) {
   await runner.ready(); // on a first start the queue's tables may still be being installed
   const names = runner.jobs.map((j) => j.name);
+  // pg-boss's tables are the deployment's queue, not an account's rows: read on the owner connection.
+  const q = ctx.db.system;
   const [counts, last, failures] = await Promise.all([
-    countRunsByState(ctx.db.sql, names),
-    lastFinishedRuns(ctx.db.sql, names),
-    failedRuns(ctx.db.sql, names, FAILURES_SHOWN),
+    countRunsByState(q, names),
+    lastFinishedRuns(q, names),
+    failedRuns(q, names, FAILURES_SHOWN),
   ]);
   const now = new Date(); // the schedule runs on the real clock (pg-boss's), not the injected one
   const count = (name: string, ...states: RunRow['state'][]) =>

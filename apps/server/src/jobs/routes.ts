@@ -40,7 +40,7 @@ export async function jobRoutes(app: App, { ctx, jobs }: { ctx: AppContext; jobs
       },
       preValidation: requireAction(ctx, 'jobs:manage'),
     },
-    async () => jobsOverview(ctx, jobs),
+    async (request) => jobsOverview(request.ctx, jobs),
   );
 
   app.post(

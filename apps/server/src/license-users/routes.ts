@@ -28,7 +28,7 @@ export async function licenseUserRoutes(app: App, { ctx }: { ctx: AppContext }) 
       preValidation: requireAction(ctx, 'read'),
     },
     async (request) => ({
-      data: await listUsersOfLicense(ctx, principalOf(request).accountId, request.params.id),
+      data: await listUsersOfLicense(request.ctx, principalOf(request).accountId, request.params.id),
     }),
   );
 
@@ -54,7 +54,9 @@ export async function licenseUserRoutes(app: App, { ctx }: { ctx: AppContext }) 
     async (request, reply) =>
       reply
         .status(201)
-        .send(await assignUser(ctx, principalOf(request), request.params.id, request.body, meta(request))),
+        .send(
+          await assignUser(request.ctx, principalOf(request), request.params.id, request.body, meta(request)),
+        ),
   );
 
   app.delete(
@@ -73,6 +75,12 @@ export async function licenseUserRoutes(app: App, { ctx }: { ctx: AppContext }) 
       preValidation: requireAction(ctx, 'licenses:write'),
     },
     async (request) =>
-      unassignUser(ctx, principalOf(request), request.params.id, request.params.userId, meta(request)),
+      unassignUser(
+        request.ctx,
+        principalOf(request),
+        request.params.id,
+        request.params.userId,
+        meta(request),
+      ),
   );
 }

@@ -42,7 +42,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
     presentLicense(row, ctx.keyring, ctx.clock.now(), can(principalOf(r).role, 'licenses:write'));
   // A single license answers with its customer's email and company, as the list does.
   const show = async (r: FastifyRequest, row: LicenseWithPlan) =>
-    present(r, await withCustomerContact(ctx.db.sql, row));
+    present(r, await withCustomerContact(r.ctx.db.sql, row));
 
   app.get(
     '/api/v1/licenses',
@@ -57,7 +57,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preValidation: requireAction(ctx, 'read'),
     },
     async (request) => {
-      const rows = await searchLicenses(ctx, principalOf(request).accountId, request.query);
+      const rows = await searchLicenses(request.ctx, principalOf(request).accountId, request.query);
       const result = page(rows, request.query.limit, request.query.offset);
       return { ...result, data: result.data.map((row) => present(request, row)) };
     },
@@ -76,7 +76,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preValidation: requireAction(ctx, 'read'),
     },
     async (request) =>
-      show(request, await getLicense(ctx, principalOf(request).accountId, request.params.id)),
+      show(request, await getLicense(request.ctx, principalOf(request).accountId, request.params.id)),
   );
 
   app.post(
@@ -95,7 +95,10 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preValidation: requireAction(ctx, 'read'),
     },
     async (request) => {
-      return show(request, await getLicenseByKey(ctx, principalOf(request).accountId, request.body.key));
+      return show(
+        request,
+        await getLicenseByKey(request.ctx, principalOf(request).accountId, request.body.key),
+      );
     },
   );
 
@@ -113,7 +116,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request, reply) => {
-      const { license } = await createLicense(ctx, principalOf(request), request.body, meta(request));
+      const { license } = await createLicense(request.ctx, principalOf(request), request.body, meta(request));
       return reply.status(201).send(await show(request, license));
     },
   );
@@ -134,7 +137,13 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
     async (request) =>
       show(
         request,
-        await updateLicense(ctx, principalOf(request), request.params.id, request.body, meta(request)),
+        await updateLicense(
+          request.ctx,
+          principalOf(request),
+          request.params.id,
+          request.body,
+          meta(request),
+        ),
       ),
   );
 
@@ -162,7 +171,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
         show(
           request,
           await transitionLicense(
-            ctx,
+            request.ctx,
             principalOf(request),
             request.params.id,
             action,
@@ -189,7 +198,13 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
     async (request) =>
       show(
         request,
-        await renewLicense(ctx, principalOf(request), request.params.id, request.body ?? {}, meta(request)),
+        await renewLicense(
+          request.ctx,
+          principalOf(request),
+          request.params.id,
+          request.body ?? {},
+          meta(request),
+        ),
       ),
   );
 
@@ -210,7 +225,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
       show(
         request,
         await transferLicense(
-          ctx,
+          request.ctx,
           principalOf(request),
           request.params.id,
           request.body.customer_id,
@@ -236,7 +251,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
       show(
         request,
         await changeLicensePlan(
-          ctx,
+          request.ctx,
           principalOf(request),
           request.params.id,
           request.body.plan_id,
@@ -263,7 +278,7 @@ export async function licenseRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) => {
       const { license, seatsEnded } = await regenerateLicenseKey(
-        ctx,
+        request.ctx,
         principalOf(request),
         request.params.id,
         request.body?.keep_seats ?? false,

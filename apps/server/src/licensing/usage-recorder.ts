@@ -100,7 +100,7 @@ export class UsageRecorder {
     const touches = this.touches;
     this.events = new Map();
     this.touches = new Map();
-    const sql = this.ctx.db.sql;
+    const sql = this.ctx.db.system; // every account's rows, whichever request asked for the flush
     try {
       if (events.length > 0) {
         await insertUsageEvents(sql, events);

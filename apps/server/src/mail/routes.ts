@@ -44,7 +44,7 @@ export async function mailRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listEmails(ctx, principalOf(request).accountId, request.query),
+        await listEmails(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -63,7 +63,7 @@ export async function mailRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => previewEmail(ctx, principalOf(request), request.params.id),
+    async (request) => previewEmail(request.ctx, principalOf(request), request.params.id),
   );
 
   app.post(
@@ -79,7 +79,7 @@ export async function mailRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preValidation: requireAction(ctx, 'customers:write'),
     },
     async (request, reply) => {
-      await resendEmail(ctx, principalOf(request), request.params.id);
+      await resendEmail(request.ctx, principalOf(request), request.params.id);
       return reply.status(202).send({ queued: true });
     },
   );
@@ -95,7 +95,7 @@ export async function mailRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getBranding(ctx, principalOf(request).accountId),
+    async (request) => getBranding(request.ctx, principalOf(request).accountId),
   );
 
   app.patch(
@@ -111,7 +111,7 @@ export async function mailRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'account:write'),
     },
-    async (request) => updateBranding(ctx, principalOf(request), request.body, request.ip),
+    async (request) => updateBranding(request.ctx, principalOf(request), request.body, request.ip),
   );
 
   app.get(
@@ -125,7 +125,7 @@ export async function mailRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getMailSettings(ctx, principalOf(request).accountId),
+    async (request) => getMailSettings(request.ctx, principalOf(request).accountId),
   );
 
   app.patch(
@@ -140,6 +140,7 @@ export async function mailRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'account:write'),
     },
-    async (request) => updateMailSettings(ctx, principalOf(request), request.body.templates, request.ip),
+    async (request) =>
+      updateMailSettings(request.ctx, principalOf(request), request.body.templates, request.ip),
   );
 }

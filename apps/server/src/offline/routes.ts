@@ -57,7 +57,7 @@ export async function offlineStaffRoutes(app: App, { deps }: { deps: OfflineDeps
     },
     async (request, reply) =>
       reply.code(201).send(
-        await issueEmergencyCode(ctx, principalOf(request), request.params.id, request.body?.reason, {
+        await issueEmergencyCode(request.ctx, principalOf(request), request.params.id, request.body?.reason, {
           ip: request.ip,
           requestId: String(request.id),
         }),
@@ -77,7 +77,7 @@ export async function offlineStaffRoutes(app: App, { deps }: { deps: OfflineDeps
       preValidation: requireAction(ctx, 'read'),
     },
     async (request) => ({
-      data: await listEmergencyCodes(ctx, principalOf(request).accountId, request.params.id),
+      data: await listEmergencyCodes(request.ctx, principalOf(request).accountId, request.params.id),
     }),
   );
 }

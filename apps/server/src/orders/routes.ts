@@ -61,7 +61,7 @@ export async function orderRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listOrders(ctx, principalOf(request).accountId, request.query),
+        await listOrders(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -79,7 +79,7 @@ export async function orderRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getOrder(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getOrder(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.get(
@@ -97,7 +97,7 @@ export async function orderRoutes(app: App, { ctx }: { ctx: AppContext }) {
     async (request, reply) =>
       reply
         .type('text/html; charset=utf-8')
-        .send(await receiptPage(ctx, principalOf(request).accountId, request.params.id)),
+        .send(await receiptPage(request.ctx, principalOf(request).accountId, request.params.id)),
   );
 
   app.post(
@@ -114,7 +114,9 @@ export async function orderRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply.status(201).send(await createOrder(ctx, principalOf(request), request.body, meta(request))),
+      reply
+        .status(201)
+        .send(await createOrder(request.ctx, principalOf(request), request.body, meta(request))),
   );
 
   app.patch(
@@ -130,7 +132,8 @@ export async function orderRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'orders:write'),
     },
-    async (request) => updateOrder(ctx, principalOf(request), request.params.id, request.body, meta(request)),
+    async (request) =>
+      updateOrder(request.ctx, principalOf(request), request.params.id, request.body, meta(request)),
   );
 
   /** An action of the state machine with an optional reason: path, summary, permission, what it does. */
@@ -165,7 +168,7 @@ export async function orderRoutes(app: App, { ctx }: { ctx: AppContext }) {
         preValidation: requireAction(ctx, permission),
       },
       async (request) =>
-        run(ctx, principalOf(request), request.params.id, request.body?.reason, meta(request)),
+        run(request.ctx, principalOf(request), request.params.id, request.body?.reason, meta(request)),
     );
   }
 
@@ -185,7 +188,7 @@ export async function orderRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request) =>
-      payOrder(ctx, principalOf(request), request.params.id, request.body ?? {}, meta(request)),
+      payOrder(request.ctx, principalOf(request), request.params.id, request.body ?? {}, meta(request)),
   );
 
   app.post(
@@ -200,6 +203,6 @@ export async function orderRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'orders:write'),
     },
-    async (request) => fulfilOrder(ctx, principalOf(request), request.params.id, meta(request)),
+    async (request) => fulfilOrder(request.ctx, principalOf(request), request.params.id, meta(request)),
   );
 }

@@ -87,7 +87,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listAccountPlans(ctx, principalOf(request).accountId, request.query),
+        await listAccountPlans(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -105,7 +105,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getPlan(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getPlan(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.post(
@@ -122,7 +122,9 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply.status(201).send(await createPlan(ctx, principalOf(request), request.body, meta(request))),
+      reply
+        .status(201)
+        .send(await createPlan(request.ctx, principalOf(request), request.body, meta(request))),
   );
 
   app.patch(
@@ -140,7 +142,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       updatePlan(
-        ctx,
+        request.ctx,
         principalOf(request),
         request.params.id,
         request.body as Record<string, unknown>,
@@ -164,7 +166,15 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
     async (request, reply) =>
       reply
         .status(201)
-        .send(await duplicatePlan(ctx, principalOf(request), request.params.id, request.body, meta(request))),
+        .send(
+          await duplicatePlan(
+            request.ctx,
+            principalOf(request),
+            request.params.id,
+            request.body,
+            meta(request),
+          ),
+        ),
   );
 
   app.post(
@@ -179,7 +189,7 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'plans:write'),
     },
-    async (request) => archivePlan(ctx, principalOf(request), request.params.id, meta(request)),
+    async (request) => archivePlan(request.ctx, principalOf(request), request.params.id, meta(request)),
   );
 
   app.get(
@@ -196,8 +206,8 @@ export async function planRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
     },
     async (request) => {
-      const selling = Boolean(ctx.config.stripeSecretKey && ctx.config.stripeWebhookSecret);
-      const plans = await publicPlans(ctx, request.query.account);
+      const selling = Boolean(request.ctx.config.stripeSecretKey && request.ctx.config.stripeWebhookSecret);
+      const plans = await publicPlans(request.ctx, request.query.account);
       return {
         data: plans.map((p) => ({
           ...p,

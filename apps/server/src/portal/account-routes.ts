@@ -35,7 +35,7 @@ export async function portalAccountRoutes(
       },
       preValidation,
     },
-    async (request) => myLicenses(ctx, customerOf(request)),
+    async (request) => myLicenses(request.ctx, customerOf(request)),
   );
 
   app.get(
@@ -50,7 +50,7 @@ export async function portalAccountRoutes(
       },
       preValidation,
     },
-    async (request) => myLicense(ctx, quotas, customerOf(request), request.params.id),
+    async (request) => myLicense(request.ctx, quotas, customerOf(request), request.params.id),
   );
 
   app.post(
@@ -66,7 +66,7 @@ export async function portalAccountRoutes(
       preValidation,
     },
     async (request) =>
-      freeMyDevice(ctx, customerOf(request), request.params.id, request.params.activation_id, {
+      freeMyDevice(request.ctx, customerOf(request), request.params.id, request.params.activation_id, {
         ip: request.ip,
         requestId: String(request.id),
       }),
@@ -78,7 +78,7 @@ export async function portalAccountRoutes(
       schema: { tags, security, summary: 'My orders', response: { 200: OwnOrderList, ...errorResponses } },
       preValidation,
     },
-    async (request) => myOrders(ctx, customerOf(request)),
+    async (request) => myOrders(request.ctx, customerOf(request)),
   );
 
   app.get(
@@ -96,6 +96,6 @@ export async function portalAccountRoutes(
     async (request, reply) =>
       reply
         .type('text/html; charset=utf-8')
-        .send(await myReceipt(ctx, customerOf(request), request.params.id)),
+        .send(await myReceipt(request.ctx, customerOf(request), request.params.id)),
   );
 }

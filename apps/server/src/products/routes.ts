@@ -27,7 +27,7 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listProducts(ctx, principalOf(request).accountId, request.query),
+        await listProducts(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -45,7 +45,7 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getProduct(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getProduct(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.post(
@@ -62,7 +62,9 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply.status(201).send(await createProduct(ctx, principalOf(request), request.body, request.ip)),
+      reply
+        .status(201)
+        .send(await createProduct(request.ctx, principalOf(request), request.body, request.ip)),
   );
 
   app.patch(
@@ -78,7 +80,8 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'products:write'),
     },
-    async (request) => updateProduct(ctx, principalOf(request), request.params.id, request.body, request.ip),
+    async (request) =>
+      updateProduct(request.ctx, principalOf(request), request.params.id, request.body, request.ip),
   );
 
   app.post(
@@ -93,6 +96,6 @@ export async function productRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'products:write'),
     },
-    async (request) => archiveProduct(ctx, principalOf(request), request.params.id, request.ip),
+    async (request) => archiveProduct(request.ctx, principalOf(request), request.params.id, request.ip),
   );
 }

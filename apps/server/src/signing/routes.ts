@@ -36,7 +36,7 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getTokenSettings(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getTokenSettings(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.put(
@@ -54,7 +54,7 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) => {
       const p = principalOf(request);
-      return setTokenSettings(ctx, p.accountId, request.params.id, request.body, {
+      return setTokenSettings(request.ctx, p.accountId, request.params.id, request.body, {
         type: p.actorType,
         id: p.actorId,
       });
@@ -76,7 +76,7 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) => {
       const p = principalOf(request);
-      return clearTokenSettings(ctx, p.accountId, request.params.id, request.query.overlap_hours, {
+      return clearTokenSettings(request.ctx, p.accountId, request.params.id, request.query.overlap_hours, {
         type: p.actorType,
         id: p.actorId,
       });
@@ -95,7 +95,9 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { rateLimit: false },
     },
     async (request, reply) =>
-      reply.header('cache-control', 'public, max-age=300').send(await jwks(ctx, request.query.account)),
+      reply
+        .header('cache-control', 'public, max-age=300')
+        .send(await jwks(request.ctx, request.query.account)),
   );
 
   app.get(
@@ -109,7 +111,7 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => ({ data: await listSigningKeys(ctx, principalOf(request).accountId) }),
+    async (request) => ({ data: await listSigningKeys(request.ctx, principalOf(request).accountId) }),
   );
 
   app.post(
@@ -127,7 +129,7 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
     async (request, reply) => {
       const p = principalOf(request);
       const row = await rotateSigningKey(
-        ctx,
+        request.ctx,
         p.accountId,
         { alg: request.body?.alg, overlapHours: request.body?.overlap_hours },
         { type: p.actorType, id: p.actorId },
@@ -150,7 +152,10 @@ export async function signingRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) => {
       const p = principalOf(request);
-      return retireSigningKey(ctx, p.accountId, request.params.id, { type: p.actorType, id: p.actorId });
+      return retireSigningKey(request.ctx, p.accountId, request.params.id, {
+        type: p.actorType,
+        id: p.actorId,
+      });
     },
   );
 }

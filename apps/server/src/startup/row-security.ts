@@ -33,5 +33,7 @@ export async function startRowSecurity(
   if (problem === undefined) return db.enableRowSecurity();
   const message = `row-level security is off: ${problem}`;
   if (mode === 'on') throw new ConfigError(`KEYWARD_ROW_SECURITY=on, but ${message}. Refusing to start.`);
-  warn(`${message}; every query is still scoped by account in code (KEYWARD_ROW_SECURITY=off hides this warning)`);
+  warn(
+    `${message}; every query is still scoped by account in code (KEYWARD_ROW_SECURITY=off hides this warning)`,
+  );
 }

@@ -54,7 +54,7 @@ export async function checkoutRoutes(app: App, { ctx }: { ctx: AppContext }) {
     async (request, reply) => {
       const b = request.body;
       const session = await startCheckout(
-        ctx,
+        request.ctx,
         stripe(),
         principalOf(request).accountId,
         {
@@ -86,11 +86,11 @@ export async function checkoutRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request, reply) => {
       const b = request.body;
-      const account = await accountBySlug(ctx.db.sql, b.account ?? 'default');
+      const account = await accountBySlug(request.ctx.db.sql, b.account ?? 'default');
       if (!account)
         throw new AppError('NOT_FOUND', `No account "${b.account}"`, { pointer: '/body/account' });
       const session = await startCheckout(
-        ctx,
+        request.ctx,
         stripe(),
         account.id,
         { planId: b.plan_id, cycle: b.billing_cycle, quantity: b.quantity ?? 1 },
@@ -117,7 +117,7 @@ export async function checkoutRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request, reply) => {
       const link = await billingPortal(
-        ctx,
+        request.ctx,
         client?.stripe,
         principalOf(request).accountId,
         request.params.id,
@@ -143,7 +143,7 @@ export async function checkoutRoutes(app: App, { ctx }: { ctx: AppContext }) {
       const c = customerOf(request);
       const b = request.body;
       const session = await startCheckout(
-        ctx,
+        request.ctx,
         stripe(),
         c.account_id,
         {
@@ -175,7 +175,7 @@ export async function checkoutRoutes(app: App, { ctx }: { ctx: AppContext }) {
       const c = customerOf(request);
       return reply
         .status(201)
-        .send(await billingPortal(ctx, client?.stripe, c.account_id, c.customer_id, account));
+        .send(await billingPortal(request.ctx, client?.stripe, c.account_id, c.customer_id, account));
     },
   );
 }

@@ -75,9 +75,9 @@ export async function stripeRoutes(app: App, { ctx, applier }: { ctx: AppContext
           );
         }
         const object = event.data.object as { metadata?: Record<string, string> | null };
-        const recorded = await recordStripeEvent(ctx.db.sql, {
+        const recorded = await recordStripeEvent(request.ctx.db.sql, {
           id: event.id,
-          accountId: await accountForEvent(ctx.db.sql, object.metadata?.keyward_account_id),
+          accountId: await accountForEvent(request.ctx.db.sql, object.metadata?.keyward_account_id),
           type: event.type,
           created: new Date(event.created * 1000),
           livemode: event.livemode,
@@ -104,7 +104,7 @@ export async function stripeRoutes(app: App, { ctx, applier }: { ctx: AppContext
     async (request) => {
       if (!client) throw notConfigured();
       return page(
-        await listStripeEvents(ctx.db.sql, principalOf(request).accountId, request.query),
+        await listStripeEvents(request.ctx.db.sql, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       );
@@ -124,7 +124,7 @@ export async function stripeRoutes(app: App, { ctx, applier }: { ctx: AppContext
       preValidation: requireAction(ctx, 'orders:write'),
     },
     async (request, reply) => {
-      if (!(await requeueStripeEvent(ctx.db.sql, principalOf(request).accountId, request.params.id)))
+      if (!(await requeueStripeEvent(request.ctx.db.sql, principalOf(request).accountId, request.params.id)))
         throw new AppError('NOT_FOUND', 'No payment event with this id needs attention in this account');
       // Requeued either way: it is applied once the server has its Stripe keys.
       if (!client) throw notConfigured();

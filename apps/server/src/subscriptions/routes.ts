@@ -67,7 +67,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
     },
     async (request) =>
       page(
-        await listSubscriptions(ctx, principalOf(request).accountId, request.query),
+        await listSubscriptions(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -85,7 +85,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getSubscription(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getSubscription(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.post(
@@ -104,7 +104,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
     async (request, reply) =>
       reply
         .status(201)
-        .send(await createSubscription(ctx, principalOf(request), request.body, meta(request))),
+        .send(await createSubscription(request.ctx, principalOf(request), request.body, meta(request))),
   );
 
   app.patch(
@@ -121,7 +121,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
       preValidation: requireAction(ctx, 'subscriptions:write'),
     },
     async (request) =>
-      updateSubscription(ctx, principalOf(request), request.params.id, request.body, meta(request)),
+      updateSubscription(request.ctx, principalOf(request), request.params.id, request.body, meta(request)),
   );
 
   app.post(
@@ -138,7 +138,7 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
       preValidation: requireAction(ctx, 'subscriptions:write'),
     },
     async (request) =>
-      cancelSubscription(ctx, principalOf(request), request.params.id, request.body, meta(request)),
+      cancelSubscription(request.ctx, principalOf(request), request.params.id, request.body, meta(request)),
   );
 
   for (const [path, action, summary] of ACTIONS) {
@@ -156,7 +156,14 @@ export async function subscriptionRoutes(app: App, { ctx }: { ctx: AppContext })
         preValidation: requireAction(ctx, 'subscriptions:write'),
       },
       async (request) =>
-        actOnSubscription(ctx, principalOf(request), request.params.id, action, request.body, meta(request)),
+        actOnSubscription(
+          request.ctx,
+          principalOf(request),
+          request.params.id,
+          action,
+          request.body,
+          meta(request),
+        ),
     );
   }
 }

@@ -24,7 +24,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listUsers(ctx, principalOf(request).accountId, request.query),
+        await listUsers(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -42,7 +42,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'read'),
     },
-    async (request) => getUser(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getUser(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.post(
@@ -59,7 +59,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply.status(201).send(await createUser(ctx, principalOf(request), request.body, request.ip)),
+      reply.status(201).send(await createUser(request.ctx, principalOf(request), request.body, request.ip)),
   );
 
   app.post(
@@ -77,7 +77,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
     async (request, reply) =>
       reply
         .status(202)
-        .send(await resendInvitation(ctx, principalOf(request), request.params.id, request.ip)),
+        .send(await resendInvitation(request.ctx, principalOf(request), request.params.id, request.ip)),
   );
 
   app.patch(
@@ -93,7 +93,8 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: requireAction(ctx, 'users:write'),
     },
-    async (request) => updateUser(ctx, principalOf(request), request.params.id, request.body, request.ip),
+    async (request) =>
+      updateUser(request.ctx, principalOf(request), request.params.id, request.body, request.ip),
   );
 
   app.delete(
@@ -109,7 +110,7 @@ export async function userRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preValidation: requireAction(ctx, 'users:write'),
     },
     async (request, reply) => {
-      await removeUser(ctx, principalOf(request), request.params.id, request.ip);
+      await removeUser(request.ctx, principalOf(request), request.params.id, request.ip);
       return reply.status(204).send(null);
     },
   );

@@ -56,7 +56,7 @@ export async function webhookRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listEndpoints(ctx, principalOf(request).accountId, request.query),
+        await listEndpoints(request.ctx, principalOf(request).accountId, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -74,7 +74,7 @@ export async function webhookRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: read,
     },
-    async (request) => getEndpoint(ctx, principalOf(request).accountId, request.params.id),
+    async (request) => getEndpoint(request.ctx, principalOf(request).accountId, request.params.id),
   );
 
   app.post(
@@ -91,7 +91,9 @@ export async function webhookRoutes(app: App, { ctx }: { ctx: AppContext }) {
       config: { idempotent: true },
     },
     async (request, reply) =>
-      reply.status(201).send(await createEndpoint(ctx, principalOf(request), request.body, request.ip)),
+      reply
+        .status(201)
+        .send(await createEndpoint(request.ctx, principalOf(request), request.body, request.ip)),
   );
 
   app.patch(
@@ -107,7 +109,8 @@ export async function webhookRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: write,
     },
-    async (request) => updateEndpoint(ctx, principalOf(request), request.params.id, request.body, request.ip),
+    async (request) =>
+      updateEndpoint(request.ctx, principalOf(request), request.params.id, request.body, request.ip),
   );
 
   app.delete(
@@ -123,7 +126,7 @@ export async function webhookRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preValidation: write,
     },
     async (request, reply) => {
-      await deleteEndpoint(ctx, principalOf(request), request.params.id, request.ip);
+      await deleteEndpoint(request.ctx, principalOf(request), request.params.id, request.ip);
       return reply.status(204).send(null);
     },
   );
@@ -140,7 +143,7 @@ export async function webhookRoutes(app: App, { ctx }: { ctx: AppContext }) {
       },
       preValidation: write,
     },
-    async (request) => rotateSecret(ctx, principalOf(request), request.params.id, request.ip),
+    async (request) => rotateSecret(request.ctx, principalOf(request), request.params.id, request.ip),
   );
 
   app.post(
@@ -156,7 +159,7 @@ export async function webhookRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preValidation: write,
     },
     async (request, reply) => {
-      await sendTestEvent(ctx, principalOf(request), request.params.id, request.ip);
+      await sendTestEvent(request.ctx, principalOf(request), request.params.id, request.ip);
       return reply.status(202).send({ queued: true });
     },
   );
@@ -176,7 +179,7 @@ export async function webhookRoutes(app: App, { ctx }: { ctx: AppContext }) {
     },
     async (request) =>
       page(
-        await listDeliveries(ctx, principalOf(request).accountId, request.params.id, request.query),
+        await listDeliveries(request.ctx, principalOf(request).accountId, request.params.id, request.query),
         request.query.limit,
         request.query.offset,
       ),
@@ -195,7 +198,7 @@ export async function webhookRoutes(app: App, { ctx }: { ctx: AppContext }) {
       preValidation: write,
     },
     async (request, reply) => {
-      await resendDelivery(ctx, principalOf(request), request.params.id, request.params.delivery_id);
+      await resendDelivery(request.ctx, principalOf(request), request.params.id, request.params.delivery_id);
       return reply.status(202).send({ queued: true });
     },
   );

@@ -1,6 +1,5 @@
 import postgres from 'postgres';
 import { describe, expect, inject, it } from 'vitest';
-import { runAsAccount } from '../../src/db/account-scope.js';
 import { APP_ROLE } from '../../src/db/row-security.js';
 import { createCustomer, createPlan, customerSession, issueLicense } from '../support/fixtures.js';
 import { useServer } from '../support/server.js';
@@ -49,7 +48,11 @@ describe('row-level security', () => {
         const plan = await createPlan(world.server, account);
         await issueLicense(world.server, account, { plan_id: plan.id });
       }
-      const raw = postgres(inject('databaseUrl'), { max: 1, connection: { role: APP_ROLE }, onnotice: () => {} });
+      const raw = postgres(inject('databaseUrl'), {
+        max: 1,
+        connection: { role: APP_ROLE },
+        onnotice: () => {},
+      });
       try {
         for (const { table_name } of await accountTables()) {
           const [seen] = await raw.unsafe(`select count(*)::int as n from ${table_name}`);
@@ -67,28 +70,28 @@ describe('row-level security', () => {
       expect(owner!.n).toBeGreaterThanOrEqual(2);
     });
 
-    it('a query that forgets the account sees only the scope’s account, in queries and transactions', async () => {
+    it('a query that forgets the account sees only its handle’s account, in queries and transactions', async () => {
       const { db } = world.server.ctx;
       const licensesOf = async (accountId: string) =>
         (await db.system`select count(*)::int as n from licenses where account_id = ${accountId}`)[0]!.n;
-      const forgetful = () => db.sql<{ n: number; who: string }[]>`
+      const inA = db.forAccount(a().accountId);
+      const [forgetful] = await inA.sql<{ n: number; who: string }[]>`
         select count(*)::int as n, current_user as who from licenses`;
-      const [inA] = await runAsAccount(a().accountId, forgetful);
-      expect(inA).toEqual({ n: await licensesOf(a().accountId), who: APP_ROLE });
-      const [inB] = await runAsAccount(b().accountId, () => db.tx((tx) => tx`select count(*)::int as n from licenses`));
+      expect(forgetful).toEqual({ n: await licensesOf(a().accountId), who: APP_ROLE });
+      const [inB] = await db
+        .forAccount(b().accountId)
+        .tx((tx) => tx`select count(*)::int as n from licenses`);
       expect(inB!.n).toBe(await licensesOf(b().accountId));
       // Writing another account's row is refused, not quietly done.
       await expect(
-        runAsAccount(a().accountId, () =>
-          db.sql`insert into products (account_id, name, code) values (${b().accountId}, 'x', ${`y-${Date.now()}`})`,
-        ),
+        inA.sql`insert into products (account_id, name, code) values (${b().accountId}, 'x', ${`y-${Date.now()}`})`,
       ).rejects.toThrow(/row-level security/);
-      // Fragments built in the scope still compose.
-      const filter = runAsAccount(a().accountId, () => db.sql`where status = ${'active'}`);
-      const [viaFragment] = await runAsAccount(a().accountId, () =>
-        db.sql<{ n: number }[]>`select count(*)::int as n from licenses ${filter}`,
-      );
+      // Fragments still compose, and the process's own handle is not confined.
+      const [viaFragment] = await inA.sql<{ n: number }[]>`
+        select count(*)::int as n from licenses ${inA.sql`where status = ${'active'}`}`;
       expect(viaFragment!.n).toBe(await licensesOf(a().accountId));
+      const [all] = await db.sql<{ n: number }[]>`select count(*)::int as n from licenses`;
+      expect(all!.n).toBeGreaterThan(viaFragment!.n);
     });
 
     it('staff and customer requests run confined: a policy hiding one account’s rows hides them from its requests only', async () => {
@@ -100,7 +103,8 @@ describe('row-level security', () => {
       const staffSees = async () =>
         (await world.server.request('GET', '/api/v1/plans', { token: await a().token() })).body.data.length;
       const customerSees = async () =>
-        (await world.server.request('GET', '/api/v1/portal/me/licenses', { token: session })).body.data.length;
+        (await world.server.request('GET', '/api/v1/portal/me/licenses', { token: session })).body.data
+          .length;
       expect(await staffSees()).toBeGreaterThan(0);
       expect(await customerSees()).toBe(1);
       // A restrictive policy for this account alone: only sessions under row-level security obey it.
