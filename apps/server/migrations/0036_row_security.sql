@@ -49,15 +49,19 @@ exception when insufficient_privilege then
   raise notice 'keyward: could not grant keyward_app to % (%); row-level security stays off', current_user, sqlerrm;
 end $$;
 
-do $$
+-- What the app role may touch: every table but what only start-up and migrations use. A function, so a
+-- server started after an administrator made the role can grant it then (startup/row-security.ts).
+create or replace function keyward_grant_app_role() returns void language plpgsql as $$
 begin
-  if exists (select from pg_roles where rolname = 'keyward_app') then
-    execute format('grant usage on schema %I to keyward_app', current_schema());
-    execute format('grant select, insert, update, delete on all tables in schema %I to keyward_app', current_schema());
-    execute format('grant usage, select on all sequences in schema %I to keyward_app', current_schema());
-    execute format('alter default privileges in schema %I grant select, insert, update, delete on tables to keyward_app', current_schema());
-    execute format('alter default privileges in schema %I grant usage, select on sequences to keyward_app', current_schema());
-    -- What only start-up and migrations touch stays the owner's.
-    revoke all on schema_migrations, master_key_check, server_processes from keyward_app;
+  if not exists (select from pg_roles where rolname = 'keyward_app') then
+    return;
   end if;
+  execute format('grant usage on schema %I to keyward_app', current_schema());
+  execute format('grant select, insert, update, delete on all tables in schema %I to keyward_app', current_schema());
+  execute format('grant usage, select on all sequences in schema %I to keyward_app', current_schema());
+  execute format('alter default privileges in schema %I grant select, insert, update, delete on tables to keyward_app', current_schema());
+  execute format('alter default privileges in schema %I grant usage, select on sequences to keyward_app', current_schema());
+  revoke all on schema_migrations, master_key_check, server_processes from keyward_app;
 end $$;
+
+select keyward_grant_app_role();

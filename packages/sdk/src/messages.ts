@@ -1,4 +1,4 @@
-import type { KeywardErrorCode } from './errors.js';
+import type { KeywardErrorCode } from './error-codes.js';
 
 /** One error code explained three ways: what happened, what the app's user reads, what the vendor does. */
 export interface ErrorExplanation {

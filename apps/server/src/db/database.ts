@@ -38,10 +38,11 @@ const RETRYABLE_TX_CODES: ReadonlySet<string> = new Set(['40001', '40P01']);
 
 /** Connects to PostgreSQL (server or embedded socket). Connections open lazily and reconnect by themselves. */
 export function connectDatabase(url: string, kind: Database['kind'], maxConnections?: number): Database {
+  // The app role's pool (row-level security) serves staff and portal requests only: half the size.
   const pool = (role?: string) =>
     postgres(url, {
       // PGlite is single-connection: one socket, queries queue in the client.
-      max: kind === 'embedded' ? 1 : (maxConnections ?? 10),
+      max: kind === 'embedded' ? 1 : Math.ceil((maxConnections ?? 10) / (role ? 2 : 1)),
       idle_timeout: kind === 'embedded' ? 0 : 60,
       connect_timeout: 5,
       // postgres.js waits 3^n/100 s (up to 20 s) before reconnecting, n counting failures across the pool;

@@ -69,3 +69,16 @@ export async function appRoleStatus(
   if (!row.member) return 'not-member';
   return row.bypasses ? 'bypasses' : 'usable';
 }
+
+/**
+ * Grants the app role its table privileges when an administrator made the role after migration 0036. In a
+ * transaction, under a lock: several processes starting at once would update the same grants.
+ */
+export async function grantAppRoleIfMissing(q: Queryable, role: string): Promise<boolean> {
+  await q`select pg_advisory_xact_lock(hashtext('keyward_grant_app_role'))`;
+  const [row] = await q<{ granted: boolean }[]>`
+    select has_table_privilege(${role}, 'licenses', 'SELECT') as granted`;
+  if (row?.granted) return false;
+  await q`select keyward_grant_app_role()`;
+  return true;
+}

@@ -1,7 +1,7 @@
 import { ConfigError } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { APP_ROLE } from '../db/row-security.js';
-import { appRoleStatus } from './repository.js';
+import { appRoleStatus, grantAppRoleIfMissing } from './repository.js';
 
 /**
  * Turns row-level security on for account-scoped work (KEYWARD_ROW_SECURITY, migration 0036), after the
@@ -30,7 +30,11 @@ export async function startRowSecurity(
         : status === 'bypasses'
           ? `${APP_ROLE} is a superuser or has BYPASSRLS, so row-level security would not apply to it`
           : undefined;
-  if (problem === undefined) return db.enableRowSecurity();
+  if (problem === undefined) {
+    if (await db.tx((tx) => grantAppRoleIfMissing(tx, APP_ROLE)))
+      warn(`granted ${APP_ROLE} its table privileges`);
+    return db.enableRowSecurity();
+  }
   const message = `row-level security is off: ${problem}`;
   if (mode === 'on') throw new ConfigError(`KEYWARD_ROW_SECURITY=on, but ${message}. Refusing to start.`);
   warn(

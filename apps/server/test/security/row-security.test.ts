@@ -1,6 +1,8 @@
 import postgres from 'postgres';
 import { describe, expect, inject, it } from 'vitest';
 import { APP_ROLE } from '../../src/db/row-security.js';
+import { appRoleStatus } from '../../src/startup/repository.js';
+import { startRowSecurity } from '../../src/startup/row-security.js';
 import { createCustomer, createPlan, customerSession, issueLicense } from '../support/fixtures.js';
 import { useServer } from '../support/server.js';
 
@@ -33,7 +35,30 @@ describe('row-level security', () => {
     expect(accounts?.rls).toBe(true);
   });
 
+  it.runIf(!postgresOnly)(
+    'KEYWARD_ROW_SECURITY=on refuses to start on the embedded engine, naming the variable',
+    async () => {
+      // What startServer runs after migrating (the embedded engine takes one connection: no second server).
+      await expect(startRowSecurity(world.server.ctx.db, 'on', () => {})).rejects.toThrow(
+        /KEYWARD_ROW_SECURITY=on needs PostgreSQL/,
+      );
+    },
+  );
+
   describe.runIf(postgresOnly)('on PostgreSQL', () => {
+    it('tells a missing role, and one that would bypass the policies, from a usable one', async () => {
+      const { system } = world.server.ctx.db;
+      expect(await appRoleStatus(system, APP_ROLE)).toBe('usable');
+      expect(await appRoleStatus(system, `keyward_missing_${Date.now()}`)).toBe('missing');
+      const bypassing = `keyward_bypass_${Date.now()}`;
+      await system.unsafe(`create role ${bypassing} nologin bypassrls`);
+      try {
+        expect(await appRoleStatus(system, bypassing)).toBe('bypasses');
+      } finally {
+        await system.unsafe(`drop role ${bypassing}`);
+      }
+    });
+
     const [a, b] = [() => world.accounts[0]!, () => world.accounts[1]!];
 
     it('is on, and the role it runs as neither owns the tables nor bypasses the policies', async () => {
