@@ -170,6 +170,29 @@ describe('accounts with KEYWARD_MULTI_ACCOUNT=true', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it("shows an account's staff its own job runs and the schedule's, not another account's; the operator all", async () => {
+    const [mine, theirs, operator] = [
+      multi.account,
+      await createTestAccount(multi.server),
+      await operatorAccount(multi.server),
+    ];
+    const queued = await multi.server.request('POST', '/api/v1/jobs/revenue-snapshots/runs', {
+      token: await theirs.token('owner'),
+    });
+    expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+    const run = await multi.server.parts.jobs.waitFor('revenue-snapshots', queued.body.id);
+    expect(run.state).toBe('completed');
+    const lastRunFor = async (account: TestAccount) => {
+      const res = await multi.server.request('GET', '/api/v1/jobs', { token: await account.token('owner') });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.jobs.find((j: { name: string }) => j.name === 'revenue-snapshots').last_run;
+    };
+    expect((await lastRunFor(operator))?.id).toBe(queued.body.id);
+    const seen = await lastRunFor(mine);
+    expect(seen?.id).not.toBe(queued.body.id);
+    if (seen) expect([null, mine.accountId]).toContain(seen.account_id);
+  });
+
   it('/.well-known/jwks.json without an account serves the first account', async () => {
     const first = await multi.server.request('GET', '/.well-known/jwks.json');
     const named = await multi.server.request('GET', '/.well-known/jwks.json?account=default');

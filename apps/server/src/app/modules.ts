@@ -1,3 +1,4 @@
+import { operatorAccountId } from '../accounts/repository.js';
 import { accountRoutes } from '../accounts/routes.js';
 import { deviceBlockRoutes } from '../activations/device-block-routes.js';
 import { activationRoutes } from '../activations/routes.js';
@@ -56,7 +57,12 @@ export async function registerModules(app: App, parts: ProcessParts): Promise<vo
   await app.register(webhookRoutes, { ctx });
   await app.register(mailRoutes, { ctx });
   await app.register(signingRoutes, { ctx });
-  await app.register(jobRoutes, { ctx, jobs: parts.jobs });
+  await app.register(jobRoutes, {
+    ctx,
+    jobs: parts.jobs,
+    seesEveryAccount: async (accountId) =>
+      !ctx.config.multiAccount || accountId === (await operatorAccountId(ctx.db.system)),
+  });
   await app.register(licenseRoutes, { ctx });
   await app.register(licenseUserRoutes, { ctx });
   await app.register(activationRoutes, { ctx });

@@ -13,9 +13,22 @@ const security = [{ bearer: [] }];
 
 /**
  * The job queue for operators: what runs by itself and when, how it went, run one now, run a failed one
- * again. Jobs work across every account of the deployment, so this is the owner's and admins' only.
+ * again. Jobs work across every account of the deployment, so this is the owner's and admins' only; on a
+ * multi-account server, staff of an account other than the operator's see its runs and the schedule's.
  */
-export async function jobRoutes(app: App, { ctx, jobs }: { ctx: AppContext; jobs: JobRunner }) {
+export async function jobRoutes(
+  app: App,
+  {
+    ctx,
+    jobs,
+    seesEveryAccount,
+  }: {
+    ctx: AppContext;
+    jobs: JobRunner;
+    /** Whether staff of this account see every account's runs (one account, or the operator's). */
+    seesEveryAccount: (accountId: string) => Promise<boolean>;
+  },
+) {
   app.addSchema(JobRunSchema);
   app.addSchema(JobsOverviewSchema);
   const known = (name: string) => {
@@ -40,7 +53,10 @@ export async function jobRoutes(app: App, { ctx, jobs }: { ctx: AppContext; jobs
       },
       preValidation: requireAction(ctx, 'jobs:manage'),
     },
-    async (request) => jobsOverview(request.ctx, jobs),
+    async (request) => {
+      const { accountId } = principalOf(request);
+      return jobsOverview(request.ctx, jobs, (await seesEveryAccount(accountId)) ? null : accountId);
+    },
   );
 
   app.post(

@@ -31,11 +31,13 @@ export function ensureBuilt(dir: string, builtFile: string, sources: string[]): 
  * them, are the same on both engines, and every API is tested on both; so the long page flows are split
  * between the engines (each file names its own) and CI, which runs the suite once per engine, drives each
  * once while both engines are seen through a browser. KEYWARD_BROWSER_TESTS=all runs every file on
- * either engine.
+ * either engine; `both` is for a flow an issue asks to see on each engine (Analytics and Compliance, M).
  */
-export function browserRunsOn(engine: 'embedded' | 'postgres'): boolean {
+export function browserRunsOn(engine: 'embedded' | 'postgres' | 'both'): boolean {
   if (!existsSync(CHROMIUM)) return false;
-  return process.env.KEYWARD_BROWSER_TESTS === 'all' || inject('databaseKind') === engine;
+  return (
+    engine === 'both' || process.env.KEYWARD_BROWSER_TESTS === 'all' || inject('databaseKind') === engine
+  );
 }
 
 /** Headless Debian chromium, driven by playwright-core. */
