@@ -7,19 +7,19 @@
 // for each), timed from the commit until the receiver has every one. Latency: events recorded at half
 // that rate in small batches; each delivery's latency is its arrival minus the event's commit.
 // Beside B1: validate throughput on the same process in alternating rounds, alone and while events are
-// delivered at a steady rate; with the server's CPU per validation and per delivery, to tell apart the
+// delivered at a steady rate (to a receiver in a process of its own, webhook-receiver.ts, so the load
+// generator does not share its process with it); with the server's CPU per validation and per delivery, to tell apart the
 // CPU the deliveries need for themselves (on 2 cores B1 already fills, it comes out of validations) from
 // any interference (locks, stalls: the CPU per validation would rise).
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { api, login } from './api-client.js';
 import { load } from './load.js';
 import { benchServerEnv, cpuTicks, startProcess } from './processes.js';
+import { startReceiver } from './webhook-receiver.js';
 
 const quick = process.argv.includes('--quick');
 const BURST = quick ? 5_000 : 20_000;
@@ -51,16 +51,8 @@ export interface WebhookBench {
 
 /** Runs B14 against a server started here on `env`'s database; `sqlUrl` reaches that database. */
 export async function benchWebhooks(env: Record<string, string>, sqlUrl: string): Promise<WebhookBench> {
-  const arrivals = new Map<string, number>();
-  const receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      arrivals.set(String(req.headers['webhook-id']), performance.timeOrigin + performance.now());
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const port = (receiver.address() as AddressInfo).port;
+  const receiver = await startReceiver();
+  const port = receiver.port;
   const server = await startProcess(
     'src/cli/index.ts',
     ['serve'],
@@ -100,8 +92,9 @@ export async function benchWebhooks(env: Record<string, string>, sqlUrl: string)
     const ticksBefore = cpuTicks(pid);
     const t0 = await record(BURST);
     const burstIds = await deliveryIds(before);
-    while (burstIds.filter((d) => arrivals.has(d.id)).length < BURST)
-      await new Promise((r) => setTimeout(r, 50));
+    // Only this endpoint delivers there, and nothing before the burst.
+    while ((await receiver.count()) < BURST) await new Promise((r) => setTimeout(r, 50));
+    let arrivals = await receiver.arrivals();
     const burstSeconds = (Math.max(...burstIds.map((d) => arrivals.get(d.id)!)) - t0) / 1000;
     const perSecond = Math.round(BURST / burstSeconds);
     const cpuPerDelivery = Math.round(((cpuTicks(pid) - ticksBefore) * 10_000) / BURST);
@@ -123,8 +116,9 @@ export async function benchWebhooks(env: Record<string, string>, sqlUrl: string)
     const all = await sql<{ id: string; event_id: string }[]>`
       select id, event_id::text from webhook_deliveries where endpoint_id = ${endpoint.id} and event_id > ${start}`;
     const deadline = Date.now() + 30_000;
-    while (all.some((d) => !arrivals.has(d.id)) && Date.now() < deadline)
+    while ((await receiver.count()) < BURST + all.length && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
+    arrivals = await receiver.arrivals();
     for (const d of all) {
       const commit = [...commits].reverse().find((c) => Number(d.event_id) > c.since);
       if (commit && arrivals.has(d.id)) latencies.push(arrivals.get(d.id)! - commit.at);
@@ -147,7 +141,7 @@ export async function benchWebhooks(env: Record<string, string>, sqlUrl: string)
   } finally {
     await sql.end();
     await server.stop();
-    receiver.close();
+    await receiver.stop();
   }
 }
 

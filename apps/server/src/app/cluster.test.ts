@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,6 +37,37 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A process's environment, as the kernel keeps it. */
+function environOf(pid: number): Record<string, string> {
+  const pairs = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+  return Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+}
+
+/** The pids of a process's children (the primary's workers). */
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+}
+
+/** A run of `job` asked for through the API (a serving worker queues it), waited for until it ends. */
+async function runJob(port: number, token: string, job: string) {
+  const call = async (method: string, p: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(method === 'POST' ? { body: '{}' } : {}),
+    });
+    expect(res.status, p).toBeLessThan(300);
+    return (await res.json()) as { id: string; state: string };
+  };
+  const queued = await call('POST', `/api/v1/jobs/${job}/runs`);
+  for (let i = 0; i < 300; i++) {
+    const run = await call('GET', `/api/v1/jobs/${job}/runs/${queued.id}`);
+    if (run.state === 'completed' || run.state === 'failed') return run;
+    await sleep(100);
+  }
+  throw new Error(`the ${job} run ${queued.id} did not end in 30 s`);
 }
 
 /** GET /health on a connection of its own (no keep-alive); the pid of the worker that answered. */
@@ -99,12 +130,73 @@ describe('keyward serve --workers on the embedded database', () => {
     expect(none.code, none.stderr).toBe(2);
     expect(none.stderr).toMatch(/^keyward: --workers must be a whole number/m);
   });
+
+  it('`keyward worker` is refused, naming DATABASE_URL: the server does the background work itself', async () => {
+    const env = { DATABASE_URL: '', KEYWARD_DATA_DIR: path.join(dir, 'embedded'), PORT: '0' };
+    const worker = await runKeyward(['worker'], env, dir);
+    expect(worker.code, worker.stderr).toBe(2);
+    expect(worker.stderr).toMatch(/^keyward: `keyward worker` needs PostgreSQL \(DATABASE_URL\)/m);
+  });
 });
+
+describe.skipIf(inject('databaseKind') !== 'postgres')(
+  'keyward worker beside a server run with KEYWARD_JOBS=off',
+  () => {
+    it('works the runs the server queues, and stops on SIGTERM with exit 0', async () => {
+      const scratch = await scratchPostgresDatabase(inject('databaseUrl'), 'keyward_worker');
+      drops.push(scratch.drop);
+      const port = await freePort();
+      const owner = { email: 'owner@worker.test', password: 'quietly-harbor-violet-engine' };
+      const env = {
+        ...DEPLOYMENT,
+        DATABASE_URL: scratch.url,
+        KEYWARD_DATA_DIR: path.join(dir, 'worker'),
+        ADMIN_EMAIL: owner.email,
+        ADMIN_PASSWORD: owner.password,
+      };
+      const idle = await runKeyward(['worker'], { ...env, KEYWARD_JOBS: 'off' }, dir);
+      expect(idle.code, idle.stderr).toBe(2);
+      expect(idle.stderr).toMatch(/^keyward: A worker with KEYWARD_JOBS=off has nothing to do/m);
+
+      const server = startKeyward(
+        ['serve', '--workers', '1'],
+        { ...env, KEYWARD_JOBS: 'off', PORT: String(port) },
+        dir,
+      );
+      const worker = startKeyward(['worker'], env, dir);
+      running.push(server, worker);
+      const both = () => `${server.output()}\n--- worker ---\n${worker.output()}`;
+      await until(
+        'both run',
+        () =>
+          (server.output().includes('Keyward is running') || server.child.exitCode !== null) &&
+          (worker.output().includes('Keyward worker is running') || worker.child.exitCode !== null),
+        both,
+        90_000,
+      );
+      expect(worker.child.exitCode, both()).toBeNull();
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(owner),
+      });
+      const { access_token } = (await login.json()) as { access_token: string };
+      expect((await runJob(port, access_token, 'lifecycle')).state).toBe('completed');
+
+      worker.child.kill('SIGTERM');
+      expect((await worker.exited).code, both()).toBe(0);
+      server.child.kill('SIGTERM');
+      expect((await server.exited).code, both()).toBe(0);
+    }, 150_000);
+  },
+);
 
 describe.skipIf(inject('databaseKind') !== 'postgres')('keyward serve --workers 2 on PostgreSQL', () => {
   let run: KeywardProcess;
   let port: number;
   let workers: number[];
+  let background: number;
+  let token: string;
   const output = () => run.output();
 
   beforeAll(async () => {
@@ -128,6 +220,15 @@ describe.skipIf(inject('databaseKind') !== 'postgres')('keyward serve --workers 
     const pids = /Workers\s+2 \(pids (\d+), (\d+)\)/.exec(output());
     expect(pids, output()).not.toBeNull();
     workers = [Number(pids![1]), Number(pids![2])];
+    background = Number(/in their own worker \(pid (\d+)\)/.exec(output())?.[1]);
+    const email = /^\s+Email\s+(\S+)$/m.exec(output())![1];
+    const password = /^\s+Password\s+(\S+)$/m.exec(output())![1];
+    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    token = ((await login.json()) as { access_token: string }).access_token;
   }, 120_000);
 
   it('serves from both workers; the banner and the first-start password are printed once', async () => {
@@ -137,6 +238,31 @@ describe.skipIf(inject('databaseKind') !== 'postgres')('keyward serve --workers 
     expect(output().match(/Keyward is running/g)).toHaveLength(1);
     expect(output().match(/First start: an owner was created/g)).toHaveLength(1);
   });
+
+  it('does the jobs in a background worker of its own: the serving workers run with KEYWARD_JOBS=off', async () => {
+    expect(background, output()).toBeGreaterThan(0);
+    expect(childrenOf(run.child.pid!).sort()).toEqual([...workers, background].sort());
+    expect(environOf(background).KEYWARD_WORKER_ROLE).toBe('background');
+    expect(environOf(background).KEYWARD_JOBS).toBeUndefined();
+    for (const pid of workers) {
+      expect(environOf(pid).KEYWARD_WORKER_ROLE).toBe('http');
+      expect(environOf(pid).KEYWARD_JOBS).toBe('off');
+    }
+    // Queued by whichever serving worker answers; only the background worker works runs.
+    expect((await runJob(port, token, 'lifecycle')).state).toBe('completed');
+  }, 60_000);
+
+  it('restarts the background worker killed with -9; runs asked for afterwards are worked', async () => {
+    process.kill(background, 'SIGKILL');
+    const isBackground = (pid: number) => environOf(pid).KEYWARD_WORKER_ROLE === 'background';
+    await until(
+      'a new background worker runs',
+      () => childrenOf(run.child.pid!).some((pid) => pid !== background && isBackground(pid)),
+      output,
+    );
+    background = childrenOf(run.child.pid!).find(isBackground)!;
+    expect((await runJob(port, token, 'lifecycle')).state).toBe('completed');
+  }, 90_000);
 
   it("/metrics answers for the whole pool: every worker's requests counted once, database gauges not doubled", async () => {
     const scrape = async () => {
@@ -198,10 +324,12 @@ describe.skipIf(inject('databaseKind') !== 'postgres')('keyward serve --workers 
   }, 90_000);
 
   it('SIGTERM to the primary stops every worker and exits 0', async () => {
+    const children = childrenOf(run.child.pid!);
+    expect(children).toHaveLength(3); // two serving, one background
     run.child.kill('SIGTERM');
     const exited = await run.exited;
     expect(exited.code, exited.stderr).toBe(0);
-    for (const pid of workers) expect(alive(pid)).toBe(false);
+    for (const pid of children) expect(alive(pid)).toBe(false);
   }, 60_000);
 });
 

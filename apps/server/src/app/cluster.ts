@@ -13,13 +13,22 @@ const BACKOFF_CAP_MS = 8_000;
 /** How long a worker has to finish its requests and flush on shutdown before it is killed. */
 const STOP_TIMEOUT_MS = 30_000;
 
+/** What a worker does: serve requests (sharing the port), or the background work (serving nothing). */
+export type WorkerRole = 'http' | 'background';
+/** How the primary tells a worker its role (the worker runs `keyward serve` too). */
+export const ROLE_ENV = 'KEYWARD_WORKER_ROLE';
+/** The message a background worker sends once its work has started: its "listening". */
+export const BACKGROUND_READY = 'keyward:background-ready';
+
 interface Slot {
+  role: WorkerRole;
   worker: Worker;
   startedAt: number;
+  /** Listening (a serving worker), or its work started (the background worker). */
   listening: boolean;
   /** Being stopped on purpose (rolling restart, shutdown): its exit is no crash. */
   retiring: boolean;
-  /** True once it listens, false if it exits first. */
+  /** True once it is `listening`, false if it exits first. */
   ready: Promise<boolean>;
   exited: Promise<void>;
   /** Set by the first stop, so a worker gets SIGTERM once. */
@@ -28,24 +37,31 @@ interface Slot {
 
 /**
  * The primary of `keyward serve --workers N`: forks N workers (each runs `keyward serve` and shares the
- * listening port through node:cluster), serves nothing itself, restarts a worker that dies, stops them
- * all gracefully on SIGTERM/SIGINT, and replaces them one at a time on SIGHUP/SIGUSR2.
+ * listening port through node:cluster) and, unless KEYWARD_JOBS=off, one background worker that does the
+ * jobs, deliveries and email while the N serve with KEYWARD_JOBS=off (so a long pass never shares an
+ * event loop with requests); serves nothing itself, restarts a worker that dies, stops them all
+ * gracefully on SIGTERM/SIGINT, and replaces them one at a time on SIGHUP/SIGUSR2.
  */
 export class WorkerPool {
   private readonly slots = new Map<number, Slot>();
-  private readonly restartTimers = new Set<NodeJS.Timeout>();
+  /** Replacements waiting out their backoff, by the role they will have. */
+  private readonly restartTimers = new Map<NodeJS.Timeout, WorkerRole>();
   private readonly log: pino.Logger;
   private stopping = false;
   private rolling = false;
-  private startFailures = 0;
+  /** Workers of each role that died before they were ready, in a row. */
+  private readonly startFailures: Record<WorkerRole, number> = { http: 0, background: 0 };
   private youngDeaths = 0;
   private allListening: (() => void) | undefined;
+
+  private readonly wanted: Record<WorkerRole, number>;
 
   constructor(
     config: Config,
     private readonly size: number,
   ) {
     this.log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions).child({ role: 'primary' });
+    this.wanted = { http: size, background: config.jobs === 'off' ? 0 : 1 };
   }
 
   /** Forks the workers; resolves with their pids once every one listens. */
@@ -57,23 +73,30 @@ export class WorkerPool {
       this.allListening = resolve;
     });
     answerPoolMetrics();
-    for (let i = 0; i < this.size; i++) this.fork();
+    for (let i = 0; i < this.size; i++) this.fork('http');
+    if (this.wanted.background) this.fork('background');
     await listening;
     return this.pids();
   }
 
-  pids(): number[] {
-    return this.active().map((s) => s.worker.process.pid!);
+  /** The serving workers' pids. */
+  pids(role: WorkerRole = 'http'): number[] {
+    return this.active()
+      .filter((s) => s.role === role)
+      .map((s) => s.worker.process.pid!);
   }
 
   private active(): Slot[] {
     return [...this.slots.values()].filter((s) => !s.retiring);
   }
 
-  private fork(): Slot {
-    const worker = cluster.fork();
+  private fork(role: WorkerRole): Slot {
+    // With a background worker, the serving ones leave the jobs to it.
+    const jobs = role === 'http' && this.wanted.background ? { KEYWARD_JOBS: 'off' } : {};
+    const worker = cluster.fork({ [ROLE_ENV]: role, ...jobs });
     let settle!: (listening: boolean) => void;
     const slot: Slot = {
+      role,
       worker,
       startedAt: Date.now(),
       listening: false,
@@ -84,16 +107,19 @@ export class WorkerPool {
       exited: new Promise((resolve) => worker.once('exit', () => resolve())),
     };
     this.slots.set(worker.id, slot);
-    worker.once('listening', () => {
+    const ready = () => {
+      if (slot.listening) return;
       slot.listening = true;
-      this.startFailures = 0;
+      this.startFailures[role] = 0;
       settle(true);
-      this.log.info({ worker_pid: worker.process.pid }, 'worker listening');
-      if (this.active().filter((s) => s.listening).length >= this.size) {
+      this.log.info({ worker_pid: worker.process.pid, worker_role: role }, 'worker ready');
+      if (this.active().filter((s) => s.listening).length >= this.wanted.http + this.wanted.background) {
         this.allListening?.();
         this.allListening = undefined;
       }
-    });
+    };
+    if (role === 'http') worker.once('listening', ready);
+    else worker.on('message', (m: unknown) => m === BACKGROUND_READY && ready());
     worker.once('exit', (code, signal) => {
       settle(false);
       this.onExit(slot, code, signal);
@@ -109,20 +135,22 @@ export class WorkerPool {
       { worker_pid: slot.worker.process.pid, code, signal, lived_ms: lived },
       'worker exited unexpectedly',
     );
-    if (!slot.listening && ++this.startFailures >= MAX_START_FAILURES) {
+    if (!slot.listening && ++this.startFailures[slot.role] >= MAX_START_FAILURES) {
       void this.giveUp(signal ? `killed by ${signal}` : `exit code ${code}`);
       return;
     }
     this.youngDeaths = lived < YOUNG_MS ? this.youngDeaths + 1 : 0;
     // A rolling restart's replacement that died leaves the old workers serving: nothing to replace.
-    if (this.active().length + this.restartTimers.size >= this.size) return;
+    const alive = this.active().filter((s) => s.role === slot.role).length;
+    const coming = [...this.restartTimers.values()].filter((role) => role === slot.role).length;
+    if (alive + coming >= this.wanted[slot.role]) return;
     const delay =
       this.youngDeaths === 0 ? 0 : Math.min(BACKOFF_FIRST_MS * 2 ** (this.youngDeaths - 1), BACKOFF_CAP_MS);
     const timer = setTimeout(() => {
       this.restartTimers.delete(timer);
-      if (!this.stopping) this.fork();
+      if (!this.stopping) this.fork(slot.role);
     }, delay);
-    this.restartTimers.add(timer);
+    this.restartTimers.set(timer, slot.role);
   }
 
   /** Asks a worker to shut down gracefully (SIGTERM: the server's own shutdown path), killing it after the timeout. */
@@ -150,7 +178,7 @@ export class WorkerPool {
 
   private async stopAll(): Promise<boolean> {
     this.stopping = true;
-    for (const timer of this.restartTimers) clearTimeout(timer);
+    for (const timer of this.restartTimers.keys()) clearTimeout(timer);
     this.restartTimers.clear();
     const results = await Promise.all([...this.slots.values()].map((s) => this.stop(s)));
     return results.every(Boolean);
@@ -180,7 +208,7 @@ export class WorkerPool {
       for (const old of this.active()) {
         if (this.stopping) return;
         if (!this.slots.has(old.worker.id)) continue; // died meanwhile; the crash path replaced it
-        const fresh = this.fork();
+        const fresh = this.fork(old.role);
         if (!(await fresh.ready)) {
           this.log.error(
             'rolling restart stopped: a new worker exited before listening; the others keep serving',
@@ -190,7 +218,7 @@ export class WorkerPool {
         if (this.stopping) return;
         await this.stop(old);
       }
-      this.log.info({ worker_pids: this.pids() }, 'rolling restart done');
+      this.log.info({ worker_pids: this.active().map((s) => s.worker.process.pid) }, 'rolling restart done');
     } finally {
       this.rolling = false;
     }

@@ -1,20 +1,14 @@
-import pino from 'pino';
+import type pino from 'pino';
 import { ensureDefaultAccount } from '../accounts/bootstrap.js';
 import type { Config } from '../config/config.js';
-import { createBus } from '../core/bus.js';
-import { type Clock, systemClock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { AppContext } from '../core/context.js';
-import { loadOnUse } from '../core/load-on-use.js';
-import { deriveKeyring, loadMasterSecret, masterKeyCheckOf } from '../crypto/master-key.js';
-import { type OpenedDatabase, openDatabase } from '../db/open.js';
+import type { OpenedDatabase } from '../db/open.js';
 import { loadDemoDataAtStart } from '../first-run/service.js';
-import { loggerOptions } from '../http/logging.js';
 import type { App } from '../http/types.js';
-import { migrateChecked } from '../startup/master-key-check.js';
-import { ProcessRegistry } from '../startup/process-registry.js';
-import { startRowSecurity } from '../startup/row-security.js';
 import { buildApp } from './http-app.js';
-import { buildProcess, type ProcessParts } from './parts.js';
+import { openProcess } from './open-process.js';
+import type { ProcessParts } from './parts.js';
 
 // Re-exported: the CLI commands open the database the same way the server does.
 export { type OpenedDatabase, openDatabase } from '../db/open.js';
@@ -45,44 +39,12 @@ export interface StartOptions {
 }
 
 /**
- * Opens storage, checks the master key and PUBLIC_URL against the database and its running processes,
- * migrates, bootstraps the first account, and listens.
+ * Opens the process (`open-process.ts`: storage, start-up checks, migrations), bootstraps the first
+ * account, starts the background parts, and listens.
  */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
-  const logOptions = loggerOptions(config.logLevel) as pino.LoggerOptions;
-  const log = opts.logDestination ? pino(logOptions, opts.logDestination) : pino(logOptions);
-  const opened = opts.database ?? (await openDatabase(config, (m) => log.warn(m)));
-  const { db } = opened;
-  const secret = loadMasterSecret(config.masterKey, config.dataDir);
-  // Refused before anything runs: another master key, or another PUBLIC_URL beside running processes.
-  const registry = new ProcessRegistry(db, config.publicUrl, (err) =>
-    log.warn({ err }, 'process heartbeat failed'),
-  );
-  try {
-    await migrateChecked(db, masterKeyCheckOf(secret), (m) => log.info(m));
-    await registry.register();
-    await startRowSecurity(db, config.rowSecurity, (m) => log.warn(m));
-  } catch (err) {
-    if (!opts.database) await opened.close();
-    throw err;
-  }
-  const redis = config.redisUrl
-    ? new (loadOnUse('ioredis') as typeof import('ioredis')).Redis(config.redisUrl, {
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-      })
-    : undefined;
-  redis?.on('error', (err) => log.warn({ err: err.message }, 'redis unavailable'));
-  const ctx: AppContext = {
-    config,
-    db,
-    keyring: deriveKeyring(secret),
-    clock: opts.clock ?? systemClock,
-    log,
-    bus: await createBus(db),
-    redis,
-  };
-  const keyward = buildProcess(ctx);
+  const { ctx, keyward, close: closeProcess } = await openProcess(config, opts);
+  const { db, log } = ctx;
   const { parts } = keyward;
   const created = await ensureDefaultAccount(db, {
     email: config.adminEmail,
@@ -104,11 +66,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
       await app.close();
       clearInterval(reaper);
-      await keyward.stop().catch((err) => log.error({ err }, 'stopping the process parts failed'));
-      await registry.stop();
-      await ctx.bus.close();
-      redis?.disconnect();
-      if (!opts.database) await opened.close();
+      await closeProcess();
     })();
     return closing;
   };

@@ -22,6 +22,12 @@ program
   )
   .action((opts) => run(async (config) => (await import('./serve.js')).serveCommand(config, opts)));
 program
+  .command('worker')
+  .description(
+    'Do the background work only (jobs, webhooks, email, Stripe events), beside servers run with KEYWARD_JOBS=off (PostgreSQL)',
+  )
+  .action(() => run(async (config) => (await import('./worker.js')).workerCommand(config)));
+program
   .command('migrate')
   .description('Apply pending database migrations (safe to run from several processes)')
   .action(() => run(async (config) => (await admin()).migrateCommand(config)));

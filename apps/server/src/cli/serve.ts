@@ -1,10 +1,13 @@
 import cluster from 'node:cluster';
 import net from 'node:net';
 import { availableParallelism } from 'node:os';
-import { WorkerPool } from '../app/cluster.js';
+import { startBackground } from '../app/background.js';
+import { BACKGROUND_READY, ROLE_ENV, WorkerPool } from '../app/cluster.js';
 import { prepareDeployment } from '../app/first-start.js';
 import { startServer } from '../app/server.js';
 import { type Config, ConfigError } from '../config/config.js';
+import { answerWithoutMetrics } from '../ops/cluster-metrics.js';
+import { stopOnSignal } from './stop-on-signal.js';
 
 /** How long a stopping worker keeps serving the connections it was handed before closing. */
 const DRAIN_MS = 500;
@@ -28,9 +31,14 @@ export async function serveCommand(config: Config, opts: ServeOptions = {}): Pro
     return;
   }
   const prepared = await prepareDeployment(config, { demo: opts.demo === true });
-  const pids = await new WorkerPool(config, workers).start();
+  const pool = new WorkerPool(config, workers);
+  const pids = await pool.start();
+  const background = pool.pids('background');
   printBanner(config, 'postgres', prepared, [
     `  Workers    ${workers} (pids ${pids.join(', ')}); SIGHUP replaces them one at a time`,
+    ...(background.length
+      ? [`  Background jobs, webhooks and email in their own worker (pid ${background.join(', ')})`]
+      : []),
   ]);
 }
 
@@ -51,11 +59,15 @@ export function workerCount(config: Config, requested: string | undefined): numb
   return n;
 }
 
-/** A forked worker: serves, prints nothing (the primary did), and stops when the primary says so. */
+/**
+ * A forked worker: serves (or, as the background worker, does the jobs, deliveries and email), prints
+ * nothing (the primary did), and stops when the primary says so.
+ */
 async function serveAsWorker(config: Config): Promise<void> {
   // Ctrl-C and a terminal's hang-up reach the whole process group; the primary handles them and
   // stops the workers itself (SIGTERM), all at once or one at a time.
   for (const signal of ['SIGINT', 'SIGHUP', 'SIGUSR2'] as const) process.on(signal, () => {});
+  if (process.env[ROLE_ENV] === 'background') return backgroundWorker(config);
   const server = await startServer(config);
   const stop = async () => {
     // Stop taking connections first (the primary hands new ones to the other workers) without
@@ -65,17 +77,16 @@ async function serveAsWorker(config: Config): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
     await server.close();
   };
-  let stopping = false;
-  process.on('SIGTERM', () => {
-    if (stopping) return;
-    stopping = true;
-    stop()
-      .then(() => process.exit(0))
-      .catch((err) => {
-        server.ctx.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      });
-  });
+  stopOnSignal(stop, server.ctx.log);
+}
+
+/** The pool's background worker: the jobs, deliveries and email, until the primary's SIGTERM. */
+async function backgroundWorker(config: Config): Promise<void> {
+  // The primary gathers every worker's metrics for a scrape: this one has none of its own to add.
+  answerWithoutMetrics();
+  const background = await startBackground(config);
+  process.send?.(BACKGROUND_READY);
+  stopOnSignal(background.close, background.ctx.log);
 }
 
 function printBanner(

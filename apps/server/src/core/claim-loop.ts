@@ -22,6 +22,8 @@ export class ClaimLoop<T> {
   private loop: Promise<void> | null = null;
   private inFlight = 0;
   private wake: (() => void) | null = null;
+  /** The last claim found less than it asked for: nothing more is due until the next look. */
+  private drained = false;
 
   constructor(private readonly o: ClaimLoopOptions<T>) {}
 
@@ -51,7 +53,9 @@ export class ClaimLoop<T> {
       const room = this.o.maxInFlight - this.inFlight;
       if (room > 0) {
         try {
-          claimed = await this.o.claim(Math.min(this.o.batch, room));
+          const limit = Math.min(this.o.batch, room);
+          claimed = await this.o.claim(limit);
+          this.drained = claimed.length < limit;
         } catch (err) {
           this.o.onError(err);
         }
@@ -63,7 +67,9 @@ export class ClaimLoop<T> {
           .catch(this.o.onError)
           .finally(() => {
             this.inFlight--;
-            this.wake?.();
+            // Room for more only matters while work is waiting: after a claim that drained what was
+            // due, a finished item would only buy an empty claim (one per item at a trickle).
+            if (!this.drained) this.wake?.();
           });
       }
       if (claimed.length === 0 || this.inFlight >= this.o.maxInFlight) await this.pause(this.o.idleMs);

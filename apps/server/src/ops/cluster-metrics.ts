@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { AggregatorRegistry, type Registry } from 'prom-client';
+import { AggregatorRegistry, Registry } from 'prom-client';
 
 /**
  * `serve --workers N`: a scrape lands on one worker, which asks the primary for the pool's metrics;
@@ -55,6 +55,15 @@ export class PoolMetrics {
     process.off('message', this.onMessage);
     for (const settle of this.waiting.values()) settle(null);
   }
+}
+
+/**
+ * A worker that serves no metrics of its own (the background worker) still answers the primary's
+ * requests, with nothing: the primary waits for every worker's answer before it combines them.
+ */
+export function answerWithoutMetrics(): void {
+  AggregatorRegistry.setRegistries([new Registry()]);
+  new AggregatorRegistry();
 }
 
 /** The primary's side: answers each worker's request with every worker's metrics combined. */

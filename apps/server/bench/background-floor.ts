@@ -1,0 +1,161 @@
+// The floor under two latency goals: validate p99 ≤ 10 ms at half load while the lifecycle pass runs
+// (issue J, B13) and while the daily compliance scan runs (issue M). On a shared 2-core machine the
+// background work's database statements take a core that the validations, the server and the load
+// generator share, whatever process sends them. So this measures the same work two ways, each on its own
+// copy of one seeded database (seed-insight.ts: 1M licenses, 3M seats, evidence in 1 %):
+// - floor: `keyward jobs run <job>` in a process of its own (the server on that copy runs no jobs), so
+//   only the database work and the cores it takes are shared with the validating server;
+// - Keyward: the server's own job queue runs it, as the schedule does.
+// Validations of one seat's token run at the same fixed rate (half the saturated rate) against the copy's
+// server meanwhile, in 3 s windows; windows with nothing running on both servers, alternating, before,
+// between and after, are the machine's own p99 at that rate.
+//
+//   DATABASE_URL=postgres://… LICENSES=1000000 npx tsx bench/background-floor.ts
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { api } from './api-client.js';
+import { type LoadResult, load } from './load.js';
+import { benchServerEnv, type Proc, startProcess } from './processes.js';
+import { MASTER_KEY, OWNER, seedInsightDatabase } from './seed-insight.js';
+
+const LICENSES = Number(process.env.LICENSES ?? 1_000_000);
+const JOBS = ['lifecycle', 'compliance-scan'] as const;
+
+interface Side {
+  name: string;
+  server: Proc;
+  databaseUrl: string;
+  token: string;
+  validate: { url: string; body: unknown };
+  dataDir: string;
+}
+
+async function startSide(name: string, databaseUrl: string, jobs: 'off' | 'work'): Promise<Side> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), `keyward-floor-${name}-`));
+  const env = { ...benchServerEnv(dataDir), DATABASE_URL: databaseUrl, KEYWARD_MASTER_KEY: MASTER_KEY };
+  const server = await startProcess('src/cli/index.ts', ['serve'], { ...env, KEYWARD_JOBS: jobs }, '/health');
+  const token = (await api(server.url, null, 'POST', '/api/v1/auth/login', OWNER)).access_token as string;
+  const plans = await api(server.url, token, 'GET', '/api/v1/plans?limit=100');
+  const license = await api(server.url, token, 'POST', '/api/v1/licenses', {
+    plan_id: plans.data[0].id,
+    max_activations: null,
+  });
+  const activated = await api(server.url, null, 'POST', '/api/v1/licensing/activate', {
+    license_key: license.key,
+    device_fingerprint: `fp-${name}`,
+    device_info: { device_id: `dev-${name}` },
+  });
+  const validate = {
+    url: `${server.url}/api/v1/licensing/validate`,
+    body: { token: activated.signed_token, device_id: `dev-${name}` },
+  };
+  return { name, server, databaseUrl, token, validate, dataDir };
+}
+
+/** `keyward jobs run <job>` in its own process on the side's database; its wall time. */
+function runInOwnProcess(side: Side, job: string) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['bin/keyward.mjs', 'jobs', 'run', job], {
+    cwd: path.dirname(path.dirname(new URL(import.meta.url).pathname)),
+    env: {
+      ...process.env,
+      ...benchServerEnv(side.dataDir),
+      DATABASE_URL: side.databaseUrl,
+      KEYWARD_MASTER_KEY: MASTER_KEY,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
+  return new Promise<{ seconds: number; output: string }>((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve({ seconds: (performance.now() - t0) / 1000, output: out.trim().split('\n').at(-1)! })
+        : reject(new Error(`keyward jobs run ${job} exited ${code}:\n${out}`)),
+    ),
+  );
+}
+
+/** The job run by the side's server (its queue), waited for; its time by the queue's own clock. */
+async function runInServer(side: Side, job: string) {
+  const queued = await api(side.server.url, side.token, 'POST', `/api/v1/jobs/${job}/runs`, {});
+  const runPath = `/api/v1/jobs/${job}/runs/${queued.id}`;
+  for (;;) {
+    const run = await api(side.server.url, side.token, 'GET', runPath);
+    if (run.state === 'completed' || run.state === 'failed') {
+      if (run.state === 'failed') throw new Error(`${job} failed: ${JSON.stringify(run.output)}`);
+      const seconds = (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000;
+      return { seconds, output: JSON.stringify(run.output) };
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Windows of validations at `rate` against the side until `work` settles. */
+async function windowsDuring<T>(side: Side, rate: number, work: Promise<T>) {
+  let done = false;
+  const settled = work.finally(() => {
+    done = true;
+  });
+  const windows: LoadResult[] = [];
+  while (!done) windows.push(await load({ ...side.validate, seconds: 3, rate }));
+  return { result: await settled, windows };
+}
+
+const p99s = (ls: LoadResult[]) => ls.map((l) => l.p99);
+const describe = (ls: LoadResult[]) => {
+  const v = p99s(ls);
+  const sorted = [...v].sort((a, b) => a - b);
+  return `${v.join(', ')} ms (median ${sorted[Math.floor(sorted.length / 2)]}, highest ${sorted.at(-1)}; p50 up to ${Math.max(...ls.map((l) => l.p50))} ms; non-2xx ${ls.reduce((n, l) => n + l.non2xx, 0)})`;
+};
+
+const seeded = await seedInsightDatabase(LICENSES);
+const sides: Side[] = [];
+try {
+  // Both copies are made before any server connects: a template must have no sessions.
+  const floorUrl = await seeded.copy();
+  const keywardUrl = await seeded.copy();
+  sides.push(await startSide('floor', floorUrl, 'off'), await startSide('keyward', keywardUrl, 'work'));
+  const [floor, keyward] = sides as [Side, Side];
+  for (const side of sides) await load({ ...side.validate, seconds: 3 }); // warm-up
+  const saturated = await Promise.all(
+    sides.map(async (s) => (await load({ ...s.validate, seconds: 5 })).rps),
+  );
+  const rate = Math.max(100, Math.round(Math.min(...saturated) / 2));
+  console.log(
+    `validate saturated ${saturated.join(' / ')} req/s (floor / keyward side); half: ${rate} req/s`,
+  );
+  const idle: LoadResult[] = [];
+  const idleRounds = async (n: number) => {
+    for (let i = 0; i < n; i++)
+      for (const side of sides) idle.push(await load({ ...side.validate, seconds: 3, rate }));
+  };
+  await idleRounds(2);
+  for (const job of JOBS) {
+    const own = await windowsDuring(floor, rate, runInOwnProcess(floor, job));
+    await idleRounds(1);
+    const inServer = await windowsDuring(keyward, rate, runInServer(keyward, job));
+    await idleRounds(1);
+    console.log(`${job}:`);
+    console.log(`  floor, its own process: ${own.result.seconds.toFixed(1)} s; ${own.result.output}`);
+    console.log(`    p99 per 3 s window: ${describe(own.windows)}`);
+    console.log(
+      `  Keyward, the server's queue: ${inServer.result.seconds.toFixed(1)} s; ${inServer.result.output}`,
+    );
+    console.log(`    p99 per 3 s window: ${describe(inServer.windows)}`);
+  }
+  console.log(`nothing running (both servers, alternating): p99 per 3 s window: ${describe(idle)}`);
+} finally {
+  for (const side of sides) {
+    await side.server.stop();
+    rmSync(side.dataDir, { recursive: true, force: true });
+  }
+  await seeded.drop();
+}
