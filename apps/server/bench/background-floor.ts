@@ -5,7 +5,9 @@
 // copy of one seeded database (seed-insight.ts: 1M licenses, 3M seats, evidence in 1 %):
 // - floor: `keyward jobs run <job>` in a process of its own (the server on that copy runs no jobs), so
 //   only the database work and the cores it takes are shared with the validating server;
-// - Keyward: the server's own job queue runs it, as the schedule does.
+// - worker: the layout `serve --workers N` runs (and `keyward worker` gives beside a server with
+//   KEYWARD_JOBS=off): the run is asked for through the server's API and a `keyward worker` works it;
+// - inline: one process does both, its job queue working the run beside the requests.
 // Validations of one seat's token run at the same fixed rate (half the saturated rate) against the copy's
 // server meanwhile, in 3 s windows; windows with nothing running on both servers, alternating, before,
 // between and after, are the machine's own p99 at that rate.
@@ -17,15 +19,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { api } from './api-client.js';
 import { type LoadResult, load } from './load.js';
-import { benchServerEnv, type Proc, startProcess } from './processes.js';
+import { benchServerEnv, type Proc, startProcess, startWorker } from './processes.js';
 import { MASTER_KEY, OWNER, seedInsightDatabase } from './seed-insight.js';
 
 const LICENSES = Number(process.env.LICENSES ?? 1_000_000);
+const SERVER_DIR = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const JOBS = ['lifecycle', 'compliance-scan'] as const;
 
 interface Side {
   name: string;
   server: Proc;
+  /** The `keyward worker` beside the server (the worker layout). */
+  worker: Proc | null;
   databaseUrl: string;
   token: string;
   validate: { url: string; body: unknown };
@@ -36,6 +41,8 @@ async function startSide(name: string, databaseUrl: string, jobs: 'off' | 'work'
   const dataDir = mkdtempSync(path.join(tmpdir(), `keyward-floor-${name}-`));
   const env = { ...benchServerEnv(dataDir), DATABASE_URL: databaseUrl, KEYWARD_MASTER_KEY: MASTER_KEY };
   const server = await startProcess('src/cli/index.ts', ['serve'], { ...env, KEYWARD_JOBS: jobs }, '/health');
+  // The worker layout: the server works nothing, a `keyward worker` beside it does.
+  const worker = name === 'worker' ? await startWorker({ ...env, KEYWARD_JOBS: 'work' }) : null;
   const token = (await api(server.url, null, 'POST', '/api/v1/auth/login', OWNER)).access_token as string;
   const plans = await api(server.url, token, 'GET', '/api/v1/plans?limit=100');
   const license = await api(server.url, token, 'POST', '/api/v1/licenses', {
@@ -51,14 +58,14 @@ async function startSide(name: string, databaseUrl: string, jobs: 'off' | 'work'
     url: `${server.url}/api/v1/licensing/validate`,
     body: { token: activated.signed_token, device_id: `dev-${name}` },
   };
-  return { name, server, databaseUrl, token, validate, dataDir };
+  return { name, server, worker, databaseUrl, token, validate, dataDir };
 }
 
 /** `keyward jobs run <job>` in its own process on the side's database; its wall time. */
 function runInOwnProcess(side: Side, job: string) {
   const t0 = performance.now();
   const child = spawn(process.execPath, ['bin/keyward.mjs', 'jobs', 'run', job], {
-    cwd: path.dirname(path.dirname(new URL(import.meta.url).pathname)),
+    cwd: SERVER_DIR,
     env: {
       ...process.env,
       ...benchServerEnv(side.dataDir),
@@ -119,41 +126,49 @@ const describe = (ls: LoadResult[]) => {
 const seeded = await seedInsightDatabase(LICENSES);
 const sides: Side[] = [];
 try {
-  // Both copies are made before any server connects: a template must have no sessions.
-  const floorUrl = await seeded.copy();
-  const keywardUrl = await seeded.copy();
-  sides.push(await startSide('floor', floorUrl, 'off'), await startSide('keyward', keywardUrl, 'work'));
-  const [floor, keyward] = sides as [Side, Side];
+  // Every copy is made before any server connects: a template must have no sessions.
+  const urls = [await seeded.copy(), await seeded.copy(), await seeded.copy()];
+  sides.push(
+    await startSide('floor', urls[0]!, 'off'),
+    await startSide('worker', urls[1]!, 'off'),
+    await startSide('inline', urls[2]!, 'work'),
+  );
+  const [floor, worker, inline] = sides as [Side, Side, Side];
   for (const side of sides) await load({ ...side.validate, seconds: 3 }); // warm-up
   const saturated = await Promise.all(
     sides.map(async (s) => (await load({ ...s.validate, seconds: 5 })).rps),
   );
   const rate = Math.max(100, Math.round(Math.min(...saturated) / 2));
   console.log(
-    `validate saturated ${saturated.join(' / ')} req/s (floor / keyward side); half: ${rate} req/s`,
+    `validate saturated ${saturated.join(' / ')} req/s (floor / worker / inline); half: ${rate} req/s`,
   );
   const idle: LoadResult[] = [];
-  const idleRounds = async (n: number) => {
-    for (let i = 0; i < n; i++)
-      for (const side of sides) idle.push(await load({ ...side.validate, seconds: 3, rate }));
+  const idleRound = async () => {
+    for (const side of sides) idle.push(await load({ ...side.validate, seconds: 3, rate }));
   };
-  await idleRounds(2);
+  await idleRound();
   for (const job of JOBS) {
-    const own = await windowsDuring(floor, rate, runInOwnProcess(floor, job));
-    await idleRounds(1);
-    const inServer = await windowsDuring(keyward, rate, runInServer(keyward, job));
-    await idleRounds(1);
+    const runs = [
+      ['floor, `keyward jobs run` in its own process', floor, () => runInOwnProcess(floor, job)],
+      [
+        'Keyward, asked through the server, worked by `keyward worker`',
+        worker,
+        () => runInServer(worker, job),
+      ],
+      ['Keyward, one process serving and working it', inline, () => runInServer(inline, job)],
+    ] as const;
     console.log(`${job}:`);
-    console.log(`  floor, its own process: ${own.result.seconds.toFixed(1)} s; ${own.result.output}`);
-    console.log(`    p99 per 3 s window: ${describe(own.windows)}`);
-    console.log(
-      `  Keyward, the server's queue: ${inServer.result.seconds.toFixed(1)} s; ${inServer.result.output}`,
-    );
-    console.log(`    p99 per 3 s window: ${describe(inServer.windows)}`);
+    for (const [what, side, run] of runs) {
+      const during = await windowsDuring(side, rate, run());
+      console.log(`  ${what}: ${during.result.seconds.toFixed(1)} s; ${during.result.output}`);
+      console.log(`    p99 per 3 s window: ${describe(during.windows)}`);
+      await idleRound();
+    }
   }
-  console.log(`nothing running (both servers, alternating): p99 per 3 s window: ${describe(idle)}`);
+  console.log(`nothing running (each side in turn, between the runs): p99 per 3 s window: ${describe(idle)}`);
 } finally {
   for (const side of sides) {
+    await side.worker?.stop();
     await side.server.stop();
     rmSync(side.dataDir, { recursive: true, force: true });
   }

@@ -2,8 +2,9 @@
 // seed-insight.ts (B6's rows, evidence planted in 1 % of the licenses), then
 // `runComplianceScan` timed twice: the first run raises, the second finds the same evidence again. Then
 // a server process on that database validates one seat's token at half its saturated rate while the daily
-// scan runs in it through the job queue, as the schedule runs it: p99 per 3 s window during the scan,
-// against the same load with no scan before and after (issue M: ≤ 10 ms at half load). Before the scan,
+// scan runs through the job queue, worked by a `keyward worker` beside the server (the layout of
+// `serve --workers N`): p99 per 3 s window during the scan, against the same load with no scan before
+// and after (issue M: ≤ 10 ms at half load). Before the scan,
 // the same server gives the seeded subscriptions two years of history (`subscription_changes`: starts
 // over 730 days, cancellations, quantity changes), runs the `revenue-snapshots` job over it, and times the
 // Analytics page's first load, the 24-month MRR chart (`/analytics/revenue`, monthly; one cold call, then
@@ -19,7 +20,7 @@ import * as repo from '../src/compliance/repository.js';
 import { runComplianceScan } from '../src/compliance/scan.js';
 import { api } from './api-client.js';
 import { type LoadResult, load } from './load.js';
-import { benchServerEnv, startProcess } from './processes.js';
+import { benchServerEnv, startProcess, startWorker } from './processes.js';
 import { MASTER_KEY, OWNER, seedInsightDatabase } from './seed-insight.js';
 
 const LICENSES = Number(process.env.LICENSES ?? 1_000_000);
@@ -74,17 +75,15 @@ async function timed(url: string, token: string, p: string) {
 /** Validate p99 at half load, in 3 s windows, with no scan, during a scan run by the server's job queue, and after. */
 async function scanUnderLoad(databaseUrl: string, accountId: string) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-scan-'));
+  const env = { ...benchServerEnv(dataDir), DATABASE_URL: databaseUrl, KEYWARD_MASTER_KEY: MASTER_KEY };
+  // The layout of `serve --workers N`: the server works no jobs, a `keyward worker` beside it does.
   const server = await startProcess(
     'src/cli/index.ts',
     ['serve'],
-    {
-      ...benchServerEnv(dataDir),
-      DATABASE_URL: databaseUrl,
-      KEYWARD_MASTER_KEY: MASTER_KEY,
-      KEYWARD_JOBS: 'work',
-    },
+    { ...env, KEYWARD_JOBS: 'off' },
     '/health',
   );
+  const worker = await startWorker({ ...env, KEYWARD_JOBS: 'work' });
   try {
     const token = (await api(server.url, null, 'POST', '/api/v1/auth/login', OWNER)).access_token as string;
     const db = postgres(databaseUrl, { max: 1, onnotice: () => {} });
@@ -145,8 +144,8 @@ async function scanUnderLoad(databaseUrl: string, accountId: string) {
       `  p50 during ${Math.max(...during.map((l) => l.p50))} ms, without ${Math.max(...idle.map((l) => l.p50))} ms; non-2xx ${[...during, ...idle].reduce((n, l) => n + l.non2xx, 0)}`,
     );
   } finally {
-    server.child.kill('SIGTERM');
-    await new Promise((r) => server.child.once('exit', r));
+    await worker.stop();
+    await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -110,15 +110,43 @@ export async function startProcess(
         return 0;
       }
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: stopper(child),
   };
+}
+
+/** A child process and how to stop it (SIGTERM, then SIGKILL after 10 s). */
+function stopper(child: ChildProcess) {
+  return () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+}
+
+/**
+ * `keyward worker` (the background work alone) on `env`'s database, once it says it runs: beside a
+ * server started with KEYWARD_JOBS=off, the layout `serve --workers N` runs.
+ */
+export async function startWorker(env: Record<string, string>): Promise<Proc> {
+  const child = spawn(process.execPath, ['bin/keyward.mjs', 'worker'], {
+    cwd: SERVER_DIR,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out = (out + d).slice(-4000);
+      if (out.includes('Keyward worker is running')) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`keyward worker exited (${code}):\n${out}`)));
+  });
+  return { child, url: '', stop: stopper(child), rssMb: () => 0 };
 }

@@ -10,7 +10,7 @@ import { deriveKeyring, encryptAtRest } from '../src/crypto/master-key.js';
 import { ADMIN, api, createLicenseKeys, login } from './api-client.js';
 import { sampleEmbeddedSeeding } from './embedded-seed-sample.js';
 import { alternate, load, newDevices } from './load.js';
-import { benchServerEnv, type Proc, startProcess } from './processes.js';
+import { benchServerEnv, type Proc, startProcess, startWorker } from './processes.js';
 import { BENCH_REDIS_URL, b11Env, measureTwoProcesses } from './processes-b11.js';
 import {
   B6_RATES,
@@ -173,8 +173,10 @@ async function scaleOnPostgres(
     note: `${seed.rowsPerSecond} rows/s inserting (${Math.round(seed.ms / 1000)} s), then indexes, keys and vacuum analyze (${Math.round(afterMs / 1000)} s, of which vacuum ${Math.round(settleMs / 1000)} s): ${seed.licenses} licenses, ${seed.activations} activations, ${seed.usage} usage rows, ${seed.customers} customers with a subscription each`,
   });
   // No schedule on the large side: B13 runs the lifecycle itself, and a scheduled run in between would
-  // have done the first pass's work already.
-  const bigServer = await start({ ...env, KEYWARD_JOBS: 'work' });
+  // have done the first pass's work already. The jobs run in a `keyward worker` beside the server, as
+  // under `serve --workers N` (bench/background-floor.ts measures it against one process doing both).
+  const bigServer = await start({ ...env, KEYWARD_JOBS: 'off' });
+  started.push(await startWorker({ ...env, KEYWARD_JOBS: 'work' }));
 
   const runId = Date.now().toString(36);
   const [small, big] = await Promise.all([
@@ -227,8 +229,9 @@ async function scaleOnPostgres(
 }
 
 /**
- * B13: one lifecycle pass over every license of the large database (what the schedule runs), through the
- * job queue, while validations run at half load against the same server; the pass's own start and end.
+ * B13: one lifecycle pass over every license of the large database (what the schedule runs), asked for
+ * through the server's API and worked by the `keyward worker` beside it, while validations run at half
+ * load against the server; the pass's own start and end.
  */
 async function lifecyclePassUnderLoad(
   url: string,
@@ -623,7 +626,7 @@ async function main() {
       ratio: b.withDeliveries / b.alone,
       goal: "within noise; the floor: the deliveries' own CPU",
       pass: null,
-      note: `alternating rounds on one process; server CPU per validation ${b.cpuAlone} µs alone, ${b.cpuBeside} µs beside (the deliveries' ${w.cpuPerDelivery} µs each taken out); the deliveries need ${((b.rate * w.cpuPerDelivery) / 10_000).toFixed(1)} % of a core`,
+      note: `alternating rounds on one process (each round's req/s alone ${b.roundsAlone.join(', ')}; beside ${b.roundsBeside.join(', ')}); server CPU per validation ${b.cpuAlone} µs alone, ${b.cpuBeside} µs beside (the deliveries' ${w.cpuPerDelivery} µs each taken out); the deliveries need ${((b.rate * w.cpuPerDelivery) / 10_000).toFixed(1)} % of a core`,
     });
   }
 

@@ -31,11 +31,16 @@ function urlOf(name: string) {
   return url.toString();
 }
 
+/**
+ * Seeds a new database, or with INSIGHT_DATABASE=<name> takes one an earlier run kept (KEEP_SEEDED=1
+ * keeps it: seeding 1M licenses takes minutes, and every run works on copies of it anyway).
+ */
 export async function seedInsightDatabase(licenses: number): Promise<SeededDatabase> {
   const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
-  const name = `keyward_insight_bench_${Date.now()}`;
-  const made = [name];
-  await admin.unsafe(`create database ${name}`);
+  const reused = process.env.INSIGHT_DATABASE;
+  const name = reused ?? `keyward_insight_bench_${Date.now()}`;
+  const keep = Boolean(reused) || process.env.KEEP_SEEDED === '1';
+  const made = keep ? [] : [name];
   const url = urlOf(name);
   const config = loadConfig(
     { DATABASE_URL: url, KEYWARD_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'warn', DATA_DIR: '/tmp' },
@@ -45,8 +50,14 @@ export async function seedInsightDatabase(licenses: number): Promise<SeededDatab
     for (const db of made) await admin.unsafe(`drop database if exists ${db} with (force)`);
     await admin.end();
   };
+  if (keep && !reused) console.log(`keeping the seeded database: INSIGHT_DATABASE=${name} reuses it`);
   try {
+    if (!reused) await admin.unsafe(`create database ${name}`);
     const accountId = await withContext(config, async (ctx) => {
+      if (reused) {
+        const [account] = await ctx.db.sql<{ id: string }[]>`select id from accounts where slug = 'bench'`;
+        return account!.id;
+      }
       const { accountId } = await createAccount(ctx.db, {
         slug: 'bench',
         name: 'bench',
@@ -82,7 +93,7 @@ export async function seedInsightDatabase(licenses: number): Promise<SeededDatab
       config,
       drop,
       async copy() {
-        const copy = `${name}_copy${made.length}`;
+        const copy = `${name}_copy${Date.now().toString(36)}`;
         await admin.unsafe(`create database ${copy} template ${name}`);
         made.push(copy);
         return urlOf(copy);

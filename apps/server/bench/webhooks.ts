@@ -43,6 +43,9 @@ export interface WebhookBench {
     rate: number;
     alone: number;
     withDeliveries: number;
+    /** Each round's req/s, alone and beside deliveries (the spread between rounds is the noise). */
+    roundsAlone: number[];
+    roundsBeside: number[];
     /** Server CPU per validation (µs), alone and beside deliveries (their share taken out). */
     cpuAlone: number;
     cpuBeside: number;
@@ -177,12 +180,14 @@ async function besideB1(
     });
   await validate(); // warm-up
   const sides = {
-    alone: { requests: 0, ticks: 0 },
-    beside: { requests: 0, ticks: 0, delivered: 0 },
+    alone: { requests: 0, ticks: 0, rounds: [] as number[] },
+    beside: { requests: 0, ticks: 0, delivered: 0, rounds: [] as number[] },
   };
   for (let round = 0; round < BESIDE_ROUNDS; round++) {
     let before = cpuTicks(pid);
-    sides.alone.requests += (await validate()).total;
+    const alone = (await validate()).total;
+    sides.alone.requests += alone;
+    sides.alone.rounds.push(Math.round(alone / BESIDE_SECONDS));
     sides.alone.ticks += cpuTicks(pid) - before;
 
     let running = true;
@@ -195,7 +200,9 @@ async function besideB1(
       }
     })();
     before = cpuTicks(pid);
-    sides.beside.requests += (await validate()).total;
+    const beside = (await validate()).total;
+    sides.beside.requests += beside;
+    sides.beside.rounds.push(Math.round(beside / BESIDE_SECONDS));
     sides.beside.ticks += cpuTicks(pid) - before;
     running = false;
     await recorder;
@@ -206,6 +213,8 @@ async function besideB1(
     rate: BESIDE_RATE,
     alone: Math.round(sides.alone.requests / seconds),
     withDeliveries: Math.round(sides.beside.requests / seconds),
+    roundsAlone: sides.alone.rounds,
+    roundsBeside: sides.beside.rounds,
     cpuAlone: Math.round((sides.alone.ticks * 10_000) / sides.alone.requests),
     cpuBeside: Math.round(((sides.beside.ticks - deliveryTicks) * 10_000) / sides.beside.requests),
   };

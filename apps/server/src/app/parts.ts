@@ -93,10 +93,12 @@ export function buildProcess(ctx: AppContext): Process {
     parts,
     async start() {
       parts.usage.start();
-      // Sealing runs in every process, every second: finer than a schedule, and harmless to repeat.
-      stoppers.push(every(1000, () => sealEvents(ctx.db), warn('event sealing failed')));
-      // In the background: serving does not wait for the queue (calls into it do).
       const { jobs } = ctx.config;
+      // Sealing runs every second where the background work runs (finer than a schedule, and harmless
+      // to repeat): under `serve --workers N` not in the serving workers, whose event loops it would take
+      // while a pass writes thousands of events.
+      if (jobs !== 'off') stoppers.push(every(1000, () => sealEvents(ctx.db), warn('event sealing failed')));
+      // In the background: serving does not wait for the queue (calls into it do).
       parts.jobs
         .start({ work: jobs !== 'off', schedule: jobs === 'all' })
         .catch((err) => ctx.log.error({ err: (err as Error).message }, 'the job queue did not start'));

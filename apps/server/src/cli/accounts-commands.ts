@@ -4,6 +4,7 @@ import { createManagedAccount, listAccounts, setAccountEnabled } from '../accoun
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config/config.js';
 import type { AppContext } from '../core/context.js';
+import { isUuid } from '../core/uuid.js';
 import { withContext } from './context.js';
 import { printTable } from './table.js';
 
@@ -17,13 +18,10 @@ async function withOperator(config: Config, fn: (ctx: AppContext, p: Principal) 
 }
 
 async function accountIdOf(ctx: AppContext, slugOrId: string): Promise<string> {
-  const id =
-    (await findAccountIdBySlug(ctx.db.sql, slugOrId)) ?? (UUID.test(slugOrId) ? slugOrId : undefined);
+  const id = (await findAccountIdBySlug(ctx.db.sql, slugOrId)) ?? (isUuid(slugOrId) ? slugOrId : undefined);
   if (!id) throw new Error(`no account "${slugOrId}"; \`keyward accounts list\` shows them`);
   return id;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `keyward accounts create`: a new account and its owner (a printed password, or an emailed invitation). */
 export async function accountsCreateCommand(

@@ -1,9 +1,15 @@
 import type Stripe from 'stripe';
+import { Batcher, batchesInFlight } from '../core/batcher.js';
 import { ClaimLoop } from '../core/claim-loop.js';
 import type { AppContext } from '../core/context.js';
 import { applyStripeEvent } from './apply.js';
 import { stripeClient } from './client.js';
-import { type ClaimedStripeEvent, claimDueStripeEvents, settleStripeEvent } from './repository.js';
+import {
+  type ClaimedStripeEvent,
+  claimDueStripeEvents,
+  type Settlement,
+  settleStripeEvents,
+} from './repository.js';
 
 /** Seconds before an event that could not be applied yet is tried again; then it needs attention. */
 const RETRY_SECONDS = [2, 5, 15, 60, 300, 900, 3600, 3600, 3600, 3600];
@@ -17,7 +23,21 @@ const LEASE_MS = 60_000;
 export class StripeApplier {
   private readonly loop: ClaimLoop<ClaimedStripeEvent> | null;
 
+  /**
+   * Outcomes written in batches: one statement for the events applied together. An event whose outcome
+   * was lost with its process is claimed again when its lease ends, and applying it again changes nothing.
+   */
+  private readonly settled: Batcher<Settlement, void>;
+
   constructor(private readonly ctx: AppContext) {
+    this.settled = new Batcher<Settlement, void>(
+      async (batch) => {
+        await settleStripeEvents(ctx.db.sql, batch);
+        return batch.map(() => undefined);
+      },
+      500,
+      batchesInFlight(ctx.db.kind),
+    );
     const client = stripeClient(ctx.config);
     this.loop = client
       ? new ClaimLoop({
@@ -48,17 +68,19 @@ export class StripeApplier {
   }
 
   private async apply(stripe: Stripe, event: ClaimedStripeEvent): Promise<void> {
-    const sql = this.ctx.db.sql;
     let outcome: Awaited<ReturnType<typeof applyStripeEvent>>;
     try {
       outcome = await applyStripeEvent(this.ctx, stripe, event);
     } catch (err) {
       outcome = { status: 'retry', note: (err as Error).message.slice(0, 500) };
     }
+    const { id } = event;
     if (outcome.status !== 'retry')
-      return settleStripeEvent(sql, event.id, outcome.status, outcome.note ?? null, null);
+      return this.settled.submit({ id, status: outcome.status, note: outcome.note ?? null, retryAt: null });
     const wait = RETRY_SECONDS[event.attempts - 1];
-    if (wait === undefined) return settleStripeEvent(sql, event.id, 'needs_attention', outcome.note, null);
-    return settleStripeEvent(sql, event.id, 'received', outcome.note, new Date(Date.now() + wait * 1000));
+    if (wait === undefined)
+      return this.settled.submit({ id, status: 'needs_attention', note: outcome.note, retryAt: null });
+    const retryAt = new Date(Date.now() + wait * 1000);
+    return this.settled.submit({ id, status: 'received', note: outcome.note, retryAt });
   }
 }

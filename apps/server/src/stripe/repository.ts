@@ -1,3 +1,4 @@
+import { isUuid } from '../core/uuid.js';
 import type { Queryable } from '../db/database.js';
 
 export interface StripeEventRow {
@@ -16,34 +17,30 @@ export interface StripeEventRow {
 const COLUMNS =
   'id, account_id, type, stripe_created_at, livemode, status, attempts, error, received_at, applied_at';
 
-/** Records an event once by its id; false when it was already recorded (Stripe sent it again). */
+/**
+ * Records an event once by its id; false when it was already recorded (Stripe sent it again). Its
+ * account is the one its object names (`metadata.keyward_account_id`, set on what Keyward creates at
+ * Stripe), else the deployment's first account; none when the named one is not here.
+ */
 export async function recordStripeEvent(
   q: Queryable,
   e: {
     id: string;
-    accountId: string | null;
+    namedAccount: string | undefined;
     type: string;
     created: Date;
     livemode: boolean;
     payload: unknown;
   },
 ): Promise<boolean> {
+  const named = e.namedAccount ?? null;
   const rows = await q`
     insert into stripe_events (id, account_id, type, stripe_created_at, livemode, payload)
-    values (${e.id}, ${e.accountId}, ${e.type}, ${e.created}, ${e.livemode}, ${q.json(e.payload as never)})
+    values (${e.id},
+      (select id from accounts where ${named}::text is null or id::text = ${named} order by created_at, id limit 1),
+      ${e.type}, ${e.created}, ${e.livemode}, ${q.json(e.payload as never)})
     on conflict (id) do nothing returning id`;
   return rows.length > 0;
-}
-
-/**
- * The account an event is for: the one its object names (`metadata.keyward_account_id`, set on what
- * Keyward creates at Stripe), else the deployment's first account; null when the named one is not here.
- */
-export async function accountForEvent(q: Queryable, named: string | undefined): Promise<string | null> {
-  const [row] = named
-    ? await q<{ id: string }[]>`select id from accounts where id::text = ${named}`
-    : await q<{ id: string }[]>`select id from accounts order by created_at, id limit 1`;
-  return row?.id ?? null;
 }
 
 export function listStripeEvents(
@@ -77,18 +74,27 @@ export function claimDueStripeEvents(q: Queryable, now: Date, leaseUntil: Date, 
     returning id, account_id, type, attempts, payload`;
 }
 
-/** Records how applying went: final (applied, ignored, needs_attention) or due again at `retryAt`. */
-export async function settleStripeEvent(
-  q: Queryable,
-  id: string,
-  status: 'applied' | 'ignored' | 'needs_attention' | 'received',
-  note: string | null,
-  retryAt: Date | null,
-) {
-  await q`update stripe_events set status = ${status}, error = ${note},
-    applied_at = ${status === 'applied' ? new Date() : null},
-    next_attempt_at = coalesce(${retryAt}, next_attempt_at)
-    where id = ${id}`;
+/** How applying an event went: final (applied, ignored, needs_attention) or due again at `retryAt`. */
+export interface Settlement {
+  id: string;
+  status: 'applied' | 'ignored' | 'needs_attention' | 'received';
+  note: string | null;
+  retryAt: Date | null;
+}
+
+/** Records how applying went, for a batch of events in one statement. */
+export async function settleStripeEvents(q: Queryable, settled: Settlement[]) {
+  const rows = settled.map((e) => ({
+    id: e.id,
+    status: e.status,
+    note: e.note,
+    retry_at: e.retryAt?.toISOString() ?? null,
+  }));
+  await q`update stripe_events e set status = s.status, error = s.note,
+      applied_at = case when s.status = 'applied' then now() end,
+      next_attempt_at = coalesce(s.retry_at, e.next_attempt_at)
+    from jsonb_to_recordset(${q.json(rows as never)}) as s(id text, status text, note text, retry_at timestamptz)
+    where e.id = s.id`;
 }
 
 /** Puts an event back to be applied now (staff's "retry" once they fixed what it needed). */
@@ -108,10 +114,14 @@ export async function planForPrice(q: Queryable, accountId: string, priceId: str
   return plan;
 }
 
-/** Keyward's subscription for a Stripe subscription. */
+/**
+ * Keyward's subscription for a Stripe subscription. The `?` condition is the partial index's
+ * (subscriptions_stripe): without it the planner cannot use the index and reads every subscription.
+ */
 export async function subscriptionByStripeId(q: Queryable, accountId: string, stripeId: string) {
   const [row] = await q<import('../subscriptions/schemas.js').SubscriptionRow[]>`
-    select * from subscriptions where account_id = ${accountId} and external_ids->>'stripe_subscription' = ${stripeId}`;
+    select * from subscriptions where account_id = ${accountId} and external_ids ? 'stripe_subscription'
+      and external_ids->>'stripe_subscription' = ${stripeId}`;
   return row;
 }
 
@@ -149,13 +159,17 @@ export async function findAndLinkCustomer(
   stripeCustomerId: string,
   hint: { keywardCustomerId?: string | undefined; email?: string | null | undefined },
 ) {
+  // Three index lookups in the order of preference (one statement with ORs reads every customer).
+  const named = isUuid(hint.keywardCustomerId) ? hint.keywardCustomerId : null;
   const [found] = await q<{ id: string }[]>`
-    select id from customers where account_id = ${accountId} and (
-      id::text = ${hint.keywardCustomerId ?? ''}
-      or external_ids->>'stripe_customer' = ${stripeCustomerId}
-      or (${hint.email ?? null}::text is not null and lower(email) = lower(${hint.email ?? ''})))
-    order by (id::text = ${hint.keywardCustomerId ?? ''}) desc, (external_ids->>'stripe_customer' = ${stripeCustomerId}) desc
-    limit 1`;
+    select id from (
+      select id, 1 as preference from customers where account_id = ${accountId} and id = ${named}::uuid
+      union all
+      select id, 2 from customers where account_id = ${accountId} and external_ids ? 'stripe_customer'
+        and external_ids->>'stripe_customer' = ${stripeCustomerId}
+      union all
+      select id, 3 from customers where account_id = ${accountId} and lower(email) = lower(${hint.email ?? null}::text)
+    ) c order by preference limit 1`;
   if (found)
     await q`update customers set external_ids = external_ids || ${q.json({ stripe_customer: stripeCustomerId })}
       where id = ${found.id} and external_ids->>'stripe_customer' is distinct from ${stripeCustomerId}`;
@@ -176,7 +190,8 @@ export async function purchasesOfPayment(
     : [];
   const subscriptions = await q<{ id: string }[]>`
     select s.id from subscriptions s join customers c on c.id = s.customer_id
-    where s.account_id = ${accountId} and c.external_ids->>'stripe_customer' = ${stripeCustomer ?? ''}
+    where s.account_id = ${accountId} and c.external_ids ? 'stripe_customer'
+      and c.external_ids->>'stripe_customer' = ${stripeCustomer ?? ''}
       and s.external_ids ? 'stripe_subscription' and s.status in ('trialing', 'active', 'past_due')
       ${order ? q`and s.metadata->>'order_id' = ${order.id}` : q``}`;
   const licenses = order

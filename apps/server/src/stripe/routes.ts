@@ -6,7 +6,7 @@ import { errorResponses, listOf, listQuery, page } from '../http/common-schemas.
 import type { App } from '../http/types.js';
 import type { StripeApplier } from './applier.js';
 import { notConfigured, stripeClient } from './client.js';
-import { accountForEvent, listStripeEvents, recordStripeEvent, requeueStripeEvent } from './repository.js';
+import { listStripeEvents, recordStripeEvent, requeueStripeEvent } from './repository.js';
 
 const StripeEventSchema = Type.Object(
   {
@@ -77,7 +77,7 @@ export async function stripeRoutes(app: App, { ctx, applier }: { ctx: AppContext
         const object = event.data.object as { metadata?: Record<string, string> | null };
         const recorded = await recordStripeEvent(request.ctx.db.sql, {
           id: event.id,
-          accountId: await accountForEvent(request.ctx.db.sql, object.metadata?.keyward_account_id),
+          namedAccount: object.metadata?.keyward_account_id,
           type: event.type,
           created: new Date(event.created * 1000),
           livemode: event.livemode,
