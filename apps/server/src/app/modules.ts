@@ -51,7 +51,7 @@ export async function registerModules(app: App, parts: ProcessParts): Promise<vo
   await app.register(subscriptionRoutes, { ctx });
   await app.register(orderRoutes, { ctx });
   await app.register(complianceRoutes, { ctx });
-  await app.register(stripeRoutes, { ctx, applier: parts.stripe });
+  await app.register(stripeRoutes, { ctx, applier: parts.stripe, recorder: parts.stripeEvents });
   await app.register(checkoutRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });

@@ -16,6 +16,7 @@ import { UsageRecorder } from '../licensing/usage-recorder.js';
 import { MailSender } from '../mail/sender.js';
 import { SigningKeys } from '../signing/signing-keys.js';
 import { StripeApplier } from '../stripe/applier.js';
+import { StripeEventRecorder } from '../stripe/event-recorder.js';
 import { WebhookDeliverer } from '../webhooks/deliverer.js';
 import { keywardJobs } from './jobs.js';
 
@@ -53,6 +54,8 @@ export interface ProcessParts {
   mail: MailSender;
   /** Applies recorded Stripe events (every process that works jobs; none without Stripe keys). */
   stripe: StripeApplier;
+  /** Records Stripe's webhook events, the ones that arrive together in one commit (every process). */
+  stripeEvents: StripeEventRecorder;
 }
 
 /** A built process: its parts, and how to start and stop what runs in the background. */
@@ -86,6 +89,7 @@ export function buildProcess(ctx: AppContext): Process {
     webhooks: new WebhookDeliverer(ctx),
     mail: new MailSender(ctx),
     stripe: new StripeApplier(ctx),
+    stripeEvents: new StripeEventRecorder(ctx.db),
   };
   const warn = (what: string) => (err: unknown) => ctx.log.warn({ err: (err as Error).message }, what);
   const stoppers: Array<() => Promise<void>> = [];

@@ -17,30 +17,47 @@ export interface StripeEventRow {
 const COLUMNS =
   'id, account_id, type, stripe_created_at, livemode, status, attempts, error, received_at, applied_at';
 
+/** An event as Stripe's webhook delivered it, verified. */
+export interface NewStripeEvent {
+  id: string;
+  /** The account its object names (`metadata.keyward_account_id`, set on what Keyward creates at Stripe). */
+  namedAccount: string | undefined;
+  type: string;
+  created: Date;
+  livemode: boolean;
+  payload: unknown;
+}
+
 /**
- * Records an event once by its id; false when it was already recorded (Stripe sent it again). Its
- * account is the one its object names (`metadata.keyward_account_id`, set on what Keyward creates at
- * Stripe), else the deployment's first account; none when the named one is not here.
+ * Records events once by their ids, in one statement; per event, false when it was already recorded
+ * (Stripe sent it again, or it came twice in this batch). An event's account is the one its object
+ * names, else the deployment's first account; none when the named one is not here.
  */
-export async function recordStripeEvent(
-  q: Queryable,
-  e: {
-    id: string;
-    namedAccount: string | undefined;
-    type: string;
-    created: Date;
-    livemode: boolean;
-    payload: unknown;
-  },
-): Promise<boolean> {
-  const named = e.namedAccount ?? null;
-  const rows = await q`
+export async function recordStripeEvents(q: Queryable, events: NewStripeEvent[]): Promise<boolean[]> {
+  // The first of each id in this batch is the one recorded; a repeat answers as a duplicate.
+  const first = new Map<string, number>();
+  events.forEach((e, i) => {
+    if (!first.has(e.id)) first.set(e.id, i);
+  });
+  const firsts = [...first.values()].map((i) => events[i]!);
+  const rows = firsts.map((e) => ({
+    id: e.id,
+    named: e.namedAccount ?? null,
+    type: e.type,
+    created: e.created.toISOString(),
+    livemode: e.livemode,
+    payload: e.payload,
+  }));
+  const inserted = await q<{ id: string }[]>`
     insert into stripe_events (id, account_id, type, stripe_created_at, livemode, payload)
-    values (${e.id},
-      (select id from accounts where ${named}::text is null or id::text = ${named} order by created_at, id limit 1),
-      ${e.type}, ${e.created}, ${e.livemode}, ${q.json(e.payload as never)})
+    select e.id,
+      (select a.id from accounts a where e.named is null or a.id::text = e.named order by a.created_at, a.id limit 1),
+      e.type, e.created, e.livemode, e.payload
+    from jsonb_to_recordset(${q.json(rows as never)})
+      as e(id text, named text, type text, created timestamptz, livemode boolean, payload jsonb)
     on conflict (id) do nothing returning id`;
-  return rows.length > 0;
+  const recorded = new Set(inserted.map((r) => r.id));
+  return events.map((e, i) => recorded.has(e.id) && first.get(e.id) === i);
 }
 
 export function listStripeEvents(

@@ -6,7 +6,8 @@ import { errorResponses, listOf, listQuery, page } from '../http/common-schemas.
 import type { App } from '../http/types.js';
 import type { StripeApplier } from './applier.js';
 import { notConfigured, stripeClient } from './client.js';
-import { listStripeEvents, recordStripeEvent, requeueStripeEvent } from './repository.js';
+import type { StripeEventRecorder } from './event-recorder.js';
+import { listStripeEvents, requeueStripeEvent } from './repository.js';
 
 const StripeEventSchema = Type.Object(
   {
@@ -34,7 +35,10 @@ const ListStripeEventsQuery = listQuery(['received_at'], {
  * is recorded once by its id and answered at once; applying it is the worker's (Stripe wants a fast 2xx
  * and sends again whatever was not answered).
  */
-export async function stripeRoutes(app: App, { ctx, applier }: { ctx: AppContext; applier: StripeApplier }) {
+export async function stripeRoutes(
+  app: App,
+  { ctx, applier, recorder }: { ctx: AppContext; applier: StripeApplier; recorder: StripeEventRecorder },
+) {
   const client = stripeClient(ctx.config);
   app.addSchema(StripeEventSchema);
 
@@ -75,7 +79,7 @@ export async function stripeRoutes(app: App, { ctx, applier }: { ctx: AppContext
           );
         }
         const object = event.data.object as { metadata?: Record<string, string> | null };
-        const recorded = await recordStripeEvent(request.ctx.db.sql, {
+        const recorded = await recorder.record({
           id: event.id,
           namedAccount: object.metadata?.keyward_account_id,
           type: event.type,
