@@ -3,8 +3,9 @@
 // background work's database statements take a core that the validations, the server and the load
 // generator share, whatever process sends them. So this measures the same work two ways, each on its own
 // copy of one seeded database (seed-insight.ts: 1M licenses, 3M seats, evidence in 1 %):
-// - floor: `keyward jobs run <job>` in a process of its own (the server on that copy runs no jobs), so
-//   only the database work and the cores it takes are shared with the validating server;
+// - floor: `keyward jobs run <job>` in a process of its own and the event sealer in another
+//   (seal-loop.ts; the server on that copy runs neither), so only the database work and the cores it
+//   takes are shared with the validating server;
 // - worker: the layout `serve --workers N` runs (and `keyward worker` gives beside a server with
 //   KEYWARD_JOBS=off): the run is asked for through the server's API and a `keyward worker` works it;
 // - inline: one process does both, its job queue working the run beside the requests.
@@ -12,8 +13,8 @@
 // server meanwhile, in 3 s windows; windows with nothing running on both servers, alternating, before,
 // between and after, are the machine's own p99 at that rate.
 //
-//   DATABASE_URL=postgres://… LICENSES=1000000 npx tsx bench/background-floor.ts
-import { spawn } from 'node:child_process';
+//   DATABASE_URL=postgres://… LICENSES=1000000 [JOBS=lifecycle] npx tsx bench/background-floor.ts
+import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,8 @@ import { MASTER_KEY, OWNER, seedInsightDatabase } from './seed-insight.js';
 
 const LICENSES = Number(process.env.LICENSES ?? 1_000_000);
 const SERVER_DIR = path.dirname(path.dirname(new URL(import.meta.url).pathname));
-const JOBS = ['lifecycle', 'compliance-scan'] as const;
+/** JOBS=lifecycle (or compliance-scan) measures one of them. */
+const JOBS = (process.env.JOBS?.split(',') ?? ['lifecycle', 'compliance-scan']) as string[];
 
 interface Side {
   name: string;
@@ -61,8 +63,26 @@ async function startSide(name: string, databaseUrl: string, jobs: 'off' | 'work'
   return { name, server, worker, databaseUrl, token, validate, dataDir };
 }
 
-/** `keyward jobs run <job>` in its own process on the side's database; its wall time. */
-function runInOwnProcess(side: Side, job: string) {
+/**
+ * `keyward jobs run <job>` in its own process on the side's database, with the event sealer running
+ * beside it in another (the worker chains the events a pass writes as it goes: the floor must too);
+ * its wall time.
+ */
+async function runInOwnProcess(side: Side, job: string) {
+  const sealer = fork(path.join(SERVER_DIR, 'bench/seal-loop.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, DATABASE_URL: side.databaseUrl },
+  });
+  await new Promise((resolve) => sealer.once('message', resolve));
+  try {
+    return await runJobCommand(side, job);
+  } finally {
+    sealer.kill('SIGTERM');
+    await new Promise((resolve) => sealer.once('exit', resolve));
+  }
+}
+
+function runJobCommand(side: Side, job: string) {
   const t0 = performance.now();
   const child = spawn(process.execPath, ['bin/keyward.mjs', 'jobs', 'run', job], {
     cwd: SERVER_DIR,
