@@ -9,6 +9,7 @@ import type { App } from '../http/types.js';
 import { buildApp } from './http-app.js';
 import { openProcess } from './open-process.js';
 import type { ProcessParts } from './parts.js';
+import { stopOnSignal } from './stop-on-signal.js';
 
 // Re-exported: the CLI commands open the database the same way the server does.
 export { type OpenedDatabase, openDatabase } from '../db/open.js';
@@ -70,19 +71,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     })();
     return closing;
   };
-  if (opts.installSignalHandlers) {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        log.info({ signal }, 'shutting down');
-        close()
-          .then(() => process.exit(0))
-          .catch((err) => {
-            log.error({ err }, 'shutdown failed');
-            process.exit(1);
-          });
-      });
-    }
-  }
+  if (opts.installSignalHandlers) stopOnSignal(close, log, ['SIGTERM', 'SIGINT']);
   return {
     app,
     ctx,

@@ -5,9 +5,9 @@ import { startBackground } from '../app/background.js';
 import { BACKGROUND_READY, ROLE_ENV, WorkerPool } from '../app/cluster.js';
 import { prepareDeployment } from '../app/first-start.js';
 import { startServer } from '../app/server.js';
+import { stopOnSignal } from '../app/stop-on-signal.js';
 import { type Config, ConfigError } from '../config/config.js';
 import { answerWithoutMetrics } from '../ops/cluster-metrics.js';
-import { stopOnSignal } from './stop-on-signal.js';
 
 /** How long a stopping worker keeps serving the connections it was handed before closing. */
 const DRAIN_MS = 500;

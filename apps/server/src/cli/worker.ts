@@ -1,6 +1,6 @@
 import { startBackground } from '../app/background.js';
+import { stopOnSignal } from '../app/stop-on-signal.js';
 import { type Config, ConfigError } from '../config/config.js';
-import { stopOnSignal } from './stop-on-signal.js';
 
 /**
  * `keyward worker`: Keyward's background work in a process of its own (the job queue and its schedule,

@@ -1,8 +1,9 @@
 import type { AppContext } from '../core/context.js';
 
 /**
- * Stops gracefully on the first of `signals` (later ones are ignored while it does), then exits: 0 when
- * the stop went through, 1 when it failed.
+ * Stops gracefully on the first of `signals`, then exits: 0 when the stop went through, 1 when it failed.
+ * Another of them meanwhile is ignored; the same one again gets Node's default (an impatient second
+ * Ctrl-C ends the process at once).
  */
 export function stopOnSignal(
   stop: () => Promise<void>,
@@ -11,7 +12,7 @@ export function stopOnSignal(
 ): void {
   let stopping = false;
   for (const signal of signals)
-    process.on(signal, () => {
+    process.once(signal, () => {
       if (stopping) return;
       stopping = true;
       log.info({ signal }, 'shutting down');
