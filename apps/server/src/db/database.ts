@@ -69,7 +69,13 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
     async enableRowSecurity() {
       if (app) return;
       const candidate = pool(APP_ROLE);
-      await candidate`select 1`;
+      try {
+        await candidate`select 1`;
+      } catch (err) {
+        // The role cannot log in (or is gone): its pool must not outlive the refusal.
+        await candidate.end({ timeout: 1 });
+        throw err;
+      }
       app = candidate;
     },
     forAccount: (accountId) => (app ? handle(accountId) : root),
