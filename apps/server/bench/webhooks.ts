@@ -8,9 +8,9 @@
 // that rate in small batches; each delivery's latency is its arrival minus the event's commit.
 // Beside B1: validate throughput on the same process in alternating rounds, alone and while events are
 // delivered at a steady rate (to a receiver in a process of its own, webhook-receiver.ts, so the load
-// generator does not share its process with it); with the server's CPU per validation and per delivery, to tell apart the
-// CPU the deliveries need for themselves (on 2 cores B1 already fills, it comes out of validations) from
-// any interference (locks, stalls: the CPU per validation would rise).
+// generator does not share its process with it); with the server's CPU per validation and per
+// delivery, to tell apart the CPU the deliveries need for themselves (on 2 cores B1 already fills, it
+// comes out of validations) from any interference (locks, stalls: the CPU per validation would rise).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,6 @@
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import type { AppContext } from '../core/context.js';
-import { installJobQueue } from './first-start.js';
 import { type OpenOptions, openProcess } from './open-process.js';
 
 export interface RunningBackground {
@@ -22,8 +21,6 @@ export async function startBackground(config: Config, opts: OpenOptions = {}): P
     );
   const { ctx, keyward, close } = await openProcess(config, opts);
   try {
-    // A server starting at the same time may be installing the queue too (it deadlocks otherwise).
-    await installJobQueue(ctx);
     await keyward.start();
     await keyward.parts.jobs.ready();
   } catch (err) {

@@ -79,7 +79,7 @@ export class WorkerPool {
     return this.pids();
   }
 
-  /** The serving workers' pids. */
+  /** The pids of the workers of one role (the serving ones unless asked). */
   pids(role: WorkerRole = 'http'): number[] {
     return this.active()
       .filter((s) => s.role === role)

@@ -3,7 +3,6 @@ import { ensureDefaultAccount } from '../accounts/bootstrap.js';
 import type { Config } from '../config/config.js';
 import { createBus } from '../core/bus.js';
 import { systemClock } from '../core/clock.js';
-import type { AppContext } from '../core/context.js';
 import { deriveKeyring, loadMasterSecret, masterKeyCheckOf } from '../crypto/master-key.js';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/open.js';
@@ -43,7 +42,7 @@ export async function prepareDeployment(config: Config, opts: { demo: boolean })
       password: config.adminPassword,
     });
     const demoData = opts.demo ? await loadDemoDataAtStart(opened.db) : undefined;
-    await installJobQueueFresh(config, opened.db, secret, log);
+    await installJobQueue(config, opened.db, secret, log);
     return {
       ...(created?.generatedPassword
         ? { generatedAdmin: { email: config.adminEmail, password: created.generatedPassword } }
@@ -55,7 +54,7 @@ export async function prepareDeployment(config: Config, opts: { demo: boolean })
   }
 }
 
-async function installJobQueueFresh(
+async function installJobQueue(
   config: Config,
   db: Database,
   secret: Buffer,
@@ -70,28 +69,11 @@ async function installJobQueueFresh(
     bus: await createBus(db),
   };
   try {
-    await installJobQueue(ctx);
+    // Two primaries starting together on a new database can meet there: the runner retries a deadlock.
+    const runner = new JobRunner(ctx, keywardJobs(ctx));
+    await runner.start({ work: false, schedule: false });
+    await runner.stop();
   } finally {
     await ctx.bus.close();
-  }
-}
-
-/**
- * Installs (or upgrades) the job queue's tables and queues, and nothing more. Two processes starting
- * together on a new database (compose.yaml's two services, a server and a worker) can meet there: the
- * one that lost the deadlock tries again once the other is through.
- */
-export async function installJobQueue(ctx: AppContext): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const runner = new JobRunner(ctx, keywardJobs(ctx));
-    try {
-      await runner.start({ work: false, schedule: false });
-      await runner.stop();
-      return;
-    } catch (err) {
-      if (attempt === 3 || !/deadlock/i.test((err as Error).message)) throw err;
-      ctx.log.warn({ err: (err as Error).message }, 'installing the job queue: trying again');
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-    }
   }
 }

@@ -57,8 +57,24 @@ export class JobRunner {
    * does not wait for it before answering (it took ~0.5 s of the start-up): every call below does.
    */
   start(options: StartOptions = {}): Promise<void> {
-    this.starting ??= this.open(options);
+    this.starting ??= this.openRetrying(options);
     return this.starting;
+  }
+
+  /**
+   * Two processes installing the queue on a new database at once (compose.yaml's two services, a server
+   * and a worker) can deadlock in pg-boss: the one that lost tries again once the other is through.
+   */
+  private async openRetrying(options: StartOptions): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.open(options);
+      } catch (err) {
+        if (attempt === 3 || !/deadlock/i.test((err as Error).message)) throw err;
+        this.ctx.log.warn({ err: (err as Error).message }, 'starting the job queue: trying again');
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
   }
 
   /** Resolves once the queue is there (its tables installed): what reads them directly waits for it. */
@@ -88,6 +104,22 @@ export class JobRunner {
       schedule,
     });
     boss.on('error', (err) => log.warn({ err: err.message }, 'job queue error'));
+    try {
+      await this.install(boss, { works, schedule, timeout });
+    } catch (err) {
+      // Half started (its schema installed, a queue not): let go of it, so a retry starts clean.
+      await boss.stop({ graceful: false, wait: true }).catch(() => {});
+      throw err;
+    }
+    this.boss = boss;
+  }
+
+  /** Starts `boss` (installing its schema), makes each job's queue and schedule, and works those it works. */
+  private async install(
+    boss: PgBoss,
+    { works, schedule, timeout }: { works: (name: string) => boolean; schedule: boolean; timeout: number },
+  ): Promise<void> {
+    const { log } = this.ctx;
     await boss.start();
     for (const job of this.jobs) {
       const options = {
@@ -112,7 +144,6 @@ export class JobRunner {
       });
       this.workers.set(job.name, worker);
     }
-    this.boss = boss;
   }
 
   async stop(): Promise<void> {
