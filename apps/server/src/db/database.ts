@@ -116,6 +116,20 @@ async function ping(sql: Sql): Promise<boolean> {
   }
 }
 
+/** What each open transaction does last, before it commits (`atCommit`). */
+const lastWork = new WeakMap<Queryable, (() => Promise<void>)[]>();
+
+/**
+ * Has `work` run as the last statements of the transaction `q` (one opened by `begin`): false, and
+ * nothing scheduled, when `q` is not one. Events use it to reach the log in one insert per transaction.
+ */
+export function atCommit(q: Queryable, work: () => Promise<void>): boolean {
+  const last = lastWork.get(q);
+  if (!last) return false;
+  last.push(work);
+  return true;
+}
+
 /**
  * `sql.begin`, made safe for a connection that closes mid-transaction. postgres.js 3.4.9 answers a failed
  * callback with ROLLBACK on the same connection; when that connection has closed, the deferred write
@@ -127,8 +141,12 @@ async function ping(sql: Sql): Promise<boolean> {
 export async function begin<T>(sql: Sql, fn: (tx: TxSql) => Promise<T>, options = ''): Promise<T> {
   let connectionClosed = false;
   const run = async (tx: TxSql) => {
+    const last: (() => Promise<void>)[] = [];
+    lastWork.set(tx, last);
     try {
-      return await fn(tx);
+      const result = await fn(tx);
+      for (const work of last.splice(0)) await work();
+      return result;
     } catch (err) {
       await new Promise((resolve) => setImmediate(resolve));
       if (connectionClosed) return new Promise<never>(() => {});

@@ -250,7 +250,7 @@ export async function setLicenseExpiry(
 
 /**
  * Sets a license's term as its subscription says: status (and why), expiry, and the type when a trial
- * converts (the trial's end stays as history).
+ * converts (the trial's end stays as history). A new version in the same statement: clients reload it.
  */
 export async function setLicenseTerm(
   q: Queryable,
@@ -258,7 +258,8 @@ export async function setLicenseTerm(
   t: { status: string; statusReason: string | null; expiresAt: Date | null; licenseType?: string },
 ): Promise<void> {
   await q`update licenses set status = ${t.status}, status_reason = ${t.statusReason}, expires_at = ${t.expiresAt},
-    term_days = null ${t.licenseType ? q`, license_type = ${t.licenseType}` : q``} where id = ${id}`;
+    term_days = null ${t.licenseType ? q`, license_type = ${t.licenseType}` : q``},
+    version = version + 1, updated_at = now() where id = ${id}`;
 }
 
 /** A license's seat limit (a subscription's quantity multiplies its plan's). */

@@ -45,6 +45,13 @@ function actorOf(p: Principal) {
   return { type: p.actorType, id: p.actorId } as const;
 }
 
+/** The records a new license may name, each checked to be the account's. */
+const REFERENCES = [
+  ['customers', 'customer_id'],
+  ['products', 'product_id'],
+  ['subscriptions', 'subscription_id'],
+] as const;
+
 async function assertInAccount(
   tx: TxSql,
   table: 'customers' | 'products' | 'subscriptions',
@@ -67,16 +74,24 @@ export async function createLicense(
   tx?: TxSql,
 ) {
   const run = async (t: TxSql) => {
-    const plan = await findPlan(t, p.accountId, input.plan_id);
+    // The plan and the records named are read together (one round trip), then judged in this order.
+    const [plan, ...named] = await Promise.all([
+      findPlan(t, p.accountId, input.plan_id),
+      ...REFERENCES.map(([table, field]) => {
+        const id = input[field];
+        return id ? existsInAccount(t, table, p.accountId, id) : true;
+      }),
+    ]);
     if (!plan)
       throw new AppError('NOT_FOUND', 'plan_id does not name a plan of this account', {
         pointer: '/body/plan_id',
       });
-    if (input.customer_id)
-      await assertInAccount(t, 'customers', p.accountId, input.customer_id, 'customer_id');
-    if (input.product_id) await assertInAccount(t, 'products', p.accountId, input.product_id, 'product_id');
-    if (input.subscription_id)
-      await assertInAccount(t, 'subscriptions', p.accountId, input.subscription_id, 'subscription_id');
+    REFERENCES.forEach(([, field], i) => {
+      if (!named[i])
+        throw new AppError('NOT_FOUND', `${field} does not name a record of this account`, {
+          pointer: `/body/${field}`,
+        });
+    });
     const now = ctx.clock.now();
     const startsAt = input.starts_at ? new Date(input.starts_at) : now;
     let expiresAt: Date | null;

@@ -37,13 +37,17 @@ export async function insertOrder(
     | 'renews_subscription_id'
     | 'renews_period_end'
   >,
+  /** An order paid already (a provider's checkout): approved and paid as it is inserted. */
+  paid?: { at: Date; provider: string; reference: string },
 ) {
   const [row] = await q<OrderRow[]>`
     insert into orders (account_id, number, customer_id, status, currency, subtotal_cents, discount_cents,
-      tax_cents, total_cents, requires_approval, notes, metadata)
-    values (${o.account_id}, ${o.number}, ${o.customer_id}, ${o.status}, ${o.currency}, ${o.subtotal_cents},
-      ${o.discount_cents}, ${o.tax_cents}, ${o.total_cents}, ${o.requires_approval}, ${o.notes},
-      ${q.json(o.metadata as never)})
+      tax_cents, total_cents, requires_approval, notes, metadata, approved_at, paid_at, payment_provider,
+      payment_reference)
+    values (${o.account_id}, ${o.number}, ${o.customer_id}, ${paid ? 'paid' : o.status}, ${o.currency},
+      ${o.subtotal_cents}, ${o.discount_cents}, ${o.tax_cents}, ${o.total_cents}, ${o.requires_approval},
+      ${o.notes}, ${q.json(o.metadata as never)}, ${paid?.at ?? null}, ${paid?.at ?? null},
+      ${paid?.provider ?? null}, ${paid?.reference ?? null})
     returning *`;
   return row!;
 }
@@ -55,10 +59,21 @@ export async function replaceItems(
   items: Omit<OrderItemRow, 'id' | 'order_id' | 'subscription_id' | 'license_id'>[],
 ) {
   await q`delete from order_items where order_id = ${orderId}`;
-  if (items.length === 0) return;
-  await q`insert into order_items ${q(
+  await insertItems(q, accountId, orderId, items);
+}
+
+/** The lines of a new order, as stored. */
+export async function insertItems(
+  q: Queryable,
+  accountId: string,
+  orderId: string,
+  items: Omit<OrderItemRow, 'id' | 'order_id' | 'subscription_id' | 'license_id'>[],
+): Promise<OrderItemRow[]> {
+  if (items.length === 0) return [];
+  const rows = await q<OrderItemRow[]>`insert into order_items ${q(
     items.map((i) => ({ ...i, account_id: accountId, order_id: orderId })) as never[],
-  )}`;
+  )} returning ${q.unsafe(ITEM_COLUMNS)}`;
+  return [...rows].sort((a, b) => a.position - b.position);
 }
 
 /** `lock`: held until the transaction ends, so one change at a time decides what happens next. */
@@ -68,10 +83,12 @@ export async function findOrder(q: Queryable, accountId: string, id: string, loc
   return row;
 }
 
+const ITEM_COLUMNS =
+  'id, order_id, position, plan_id, billing_cycle, quantity, unit_amount_cents, amount_cents, description, subscription_id, license_id';
+
 export function itemsOf(q: Queryable, orderIds: string[]) {
   return q<OrderItemRow[]>`
-    select id, order_id, position, plan_id, billing_cycle, quantity, unit_amount_cents, amount_cents, description,
-      subscription_id, license_id
+    select ${q.unsafe(ITEM_COLUMNS)}
     from order_items where order_id = any(${orderIds}::uuid[]) order by order_id, position`;
 }
 

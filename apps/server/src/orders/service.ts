@@ -175,22 +175,46 @@ export async function insertDraft(
   input: CreateOrderInput,
   number?: number,
 ) {
+  return (await insertOrderWithItems(tx, p, meta, input, number)).row;
+}
+
+/**
+ * `insertDraft`, and the lines as stored; with `paid`, the order is inserted paid already (its
+ * `order.approved` and `order.paid` events with it), as a draft submitted and paid would be.
+ */
+async function insertOrderWithItems(
+  tx: TxSql,
+  p: Principal,
+  meta: OrderMeta,
+  input: CreateOrderInput,
+  number?: number,
+  paid?: { provider: string; reference: string },
+) {
   const { currency, priced } = await priceItems(tx, p.accountId, input.items, input.currency);
   const subtotal = priced.reduce((n, i) => n + i.amount_cents, 0);
-  const row = await repo.insertOrder(tx, {
-    account_id: p.accountId,
-    number: number ?? (await repo.nextOrderNumber(tx, p.accountId)),
-    customer_id: input.customer_id,
-    status: 'draft',
-    currency,
-    ...totals(subtotal, input.discount_cents ?? 0, input.tax_cents ?? 0),
-    requires_approval: input.requires_approval ?? priced.some((i) => i.requires_approval),
-    notes: input.notes ?? '',
-    metadata: (input.metadata ?? {}) as Record<string, unknown>,
-  });
-  await repo.replaceItems(tx, p.accountId, row.id, itemRows(priced));
-  await recordEvent(tx, event(p, meta, row, 'order.created', { customer_id: row.customer_id }));
-  return row;
+  const row = await repo.insertOrder(
+    tx,
+    {
+      account_id: p.accountId,
+      number: number ?? (await repo.nextOrderNumber(tx, p.accountId)),
+      customer_id: input.customer_id,
+      status: 'draft',
+      currency,
+      ...totals(subtotal, input.discount_cents ?? 0, input.tax_cents ?? 0),
+      requires_approval: paid ? false : (input.requires_approval ?? priced.some((i) => i.requires_approval)),
+      notes: input.notes ?? '',
+      metadata: (input.metadata ?? {}) as Record<string, unknown>,
+    },
+    paid && { at: new Date(), ...paid },
+  );
+  const items = await repo.insertItems(tx, p.accountId, row.id, itemRows(priced));
+  const as = (status: OrderRow['status']) => ({ ...row, status });
+  await recordEvent(tx, event(p, meta, as('draft'), 'order.created', { customer_id: row.customer_id }));
+  if (paid) {
+    await recordEvent(tx, event(p, meta, as('approved'), 'order.approved'));
+    await recordEvent(tx, event(p, meta, row, 'order.paid'));
+  }
+  return { row, items };
 }
 
 /** Changes a draft: its lines (priced again), discount, tax, notes. */
@@ -334,8 +358,10 @@ async function fulfilLocked(
   meta: OrderMeta,
   order: OrderRow,
   provider: ProviderTerms = {},
+  /** The order's lines, when the caller has them (it inserted them). */
+  lines?: OrderItemRow[],
 ): Promise<Fulfilled> {
-  const items = await repo.itemsOf(tx, [order.id]);
+  const items = lines ?? (await repo.itemsOf(tx, [order.id]));
   const issued: Fulfilled['issued'] = [];
   const renewed: Fulfilled['renewed'] = [];
   for (const item of items) {
@@ -438,8 +464,10 @@ async function issueItem(
     tx,
   );
   const license = subscription.issued_license!;
-  await repo.linkLicenseToOrder(tx, license.id, order.id);
-  await repo.markItemFulfilled(tx, item.id, { subscriptionId: subscription.id, licenseId: license.id });
+  await Promise.all([
+    repo.linkLicenseToOrder(tx, license.id, order.id),
+    repo.markItemFulfilled(tx, item.id, { subscriptionId: subscription.id, licenseId: license.id }),
+  ]);
   return { ...license, subscription_id: subscription.id };
 }
 
@@ -498,13 +526,11 @@ export async function createPaidOrder(
   const number = await repo.nextOrderNumber(ctx.db.sql, p.accountId);
   return ctx.db.tx(async (tx) => {
     // Paid already: nothing waits for approval.
-    const draft = await insertDraft(tx, p, meta, { ...input, requires_approval: false }, number);
-    const approved = await move(tx, p, meta, draft, 'submit');
-    const paid = await move(tx, p, meta, approved, 'pay', {
-      payment_provider: input.provider,
-      payment_reference: input.reference,
+    const { row: paid, items } = await insertOrderWithItems(tx, p, meta, input, number, {
+      provider: input.provider,
+      reference: input.reference,
     });
-    const { issued } = await fulfilLocked(ctx, tx, p, meta, paid, input.terms);
+    const { issued } = await fulfilLocked(ctx, tx, p, meta, paid, input.terms, items);
     return { order: paid, issued };
   });
 }

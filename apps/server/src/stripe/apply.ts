@@ -189,9 +189,12 @@ export async function syncSubscription(
   stripeId: string,
   fetched?: Stripe.Subscription,
 ): Promise<Outcome> {
-  const local = await subscriptionByStripeId(ctx.db.sql, p.accountId, stripeId);
+  // Stripe is asked while Keyward's row is read (an event that came before its checkout asks in vain).
+  const [local, remote] = await Promise.all([
+    subscriptionByStripeId(ctx.db.sql, p.accountId, stripeId),
+    fetched ?? stripe.subscriptions.retrieve(stripeId),
+  ]);
   if (!local) return { status: 'retry', note: 'Waiting for its checkout.session.completed' };
-  const remote = fetched ?? (await stripe.subscriptions.retrieve(stripeId));
   const who: Who = { accountId: p.accountId, actor: { type: 'system', id: 'stripe' } };
   const item = remote.items.data[0];
   let changed = false;

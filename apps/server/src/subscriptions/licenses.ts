@@ -55,9 +55,9 @@ export async function driveLicenses(
   const changed: { license_id: string; event: string }[] = [];
   for (const license of await lockSubscriptionLicenses(d.tx, d.accountId, d.subscriptionId)) {
     if (license.status === 'revoked') continue;
+    // Each change sets a new version with it (a license's cached copies are reloaded).
     const change = await applyEffect(d.tx, license, effect);
     if (!change) continue;
-    await bumpLicenseVersion(d.tx, license.id);
     await recordEvent(d.tx, {
       accountId: d.accountId,
       type: change.event,
@@ -138,6 +138,7 @@ async function applyEffect(tx: TxSql, l: LicenseWithPlan, effect: LicenseEffect)
       if (l.plan_id === effect.plan.id && l.max_activations === max) return null;
       await applyPlan(tx, l.id, effect.plan);
       await setLicenseSeatLimit(tx, l.id, max);
+      await bumpLicenseVersion(tx, l.id);
       // A downgrade below the seats in use is allowed (a payment provider does not ask); the devices keep
       // working and the event says by how much the license is over (issue M's compliance reads it).
       const live = await countLiveSeats(tx, l.id);

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { orderBy } from '../db/order-by.js';
+import type { PlanRow } from '../plans/schemas.js';
 import type { ListSubscriptionsFilters, SubscriptionRow, SubscriptionStatus } from './schemas.js';
 
 const SORTABLE: Record<string, string> = {
@@ -33,6 +34,14 @@ export async function findSubscription(
 ): Promise<SubscriptionRow | undefined> {
   const [row] = await q<SubscriptionRow[]>`
     select * from subscriptions where account_id = ${accountId} and id = ${id} ${lock ? q`for no key update` : q``}`;
+  return row;
+}
+
+/** The plan a subscription is on (read after `findSubscription` locked it, in the same transaction). */
+export async function planOfSubscription(q: Queryable, accountId: string, id: string) {
+  const [row] = await q<PlanRow[]>`
+    select p.* from plans p join subscriptions s on s.plan_id = p.id and s.account_id = p.account_id
+    where s.account_id = ${accountId} and s.id = ${id}`;
   return row;
 }
 

@@ -74,9 +74,13 @@ export async function createSubscription(
   // Inside an outer transaction (an order's fulfilment) it commits with it.
   const inTx = <T>(fn: (tx: TxSql) => Promise<T>) => (outer ? fn(outer) : ctx.db.tx(fn));
   return inTx(async (tx) => {
-    if (!(await existsInAccount(tx, 'customers', p.accountId, input.customer_id)))
-      throw notInAccount('customer_id');
-    const plan = await planInAccount(tx, p.accountId, input.plan_id);
+    // Read together (one round trip), judged in turn.
+    const [customerFound, plan] = await Promise.all([
+      existsInAccount(tx, 'customers', p.accountId, input.customer_id),
+      findPlan(tx, p.accountId, input.plan_id),
+    ]);
+    if (!customerFound) throw notInAccount('customer_id');
+    if (!plan) throw notInAccount('plan_id');
     const cycle = input.billing_cycle ?? 'monthly';
     const start = input.current_period_start ? new Date(input.current_period_start) : ctx.clock.now();
     const trialing =

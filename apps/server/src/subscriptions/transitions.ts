@@ -4,11 +4,10 @@ import type { TxSql } from '../db/database.js';
 import { updateRow } from '../db/patch.js';
 import { type Actor, recordEvent } from '../events/record.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
-import { findPlan } from '../plans/repository.js';
 import type { PlanRow } from '../plans/schemas.js';
 import { driveLicenses, type LicenseEffect } from './licenses.js';
 import { addCycle, addDays, nextPeriod } from './periods.js';
-import { findSubscription, recordSubscriptionChange } from './repository.js';
+import { findSubscription, planOfSubscription, recordSubscriptionChange } from './repository.js';
 import type { SubscriptionRow } from './schemas.js';
 import { nextSubscriptionStatus, type SubscriptionAction } from './state.js';
 
@@ -165,9 +164,12 @@ export async function changeLocked(
   id: string,
   change: (tx: TxSql, f: Facts) => Promise<{ action: SubscriptionAction | null; step: Step } | null>,
 ): Promise<LockedChange | null> {
-  const sub = await findSubscription(tx, who.accountId, id, true);
-  if (!sub) throw notFound('Subscription');
-  const plan = (await findPlan(tx, who.accountId, sub.plan_id))!;
+  // Sent together, run in turn: the plan is read once the row is locked (one round trip, not two).
+  const [sub, plan] = await Promise.all([
+    findSubscription(tx, who.accountId, id, true),
+    planOfSubscription(tx, who.accountId, id),
+  ]);
+  if (!sub || !plan) throw notFound('Subscription');
   const now = ctx.clock.now();
   const decided = await change(tx, { sub, plan, now });
   if (!decided) return null;
@@ -182,8 +184,11 @@ export async function changeLocked(
     { ...step.set, status },
     [],
   ))!;
-  await recordSubscriptionChange(tx, row, now);
-  const licenses = step.effect ? await driveLicenses({ tx, subscriptionId: id, ...who }, step.effect) : [];
+  // The history row and the licenses' lock go out together (a failure of either fails the transaction).
+  const [, licenses] = await Promise.all([
+    recordSubscriptionChange(tx, row, now),
+    step.effect ? driveLicenses({ tx, subscriptionId: id, ...who }, step.effect) : [],
+  ]);
   await recordEvent(tx, {
     accountId: who.accountId,
     type: step.event,
