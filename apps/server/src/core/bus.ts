@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/database.js';
+import { Batcher } from './batcher.js';
 
 /** A message every server process hears (cache invalidation, real-time pushes). */
 export interface BusMessage {
@@ -20,6 +21,31 @@ export interface Bus {
 }
 
 const CHANNEL = 'keyward_bus';
+/** PostgreSQL refuses a notification payload of 8000 bytes or more. */
+const MAX_PAYLOAD = 7000;
+
+/**
+ * The messages published together, as notification payloads: `{ origin, messages }`, as many messages
+ * in each as fit (one message alone may be larger; PostgreSQL then refuses it, as it did before).
+ */
+export function notificationPayloads(origin: string, messages: BusMessage[]): string[] {
+  const payloads: string[] = [];
+  let group: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (group.length) payloads.push(`{"origin":${JSON.stringify(origin)},"messages":[${group.join(',')}]}`);
+    group = [];
+    size = 0;
+  };
+  for (const m of messages) {
+    const json = JSON.stringify(m);
+    if (size + json.length > MAX_PAYLOAD) flush();
+    group.push(json);
+    size += json.length + 1;
+  }
+  flush();
+  return payloads;
+}
 
 export async function createBus(db: Database): Promise<Bus> {
   const emitter = new EventEmitter();
@@ -38,19 +64,30 @@ export async function createBus(db: Database): Promise<Bus> {
   if (db.kind === 'postgres') {
     const listener = await db.sql.listen(CHANNEL, (payload) => {
       try {
-        const { origin: from, ...msg } = JSON.parse(payload) as BusMessage & { origin?: string };
-        if (from !== origin) deliver(msg);
+        const parsed = JSON.parse(payload) as { origin?: string; messages?: BusMessage[] } & BusMessage;
+        if (parsed.origin === origin) return;
+        // One message per notification is how processes of an earlier version publish (a rolling restart).
+        const { origin: _, messages, ...single } = parsed;
+        for (const msg of messages ?? [single]) deliver(msg);
       } catch {
         // a malformed notification is ignored; publishers are our own code
       }
     });
     unlisten = () => listener.unlisten();
   }
+  // Messages published in the same turn leave in one statement (a burst of renewals announces many).
+  const notify = new Batcher<BusMessage, void>(
+    async (messages) => {
+      await db.sql`select pg_notify(${CHANNEL}, p) from unnest(${notificationPayloads(origin, messages)}::text[]) p`;
+      return messages.map(() => undefined);
+    },
+    100,
+    2,
+  );
   return {
     async publish(msg) {
       deliver(msg);
-      if (db.kind === 'postgres')
-        await db.sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ ...msg, origin })})`;
+      if (db.kind === 'postgres') await notify.submit(msg);
     },
     subscribe(topic, handler) {
       emitter.on(topic, handler);

@@ -199,9 +199,15 @@ export async function syncSubscription(
   const item = remote.items.data[0];
   let changed = false;
   if (item) {
-    const plan = await planForPrice(ctx.db.sql, p.accountId, item.price.id);
-    if (!plan)
-      return { status: 'needs_attention', note: `No plan is mapped to Stripe price ${item.price.id}` };
+    // Most events keep the plan's own price (a renewal): no lookup then.
+    const priceId = item.price.id;
+    const plan =
+      priceId === local.plan_stripe_monthly
+        ? { id: local.plan_id, cycle: 'monthly' as const }
+        : priceId === local.plan_stripe_annual
+          ? { id: local.plan_id, cycle: 'annual' as const }
+          : await planForPrice(ctx.db.sql, p.accountId, priceId);
+    if (!plan) return { status: 'needs_attention', note: `No plan is mapped to Stripe price ${priceId}` };
     const quantity = item.quantity ?? 1;
     changed = plan.id !== local.plan_id || quantity !== local.quantity || plan.cycle !== local.billing_cycle;
     if (changed)

@@ -1,5 +1,6 @@
 import { isUuid } from '../core/uuid.js';
 import type { Queryable } from '../db/database.js';
+import type { SubscriptionRow } from '../subscriptions/schemas.js';
 
 export interface StripeEventRow {
   id: string;
@@ -132,13 +133,18 @@ export async function planForPrice(q: Queryable, accountId: string, priceId: str
 }
 
 /**
- * Keyward's subscription for a Stripe subscription. The `?` condition is the partial index's
- * (subscriptions_stripe): without it the planner cannot use the index and reads every subscription.
+ * Keyward's subscription for a Stripe subscription, with its plan's Stripe prices (a renewal on the same
+ * price needs no other lookup). The `?` condition is the partial index's (subscriptions_stripe): without
+ * it the planner cannot use the index and reads every subscription.
  */
 export async function subscriptionByStripeId(q: Queryable, accountId: string, stripeId: string) {
-  const [row] = await q<import('../subscriptions/schemas.js').SubscriptionRow[]>`
-    select * from subscriptions where account_id = ${accountId} and external_ids ? 'stripe_subscription'
-      and external_ids->>'stripe_subscription' = ${stripeId}`;
+  const [row] = await q<
+    (SubscriptionRow & { plan_stripe_monthly: string | null; plan_stripe_annual: string | null })[]
+  >`
+    select s.*, p.stripe_price_monthly as plan_stripe_monthly, p.stripe_price_annual as plan_stripe_annual
+    from subscriptions s join plans p on p.account_id = s.account_id and p.id = s.plan_id
+    where s.account_id = ${accountId} and s.external_ids ? 'stripe_subscription'
+      and s.external_ids->>'stripe_subscription' = ${stripeId}`;
   return row;
 }
 
