@@ -34,6 +34,121 @@ export interface StripeBench {
   notApplied: number;
 }
 
+/** Seconds the checkouts and the renewal rounds took, each from the first event sent to the last applied. */
+export interface StripeLoad {
+  checkoutSeconds: number;
+  renewalSeconds: number;
+}
+
+/**
+ * B15's load against `url`'s Stripe webhook: a checkout per subscription, then ROUNDS of one
+ * invoice.paid each, 32 sent at a time, signed with SECRET; the subscriptions' current state is
+ * `double`'s. `pending` counts the events the server has recorded and not applied yet.
+ */
+export async function stripeLoad(
+  url: string,
+  accountId: string,
+  double: StripeDouble,
+  pending: () => Promise<number>,
+): Promise<StripeLoad> {
+  const stripe = new Stripe('sk_test_bench');
+  const now = Date.now();
+  const period = (k: number) => ({
+    periodStart: new Date(now + k * 30 * DAY),
+    periodEnd: new Date(now + (k + 1) * 30 * DAY),
+  });
+  const subscription = (i: number, k: number) => ({
+    id: `sub_b${i}`,
+    customer: `cus_b${i}`,
+    price: 'price_bench_m',
+    unitAmount: 4900,
+    status: 'active' as const,
+    ...period(k),
+  });
+  for (let i = 0; i < SUBSCRIPTIONS; i++) {
+    double.customers.set(`cus_b${i}`, {
+      id: `cus_b${i}`,
+      object: 'customer',
+      email: `b${i}@bench.test`,
+      name: null,
+    });
+    double.setSubscription(subscription(i, 0));
+  }
+  let n = 0;
+  const signed = (type: string, object: Record<string, unknown>) => {
+    const payload = JSON.stringify({
+      id: `evt_bench_${++n}`,
+      object: 'event',
+      type,
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      data: { object: { metadata: { keyward_account_id: accountId }, ...object } },
+    });
+    return { payload, header: stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }) };
+  };
+  /** Sends the events 32 at a time and waits until all are applied; returns the seconds it took. */
+  const run = async (events: { payload: string; header: string }[]) => {
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < events.length) {
+          const e = events[next++]!;
+          const res = await fetch(`${url}/api/v1/webhooks/stripe`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'stripe-signature': e.header },
+            body: e.payload,
+          });
+          if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+        }
+      }),
+    );
+    while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 20));
+    return (performance.now() - started) / 1000;
+  };
+
+  const checkoutSeconds = await run(
+    Array.from({ length: SUBSCRIPTIONS }, (_, i) =>
+      signed('checkout.session.completed', {
+        id: `cs_b${i}`,
+        object: 'checkout.session',
+        mode: 'subscription',
+        customer: `cus_b${i}`,
+        subscription: `sub_b${i}`,
+        currency: 'usd',
+        customer_details: { email: `b${i}@bench.test` },
+      }),
+    ),
+  );
+  let renewalSeconds = 0;
+  for (let k = 1; k <= ROUNDS; k++) {
+    for (let i = 0; i < SUBSCRIPTIONS; i++) double.setSubscription(subscription(i, k));
+    renewalSeconds += await run(
+      Array.from({ length: SUBSCRIPTIONS }, (_, i) =>
+        signed('invoice.paid', {
+          id: `in_b${i}_${k}`,
+          object: 'invoice',
+          parent: { subscription_details: { subscription: `sub_b${i}` } },
+        }),
+      ),
+    );
+  }
+  return { checkoutSeconds, renewalSeconds };
+}
+
+/** Events per second from a load's timings. */
+export function stripeRates({ checkoutSeconds, renewalSeconds }: StripeLoad) {
+  const renewals = SUBSCRIPTIONS * ROUNDS;
+  return {
+    events: SUBSCRIPTIONS + renewals,
+    checkouts: SUBSCRIPTIONS,
+    renewals,
+    checkoutPerSecond: Math.round(SUBSCRIPTIONS / checkoutSeconds),
+    renewalPerSecond: Math.round(renewals / renewalSeconds),
+    perSecond: Math.round((SUBSCRIPTIONS + renewals) / (checkoutSeconds + renewalSeconds)),
+  };
+}
+
 export async function benchStripe(env: Record<string, string>, sqlUrl: string): Promise<StripeBench> {
   const double = new StripeDouble();
   const apiUrl = await double.start();
@@ -44,7 +159,6 @@ export async function benchStripe(env: Record<string, string>, sqlUrl: string): 
     '/health',
   );
   const sql = postgres(sqlUrl, { max: 2, onnotice: () => {} });
-  const stripe = new Stripe('sk_test_bench');
   try {
     const token = await login(server.url);
     await api(server.url, token, 'POST', '/api/v1/plans', {
@@ -57,116 +171,22 @@ export async function benchStripe(env: Record<string, string>, sqlUrl: string): 
       stripe_price_monthly: 'price_bench_m',
     });
     const [account] = await sql<{ id: string }[]>`select id from accounts order by created_at limit 1`;
-    const now = Date.now();
-    const period = (k: number) => ({
-      periodStart: new Date(now + k * 30 * DAY),
-      periodEnd: new Date(now + (k + 1) * 30 * DAY),
+    const load = await stripeLoad(server.url, account!.id, double, async () => {
+      const [left] = await sql<
+        { n: number }[]
+      >`select count(*)::int as n from stripe_events where status = 'received'`;
+      return left!.n;
     });
-    for (let i = 0; i < SUBSCRIPTIONS; i++) {
-      double.customers.set(`cus_b${i}`, {
-        id: `cus_b${i}`,
-        object: 'customer',
-        email: `b${i}@bench.test`,
-        name: null,
-      });
-      double.setSubscription({
-        id: `sub_b${i}`,
-        customer: `cus_b${i}`,
-        price: 'price_bench_m',
-        unitAmount: 4900,
-        status: 'active',
-        ...period(0),
-      });
-    }
-    let n = 0;
-    const signed = (type: string, object: Record<string, unknown>) => {
-      const payload = JSON.stringify({
-        id: `evt_bench_${++n}`,
-        object: 'event',
-        type,
-        created: Math.floor(Date.now() / 1000),
-        livemode: false,
-        data: { object: { metadata: { keyward_account_id: account!.id }, ...object } },
-      });
-      return { payload, header: stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }) };
-    };
-    /** Sends the events 32 at a time and waits until all are applied; returns the seconds it took. */
-    const run = async (events: { payload: string; header: string }[]) => {
-      const started = performance.now();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 32 }, async () => {
-          while (next < events.length) {
-            const e = events[next++]!;
-            const res = await fetch(`${server.url}/api/v1/webhooks/stripe`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', 'stripe-signature': e.header },
-              body: e.payload,
-            });
-            if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
-          }
-        }),
-      );
-      for (;;) {
-        const [left] = await sql<
-          { n: number }[]
-        >`select count(*)::int as n from stripe_events where status = 'received'`;
-        if (left!.n === 0) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return (performance.now() - started) / 1000;
-    };
-
-    const checkoutSeconds = await run(
-      Array.from({ length: SUBSCRIPTIONS }, (_, i) =>
-        signed('checkout.session.completed', {
-          id: `cs_b${i}`,
-          object: 'checkout.session',
-          mode: 'subscription',
-          customer: `cus_b${i}`,
-          subscription: `sub_b${i}`,
-          currency: 'usd',
-          customer_details: { email: `b${i}@bench.test` },
-        }),
-      ),
-    );
-    let renewalSeconds = 0;
-    for (let k = 1; k <= ROUNDS; k++) {
-      for (let i = 0; i < SUBSCRIPTIONS; i++)
-        double.setSubscription({
-          id: `sub_b${i}`,
-          customer: `cus_b${i}`,
-          price: 'price_bench_m',
-          unitAmount: 4900,
-          status: 'active',
-          ...period(k),
-        });
-      renewalSeconds += await run(
-        Array.from({ length: SUBSCRIPTIONS }, (_, i) =>
-          signed('invoice.paid', {
-            id: `in_b${i}_${k}`,
-            object: 'invoice',
-            parent: { subscription_details: { subscription: `sub_b${i}` } },
-          }),
-        ),
-      );
-    }
     const [check] = await sql<{ orders: number; renewed: number; twice: number; not_applied: number }[]>`
       select (select count(*)::int from orders where payment_provider = 'stripe') as orders,
         (select count(*)::int from events where type = 'subscription.renewed') as renewed,
         (select count(*)::int from stripe_events where attempts > 1) as twice,
         (select count(*)::int from stripe_events where status <> 'applied') as not_applied`;
-    const renewals = SUBSCRIPTIONS * ROUNDS;
-    const events = SUBSCRIPTIONS + renewals;
+    const rates = stripeRates(load);
     return {
-      events,
-      checkouts: SUBSCRIPTIONS,
-      renewals,
-      checkoutPerSecond: Math.round(SUBSCRIPTIONS / checkoutSeconds),
-      renewalPerSecond: Math.round(renewals / renewalSeconds),
-      perSecond: Math.round(events / (checkoutSeconds + renewalSeconds)),
+      ...rates,
       // Each checkout made one order and each renewal event one renewal; attempts > 1 would be a re-apply.
-      appliedTwice: check!.orders - SUBSCRIPTIONS + (check!.renewed - renewals) + check!.twice,
+      appliedTwice: check!.orders - SUBSCRIPTIONS + (check!.renewed - rates.renewals) + check!.twice,
       notApplied: check!.not_applied,
     };
   } finally {

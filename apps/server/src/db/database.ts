@@ -120,8 +120,11 @@ async function ping(sql: Sql): Promise<boolean> {
 const lastWork = new WeakMap<Queryable, (() => Promise<void>)[]>();
 
 /**
- * Has `work` run as the last statements of the transaction `q` (one opened by `begin`): false, and
+ * Has `work` run as the last statement of the transaction `q` (one opened by `begin`): false, and
  * nothing scheduled, when `q` is not one. Events use it to reach the log in one insert per transaction.
+ * `work` must send its one statement before it first waits: the statement goes out with the COMMIT,
+ * without waiting for its answer; when it fails, PostgreSQL turns that COMMIT into a rollback and the
+ * transaction's caller gets the statement's error.
  */
 export function atCommit(q: Queryable, work: () => Promise<void>): boolean {
   const last = lastWork.get(q);
@@ -140,12 +143,17 @@ export function atCommit(q: Queryable, work: () => Promise<void>): boolean {
  */
 export async function begin<T>(sql: Sql, fn: (tx: TxSql) => Promise<T>, options = ''): Promise<T> {
   let connectionClosed = false;
+  let sentWithCommit: Promise<void>[] = [];
   const run = async (tx: TxSql) => {
     const last: (() => Promise<void>)[] = [];
     lastWork.set(tx, last);
     try {
       const result = await fn(tx);
-      for (const work of last.splice(0)) await work();
+      sentWithCommit = last.splice(0).map((work) => {
+        const sent = work();
+        sent.catch(() => {}); // seen below, once the COMMIT has answered
+        return sent;
+      });
       return result;
     } catch (err) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -154,7 +162,9 @@ export async function begin<T>(sql: Sql, fn: (tx: TxSql) => Promise<T>, options 
     }
   };
   try {
-    return (await (options ? sql.begin(options, run) : sql.begin(run))) as T;
+    const result = (await (options ? sql.begin(options, run) : sql.begin(run))) as T;
+    await Promise.all(sentWithCommit);
+    return result;
   } catch (err) {
     connectionClosed = true; // also after an ordinary failure, when nothing is pending any more
     throw err;

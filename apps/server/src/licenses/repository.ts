@@ -170,6 +170,7 @@ export async function countActiveSeats(q: Queryable, licenseId: string): Promise
 /** A new license row (the key only as digest, ciphertext and last four characters). */
 export type NewLicense = Pick<
   LicenseRow,
+  | 'id'
   | 'account_id'
   | 'key_enc'
   | 'key_last4'
@@ -198,18 +199,17 @@ export type NewLicense = Pick<
   metadata: unknown;
 };
 
-export async function insertLicense(q: Queryable, l: NewLicense): Promise<{ id: string }> {
-  const [row] = await q<{ id: string }[]>`
-    insert into licenses (account_id, key_digest, key_enc, key_last4, product_id, plan_id, customer_id, subscription_id, order_id,
+export async function insertLicense(q: Queryable, l: NewLicense): Promise<void> {
+  await q`
+    insert into licenses (id, account_id, key_digest, key_enc, key_last4, product_id, plan_id, customer_id, subscription_id, order_id,
       license_type, license_model, status, max_activations, features, limits, restrictions, policy, starts_at, expires_at,
       term_days, grace_period_days, trial_ends_at, auto_renew, offline_file_ttl_days, metadata)
-    values (${l.account_id}, ${l.key_digest}, ${l.key_enc}, ${l.key_last4},
+    values (${l.id}, ${l.account_id}, ${l.key_digest}, ${l.key_enc}, ${l.key_last4},
       ${l.product_id}, ${l.plan_id}, ${l.customer_id}, ${l.subscription_id}, ${l.order_id},
       ${l.license_type}, ${l.license_model}, ${l.status}, ${l.max_activations},
       ${q.json(l.features as never)}, ${q.json(l.limits as never)}, ${q.json(l.restrictions as never)},
       ${q.json(l.policy as never)}, ${l.starts_at}, ${l.expires_at}, ${l.term_days}, ${l.grace_period_days}, ${l.trial_ends_at}, ${l.auto_renew}, ${l.offline_file_ttl_days}, ${q.json(l.metadata as never)})
-    returning id`;
-  return row!;
+    `;
 }
 
 /** Every change bumps the version: activation re-checks it under the license lock (`keyward_take_seats`). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
@@ -137,7 +138,24 @@ export async function createLicense(
       });
     }
     const key = generateLicenseKey();
-    const row = await insertLicense(t, {
+    const id = randomUUID();
+    await recordEvent(t, {
+      accountId: p.accountId,
+      type: 'license.created',
+      actor: actorOf(p),
+      subject: { type: 'license', id },
+      ip: meta.ip,
+      requestId: meta.requestId,
+      data: {
+        plan: plan.code,
+        customer_id: input.customer_id ?? null,
+        key_last4: keyLast4(key),
+        trial: Boolean(input.trial),
+      },
+    });
+    // The id is chosen here so that the insert and the read of the new license go out together.
+    const inserting = insertLicense(t, {
+      id,
       account_id: p.accountId,
       key_digest: digestSecret(ctx.keyring, normalizeLicenseKey(key)),
       key_enc: encryptAtRest(ctx.keyring, key),
@@ -164,21 +182,8 @@ export async function createLicense(
       offline_file_ttl_days: input.offline_file_ttl_days ?? plan.offline_file_ttl_days,
       metadata: input.metadata ?? {},
     });
-    await recordEvent(t, {
-      accountId: p.accountId,
-      type: 'license.created',
-      actor: actorOf(p),
-      subject: { type: 'license', id: row!.id },
-      ip: meta.ip,
-      requestId: meta.requestId,
-      data: {
-        plan: plan.code,
-        customer_id: input.customer_id ?? null,
-        key_last4: keyLast4(key),
-        trial: Boolean(input.trial),
-      },
-    });
-    return { license: (await findLicense(t, p.accountId, row!.id))!, key };
+    const [, license] = await Promise.all([inserting, findLicense(t, p.accountId, id)]);
+    return { license: license!, key };
   };
   return tx ? run(tx) : ctx.db.tx(run);
 }

@@ -163,11 +163,6 @@ export async function findByPaymentReference(
   return row;
 }
 
-/** Marks a license as issued by an order (a subscription's license, issued by the subscription). */
-export async function linkLicenseToOrder(q: Queryable, licenseId: string, orderId: string) {
-  await q`update licenses set order_id = ${orderId} where id = ${licenseId}`;
-}
-
 /**
  * Manually billed subscriptions that fell past due at the end of a period and have no renewal order for
  * it yet (a plan that extends itself, or Stripe's billing, renews without one).

@@ -364,25 +364,39 @@ async function fulfilLocked(
   const items = lines ?? (await repo.itemsOf(tx, [order.id]));
   const issued: Fulfilled['issued'] = [];
   const renewed: Fulfilled['renewed'] = [];
-  for (const item of items) {
-    if (order.renews_subscription_id && item.billing_cycle !== 'one_time') {
-      renewed.push(await renewItem(ctx, tx, p, meta, order.renews_subscription_id, item));
-      continue;
+  // What each line issued is written on it; those writes go out with the order's own last one.
+  const marks: Promise<void>[] = [];
+  try {
+    for (const item of items) {
+      if (order.renews_subscription_id && item.billing_cycle !== 'one_time') {
+        renewed.push(await renewItem(ctx, tx, p, meta, order.renews_subscription_id, item));
+        continue;
+      }
+      const line = await issueItem(ctx, tx, p, meta, order, item, provider);
+      marks.push(
+        repo.markItemFulfilled(tx, item.id, { subscriptionId: line.subscription_id, licenseId: line.id }),
+      );
+      issued.push({ ...line, item_id: item.id });
     }
-    issued.push({ ...(await issueItem(ctx, tx, p, meta, order, item, provider)), item_id: item.id });
+  } catch (err) {
+    await Promise.allSettled(marks);
+    throw err;
   }
-  await move(
-    tx,
-    p,
-    meta,
-    order,
-    'fulfil',
-    {},
-    {
-      license_ids: issued.map((l) => l.id),
-      ...(renewed.length ? { renewed_subscription_id: order.renews_subscription_id } : {}),
-    },
-  );
+  await Promise.all([
+    ...marks,
+    move(
+      tx,
+      p,
+      meta,
+      order,
+      'fulfil',
+      {},
+      {
+        license_ids: issued.map((l) => l.id),
+        ...(renewed.length ? { renewed_subscription_id: order.renews_subscription_id } : {}),
+      },
+    ),
+  ]);
   // The renewals are announced by the caller once the order's transaction commits.
   return { issued, renewed };
 }
@@ -414,7 +428,7 @@ export interface ProviderTerms {
   period?: { start: Date; end: Date };
 }
 
-/** Issues one line, on the provider's terms when it came through one. */
+/** Issues one line, on the provider's terms when it came through one; the caller marks the line with it. */
 async function issueItem(
   ctx: AppContext,
   tx: TxSql,
@@ -438,7 +452,6 @@ async function issueItem(
       meta,
       tx,
     );
-    await repo.markItemFulfilled(tx, item.id, { subscriptionId: null, licenseId: license.id });
     return { id: license.id, key, subscription_id: null };
   }
   const subscription = await createSubscription(
@@ -452,6 +465,7 @@ async function issueItem(
       price_cents: item.unit_amount_cents,
       currency: order.currency,
       metadata: { order_id: order.id, order_number: order.number },
+      order_id: order.id,
       external_ids: provider.external ?? {},
       ...(provider.period
         ? {
@@ -464,10 +478,6 @@ async function issueItem(
     tx,
   );
   const license = subscription.issued_license!;
-  await Promise.all([
-    repo.linkLicenseToOrder(tx, license.id, order.id),
-    repo.markItemFulfilled(tx, item.id, { subscriptionId: subscription.id, licenseId: license.id }),
-  ]);
   return { ...license, subscription_id: subscription.id };
 }
 

@@ -66,11 +66,12 @@ export async function getSubscription(ctx: AppContext, accountId: string, id: st
 export async function createSubscription(
   ctx: AppContext,
   p: Principal,
-  input: CreateSubscriptionInput,
+  /** `order_id`: the order whose fulfilment starts it (its license names the order). */
+  input: CreateSubscriptionInput & { order_id?: string },
   meta: { ip: string; requestId: string },
   outer?: TxSql,
 ) {
-  const { issue_license: issue = true, ...fields } = input;
+  const { issue_license: issue = true, order_id: orderId, ...fields } = input;
   // Inside an outer transaction (an order's fulfilment) it commits with it.
   const inTx = <T>(fn: (tx: TxSql) => Promise<T>) => (outer ? fn(outer) : ctx.db.tx(fn));
   return inTx(async (tx) => {
@@ -131,26 +132,30 @@ export async function createSubscription(
     // revenue days already stored from a past day on are then computed again.
     const now = ctx.clock.now();
     const since = new Date(Math.min(start.getTime(), now.getTime()));
-    await repo.recordSubscriptionChange(tx, created, since);
     const sinceDay = since.toISOString().slice(0, 10);
-    if (sinceDay < now.toISOString().slice(0, 10)) await markRevenueStale(tx, p.accountId, sinceDay);
-    const issued = issue
-      ? await createLicense(
-          ctx,
-          p,
-          {
-            plan_id: plan.id,
-            customer_id: input.customer_id,
-            subscription_id: created.id,
-            starts_at: start.toISOString(),
-            expires_at: end.toISOString(),
-            trial: trialing,
-            max_activations: seatLimit(plan, quantity),
-          },
-          meta,
-          tx,
-        )
-      : null;
+    // The history row goes out with the license's first reads (a failure of either fails the transaction).
+    const [, , issued] = await Promise.all([
+      repo.recordSubscriptionChange(tx, created, since),
+      sinceDay < now.toISOString().slice(0, 10) ? markRevenueStale(tx, p.accountId, sinceDay) : null,
+      issue
+        ? createLicense(
+            ctx,
+            p,
+            {
+              plan_id: plan.id,
+              customer_id: input.customer_id,
+              subscription_id: created.id,
+              starts_at: start.toISOString(),
+              expires_at: end.toISOString(),
+              trial: trialing,
+              max_activations: seatLimit(plan, quantity),
+              ...(orderId ? { order_id: orderId } : {}),
+            },
+            meta,
+            tx,
+          )
+        : null,
+    ]);
     await recordEvent(tx, {
       accountId: p.accountId,
       type: 'subscription.created',

@@ -176,19 +176,14 @@ export async function changeLocked(
   // No action: a change of fields that leaves the status as it is (metadata, price).
   const status = decided.action ? nextSubscriptionStatus(sub.status, decided.action) : sub.status;
   const { step } = decided;
-  const row = (await updateRow<SubscriptionRow>(
-    tx,
-    'subscriptions',
-    who.accountId,
-    id,
-    { ...step.set, status },
-    [],
-  ))!;
-  // The history row and the licenses' lock go out together (a failure of either fails the transaction).
-  const [, licenses] = await Promise.all([
-    recordSubscriptionChange(tx, row, now),
+  // The row's update, its history (the columns it keeps are known before the update answers) and the
+  // licenses' lock go out together, run in turn; a failure of any fails the transaction.
+  const [updated, , licenses] = await Promise.all([
+    updateRow<SubscriptionRow>(tx, 'subscriptions', who.accountId, id, { ...step.set, status }, []),
+    recordSubscriptionChange(tx, { ...sub, ...step.set, status }, now),
     step.effect ? driveLicenses({ tx, subscriptionId: id, ...who }, step.effect) : [],
   ]);
+  const row = updated!;
   await recordEvent(tx, {
     accountId: who.accountId,
     type: step.event,
