@@ -116,21 +116,30 @@ async function ping(sql: Sql): Promise<boolean> {
   }
 }
 
-/** What each open transaction does last, before it commits (`atCommit`). */
-const lastWork = new WeakMap<Queryable, (() => Promise<void>)[]>();
+/** Where a transaction opened by `begin` keeps its commit buffers (on the transaction itself). */
+const COMMIT_BUFFERS = Symbol('keyward.commitBuffers');
+interface CommitBuffer {
+  items: unknown[];
+  flush: (items: unknown[]) => Promise<void>;
+}
+type WithCommitBuffers = { [COMMIT_BUFFERS]?: Map<symbol, CommitBuffer> };
 
 /**
- * Has `work` run as the last statement of the transaction `q` (one opened by `begin`): false, and
- * nothing scheduled, when `q` is not one. Events use it to reach the log in one insert per transaction.
- * `work` must send its one statement before it first waits: the statement goes out with the COMMIT,
- * without waiting for its answer; when it fails, PostgreSQL turns that COMMIT into a rollback and the
- * transaction's caller gets the statement's error.
+ * The list, under `key`, of what the transaction `q` writes when it commits, `flush` writing it; null
+ * when `q` is not a transaction opened by `begin` (write at once then). Events use it to reach the log in
+ * one insert per transaction. `flush` must send its one statement before it first waits: the statement
+ * goes out with the COMMIT, without waiting for its answer; when it fails, PostgreSQL turns that COMMIT
+ * into a rollback and the transaction's caller gets the statement's error.
  */
-export function atCommit(q: Queryable, work: () => Promise<void>): boolean {
-  const last = lastWork.get(q);
-  if (!last) return false;
-  last.push(work);
-  return true;
+export function commitBuffer<T>(q: Queryable, key: symbol, flush: (items: T[]) => Promise<void>): T[] | null {
+  const buffers = (q as WithCommitBuffers)[COMMIT_BUFFERS];
+  if (!buffers) return null;
+  let buffer = buffers.get(key);
+  if (!buffer) {
+    buffer = { items: [], flush: flush as CommitBuffer['flush'] };
+    buffers.set(key, buffer);
+  }
+  return buffer.items as T[];
 }
 
 /**
@@ -145,15 +154,17 @@ export async function begin<T>(sql: Sql, fn: (tx: TxSql) => Promise<T>, options 
   let connectionClosed = false;
   let sentWithCommit: Promise<void>[] = [];
   const run = async (tx: TxSql) => {
-    const last: (() => Promise<void>)[] = [];
-    lastWork.set(tx, last);
+    const buffers = new Map<symbol, CommitBuffer>();
+    (tx as WithCommitBuffers)[COMMIT_BUFFERS] = buffers;
     try {
       const result = await fn(tx);
-      sentWithCommit = last.splice(0).map((work) => {
-        const sent = work();
-        sent.catch(() => {}); // seen below, once the COMMIT has answered
-        return sent;
-      });
+      sentWithCommit = [...buffers.values()]
+        .filter((b) => b.items.length > 0)
+        .map((b) => {
+          const sent = b.flush(b.items);
+          sent.catch(() => {}); // seen below, once the COMMIT has answered
+          return sent;
+        });
       return result;
     } catch (err) {
       await new Promise((resolve) => setImmediate(resolve));

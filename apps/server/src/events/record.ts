@@ -1,5 +1,5 @@
 import { mapInSlices } from '../core/slices.js';
-import { atCommit, type Queryable } from '../db/database.js';
+import { commitBuffer, type Queryable } from '../db/database.js';
 import { rowHash } from './hash.js';
 import { insertEvent, insertEvents, type NewEventRow } from './repository.js';
 
@@ -41,23 +41,18 @@ export function eventRow(e: NewEvent) {
  */
 export async function recordEvent(q: Queryable, e: NewEvent): Promise<void> {
   const r = eventRow(e);
-  const held = heldRows.get(q);
+  const held = commitBuffer<NewEventRow>(q, HELD_EVENTS, (rows) =>
+    rows.length === 1 ? insertEvent(q, rows[0]!) : insertEvents(q, rows),
+  );
   if (held) held.push(r);
-  else if (atCommit(q, () => flushHeld(q))) heldRows.set(q, [r]);
   else await insertEvent(q, r);
 }
 
 /**
- * The events of an open transaction, held until it commits and then inserted together: one statement
- * (and one run of the log's fan-out trigger) instead of one per event. A checkout records seven.
+ * The events of an open transaction are held until it commits and then inserted together: one
+ * statement (and one run of the log's fan-out trigger) instead of one per event. A checkout records seven.
  */
-const heldRows = new WeakMap<Queryable, NewEventRow[]>();
-
-async function flushHeld(q: Queryable): Promise<void> {
-  const rows = heldRows.get(q) ?? [];
-  heldRows.delete(q);
-  await (rows.length === 1 ? insertEvent(q, rows[0]!) : insertEvents(q, rows));
-}
+const HELD_EVENTS = Symbol('keyward.heldEvents');
 
 /** Appends many events in one statement, with the transaction that makes their changes. */
 export async function recordEvents(q: Queryable, events: NewEvent[]): Promise<void> {

@@ -22,7 +22,6 @@ export async function insertOrder(
   q: Queryable,
   o: Omit<
     OrderRow,
-    | 'id'
     | 'created_at'
     | 'updated_at'
     | 'submitted_at'
@@ -41,10 +40,10 @@ export async function insertOrder(
   paid?: { at: Date; provider: string; reference: string },
 ) {
   const [row] = await q<OrderRow[]>`
-    insert into orders (account_id, number, customer_id, status, currency, subtotal_cents, discount_cents,
+    insert into orders (id, account_id, number, customer_id, status, currency, subtotal_cents, discount_cents,
       tax_cents, total_cents, requires_approval, notes, metadata, approved_at, paid_at, payment_provider,
       payment_reference)
-    values (${o.account_id}, ${o.number}, ${o.customer_id}, ${paid ? 'paid' : o.status}, ${o.currency},
+    values (${o.id}, ${o.account_id}, ${o.number}, ${o.customer_id}, ${paid ? 'paid' : o.status}, ${o.currency},
       ${o.subtotal_cents}, ${o.discount_cents}, ${o.tax_cents}, ${o.total_cents}, ${o.requires_approval},
       ${o.notes}, ${q.json(o.metadata as never)}, ${paid?.at ?? null}, ${paid?.at ?? null},
       ${paid?.provider ?? null}, ${paid?.reference ?? null})

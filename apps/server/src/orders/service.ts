@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { authorize } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
@@ -192,22 +193,23 @@ async function insertOrderWithItems(
 ) {
   const { currency, priced } = await priceItems(tx, p.accountId, input.items, input.currency);
   const subtotal = priced.reduce((n, i) => n + i.amount_cents, 0);
-  const row = await repo.insertOrder(
-    tx,
-    {
-      account_id: p.accountId,
-      number: number ?? (await repo.nextOrderNumber(tx, p.accountId)),
-      customer_id: input.customer_id,
-      status: 'draft',
-      currency,
-      ...totals(subtotal, input.discount_cents ?? 0, input.tax_cents ?? 0),
-      requires_approval: paid ? false : (input.requires_approval ?? priced.some((i) => i.requires_approval)),
-      notes: input.notes ?? '',
-      metadata: (input.metadata ?? {}) as Record<string, unknown>,
-    },
-    paid && { at: new Date(), ...paid },
-  );
-  const items = await repo.insertItems(tx, p.accountId, row.id, itemRows(priced));
+  const order = {
+    // Chosen here, so that the order and its lines go out together.
+    id: randomUUID(),
+    account_id: p.accountId,
+    number: number ?? (await repo.nextOrderNumber(tx, p.accountId)),
+    customer_id: input.customer_id,
+    status: 'draft' as const,
+    currency,
+    ...totals(subtotal, input.discount_cents ?? 0, input.tax_cents ?? 0),
+    requires_approval: paid ? false : (input.requires_approval ?? priced.some((i) => i.requires_approval)),
+    notes: input.notes ?? '',
+    metadata: (input.metadata ?? {}) as Record<string, unknown>,
+  };
+  const [row, items] = await Promise.all([
+    repo.insertOrder(tx, order, paid && { at: new Date(), ...paid }),
+    repo.insertItems(tx, p.accountId, order.id, itemRows(priced)),
+  ]);
   const as = (status: OrderRow['status']) => ({ ...row, status });
   await recordEvent(tx, event(p, meta, as('draft'), 'order.created', { customer_id: row.customer_id }));
   if (paid) {

@@ -109,10 +109,15 @@ async function provisionCheckout(
       : { status: 'applied' };
   const customerId = idOf(session.customer);
   if (!customerId) return { status: 'needs_attention', note: 'The checkout session has no customer' };
-  const customer = await customerFor(ctx, p, stripe, customerId, {
-    keywardCustomerId: session.metadata?.keyward_customer_id,
-    email: session.customer_details?.email,
-  });
+  // The subscription is fetched from Stripe while the customer is found or made.
+  const subscribed = session.mode === 'subscription' && session.subscription;
+  const [customer, remote] = await Promise.all([
+    customerFor(ctx, p, stripe, customerId, {
+      keywardCustomerId: session.metadata?.keyward_customer_id,
+      email: session.customer_details?.email,
+    }),
+    subscribed ? stripe.subscriptions.retrieve(idOf(session.subscription)) : null,
+  ]);
   const totals = {
     // What a refund or dispute names: the payment of this checkout.
     metadata: session.payment_intent ? { stripe_payment_intent: idOf(session.payment_intent) } : {},
@@ -120,8 +125,7 @@ async function provisionCheckout(
     tax_cents: session.total_details?.amount_tax ?? 0,
     ...(session.currency ? { currency: session.currency } : {}),
   };
-  if (session.mode === 'subscription' && session.subscription) {
-    const remote = await stripe.subscriptions.retrieve(idOf(session.subscription));
+  if (remote) {
     const item = remote.items.data[0]!;
     const plan = await planForPrice(ctx.db.sql, p.accountId, item.price.id);
     if (!plan)
