@@ -116,6 +116,22 @@ async function ping(sql: Sql): Promise<boolean> {
   }
 }
 
+/**
+ * `Promise.all` for work sent together in one transaction, where a part sends several statements in
+ * turn: it waits for every part before it fails, so no part sends a statement after the transaction has
+ * ended (postgres.js would run it on the released connection, outside any transaction). It fails with
+ * the first error that is not PostgreSQL's "transaction is aborted" (25P02), the cause of the others.
+ */
+export async function sentTogether<T extends readonly unknown[] | []>(
+  parts: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(parts);
+  const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length)
+    throw failures.find((e) => (e as { code?: string } | null)?.code !== '25P02') ?? failures[0];
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as never;
+}
+
 /** Where a transaction opened by `begin` keeps its commit buffers (on the transaction itself). */
 const COMMIT_BUFFERS = Symbol('keyward.commitBuffers');
 interface CommitBuffer {

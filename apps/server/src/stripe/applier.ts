@@ -10,6 +10,7 @@ import {
   type Settlement,
   settleStripeEvents,
 } from './repository.js';
+import { type Mover, moveTogether } from './subscription-moves.js';
 
 /** Seconds before an event that could not be applied yet is tried again; then it needs attention. */
 const RETRY_SECONDS = [2, 5, 15, 60, 300, 900, 3600, 3600, 3600, 3600];
@@ -29,7 +30,11 @@ export class StripeApplier {
    */
   private readonly settled: Batcher<Settlement, void>;
 
+  /** Subscriptions moved by the events being applied at the same time: one transaction for the lot. */
+  private readonly mover: Mover;
+
   constructor(private readonly ctx: AppContext) {
+    this.mover = moveTogether(ctx);
     this.settled = new Batcher<Settlement, void>(
       async (batch) => {
         await settleStripeEvents(ctx.db.sql, batch);
@@ -70,7 +75,7 @@ export class StripeApplier {
   private async apply(stripe: Stripe, event: ClaimedStripeEvent): Promise<void> {
     let outcome: Awaited<ReturnType<typeof applyStripeEvent>>;
     try {
-      outcome = await applyStripeEvent(this.ctx, stripe, event);
+      outcome = await applyStripeEvent(this.ctx, stripe, event, this.mover);
     } catch (err) {
       outcome = { status: 'retry', note: (err as Error).message.slice(0, 500) };
     }

@@ -3,14 +3,12 @@ import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { findByPaymentReference } from '../orders/repository.js';
 import { createPaidOrder } from '../orders/service.js';
-import type { SubscriptionRow } from '../subscriptions/schemas.js';
 import { updateSubscription } from '../subscriptions/service.js';
-import type { SubscriptionAction } from '../subscriptions/state.js';
-import { type ActionInput, transitionIf, type Who } from '../subscriptions/transitions.js';
 import { customerFor } from './customers.js';
 import type { Outcome } from './outcome.js';
 import { suspendForReview } from './refunds.js';
 import { planForPrice, subscriptionByStripeId } from './repository.js';
+import { type Mover, moveAlone, periodOf, stepsToward } from './subscription-moves.js';
 
 const META = { ip: '', requestId: '' };
 
@@ -42,6 +40,8 @@ export async function applyStripeEvent(
   ctx: AppContext,
   stripe: Stripe,
   row: { account_id: string | null; type: string; payload: Stripe.Event },
+  /** How subscriptions are moved (the applier moves those of events applied together in one transaction). */
+  mover: Mover = moveAlone(ctx),
 ): Promise<Outcome> {
   if (!row.account_id)
     return {
@@ -51,7 +51,7 @@ export async function applyStripeEvent(
   const p = stripePrincipal(row.account_id);
   const object = row.payload.data.object as unknown as Record<string, unknown>;
   if (row.type === 'checkout.session.completed')
-    return provisionCheckout(ctx, stripe, p, object as unknown as Stripe.Checkout.Session);
+    return provisionCheckout(ctx, stripe, p, object as unknown as Stripe.Checkout.Session, mover);
   if (row.type === 'charge.refunded' || row.type === 'charge.dispute.created') {
     const refund = row.type === 'charge.refunded';
     // A partial refund keeps what was sold; a full one, or any dispute, suspends it for review.
@@ -66,7 +66,7 @@ export async function applyStripeEvent(
   if (SUBSCRIPTION_EVENTS.includes(row.type)) {
     const id = subscriptionIdOf(object, row.type);
     return id
-      ? syncSubscription(ctx, stripe, p, id)
+      ? syncSubscription(ctx, stripe, p, id, mover)
       : { status: 'ignored', note: 'Not about a subscription' };
   }
   return { status: 'ignored', note: `Keyward does not act on ${row.type}` };
@@ -80,18 +80,6 @@ function subscriptionIdOf(object: Record<string, unknown>, type: string): string
   return typeof id === 'string' ? id : ((id as { id?: string } | null)?.id ?? null);
 }
 
-/** The paid period of a Stripe subscription (on its item since the 2025 API versions, at the top before). */
-function periodOf(remote: Stripe.Subscription): { start: Date; end: Date } {
-  const item = remote.items.data[0] as unknown as {
-    current_period_start?: number;
-    current_period_end?: number;
-  };
-  const top = remote as unknown as { current_period_start?: number; current_period_end?: number };
-  const start = item?.current_period_start ?? top.current_period_start ?? remote.start_date;
-  const end = item?.current_period_end ?? top.current_period_end ?? start;
-  return { start: new Date(start * 1000), end: new Date(end * 1000) };
-}
-
 /**
  * A completed Checkout: the customer (found, linked or created), and an order — created, paid and
  * fulfilled in one transaction, once per checkout session — whose subscription or license carries
@@ -102,10 +90,11 @@ async function provisionCheckout(
   stripe: Stripe,
   p: Principal,
   session: Stripe.Checkout.Session,
+  mover: Mover,
 ): Promise<Outcome> {
   if (await findByPaymentReference(ctx.db.sql, p.accountId, 'stripe', session.id))
     return session.subscription
-      ? syncSubscription(ctx, stripe, p, idOf(session.subscription))
+      ? syncSubscription(ctx, stripe, p, idOf(session.subscription), mover)
       : { status: 'applied' };
   const customerId = idOf(session.customer);
   if (!customerId) return { status: 'needs_attention', note: 'The checkout session has no customer' };
@@ -154,7 +143,7 @@ async function provisionCheckout(
       META,
     );
     // Fetched a moment ago, for the order: no need to ask Stripe again.
-    return syncSubscription(ctx, stripe, p, remote.id, remote);
+    return syncSubscription(ctx, stripe, p, remote.id, mover, remote);
   }
   const planId = session.metadata?.keyward_plan_id;
   if (!planId)
@@ -191,6 +180,7 @@ export async function syncSubscription(
   stripe: Stripe,
   p: Principal,
   stripeId: string,
+  mover: Mover,
   fetched?: Stripe.Subscription,
 ): Promise<Outcome> {
   // Stripe is asked while Keyward's row is read (an event that came before its checkout asks in vain).
@@ -199,7 +189,6 @@ export async function syncSubscription(
     fetched ?? stripe.subscriptions.retrieve(stripeId),
   ]);
   if (!local) return { status: 'retry', note: 'Waiting for its checkout.session.completed' };
-  const who: Who = { accountId: p.accountId, actor: { type: 'system', id: 'stripe' } };
   const item = remote.items.data[0];
   let changed = false;
   if (item) {
@@ -223,58 +212,9 @@ export async function syncSubscription(
         META,
       );
   }
-  // One move at a time, each decided under the subscription's lock from its row as of then; none (and no
-  // lock taken) when the row read just now already agrees with Stripe — a duplicate cue costs a read.
+  // None (and no lock taken) when the row read just now already agrees with Stripe: a duplicate cue
+  // costs a read.
   const current = changed ? (await subscriptionByStripeId(ctx.db.sql, p.accountId, stripeId))! : local;
-  let left = stepsToward(remote, current).length;
-  const done: string[] = [];
-  while (left > 0 && done.length < 4) {
-    let picked: string | null = null;
-    await transitionIf(ctx, who, local.id, (f) => {
-      const moves = stepsToward(remote, f.sub);
-      left = moves.length - 1;
-      picked = moves[0]?.[0] ?? null;
-      return moves[0] ?? null;
-    });
-    if (!picked) break;
-    done.push(picked);
-  }
+  const done = stepsToward(remote, current).length === 0 ? [] : await mover(p.accountId, local.id, remote);
   return { status: 'applied', ...(done.length ? { note: done.join(', ') } : {}) };
-}
-
-type Move = [Exclude<SubscriptionAction, 'change'>, ActionInput];
-
-/** The actions that take Keyward's subscription to the state of Stripe's (none when they agree). */
-function stepsToward(remote: Stripe.Subscription, local: SubscriptionRow): Move[] {
-  const period = periodOf(remote);
-  const live = ['trialing', 'active', 'past_due', 'suspended'].includes(local.status);
-  const ended = local.status === 'canceled' || local.status === 'expired';
-  // Stripe's period is the one paid for: any other end (a renewal, a change of cycle) is taken from it.
-  const newer = !local.current_period_end || period.end.getTime() !== local.current_period_end.getTime();
-  switch (remote.status) {
-    case 'active':
-    case 'trialing': {
-      const moves: Move[] = [];
-      if (ended) moves.push(['reactivate', {}]);
-      if (newer || local.status === 'past_due' || local.status === 'suspended')
-        moves.push(['renew', { period }]);
-      if (remote.cancel_at_period_end && !local.cancel_at_period_end)
-        moves.push(['cancel_at_period_end', {}]);
-      if (!remote.cancel_at_period_end && local.cancel_at_period_end && !ended)
-        moves.push(['reactivate', {}]);
-      return moves;
-    }
-    case 'past_due':
-      return local.status === 'active' || local.status === 'trialing' ? [['mark_past_due', {}]] : [];
-    case 'unpaid':
-    case 'paused':
-      return live && local.status !== 'suspended'
-        ? [['suspend', { reason: `Stripe: ${remote.status}` }]]
-        : [];
-    case 'canceled':
-    case 'incomplete_expired':
-      return live ? [['cancel', { reason: `Stripe: ${remote.status}` }]] : [];
-    default:
-      return [];
-  }
 }

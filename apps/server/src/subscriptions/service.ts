@@ -2,7 +2,7 @@ import { markRevenueStale } from '../analytics/revenue-repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
-import type { Queryable, TxSql } from '../db/database.js';
+import { type Queryable, sentTogether, type TxSql } from '../db/database.js';
 import { existsInAccount, insertRow } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { createLicense } from '../licenses/service.js';
@@ -134,7 +134,7 @@ export async function createSubscription(
     const since = new Date(Math.min(start.getTime(), now.getTime()));
     const sinceDay = since.toISOString().slice(0, 10);
     // The history row goes out with the license's first reads (a failure of either fails the transaction).
-    const [, , issued] = await Promise.all([
+    const [, , issued] = await sentTogether([
       repo.recordSubscriptionChange(tx, created, since),
       sinceDay < now.toISOString().slice(0, 10) ? markRevenueStale(tx, p.accountId, sinceDay) : null,
       issue

@@ -1,6 +1,6 @@
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
-import type { TxSql } from '../db/database.js';
+import { sentTogether, type TxSql } from '../db/database.js';
 import { updateRow } from '../db/patch.js';
 import { type Actor, recordEvent } from '../events/record.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
@@ -178,7 +178,7 @@ export async function changeLocked(
   const { step } = decided;
   // The row's update, its history (the columns it keeps are known before the update answers) and the
   // licenses' lock go out together, run in turn; a failure of any fails the transaction.
-  const [updated, , licenses] = await Promise.all([
+  const [updated, , licenses] = await sentTogether([
     updateRow<SubscriptionRow>(tx, 'subscriptions', who.accountId, id, { ...step.set, status }, []),
     recordSubscriptionChange(tx, { ...sub, ...step.set, status }, now),
     step.effect ? driveLicenses({ tx, subscriptionId: id, ...who }, step.effect) : [],
@@ -245,21 +245,26 @@ export function transitionDue(ctx: AppContext, who: Who, id: string) {
   });
 }
 
+/** Picks an action from the locked row (or none). */
+export type Decide = (f: Facts) => [Exclude<SubscriptionAction, 'change'>, ActionInput] | null;
+
+const picking = (decide: Decide) => async (_tx: TxSql, f: Facts) => {
+  const picked = decide(f);
+  if (!picked) return null;
+  const [action, input] = picked;
+  nextSubscriptionStatus(f.sub.status, action);
+  return { action, step: STEPS[action](f, input) };
+};
+
 /**
  * Runs the action `decide` picks from the locked row, if any: a change whose need is judged under the
  * lock (a provider's event applied by two processes at once moves the subscription once).
  */
-export function transitionIf(
-  ctx: AppContext,
-  who: Who,
-  id: string,
-  decide: (f: Facts) => [Exclude<SubscriptionAction, 'change'>, ActionInput] | null,
-) {
-  return underLock(ctx, who, id, async (_tx, f) => {
-    const picked = decide(f);
-    if (!picked) return null;
-    const [action, input] = picked;
-    nextSubscriptionStatus(f.sub.status, action);
-    return { action, step: STEPS[action](f, input) };
-  });
+export function transitionIf(ctx: AppContext, who: Who, id: string, decide: Decide) {
+  return underLock(ctx, who, id, picking(decide));
+}
+
+/** `transitionIf` in the caller's transaction; the caller announces the change once it commits. */
+export function transitionIfLocked(ctx: AppContext, tx: TxSql, who: Who, id: string, decide: Decide) {
+  return changeLocked(ctx, tx, who, id, picking(decide));
 }
