@@ -67,12 +67,7 @@ export async function stripeLoad(
     ...period(k),
   });
   for (let i = 0; i < SUBSCRIPTIONS; i++) {
-    double.customers.set(`cus_b${i}`, {
-      id: `cus_b${i}`,
-      object: 'customer',
-      email: `b${i}@bench.test`,
-      name: null,
-    });
+    double.setCustomer(`cus_b${i}`, `b${i}@bench.test`);
     double.setSubscription(subscription(i, 0));
   }
   let n = 0;

@@ -49,7 +49,7 @@ describe('dunning on a fixed clock', () => {
     });
     const start = clock.now().getTime();
     const email = 'grace@buyer.test';
-    double.customers.set('cus_grace', { id: 'cus_grace', object: 'customer', email, name: 'Grace Hopper' });
+    double.setCustomer('cus_grace', email, 'Grace Hopper');
     const sub = {
       id: 'sub_grace',
       customer: 'cus_grace',

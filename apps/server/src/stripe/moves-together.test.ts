@@ -23,7 +23,10 @@ const COUNT = 12;
 
 describe('Stripe renewals applied together', () => {
   it('renew each subscription once, duplicates in the same batch included, and share transactions', async () => {
-    await createPlan(world.server, world.account, { max_activations: 2, stripe_price_monthly: 'price_tog_m' });
+    await createPlan(world.server, world.account, {
+      max_activations: 2,
+      stripe_price_monthly: 'price_tog_m',
+    });
     const now = Date.now();
     const subscription = (i: number, k: number, status = 'active') => ({
       id: `sub_tog_${i}`,
@@ -36,12 +39,7 @@ describe('Stripe renewals applied together', () => {
     });
     const ids = Array.from({ length: COUNT }, (_, i) => i);
     for (const i of ids) {
-      double.customers.set(`cus_tog_${i}`, {
-        id: `cus_tog_${i}`,
-        object: 'customer',
-        email: `tog${i}@buyer.test`,
-        name: null,
-      });
+      double.setCustomer(`cus_tog_${i}`, `tog${i}@buyer.test`);
       double.setSubscription(subscription(i, 0));
     }
     await Promise.all(

@@ -38,12 +38,7 @@ describe('Stripe, end to end', () => {
       stripe_price_monthly: 'price_pro_m',
     });
     const now = Date.now();
-    double.customers.set('cus_ada', {
-      id: 'cus_ada',
-      object: 'customer',
-      email: 'ada@buyer.test',
-      name: 'Ada Byron',
-    });
+    double.setCustomer('cus_ada', 'ada@buyer.test', 'Ada Byron');
     const sub = {
       id: 'sub_ada',
       customer: 'cus_ada',
@@ -149,12 +144,7 @@ describe('Stripe, end to end', () => {
     for (const [name, order] of runs) {
       const id = `sub_${name.replace(/\W/g, '')}`;
       const customer = `cus_${id}`;
-      double.customers.set(customer, {
-        id: customer,
-        object: 'customer',
-        email: `${id}@buyer.test`,
-        name: null,
-      });
+      double.setCustomer(customer, `${id}@buyer.test`);
       double.setSubscription(final(id, customer));
       const events = [
         ['checkout.session.completed', checkout(`cs_${id}`, id, customer, `${id}@buyer.test`)],
@@ -186,12 +176,7 @@ describe('Stripe, end to end', () => {
 
   it('keeps an event it cannot apply for staff, and applies it on retry once the price is mapped', async () => {
     const now = Date.now();
-    double.customers.set('cus_odd', {
-      id: 'cus_odd',
-      object: 'customer',
-      email: 'odd@buyer.test',
-      name: null,
-    });
+    double.setCustomer('cus_odd', 'odd@buyer.test');
     double.setSubscription({
       id: 'sub_odd',
       customer: 'cus_odd',
@@ -228,12 +213,7 @@ describe('Stripe, end to end', () => {
       max_activations: 1,
     });
     const now = Date.now();
-    double.customers.set('cus_once', {
-      id: 'cus_once',
-      object: 'customer',
-      email: 'once@buyer.test',
-      name: null,
-    });
+    double.setCustomer('cus_once', 'once@buyer.test');
     await send('checkout.session.completed', {
       id: 'cs_once',
       object: 'checkout.session',
@@ -272,12 +252,7 @@ describe('Stripe, end to end', () => {
     );
 
     // A dispute over a subscription's payment: its customer's one Stripe subscription is suspended.
-    double.customers.set('cus_dispute', {
-      id: 'cus_dispute',
-      object: 'customer',
-      email: 'dispute@buyer.test',
-      name: null,
-    });
+    double.setCustomer('cus_dispute', 'dispute@buyer.test');
     double.setSubscription({
       id: 'sub_dispute',
       customer: 'cus_dispute',

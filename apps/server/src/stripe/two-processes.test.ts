@@ -43,12 +43,7 @@ describe.skipIf(inject('databaseKind') !== 'postgres')('Stripe events across two
     );
     await createPlan(world.server, world.account, { stripe_price_monthly: 'price_two_m' });
     const now = Date.now();
-    double.customers.set('cus_two', {
-      id: 'cus_two',
-      object: 'customer',
-      email: 'two@buyer.test',
-      name: null,
-    });
+    double.setCustomer('cus_two', 'two@buyer.test');
     double.setSubscription({
       id: 'sub_two',
       customer: 'cus_two',

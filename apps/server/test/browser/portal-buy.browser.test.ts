@@ -85,12 +85,7 @@ describe.runIf(browserRunsOn('postgres'))('portal: Buy through Stripe Checkout',
   it("maps a plan's Stripe price in the plan editor, and retries the event that needed it", async () => {
     const events = stripeEvents(world, 'whsec_portal');
     const plan = await createPlan(world.server, world.account, { name: 'Latecomer' });
-    double.customers.set('cus_late', {
-      id: 'cus_late',
-      object: 'customer',
-      email: 'late@buyer.test',
-      name: null,
-    });
+    double.setCustomer('cus_late', 'late@buyer.test');
     const now = Date.now();
     double.setSubscription({
       id: 'sub_late',

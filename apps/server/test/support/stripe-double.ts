@@ -88,6 +88,11 @@ export class StripeDouble {
     return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
+  /** A customer as Stripe's API answers it (the fields Keyward reads). */
+  setCustomer(id: string, email: string, name: string | null = null): void {
+    this.customers.set(id, { id, object: 'customer', email, name });
+  }
+
   /** A subscription as Stripe's API answers it (the fields Keyward reads). */
   setSubscription(s: {
     id: string;
