@@ -39,9 +39,10 @@ export function notificationPayloads(origin: string, messages: BusMessage[]): st
   };
   for (const m of messages) {
     const json = JSON.stringify(m);
-    if (size + json.length > MAX_PAYLOAD) flush();
+    const bytes = Buffer.byteLength(json);
+    if (size + bytes > MAX_PAYLOAD) flush();
     group.push(json);
-    size += json.length + 1;
+    size += bytes + 1;
   }
   flush();
   return payloads;

@@ -53,6 +53,9 @@ const REFERENCES = [
   ['subscriptions', 'subscription_id'],
 ] as const;
 
+const notInAccount = (field: string) =>
+  new AppError('NOT_FOUND', `${field} does not name a record of this account`, { pointer: `/body/${field}` });
+
 async function assertInAccount(
   tx: TxSql,
   table: 'customers' | 'products' | 'subscriptions',
@@ -60,10 +63,7 @@ async function assertInAccount(
   id: string,
   field: string,
 ) {
-  if (!(await existsInAccount(tx, table, accountId, id)))
-    throw new AppError('NOT_FOUND', `${field} does not name a record of this account`, {
-      pointer: `/body/${field}`,
-    });
+  if (!(await existsInAccount(tx, table, accountId, id))) throw notInAccount(field);
 }
 
 /** Issues a license from a plan, with per-license overrides. Returns the row and the plain key (shown once to staff). */
@@ -88,10 +88,7 @@ export async function createLicense(
         pointer: '/body/plan_id',
       });
     REFERENCES.forEach(([, field], i) => {
-      if (!named[i])
-        throw new AppError('NOT_FOUND', `${field} does not name a record of this account`, {
-          pointer: `/body/${field}`,
-        });
+      if (!named[i]) throw notInAccount(field);
     });
     const now = ctx.clock.now();
     const startsAt = input.starts_at ? new Date(input.starts_at) : now;

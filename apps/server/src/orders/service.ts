@@ -3,7 +3,7 @@ import { authorize } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
-import type { Queryable, TxSql } from '../db/database.js';
+import { type Queryable, sentTogether, type TxSql } from '../db/database.js';
 import { existsInAccount } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { createLicense, transitionLicense } from '../licenses/service.js';
@@ -366,26 +366,18 @@ async function fulfilLocked(
   const items = lines ?? (await repo.itemsOf(tx, [order.id]));
   const issued: Fulfilled['issued'] = [];
   const renewed: Fulfilled['renewed'] = [];
-  // What each line issued is written on it; those writes go out with the order's own last one.
-  const marks: Promise<void>[] = [];
-  try {
-    for (const item of items) {
-      if (order.renews_subscription_id && item.billing_cycle !== 'one_time') {
-        renewed.push(await renewItem(ctx, tx, p, meta, order.renews_subscription_id, item));
-        continue;
-      }
-      const line = await issueItem(ctx, tx, p, meta, order, item, provider);
-      marks.push(
-        repo.markItemFulfilled(tx, item.id, { subscriptionId: line.subscription_id, licenseId: line.id }),
-      );
-      issued.push({ ...line, item_id: item.id });
+  for (const item of items) {
+    if (order.renews_subscription_id && item.billing_cycle !== 'one_time') {
+      renewed.push(await renewItem(ctx, tx, p, meta, order.renews_subscription_id, item));
+      continue;
     }
-  } catch (err) {
-    await Promise.allSettled(marks);
-    throw err;
+    issued.push({ ...(await issueItem(ctx, tx, p, meta, order, item, provider)), item_id: item.id });
   }
-  await Promise.all([
-    ...marks,
+  // What each line issued is written on it, sent with the order's own last write.
+  await sentTogether([
+    ...issued.map((line) =>
+      repo.markItemFulfilled(tx, line.item_id, { subscriptionId: line.subscription_id, licenseId: line.id }),
+    ),
     move(
       tx,
       p,

@@ -8,7 +8,7 @@ import { customerFor } from './customers.js';
 import type { Outcome } from './outcome.js';
 import { suspendForReview } from './refunds.js';
 import { planForPrice, subscriptionByStripeId } from './repository.js';
-import { type Mover, moveAlone, periodOf, stepsToward } from './subscription-moves.js';
+import { type Mover, periodOf, stepsToward } from './subscription-moves.js';
 
 const META = { ip: '', requestId: '' };
 
@@ -41,7 +41,7 @@ export async function applyStripeEvent(
   stripe: Stripe,
   row: { account_id: string | null; type: string; payload: Stripe.Event },
   /** How subscriptions are moved (the applier moves those of events applied together in one transaction). */
-  mover: Mover = moveAlone(ctx),
+  mover: Mover,
 ): Promise<Outcome> {
   if (!row.account_id)
     return {

@@ -9,7 +9,6 @@ import {
   announce,
   type Decide,
   type LockedChange,
-  transitionIf,
   transitionIfLocked,
   type Who,
 } from '../subscriptions/transitions.js';
@@ -47,14 +46,6 @@ async function stepToward(
   return done;
 }
 
-/** Each move in a transaction of its own. */
-export function moveAlone(ctx: AppContext): Mover {
-  return (accountId, subscriptionId, remote) =>
-    stepToward(remote, async (decide) => {
-      await transitionIf(ctx, stripeWho(accountId), subscriptionId, decide);
-    });
-}
-
 interface Toward {
   accountId: string;
   subscriptionId: string;
@@ -75,7 +66,9 @@ export function moveTogether(ctx: AppContext): Mover {
         const locked: LockedChange[] = [];
         const bySubscription = new Map<string, number[]>();
         items.forEach((item, i) => {
-          bySubscription.set(item.subscriptionId, [...(bySubscription.get(item.subscriptionId) ?? []), i]);
+          const same = bySubscription.get(item.subscriptionId);
+          if (same) same.push(i);
+          else bySubscription.set(item.subscriptionId, [i]);
         });
         const out: string[][] = items.map(() => []);
         await sentTogether(
