@@ -82,7 +82,10 @@ export function activeKeysCreatedBy(q: Queryable, accountId: string, userId: str
     select id, role from api_keys where account_id = ${accountId} and created_by = ${userId} and revoked_at is null`;
 }
 
-/** The unrevoked keys made with a key, and with those, down the line. */
+/**
+ * The unrevoked keys made with a key, and with those, down the line, oldest first: the order their
+ * revocations are logged in (a join's order follows where rows sit, which changes as keys are used).
+ */
 export function activeKeysMadeWith(q: Queryable, accountId: string, keyId: string) {
   return q<{ id: string }[]>`
     with recursive made as (
@@ -90,5 +93,6 @@ export function activeKeysMadeWith(q: Queryable, accountId: string, keyId: strin
       union
       select k.id from api_keys k join made m on k.created_by_key = m.id
     )
-    select k.id from api_keys k join made m on m.id = k.id where k.revoked_at is null`;
+    select k.id from api_keys k join made m on m.id = k.id where k.revoked_at is null
+    order by k.created_at, k.id`;
 }
