@@ -2,10 +2,10 @@ import { Batcher, batchesInFlight } from '../core/batcher.js';
 import type { Database } from '../db/database.js';
 import { renewLeases } from './repository.js';
 
+/** A seat's new lease end. The heartbeat's time reaches last_heartbeat_at through the usage recorder. */
 export interface LeaseRenewal {
   activationId: string;
   until: Date;
-  at: Date;
 }
 
 /**

@@ -247,15 +247,20 @@ export async function deleteDeviceBlock(q: Queryable, accountId: string, id: str
   return rows.length > 0;
 }
 
-/** Renews live leases (one statement for a batch); returns the activation ids renewed. */
+/**
+ * Renews live leases (one statement for a batch); returns the activation ids renewed. A seat renewed twice
+ * in one batch gets the later end (an UPDATE … FROM applies one source row per target, not the last). Only the lease end
+ * and updated_at change, neither of them indexed, so PostgreSQL keeps each renewal a HOT update (no new
+ * index entries); last_heartbeat_at is indexed and comes from the usage recorder's batched write.
+ */
 export async function renewLeases(
   q: Queryable,
-  renewals: Array<{ activationId: string; until: Date; at: Date }>,
+  renewals: Array<{ activationId: string; until: Date }>,
 ): Promise<string[]> {
   const rows = await q<{ id: string }[]>`
-    update activations a set lease_expires_at = v.until, last_heartbeat_at = v.at, updated_at = now()
-    from (select * from jsonb_to_recordset(${q.json(renewals as never)})
-      as r("activationId" uuid, until timestamptz, at timestamptz)) v
+    update activations a set lease_expires_at = v.until, updated_at = now()
+    from (select "activationId", max(until) as until from jsonb_to_recordset(${q.json(renewals as never)})
+      as r("activationId" uuid, until timestamptz) group by 1) v
     where a.id = v."activationId" and a.status = 'active'
     returning a.id`;
   return rows.map((r) => r.id);
@@ -269,7 +274,7 @@ export async function releaseLapsedLeases(q: Queryable, at: Date, accountId: str
   return q<{ account_id: string; license_id: string }[]>`
     update activations set status = 'expired', deactivated_at = ${at}, deactivation_reason = 'lease_expired',
       updated_at = now()
-    where status = 'active' and lease_expires_at < ${at}
+    where status = 'active' and leased and lease_expires_at < ${at}
       and (${accountId}::uuid is null or account_id = ${accountId})
     returning account_id, license_id`;
 }

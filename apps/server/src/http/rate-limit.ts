@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -98,10 +98,16 @@ function callerKey(ip: string): string {
   return isIPv6(ip) ? normalizeIP(ip, 64) : ip;
 }
 
+/**
+ * A bucket's stored name for a secret (a credential, a license key): 22 characters of its SHA-256. The
+ * one-shot `hash` costs a third of `createHash` per call, which showed on every client-API request.
+ */
+const bucketDigest = (secret: string) => hash('sha256', secret, 'base64url').slice(0, 22);
+
 /** Who a request is counted as: its credential when it sends one (hashed: the bucket key is stored), else its IP. */
 function callerOf(request: FastifyRequest): string {
   const auth = request.headers.authorization;
-  if (auth) return `cred:${createHash('sha256').update(auth).digest('base64url').slice(0, 22)}`;
+  if (auth) return `cred:${bucketDigest(auth)}`;
   return `ip:${callerKey(request.ip)}`;
 }
 
@@ -113,7 +119,7 @@ function deviceOf(request: FastifyRequest): string {
   const license = str(b.license_key).toUpperCase().replace(/[\s-]/g, '') || str(b.token).slice(-22);
   const device = str(b.device_id) || str(b.device_fingerprint);
   const who = license || device ? `${license}:${device}` : `ip:${callerKey(request.ip)}`;
-  return `dev:${createHash('sha256').update(who).digest('base64url').slice(0, 22)}`;
+  return `dev:${bucketDigest(who)}`;
 }
 
 /** IETF RateLimit headers on every counted answer: the limit, what is left, seconds to the reset. */

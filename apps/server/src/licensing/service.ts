@@ -205,7 +205,7 @@ export async function heartbeat(
 async function renewSeatLease(deps: LicensingDeps, snap: Snapshot): Promise<Outcome> {
   const now = deps.ctx.clock.now();
   const until = new Date(now.getTime() + snap.license.effective_policy.lease_minutes * 60_000);
-  if (await deps.leases.renew({ activationId: snap.activation.id, until, at: now })) return VALID;
+  if (await deps.leases.renew({ activationId: snap.activation.id, until })) return VALID;
   // Released: within the policy's revival window the device may take its lease back.
   if (await reviveReleasedLease(deps.ctx, snap.license, snap.activation.id)) return VALID;
   // Released elsewhere (a sweep, another device's checkout): no process may keep answering for it.
