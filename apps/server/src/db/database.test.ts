@@ -59,3 +59,23 @@ describe('a transaction whose connection closes mid-query', () => {
     }
   });
 });
+
+describe('statements', () => {
+  it('are prepared once per connection on both engines, and the embedded engine keeps its connection', async () => {
+    const db = connectDatabase(inject('databaseUrl'), inject('databaseKind'));
+    try {
+      // One transaction: one connection, whose prepared statements pg_prepared_statements lists.
+      const prepared = await db.sql.begin(async (tx) => {
+        for (let i = 0; i < 3; i++) await tx`select 41 + ${i}::int as answer`;
+        return tx<{ statement: string }[]>`
+          select statement from pg_prepared_statements where statement like 'select 41 + %'`;
+      });
+      expect(prepared).toHaveLength(1);
+      // postgres.js would otherwise reconnect every 30–60 minutes, stranding them in PGlite's one backend.
+      const { max_lifetime } = (db.sql as unknown as { options: { max_lifetime: unknown } }).options;
+      expect(Boolean(max_lifetime)).toBe(inject('databaseKind') !== 'embedded');
+    } finally {
+      await db.close();
+    }
+  });
+});

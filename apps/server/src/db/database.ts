@@ -49,7 +49,13 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
       // a request queued during an outage waited that long (reliability 24). A second at most, with jitter.
       backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
       onnotice: () => {},
-      prepare: kind !== 'embedded',
+      // Named prepared statements on both engines: PGlite plans an unnamed statement again on every
+      // execution, which was most of the embedded engine's time per heartbeat (B12 1.45× with them).
+      prepare: true,
+      // The embedded engine keeps one backend for every connection the worker is ever given, and a
+      // connection's prepared statements outlive it there: no periodic reconnect (postgres.js's default
+      // recycles each connection after 30–60 minutes), so they are not stranded every hour.
+      ...(kind === 'embedded' ? { max_lifetime: null } : {}),
       // `role` in the start-up packet: the session runs as that role from its first statement.
       connection: { application_name: 'keyward', ...(role ? { role } : {}) },
       // Typed by postgres.js's runtime only: it opens every connection through this (Nagle off).
