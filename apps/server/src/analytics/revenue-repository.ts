@@ -129,11 +129,14 @@ const DAILY_COLUMNS = [
 /** Replaces the account's days from `from` on with `rows` (a rerun writes the same rows again). */
 export async function replaceDaysFrom(tx: TxSql, accountId: string, from: string, rows: DailyRow[]) {
   await tx`delete from revenue_daily where account_id = ${accountId} and day >= ${from}::date`;
-  // 20 columns a row: 1,000 rows stay well under the 65,535 parameters of one statement.
-  for (let i = 0; i < rows.length; i += 1000) {
-    const batch = rows.slice(i, i + 1000).map((r) => ({ ...r, account_id: accountId }));
-    await tx`insert into revenue_daily ${tx(batch, ...DAILY_COLUMNS)}`;
-  }
+  if (rows.length === 0) return;
+  // The rows travel as one JSON parameter, so the statement's text is the same whatever their number:
+  // statements are prepared, and a VALUES list as long as the rows was a new one (kept by the
+  // connection) for every count of rows.
+  await tx`
+    insert into revenue_daily (${tx(DAILY_COLUMNS)})
+    select ${tx(DAILY_COLUMNS)}
+    from jsonb_populate_recordset(null::revenue_daily, ${tx.json(rows.map((r) => ({ ...r, account_id: accountId })) as never)})`;
 }
 
 /** Records how far the run got; the stale mark is cleared unless a change marked it again meanwhile. */
