@@ -248,10 +248,11 @@ export async function deleteDeviceBlock(q: Queryable, accountId: string, id: str
 }
 
 /**
- * Renews live leases (one statement for a batch); returns the activation ids renewed. A seat renewed twice
- * in one batch gets the later end (an UPDATE … FROM applies one source row per target, not the last). Only the lease end
- * and updated_at change, neither of them indexed, so PostgreSQL keeps each renewal a HOT update (no new
- * index entries); last_heartbeat_at is indexed and comes from the usage recorder's batched write.
+ * Renews live leases (one statement for a batch); returns the activation ids renewed. A seat renewed
+ * twice in one batch gets the later end (an UPDATE … FROM applies one source row per target, not the
+ * last). Only the lease end and updated_at change, neither of them indexed, so PostgreSQL keeps each
+ * renewal a HOT update (no new index entries); last_heartbeat_at is indexed and comes from the usage
+ * recorder's batched write.
  */
 export async function renewLeases(
   q: Queryable,
