@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
+import type { TxSql } from '../db/database.js';
 import { insertAudited, updateAudited } from '../events/audited-rows.js';
 import * as repo from './repository.js';
 import type {
@@ -37,12 +38,38 @@ export async function createCustomer(
   ip: string | null,
 ) {
   await assertEmailFree(ctx, p.accountId, input.email);
+  return insertCustomer(ctx, p, input, ip);
+}
+
+/**
+ * A customer created in the caller's transaction, committed with the rest of it (a paid checkout's
+ * order). The caller has looked for a customer with this email already; one made at the same moment
+ * with the same email fails the transaction on the unique index, and the caller's retry finds it.
+ */
+export function createCustomerIn(
+  ctx: AppContext,
+  tx: TxSql,
+  p: Principal,
+  input: CreateCustomerInput & { id?: string },
+  ip: string | null,
+) {
+  return insertCustomer(ctx, p, input, ip, tx);
+}
+
+function insertCustomer(
+  ctx: AppContext,
+  p: Principal,
+  input: CreateCustomerInput & { id?: string },
+  ip: string | null,
+  outer?: TxSql,
+) {
   return insertAudited<CustomerRow>(
     ctx,
     p,
     { table: 'customers', event: 'customer.created', jsonColumns: JSON_COLUMNS, ip },
     input,
     (c) => ({ email: c.email }),
+    outer,
   );
 }
 

@@ -1,5 +1,6 @@
 import type { AppContext } from '../core/context.js';
 import { notFound } from '../core/errors.js';
+import type { TxSql } from '../db/database.js';
 import { insertRow, updateRow } from '../db/patch.js';
 import { recordEvent } from './record.js';
 
@@ -30,19 +31,24 @@ function auditEvent(p: Writer, w: AuditedWrite, rowId: string, data: Record<stri
   };
 }
 
-/** Inserts an account-scoped row and its event in one transaction. */
+/**
+ * Inserts an account-scoped row and its event in one transaction: the caller's `outer` one when given
+ * (the row then commits with the caller's other changes).
+ */
 export function insertAudited<T extends { id: string }>(
   ctx: AppContext,
   p: Writer,
   w: AuditedWrite,
   values: Record<string, unknown>,
   data: (row: T) => Record<string, unknown> = () => ({}),
+  outer?: TxSql,
 ): Promise<T> {
-  return ctx.db.tx(async (tx) => {
+  const run = async (tx: TxSql) => {
     const row = await insertRow<T>(tx, w.table, p.accountId, values, w.jsonColumns);
     await recordEvent(tx, auditEvent(p, w, row.id, data(row)));
     return row;
-  });
+  };
+  return outer ? run(outer) : ctx.db.tx(run);
 }
 
 /** Updates the patched fields of an account-scoped row and records the event; 404 when not in the account. */

@@ -3,10 +3,13 @@ import { authorize } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
+import type { CreateCustomerInput } from '../customers/schemas.js';
+import { createCustomerIn } from '../customers/service.js';
 import { type Queryable, sentTogether, type TxSql } from '../db/database.js';
 import { existsInAccount } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { createLicense, transitionLicense } from '../licenses/service.js';
+import type { SubscriptionRow } from '../subscriptions/schemas.js';
 import { createSubscription } from '../subscriptions/service.js';
 import { announce, type LockedChange, renewLocked } from '../subscriptions/transitions.js';
 import * as repo from './repository.js';
@@ -326,7 +329,9 @@ export async function payOrder(
       payment_provider: 'manual',
       payment_reference: input.reference ?? null,
     });
-    return input.fulfil === false ? { issued: [], renewed: [] } : fulfilLocked(ctx, tx, p, meta, paid);
+    return input.fulfil === false
+      ? { issued: [], started: [], renewed: [] }
+      : fulfilLocked(ctx, tx, p, meta, paid);
   });
   return answerFulfilled(ctx, p, id, done);
 }
@@ -341,9 +346,13 @@ export async function fulfilOrder(ctx: AppContext, p: Principal, id: string, met
   return answerFulfilled(ctx, p, id, done);
 }
 
-/** What fulfilment did: the licenses issued (their keys shown once) and the subscriptions renewed. */
+/**
+ * What fulfilment did: the licenses issued (their keys shown once), the subscriptions started and the
+ * subscriptions renewed.
+ */
 interface Fulfilled {
   issued: { id: string; key: string; item_id: string; subscription_id: string | null }[];
+  started: SubscriptionRow[];
   renewed: LockedChange[];
 }
 
@@ -365,13 +374,16 @@ async function fulfilLocked(
 ): Promise<Fulfilled> {
   const items = lines ?? (await repo.itemsOf(tx, [order.id]));
   const issued: Fulfilled['issued'] = [];
+  const started: Fulfilled['started'] = [];
   const renewed: Fulfilled['renewed'] = [];
   for (const item of items) {
     if (order.renews_subscription_id && item.billing_cycle !== 'one_time') {
       renewed.push(await renewItem(ctx, tx, p, meta, order.renews_subscription_id, item));
       continue;
     }
-    issued.push({ ...(await issueItem(ctx, tx, p, meta, order, item, provider)), item_id: item.id });
+    const { license, subscription } = await issueItem(ctx, tx, p, meta, order, item, provider);
+    issued.push({ ...license, item_id: item.id });
+    if (subscription) started.push(subscription);
   }
   // What each line issued is written on it, sent with the order's own last write.
   await sentTogether([
@@ -392,7 +404,7 @@ async function fulfilLocked(
     ),
   ]);
   // The renewals are announced by the caller once the order's transaction commits.
-  return { issued, renewed };
+  return { issued, started, renewed };
 }
 
 /** A renewal order's line: the subscription it renews moves to its next period, licenses with it. */
@@ -446,7 +458,7 @@ async function issueItem(
       meta,
       tx,
     );
-    return { id: license.id, key, subscription_id: null };
+    return { license: { id: license.id, key, subscription_id: null }, subscription: null };
   }
   const subscription = await createSubscription(
     ctx,
@@ -471,8 +483,8 @@ async function issueItem(
     meta,
     tx,
   );
-  const license = subscription.issued_license!;
-  return { ...license, subscription_id: subscription.id };
+  const { issued_license: license, ...started } = subscription;
+  return { license: { ...license!, subscription_id: started.id }, subscription: started };
 }
 
 export async function cancelOrder(
@@ -516,7 +528,8 @@ export async function refundOrder(
 
 /**
  * An order paid online (a Stripe Checkout): created, paid and fulfilled in one transaction, so the
- * licenses exist exactly when the order does. `reference` (the checkout session) is the payment's.
+ * licenses exist exactly when the order does. `reference` (the checkout session) is the payment's;
+ * `new_customer`, a buyer new here, is created in the same transaction under `customer_id`.
  * Its number is taken first, in a statement of its own: the counter's row lock is held for that
  * statement, not through the fulfilment, so checkouts do not wait for each other (B15: they ran one at
  * a time, ~80/s). A transaction that then fails leaves that number unused.
@@ -524,17 +537,28 @@ export async function refundOrder(
 export async function createPaidOrder(
   ctx: AppContext,
   p: Principal,
-  input: CreateOrderInput & { provider: 'stripe'; reference: string; terms: ProviderTerms },
+  input: CreateOrderInput & {
+    new_customer?: CreateCustomerInput | undefined;
+    provider: 'stripe';
+    reference: string;
+    terms: ProviderTerms;
+  },
   meta: OrderMeta,
 ) {
   const number = await repo.nextOrderNumber(ctx.db.sql, p.accountId);
   return ctx.db.tx(async (tx) => {
-    // Paid already: nothing waits for approval.
-    const { row: paid, items } = await insertOrderWithItems(tx, p, meta, input, number, {
-      provider: input.provider,
-      reference: input.reference,
-    });
-    const { issued } = await fulfilLocked(ctx, tx, p, meta, paid, input.terms, items);
-    return { order: paid, issued };
+    const { new_customer: buyer, ...order } = input;
+    // The customer's insert goes out with the plans' read that starts the order (one connection
+    // runs them in the order sent, so the customer exists when the order names it).
+    const [, { row: paid, items }] = await Promise.all([
+      buyer && createCustomerIn(ctx, tx, p, { ...buyer, id: input.customer_id }, meta.ip || null),
+      // Paid already: nothing waits for approval.
+      insertOrderWithItems(tx, p, meta, order, number, {
+        provider: input.provider,
+        reference: input.reference,
+      }),
+    ]);
+    const { issued, started } = await fulfilLocked(ctx, tx, p, meta, paid, input.terms, items);
+    return { order: paid, issued, started };
   });
 }

@@ -81,9 +81,10 @@ function subscriptionIdOf(object: Record<string, unknown>, type: string): string
 }
 
 /**
- * A completed Checkout: the customer (found, linked or created), and an order — created, paid and
- * fulfilled in one transaction, once per checkout session — whose subscription or license carries
- * Stripe's ids. Then the subscription is brought to Stripe's current state (its period, status).
+ * A completed Checkout: an order — created, paid and fulfilled in one transaction, once per checkout
+ * session, with its customer when Keyward had none — whose subscription or license carries Stripe's
+ * ids. Then the subscription is brought to Stripe's current state (its period, status) when the one
+ * just started differs from it.
  */
 async function provisionCheckout(
   ctx: AppContext,
@@ -92,21 +93,29 @@ async function provisionCheckout(
   session: Stripe.Checkout.Session,
   mover: Mover,
 ): Promise<Outcome> {
-  if (await findByPaymentReference(ctx.db.sql, p.accountId, 'stripe', session.id))
-    return session.subscription
-      ? syncSubscription(ctx, stripe, p, idOf(session.subscription), mover)
-      : { status: 'applied' };
   const customerId = idOf(session.customer);
-  if (!customerId) return { status: 'needs_attention', note: 'The checkout session has no customer' };
-  // The subscription is fetched from Stripe while the customer is found or made.
-  const subscribed = session.mode === 'subscription' && session.subscription;
-  const [customer, remote] = await Promise.all([
-    customerFor(ctx, p, stripe, customerId, {
-      keywardCustomerId: session.metadata?.keyward_customer_id,
-      email: session.customer_details?.email,
-    }),
-    subscribed ? stripe.subscriptions.retrieve(idOf(session.subscription)) : null,
+  const subscribed =
+    session.mode === 'subscription' && session.subscription ? idOf(session.subscription) : null;
+  // Asked together: whether this session was provisioned, who bought, and Stripe's subscription with
+  // the plan its price maps to.
+  const remote = subscribed ? stripe.subscriptions.retrieve(subscribed) : null;
+  const [done, customer, plan] = await Promise.all([
+    findByPaymentReference(ctx.db.sql, p.accountId, 'stripe', session.id),
+    customerId
+      ? customerFor(ctx, p, stripe, customerId, {
+          keywardCustomerId: session.metadata?.keyward_customer_id,
+          email: session.customer_details?.email,
+          name: session.customer_details?.name,
+        })
+      : null,
+    remote?.then((r) => planForPrice(ctx.db.sql, p.accountId, r.items.data[0]!.price.id)),
   ]);
+  if (done)
+    return subscribed
+      ? syncSubscription(ctx, stripe, p, subscribed, mover, await remote!)
+      : { status: 'applied' };
+  if (!customer) return { status: 'needs_attention', note: 'The checkout session has no customer' };
+  const buyer = { customer_id: customer.id, new_customer: customer.create };
   const totals = {
     // What a refund or dispute names: the payment of this checkout.
     metadata: session.payment_intent ? { stripe_payment_intent: idOf(session.payment_intent) } : {},
@@ -115,15 +124,15 @@ async function provisionCheckout(
     ...(session.currency ? { currency: session.currency } : {}),
   };
   if (remote) {
-    const item = remote.items.data[0]!;
-    const plan = await planForPrice(ctx.db.sql, p.accountId, item.price.id);
+    const subscription = await remote;
+    const item = subscription.items.data[0]!;
     if (!plan)
       return { status: 'needs_attention', note: `No plan is mapped to Stripe price ${item.price.id}` };
-    await createPaidOrder(
+    const { started } = await createPaidOrder(
       ctx,
       p,
       {
-        customer_id: customer,
+        ...buyer,
         items: [
           {
             plan_id: plan.id,
@@ -136,14 +145,16 @@ async function provisionCheckout(
         provider: 'stripe',
         reference: session.id,
         terms: {
-          external: { stripe_subscription: remote.id, stripe_customer: customerId },
-          period: periodOf(remote),
+          external: { stripe_subscription: subscription.id, stripe_customer: customerId },
+          period: periodOf(subscription),
         },
       },
       META,
     );
-    // Fetched a moment ago, for the order: no need to ask Stripe again.
-    return syncSubscription(ctx, stripe, p, remote.id, mover, remote);
+    // Started from Stripe's period a moment ago: most checkouts have nothing left to bring over.
+    return started.every((s) => stepsToward(subscription, s).length === 0)
+      ? { status: 'applied' }
+      : syncSubscription(ctx, stripe, p, subscription.id, mover, subscription);
   }
   const planId = session.metadata?.keyward_plan_id;
   if (!planId)
@@ -152,7 +163,7 @@ async function provisionCheckout(
     ctx,
     p,
     {
-      customer_id: customer,
+      ...buyer,
       items: [
         { plan_id: planId, billing_cycle: 'one_time', unit_amount_cents: session.amount_subtotal ?? 0 },
       ],
