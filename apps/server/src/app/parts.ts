@@ -54,7 +54,10 @@ export interface ProcessParts {
   mail: MailSender;
   /** Applies recorded Stripe events (every process that works jobs; none without Stripe keys). */
   stripe: StripeApplier;
-  /** Records Stripe's webhook events, the ones that arrive together in one commit (every process). */
+  /**
+   * Records Stripe's webhook events, the ones that arrive together in one commit (every process), and
+   * hands the new ones to this process's applier where it runs.
+   */
   stripeEvents: StripeEventRecorder;
 }
 
@@ -70,6 +73,7 @@ export interface Process {
 export function buildProcess(ctx: AppContext): Process {
   const signing = new SigningKeys(ctx);
   const snapshots = new SeatSnapshots(ctx);
+  const stripe = new StripeApplier(ctx);
   const parts: ProcessParts = {
     ctx,
     licenses: new LicenseCache(ctx),
@@ -88,8 +92,8 @@ export function buildProcess(ctx: AppContext): Process {
     jobs: new JobRunner(ctx, keywardJobs(ctx)),
     webhooks: new WebhookDeliverer(ctx),
     mail: new MailSender(ctx),
-    stripe: new StripeApplier(ctx),
-    stripeEvents: new StripeEventRecorder(ctx.db),
+    stripe,
+    stripeEvents: new StripeEventRecorder(ctx.db, stripe),
   };
   const warn = (what: string) => (err: unknown) => ctx.log.warn({ err: (err as Error).message }, what);
   const stoppers: Array<() => Promise<void>> = [];

@@ -60,20 +60,37 @@ export class ClaimLoop<T> {
           this.o.onError(err);
         }
       }
-      for (const item of claimed) {
-        this.inFlight++;
-        void this.o
-          .handle(item)
-          .catch(this.o.onError)
-          .finally(() => {
-            this.inFlight--;
-            // Room for more only matters while work is waiting: after a claim that drained what was
-            // due, a finished item would only buy an empty claim (one per item at a trickle).
-            if (!this.drained) this.wake?.();
-          });
-      }
+      this.inFlight += claimed.length;
+      for (const item of claimed) this.handleReserved(item);
       if (claimed.length === 0 || this.inFlight >= this.o.maxInFlight) await this.pause(this.o.idleMs);
     }
+  }
+
+  /**
+   * Takes up to `n` places in hand, while the loop runs, for items this process leased itself (when it
+   * wrote them, so no claim is needed): each place taken is given back by `handleReserved` or `release`.
+   */
+  reserve(n: number): number {
+    if (!this.running) return 0;
+    const taken = Math.max(0, Math.min(n, this.o.maxInFlight - this.inFlight));
+    this.inFlight += taken;
+    return taken;
+  }
+
+  /** Handles an item in a place taken for it; the place is given back when it is done. */
+  handleReserved(item: T): void {
+    void this.o
+      .handle(item)
+      .catch(this.o.onError)
+      .finally(() => this.release(1));
+  }
+
+  /** Gives back `n` places. */
+  release(n: number): void {
+    this.inFlight -= n;
+    // Room for more only matters while work is waiting: after a claim that drained what was due, a
+    // finished item would only buy an empty claim (one per item at a trickle).
+    if (!this.drained) this.wake?.();
   }
 
   /** Waits `ms`, or less when an item is done, a nudge comes, or the loop stops. */

@@ -358,7 +358,7 @@ interface Fulfilled {
 
 /** Once the order's transaction committed: the renewed licenses announced, the order and new keys answered. */
 async function answerFulfilled(ctx: AppContext, p: Principal, id: string, done: Fulfilled) {
-  for (const r of done.renewed) await announce(ctx, p.accountId, r.licenses);
+  await Promise.all(done.renewed.map((r) => announce(ctx, p.accountId, r.licenses)));
   return { order: await getOrder(ctx, p.accountId, id), issued_licenses: done.issued };
 }
 

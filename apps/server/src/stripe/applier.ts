@@ -2,24 +2,27 @@ import type Stripe from 'stripe';
 import { Batcher, batchesInFlight } from '../core/batcher.js';
 import { ClaimLoop } from '../core/claim-loop.js';
 import type { AppContext } from '../core/context.js';
-import { applyStripeEvent } from './apply.js';
+import { type Applying, applyStripeEvent } from './apply.js';
 import { stripeClient } from './client.js';
 import {
   type ClaimedStripeEvent,
   claimDueStripeEvents,
   type Settlement,
+  type StripeSubscriptionRow,
   settleStripeEvents,
+  subscriptionsByStripeIds,
 } from './repository.js';
-import { type Mover, moveTogether } from './subscription-moves.js';
+import { moveTogether } from './subscription-moves.js';
 
 /** Seconds before an event that could not be applied yet is tried again; then it needs attention. */
 const RETRY_SECONDS = [2, 5, 15, 60, 300, 900, 3600, 3600, 3600, 3600];
 const LEASE_MS = 60_000;
 
 /**
- * Applies recorded Stripe events in every process that works jobs: claimed with leases (several
- * processes share them, a dead one's come back), up to 32 at once: most of an event's time is the wait
- * for Stripe's answer (the subscription's current state), not work here.
+ * Applies recorded Stripe events in every process that works jobs, up to 64 at once: most of an event's
+ * time is the wait for Stripe's answer (the subscription's current state), not work here. The process
+ * that records an event applies it, leased to it as it is recorded; others are claimed with leases
+ * (several processes share them, a dead one's come back when their lease ends).
  */
 export class StripeApplier {
   private readonly loop: ClaimLoop<ClaimedStripeEvent> | null;
@@ -30,11 +33,22 @@ export class StripeApplier {
    */
   private readonly settled: Batcher<Settlement, void>;
 
-  /** Subscriptions moved by the events being applied at the same time: one transaction for the lot. */
-  private readonly mover: Mover;
+  /**
+   * Subscriptions read and moved by the events being applied at the same time: one statement for the
+   * reads, one transaction for the moves.
+   */
+  private readonly via: Applying;
 
   constructor(private readonly ctx: AppContext) {
-    this.mover = moveTogether(ctx);
+    const reads = new Batcher<{ accountId: string; stripeId: string }, StripeSubscriptionRow | undefined>(
+      (keys) => subscriptionsByStripeIds(ctx.db.sql, keys),
+      64,
+      batchesInFlight(ctx.db.kind),
+    );
+    this.via = {
+      mover: moveTogether(ctx),
+      subscriptionOf: (accountId, stripeId) => reads.submit({ accountId, stripeId }),
+    };
     this.settled = new Batcher<Settlement, void>(
       async (batch) => {
         await settleStripeEvents(ctx.db.sql, batch);
@@ -52,7 +66,7 @@ export class StripeApplier {
           },
           handle: (event) => this.apply(client.stripe, event),
           batch: 64,
-          maxInFlight: 32,
+          maxInFlight: 96,
           idleMs: 500,
           onError: (err) => ctx.log.warn({ err: (err as Error).message }, 'applying a Stripe event failed'),
         })
@@ -72,10 +86,29 @@ export class StripeApplier {
     this.loop?.nudge();
   }
 
+  /**
+   * Places for up to `n` events this process is recording, to be recorded leased to it and applied here
+   * at once, without a claim: how many it took, and until when their lease runs (none when this
+   * process does not apply events, or has no room). Each place goes back with `applyLeased` or `release`.
+   */
+  lease(n: number): { count: number; until: Date } {
+    return { count: this.loop?.reserve(n) ?? 0, until: new Date(Date.now() + LEASE_MS) };
+  }
+
+  /** Applies an event recorded leased to this process, in a place `lease` took. */
+  applyLeased(event: ClaimedStripeEvent): void {
+    this.loop!.handleReserved(event);
+  }
+
+  /** Gives back places `lease` took that no event used (a duplicate, or a failed insert). */
+  release(n: number): void {
+    if (n > 0) this.loop?.release(n);
+  }
+
   private async apply(stripe: Stripe, event: ClaimedStripeEvent): Promise<void> {
     let outcome: Awaited<ReturnType<typeof applyStripeEvent>>;
     try {
-      outcome = await applyStripeEvent(this.ctx, stripe, event, this.mover);
+      outcome = await applyStripeEvent(this.ctx, stripe, event, this.via);
     } catch (err) {
       outcome = { status: 'retry', note: (err as Error).message.slice(0, 500) };
     }

@@ -7,7 +7,7 @@ import { updateSubscription } from '../subscriptions/service.js';
 import { customerFor } from './customers.js';
 import type { Outcome } from './outcome.js';
 import { suspendForReview } from './refunds.js';
-import { planForPrice, subscriptionByStripeId } from './repository.js';
+import { planForPrice, type StripeSubscriptionRow } from './repository.js';
 import { type Mover, periodOf, stepsToward } from './subscription-moves.js';
 
 const META = { ip: '', requestId: '' };
@@ -19,6 +19,15 @@ const stripePrincipal = (accountId: string): Principal => ({
   actorType: 'system',
   actorId: 'stripe',
 });
+
+/**
+ * How the applier reaches Keyward's subscriptions: reads and moves gathered across the events applied
+ * at the same time (one statement for the reads, one transaction for the moves).
+ */
+export interface Applying {
+  mover: Mover;
+  subscriptionOf: (accountId: string, stripeId: string) => Promise<StripeSubscriptionRow | undefined>;
+}
 
 const SUBSCRIPTION_EVENTS: readonly string[] = [
   'invoice.paid',
@@ -40,8 +49,8 @@ export async function applyStripeEvent(
   ctx: AppContext,
   stripe: Stripe,
   row: { account_id: string | null; type: string; payload: Stripe.Event },
-  /** How subscriptions are moved (the applier moves those of events applied together in one transaction). */
-  mover: Mover,
+  /** How subscriptions are read and moved (batched by the applier across events applied together). */
+  via: Applying,
 ): Promise<Outcome> {
   if (!row.account_id)
     return {
@@ -51,7 +60,7 @@ export async function applyStripeEvent(
   const p = stripePrincipal(row.account_id);
   const object = row.payload.data.object as unknown as Record<string, unknown>;
   if (row.type === 'checkout.session.completed')
-    return provisionCheckout(ctx, stripe, p, object as unknown as Stripe.Checkout.Session, mover);
+    return provisionCheckout(ctx, stripe, p, object as unknown as Stripe.Checkout.Session, via);
   if (row.type === 'charge.refunded' || row.type === 'charge.dispute.created') {
     const refund = row.type === 'charge.refunded';
     // A partial refund keeps what was sold; a full one, or any dispute, suspends it for review.
@@ -66,7 +75,7 @@ export async function applyStripeEvent(
   if (SUBSCRIPTION_EVENTS.includes(row.type)) {
     const id = subscriptionIdOf(object, row.type);
     return id
-      ? syncSubscription(ctx, stripe, p, id, mover)
+      ? syncSubscription(ctx, stripe, p, id, via)
       : { status: 'ignored', note: 'Not about a subscription' };
   }
   return { status: 'ignored', note: `Keyward does not act on ${row.type}` };
@@ -91,7 +100,7 @@ async function provisionCheckout(
   stripe: Stripe,
   p: Principal,
   session: Stripe.Checkout.Session,
-  mover: Mover,
+  via: Applying,
 ): Promise<Outcome> {
   const customerId = idOf(session.customer);
   const subscribed =
@@ -112,7 +121,7 @@ async function provisionCheckout(
   ]);
   if (done)
     return subscribed
-      ? syncSubscription(ctx, stripe, p, subscribed, mover, await remote!)
+      ? syncSubscription(ctx, stripe, p, subscribed, via, await remote!)
       : { status: 'applied' };
   if (!customer) return { status: 'needs_attention', note: 'The checkout session has no customer' };
   const buyer = { customer_id: customer.id, new_customer: customer.create };
@@ -154,7 +163,7 @@ async function provisionCheckout(
     // Started from Stripe's period a moment ago: most checkouts have nothing left to bring over.
     return started.every((s) => stepsToward(subscription, s).length === 0)
       ? { status: 'applied' }
-      : syncSubscription(ctx, stripe, p, subscription.id, mover, subscription);
+      : syncSubscription(ctx, stripe, p, subscription.id, via, subscription);
   }
   const planId = session.metadata?.keyward_plan_id;
   if (!planId)
@@ -191,12 +200,12 @@ export async function syncSubscription(
   stripe: Stripe,
   p: Principal,
   stripeId: string,
-  mover: Mover,
+  via: Applying,
   fetched?: Stripe.Subscription,
 ): Promise<Outcome> {
   // Stripe is asked while Keyward's row is read (an event that came before its checkout asks in vain).
   const [local, remote] = await Promise.all([
-    subscriptionByStripeId(ctx.db.sql, p.accountId, stripeId),
+    via.subscriptionOf(p.accountId, stripeId),
     fetched ?? stripe.subscriptions.retrieve(stripeId),
   ]);
   if (!local) return { status: 'retry', note: 'Waiting for its checkout.session.completed' };
@@ -225,7 +234,8 @@ export async function syncSubscription(
   }
   // None (and no lock taken) when the row read just now already agrees with Stripe: a duplicate cue
   // costs a read.
-  const current = changed ? (await subscriptionByStripeId(ctx.db.sql, p.accountId, stripeId))! : local;
-  const done = stepsToward(remote, current).length === 0 ? [] : await mover(p.accountId, local.id, remote);
+  const current = changed ? (await via.subscriptionOf(p.accountId, stripeId))! : local;
+  const done =
+    stepsToward(remote, current).length === 0 ? [] : await via.mover(p.accountId, local.id, remote);
   return { status: 'applied', ...(done.length ? { note: done.join(', ') } : {}) };
 }

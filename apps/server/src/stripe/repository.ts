@@ -29,36 +29,57 @@ export interface NewStripeEvent {
   payload: unknown;
 }
 
+/** A newly recorded event; `leased`: to this process, which applies it now (no claim needed). */
+export interface RecordedStripeEvent {
+  accountId: string | null;
+  leased: boolean;
+}
+
 /**
- * Records events once by their ids, in one statement; per event, false when it was already recorded
+ * Records events once by their ids, in one statement; per event, null when it was already recorded
  * (Stripe sent it again, or it came twice in this batch). An event's account is the one its object
- * names, else the deployment's first account; none when the named one is not here.
+ * names, else the deployment's first account; none when the named one is not here. The first
+ * `lease.count` events of the batch are recorded claimed already (one attempt, leased until
+ * `lease.until`), for this process to apply them at once; the rest wait for a claim.
  */
-export async function recordStripeEvents(q: Queryable, events: NewStripeEvent[]): Promise<boolean[]> {
+export async function recordStripeEvents(
+  q: Queryable,
+  events: NewStripeEvent[],
+  lease: { count: number; until: Date } = { count: 0, until: new Date(0) },
+): Promise<(RecordedStripeEvent | null)[]> {
   // The first of each id in this batch is the one recorded; a repeat answers as a duplicate.
   const first = new Map<string, number>();
   events.forEach((e, i) => {
     if (!first.has(e.id)) first.set(e.id, i);
   });
-  const firsts = [...first.values()].map((i) => events[i]!);
-  const rows = firsts.map((e) => ({
-    id: e.id,
-    named: e.namedAccount ?? null,
-    type: e.type,
-    created: e.created.toISOString(),
-    livemode: e.livemode,
-    payload: e.payload,
-  }));
-  const inserted = await q<{ id: string }[]>`
-    insert into stripe_events (id, account_id, type, stripe_created_at, livemode, payload)
+  const rows = [...first.values()].map((i) => {
+    const e = events[i]!;
+    return {
+      id: e.id,
+      named: e.namedAccount ?? null,
+      type: e.type,
+      created: e.created.toISOString(),
+      livemode: e.livemode,
+      payload: e.payload,
+      leased: i < lease.count,
+    };
+  });
+  const inserted = await q<{ id: string; account_id: string | null }[]>`
+    insert into stripe_events (id, account_id, type, stripe_created_at, livemode, payload, attempts, next_attempt_at)
     select e.id,
       (select a.id from accounts a where e.named is null or a.id::text = e.named order by a.created_at, a.id limit 1),
-      e.type, e.created, e.livemode, e.payload
+      e.type, e.created, e.livemode, e.payload,
+      case when e.leased then 1 else 0 end,
+      case when e.leased then ${lease.until}::timestamptz else now() end
     from jsonb_to_recordset(${q.json(rows as never)})
-      as e(id text, named text, type text, created timestamptz, livemode boolean, payload jsonb)
-    on conflict (id) do nothing returning id`;
-  const recorded = new Set(inserted.map((r) => r.id));
-  return events.map((e, i) => recorded.has(e.id) && first.get(e.id) === i);
+      as e(id text, named text, type text, created timestamptz, livemode boolean, payload jsonb, leased boolean)
+    on conflict (id) do nothing returning id, account_id`;
+  const recorded = new Map(inserted.map((r) => [r.id, r.account_id]));
+  return events.map((e, i) =>
+    recorded.has(e.id) && first.get(e.id) === i
+      ? { accountId: recorded.get(e.id)!, leased: i < lease.count }
+      : null,
+  );
 }
 
 export function listStripeEvents(
@@ -132,20 +153,39 @@ export async function planForPrice(q: Queryable, accountId: string, priceId: str
   return plan;
 }
 
+/** Keyward's subscription of a Stripe one, with its plan's Stripe prices. */
+export type StripeSubscriptionRow = SubscriptionRow & {
+  plan_stripe_monthly: string | null;
+  plan_stripe_annual: string | null;
+};
+
 /**
  * Keyward's subscription for a Stripe subscription, with its plan's Stripe prices (a renewal on the same
- * price needs no other lookup). The `?` condition is the partial index's (subscriptions_stripe): without
- * it the planner cannot use the index and reads every subscription.
+ * price needs no other lookup).
  */
 export async function subscriptionByStripeId(q: Queryable, accountId: string, stripeId: string) {
-  const [row] = await q<
-    (SubscriptionRow & { plan_stripe_monthly: string | null; plan_stripe_annual: string | null })[]
-  >`
-    select s.*, p.stripe_price_monthly as plan_stripe_monthly, p.stripe_price_annual as plan_stripe_annual
-    from subscriptions s join plans p on p.account_id = s.account_id and p.id = s.plan_id
-    where s.account_id = ${accountId} and s.external_ids ? 'stripe_subscription'
-      and s.external_ids->>'stripe_subscription' = ${stripeId}`;
-  return row;
+  return (await subscriptionsByStripeIds(q, [{ accountId, stripeId }]))[0];
+}
+
+/**
+ * `subscriptionByStripeId` for many in one statement, answered in the order asked. The `?` condition is
+ * the partial index's (subscriptions_stripe): without it the planner cannot use the index and reads
+ * every subscription.
+ */
+export async function subscriptionsByStripeIds(
+  q: Queryable,
+  keys: { accountId: string; stripeId: string }[],
+): Promise<(StripeSubscriptionRow | undefined)[]> {
+  const rows = await q<(StripeSubscriptionRow & { asked: number })[]>`
+    select k.asked::int as asked, s.*,
+      p.stripe_price_monthly as plan_stripe_monthly, p.stripe_price_annual as plan_stripe_annual
+    from unnest(${keys.map((k) => k.accountId)}::uuid[], ${keys.map((k) => k.stripeId)}::text[])
+      with ordinality as k(account_id, stripe_id, asked)
+    join subscriptions s on s.account_id = k.account_id and s.external_ids ? 'stripe_subscription'
+      and s.external_ids->>'stripe_subscription' = k.stripe_id
+    join plans p on p.account_id = s.account_id and p.id = s.plan_id`;
+  const found = new Map(rows.map(({ asked, ...row }) => [asked - 1, row as StripeSubscriptionRow]));
+  return keys.map((_, i) => found.get(i));
 }
 
 /** A plan as Checkout sells it: its Stripe price for the cycle, and whether the portal may sell it. */

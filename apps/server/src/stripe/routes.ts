@@ -87,7 +87,6 @@ export async function stripeRoutes(
           livemode: event.livemode,
           payload: event,
         });
-        if (recorded) applier.nudge();
         return { received: true, duplicate: !recorded };
       },
     );

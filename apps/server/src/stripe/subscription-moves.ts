@@ -84,7 +84,8 @@ export function moveTogether(ctx: AppContext): Mover {
         );
         return { moved: out, changes: locked };
       });
-      for (const change of changes) await announce(ctx, change.row.account_id, change.licenses);
+      // The batch's changes are announced together (one notification statement for the lot).
+      await Promise.all(changes.map((change) => announce(ctx, change.row.account_id, change.licenses)));
       return moved;
     },
     32,

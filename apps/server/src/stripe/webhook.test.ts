@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { useServer } from '../../test/support/server.js';
+import { claimDueStripeEvents, recordStripeEvents } from './repository.js';
 
 // Stripe's webhook: events signed with the library's own test-header helper (the real signature scheme),
 // recorded once by id however often and however concurrently they arrive; a bad signature or one older
@@ -87,5 +88,56 @@ describe('Stripe webhook', () => {
     }
     expect(await rowsOf('evt_bad')).toBe(0);
     expect(await rowsOf('evt_old')).toBe(0);
+  });
+
+  it('records events leased to the process that applies them; the rest, and lapsed leases, are claimed', async () => {
+    const now = Date.now();
+    const until = new Date(now + 60_000);
+    const event = (id: string) => ({
+      id,
+      namedAccount: world.account.accountId,
+      type: 'invoice.paid',
+      created: new Date(now),
+      livemode: false,
+      payload: eventOf(id),
+    });
+    const ours = (claimed: { id: string }[]) =>
+      claimed
+        .map((c) => c.id)
+        .filter((id) => id.startsWith('evt_lease_'))
+        .sort();
+    // In a transaction rolled back at the end: this server's own applier never sees these rows.
+    const rolledBack = new Error('rolled back');
+    await expect(
+      world.server.ctx.db.sql.begin(async (tx) => {
+        const recorded = await recordStripeEvents(
+          tx,
+          [event('evt_lease_a'), event('evt_lease_a'), event('evt_lease_b'), event('evt_lease_c')],
+          { count: 2, until },
+        );
+        // The repeat is a duplicate (the caller gives its place back); only the first is leased.
+        expect(recorded).toEqual([
+          { accountId: world.account.accountId, leased: true },
+          null,
+          { accountId: world.account.accountId, leased: false },
+          { accountId: world.account.accountId, leased: false },
+        ]);
+        const rows = await tx<{ id: string; attempts: number; next_attempt_at: Date }[]>`
+          select id, attempts, next_attempt_at from stripe_events where id like 'evt_lease_%' order by id`;
+        expect(rows.map((r) => [r.id, r.attempts])).toEqual([
+          ['evt_lease_a', 1],
+          ['evt_lease_b', 0],
+          ['evt_lease_c', 0],
+        ]);
+        expect(rows[0]!.next_attempt_at.getTime()).toBe(until.getTime());
+        // A claim now finds the two left to claim, not the leased one; after its lease, that one too.
+        const claimNow = await claimDueStripeEvents(tx, new Date(), until, 10);
+        expect(ours(claimNow)).toEqual(['evt_lease_b', 'evt_lease_c']);
+        const after = new Date(until.getTime() + 1);
+        const claimLater = await claimDueStripeEvents(tx, after, new Date(after.getTime() + 60_000), 10);
+        expect(ours(claimLater)).toContain('evt_lease_a');
+        throw rolledBack;
+      }),
+    ).rejects.toBe(rolledBack);
   });
 });

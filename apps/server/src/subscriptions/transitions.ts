@@ -196,9 +196,12 @@ export async function changeLocked(
   return { row, licenses };
 }
 
-/** Tells every process (caches, WebSocket clients) about the licenses a committed change touched. */
+/**
+ * Tells every process (caches, WebSocket clients) about the licenses a committed change touched: all
+ * published in the same turn, so the bus sends them in one notification statement, not one each.
+ */
 export async function announce(ctx: AppContext, accountId: string, changes: LockedChange['licenses']) {
-  for (const change of changes) await publishLicenseChanged(ctx, accountId, change);
+  await Promise.all(changes.map((change) => publishLicenseChanged(ctx, accountId, change)));
 }
 
 /** A change under the subscription's lock in a transaction of its own, announced once committed. */
