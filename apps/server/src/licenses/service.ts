@@ -8,6 +8,7 @@ import type { TxSql } from '../db/database.js';
 import { existsInAccount } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
 import { findPlan } from '../plans/repository.js';
+import type { PlanRow } from '../plans/schemas.js';
 import { effectivePolicy } from '../policies/policy.js';
 import { generateLicenseKey, keyLast4, normalizeLicenseKey } from './keys.js';
 import { publishLicenseChanged } from './publish.js';
@@ -73,22 +74,29 @@ export async function createLicense(
   input: CreateLicenseInput,
   meta: RequestMeta,
   tx?: TxSql,
+  /**
+   * The plan as the caller read it in `tx`, which also vouches for the records the input names (a
+   * subscription it created there, for its customer): nothing is read again.
+   */
+  vouched?: { plan: PlanRow },
 ) {
   const run = async (t: TxSql) => {
     // The plan and the records named are read together (one round trip), then judged in this order.
-    const [plan, ...named] = await Promise.all([
-      findPlan(t, p.accountId, input.plan_id),
-      ...REFERENCES.map(([table, field]) => {
-        const id = input[field];
-        return id ? existsInAccount(t, table, p.accountId, id) : true;
-      }),
-    ]);
+    const [plan, ...named] = vouched
+      ? [vouched.plan]
+      : await Promise.all([
+          findPlan(t, p.accountId, input.plan_id),
+          ...REFERENCES.map(([table, field]) => {
+            const id = input[field];
+            return id ? existsInAccount(t, table, p.accountId, id) : true;
+          }),
+        ]);
     if (!plan)
       throw new AppError('NOT_FOUND', 'plan_id does not name a plan of this account', {
         pointer: '/body/plan_id',
       });
     REFERENCES.forEach(([, field], i) => {
-      if (!named[i]) throw notInAccount(field);
+      if (!vouched && !named[i]) throw notInAccount(field);
     });
     const now = ctx.clock.now();
     const startsAt = input.starts_at ? new Date(input.starts_at) : now;

@@ -75,9 +75,10 @@ export async function createSubscription(
   // Inside an outer transaction (an order's fulfilment) it commits with it.
   const inTx = <T>(fn: (tx: TxSql) => Promise<T>) => (outer ? fn(outer) : ctx.db.tx(fn));
   return inTx(async (tx) => {
-    // Read together (one round trip), judged in turn.
+    // Read together (one round trip), judged in turn. An order's fulfilment names the order's customer,
+    // checked when the order was made (or made with it).
     const [customerFound, plan] = await Promise.all([
-      existsInAccount(tx, 'customers', p.accountId, input.customer_id),
+      orderId ?? existsInAccount(tx, 'customers', p.accountId, input.customer_id),
       findPlan(tx, p.accountId, input.plan_id),
     ]);
     if (!customerFound) throw notInAccount('customer_id');
@@ -153,6 +154,8 @@ export async function createSubscription(
             },
             meta,
             tx,
+            // Read just now, with the customer; the subscription was created above.
+            { plan },
           )
         : null,
     ]);
