@@ -63,6 +63,21 @@ export function dueSubscriptions(
     order by id limit ${limit}`;
 }
 
+/** The columns the history keeps (what a subscription's MRR depends on). */
+const HISTORY_COLUMNS = [
+  'status',
+  'plan_id',
+  'billing_cycle',
+  'currency',
+  'price_cents',
+  'quantity',
+] as const;
+
+/** Whether a change from `before` to `after` touches a column the history keeps. */
+export function changesHistory(before: SubscriptionRow, after: SubscriptionRow): boolean {
+  return HISTORY_COLUMNS.some((c) => before[c] !== after[c]);
+}
+
 /**
  * Appends the subscription's state to its history (`subscription_changes`, read by revenue analytics)
  * when something its MRR depends on differs from the last row written; `at` is the clock's time of the

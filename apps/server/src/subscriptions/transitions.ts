@@ -7,7 +7,12 @@ import { publishLicenseChanged } from '../licenses/publish.js';
 import type { PlanRow } from '../plans/schemas.js';
 import { driveLicenses, type LicenseEffect } from './licenses.js';
 import { addCycle, addDays, nextPeriod } from './periods.js';
-import { findSubscription, planOfSubscription, recordSubscriptionChange } from './repository.js';
+import {
+  changesHistory,
+  findSubscription,
+  planOfSubscription,
+  recordSubscriptionChange,
+} from './repository.js';
 import type { SubscriptionRow } from './schemas.js';
 import { nextSubscriptionStatus, type SubscriptionAction } from './state.js';
 
@@ -176,11 +181,13 @@ export async function changeLocked(
   // No action: a change of fields that leaves the status as it is (metadata, price).
   const status = decided.action ? nextSubscriptionStatus(sub.status, decided.action) : sub.status;
   const { step } = decided;
-  // The row's update, its history (the columns it keeps are known before the update answers) and the
-  // licenses' lock go out together, run in turn; a failure of any fails the transaction.
+  // The row's update, its history (the columns it keeps are known before the update answers; none to
+  // write when the change keeps them all, as a renewal does) and the licenses' lock go out together, run
+  // in turn; a failure of any fails the transaction.
+  const after = { ...sub, ...step.set, status };
   const [updated, , licenses] = await sentTogether([
     updateRow<SubscriptionRow>(tx, 'subscriptions', who.accountId, id, { ...step.set, status }, []),
-    recordSubscriptionChange(tx, { ...sub, ...step.set, status }, now),
+    changesHistory(sub, after) ? recordSubscriptionChange(tx, after, now) : null,
     step.effect ? driveLicenses({ tx, subscriptionId: id, ...who }, step.effect) : [],
   ]);
   const row = updated!;
