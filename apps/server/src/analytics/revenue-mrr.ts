@@ -16,6 +16,16 @@ export interface SubscriptionState {
   quantity: number;
 }
 
+/** The columns of a subscription its MRR depends on: its history keeps a row each time one changes. */
+export const MRR_COLUMNS = [
+  'status',
+  'plan_id',
+  'billing_cycle',
+  'currency',
+  'price_cents',
+  'quantity',
+] as const;
+
 /** The statuses in which a subscription is paid for: past due still counts until dunning suspends it. */
 const PAYING: ReadonlySet<string> = new Set(['active', 'past_due']);
 

@@ -1,20 +1,11 @@
 import type { Queryable, TxSql } from '../db/database.js';
-import type { SubscriptionState } from './revenue-mrr.js';
+import { MRR_COLUMNS, type SubscriptionState } from './revenue-mrr.js';
 import type { Change, DailyRow, SegmentBalance } from './revenue-walk.js';
 
 // Revenue analytics' SQL (migration 0031): the subscriptions' history the job walks, the daily snapshots
 // it writes and the charts read. Every query is led by account_id.
 
-const STATE_COLUMNS = [
-  'subscription_id',
-  'customer_id',
-  'status',
-  'plan_id',
-  'billing_cycle',
-  'currency',
-  'price_cents',
-  'quantity',
-];
+const STATE_COLUMNS = ['subscription_id', 'customer_id', ...MRR_COLUMNS];
 
 /** Accounts with any subscription history: the ones the scheduled run snapshots. */
 export function accountsWithSubscriptions(q: Queryable) {

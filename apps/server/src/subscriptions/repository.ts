@@ -1,3 +1,4 @@
+import { MRR_COLUMNS } from '../analytics/revenue-mrr.js';
 import type { Queryable } from '../db/database.js';
 import { orderBy } from '../db/order-by.js';
 import type { PlanRow } from '../plans/schemas.js';
@@ -63,19 +64,9 @@ export function dueSubscriptions(
     order by id limit ${limit}`;
 }
 
-/** The columns the history keeps (what a subscription's MRR depends on). */
-const HISTORY_COLUMNS = [
-  'status',
-  'plan_id',
-  'billing_cycle',
-  'currency',
-  'price_cents',
-  'quantity',
-] as const;
-
 /** Whether a change from `before` to `after` touches a column the history keeps. */
 export function changesHistory(before: SubscriptionRow, after: SubscriptionRow): boolean {
-  return HISTORY_COLUMNS.some((c) => before[c] !== after[c]);
+  return MRR_COLUMNS.some((c) => before[c] !== after[c]);
 }
 
 /**
