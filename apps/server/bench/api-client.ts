@@ -29,3 +29,27 @@ export async function createLicenseKeys(
   for (let i = 0; i < count; i++) keys.push((await api(base, token, 'POST', '/api/v1/licenses', body)).key);
   return keys;
 }
+
+/**
+ * The validation benches' seat: the demo catalogue, a license without a seat limit on the enterprise
+ * plan and one activated device (`<label>-device`); `validateBody` validates it.
+ */
+export async function benchSeat(base: string, label: string) {
+  const token = await login(base);
+  await api(base, token, 'POST', '/api/v1/demo-data', {}); // new accounts start with no plans
+  const plans = await api(base, token, 'GET', '/api/v1/plans?limit=100');
+  const plan = plans.data.find((p: { code: string }) => p.code === 'enterprise') ?? plans.data[0];
+  const customer = await api(base, token, 'POST', '/api/v1/customers', { email: `${label}@example.com` });
+  const license = await api(base, token, 'POST', '/api/v1/licenses', {
+    plan_id: plan.id,
+    customer_id: customer.id,
+    max_activations: null,
+  });
+  const seat = await api(base, null, 'POST', '/api/v1/licensing/activate', {
+    license_key: license.key,
+    device_fingerprint: `${label}-fp`,
+    device_info: { device_id: `${label}-device`, platform: 'linux', app_version: '1.0.0' },
+  });
+  const validateBody = { token: seat.signed_token as string, device_id: `${label}-device` };
+  return { token, plan, customer, license, validateBody };
+}

@@ -1,21 +1,14 @@
 // The baseline: a bare Fastify POST route with a validated JSON body, started the same way as Keyward
 // (a separate Node process through tsx), so the ratio isolates Keyward's own work.
 import Fastify from 'fastify';
+import { VALIDATE_BODY_SCHEMA } from './validate-body.js';
 
 const app = Fastify({ logger: false });
 app.post(
   '/echo',
   {
     schema: {
-      body: {
-        type: 'object',
-        required: ['token', 'device_id'],
-        properties: {
-          token: { type: 'string', maxLength: 4096 },
-          device_id: { type: 'string', maxLength: 200 },
-        },
-        additionalProperties: false,
-      },
+      body: VALIDATE_BODY_SCHEMA,
     },
   },
   async (request) => ({ ok: true, device_id: (request.body as { device_id: string }).device_id }),

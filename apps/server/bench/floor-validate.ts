@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { api, login } from './api-client.js';
+import { api, benchSeat } from './api-client.js';
 import { load } from './load.js';
 import { benchServerEnv, type Proc, startProcess } from './processes.js';
 
@@ -31,22 +31,7 @@ const started: Proc[] = [];
 try {
   const keyward = await startProcess('src/cli/index.ts', ['serve'], env, '/health');
   started.push(keyward);
-  const token = await login(keyward.url);
-  await api(keyward.url, token, 'POST', '/api/v1/demo-data', {});
-  const plans = await api(keyward.url, token, 'GET', '/api/v1/plans?limit=100');
-  const plan = plans.data.find((p: { code: string }) => p.code === 'enterprise') ?? plans.data[0];
-  const customer = await api(keyward.url, token, 'POST', '/api/v1/customers', { email: 'floor@example.com' });
-  const license = await api(keyward.url, token, 'POST', '/api/v1/licenses', {
-    plan_id: plan.id,
-    customer_id: customer.id,
-    max_activations: null,
-  });
-  const seat = await api(keyward.url, null, 'POST', '/api/v1/licensing/activate', {
-    license_key: license.key,
-    device_fingerprint: 'floor-fp',
-    device_info: { device_id: 'floor-device', platform: 'linux', app_version: '1.0.0' },
-  });
-  const body = { token: seat.signed_token as string, device_id: 'floor-device' };
+  const { validateBody: body } = await benchSeat(keyward.url, 'floor');
   const claims = JSON.parse(Buffer.from(body.token.split('.')[1]!, 'base64url').toString());
   const jwks = await api(keyward.url, null, 'GET', `/.well-known/jwks.json?account=${claims.account_id}`);
   const answer = await api(keyward.url, null, 'POST', '/api/v1/licensing/validate', body);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
 import { deriveKeyring, encryptAtRest } from '../src/crypto/master-key.js';
-import { ADMIN, api, createLicenseKeys, login } from './api-client.js';
+import { ADMIN, api, benchSeat, createLicenseKeys, login } from './api-client.js';
 import { sampleEmbeddedSeeding } from './embedded-seed-sample.js';
 import { alternate, load, newDevices } from './load.js';
 import { benchServerEnv, type Proc, startProcess, startWorker } from './processes.js';
@@ -381,23 +381,7 @@ async function main() {
   started.push(server);
 
   // Data: a license without a seat limit and one activated device.
-  const session = await api(server.url, null, 'POST', '/api/v1/auth/login', ADMIN);
-  const token = session.access_token as string;
-  await api(server.url, token, 'POST', '/api/v1/demo-data', {}); // new accounts start with no plans
-  const plans = await api(server.url, token, 'GET', '/api/v1/plans?limit=100');
-  const plan = plans.data.find((p: { code: string }) => p.code === 'enterprise') ?? plans.data[0];
-  const customer = await api(server.url, token, 'POST', '/api/v1/customers', { email: 'bench@example.com' });
-  const license = await api(server.url, token, 'POST', '/api/v1/licenses', {
-    plan_id: plan.id,
-    customer_id: customer.id,
-    max_activations: null,
-  });
-  const act = await api(server.url, null, 'POST', '/api/v1/licensing/activate', {
-    license_key: license.key,
-    device_fingerprint: 'bench-fp',
-    device_info: { device_id: 'bench-device', platform: 'linux', app_version: '1.0.0' },
-  });
-  const validateBody = { token: act.signed_token, device_id: 'bench-device' };
+  const { token, plan, customer, license, validateBody } = await benchSeat(server.url, 'bench');
 
   // Warm both up so JIT and caches are in the same state.
   await load({ url: `${bare.url}/echo`, body: validateBody, seconds: 2 });
