@@ -19,7 +19,7 @@ const RETRY_SECONDS = [2, 5, 15, 60, 300, 900, 3600, 3600, 3600, 3600];
 const LEASE_MS = 60_000;
 
 /**
- * Applies recorded Stripe events in every process that works jobs, up to 64 at once: most of an event's
+ * Applies recorded Stripe events in every process that works jobs, up to 96 at once: most of an event's
  * time is the wait for Stripe's answer (the subscription's current state), not work here. The process
  * that records an event applies it, leased to it as it is recorded; others are claimed with leases
  * (several processes share them, a dead one's come back when their lease ends).

@@ -160,15 +160,8 @@ export type StripeSubscriptionRow = SubscriptionRow & {
 };
 
 /**
- * Keyward's subscription for a Stripe subscription, with its plan's Stripe prices (a renewal on the same
- * price needs no other lookup).
- */
-export async function subscriptionByStripeId(q: Queryable, accountId: string, stripeId: string) {
-  return (await subscriptionsByStripeIds(q, [{ accountId, stripeId }]))[0];
-}
-
-/**
- * `subscriptionByStripeId` for many in one statement, answered in the order asked. The `?` condition is
+ * Keyward's subscriptions for Stripe subscriptions, in one statement, answered in the order asked; each
+ * with its plan's Stripe prices (a renewal on the same price needs no other lookup). The `?` condition is
  * the partial index's (subscriptions_stripe): without it the planner cannot use the index and reads
  * every subscription.
  */
