@@ -2,6 +2,7 @@
 // this noisy machine: the two sides differ only in what the environment (or their checkout) says.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/ab-servers.ts
+//   LOAD=validate npx tsx bench/ab-servers.ts        (without DATABASE_URL: each side embedded)
 //   LOAD=validate ENV_B='{"KEYWARD_JOBS":"off"}' DATABASE_URL=… npx tsx bench/ab-servers.ts
 //
 //   LOAD             activate (B3's load: new devices on every request, the default) or validate
@@ -11,7 +12,7 @@
 //   SQL_A / SQL_B    SQL run on a side's database after the setup, before the load ('analyze')
 //   ROUNDS, SECONDS  rounds per side (default 4) and seconds per round (default 4)
 //
-// Each side gets its own database (dropped at the end) and 200 licenses without a seat limit. Prints
+// Each side gets its own database (dropped at the end; embedded, its own data directory) and 200 licenses without a seat limit. Prints
 // req/s per side and round, and Keyward's CPU per request.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,8 +27,9 @@ const SECONDS = Number(process.env.SECONDS ?? 4);
 const LICENSES = 200;
 const LOAD = process.env.LOAD ?? 'activate';
 if (LOAD !== 'activate' && LOAD !== 'validate') throw new Error('LOAD is activate or validate');
-if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a PostgreSQL server');
-const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+const admin = process.env.DATABASE_URL
+  ? postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} })
+  : null;
 
 interface Side {
   tag: string;
@@ -43,13 +45,16 @@ interface Side {
 
 async function startSide(tag: string): Promise<Side> {
   const database = `keyward_ab_${tag.toLowerCase()}_${Date.now()}`;
-  await admin.unsafe(`create database ${database}`);
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${database}`;
+  let url: URL | null = null;
+  if (admin) {
+    await admin.unsafe(`create database ${database}`);
+    url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${database}`;
+  }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-ab-'));
   const env = {
     ...benchServerEnv(dataDir),
-    DATABASE_URL: url.toString(),
+    ...(url ? { DATABASE_URL: url.toString() } : {}),
     ...JSON.parse(process.env[`ENV_${tag}`] ?? '{}'),
   };
   const server = await startProcess('src/cli/index.ts', ['serve'], env, '/health', process.env[`DIR_${tag}`]);
@@ -67,6 +72,7 @@ async function startSide(tag: string): Promise<Side> {
   );
   const sql = process.env[`SQL_${tag}`];
   if (sql) {
+    if (!url) throw new Error(`SQL_${tag} needs DATABASE_URL`);
     const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
     await db.unsafe(sql);
     await db.end();
@@ -119,8 +125,8 @@ try {
 } finally {
   await Promise.all(sides.map((side) => side.server.stop()));
   for (const side of sides) {
-    await admin.unsafe(`drop database if exists ${side.database} with (force)`);
+    await admin?.unsafe(`drop database if exists ${side.database} with (force)`);
     rmSync(side.dataDir, { recursive: true, force: true });
   }
-  await admin.end();
+  await admin?.end();
 }

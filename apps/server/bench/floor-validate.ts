@@ -11,7 +11,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { api, benchSeat } from './api-client.js';
 import { load } from './load.js';
-import { benchServerEnv, type Proc, startProcess } from './processes.js';
+import { benchServerEnv, cpuTicks, type Proc, startProcess } from './processes.js';
 
 const ROUNDS = Number(process.argv[2] ?? 4);
 const SECONDS = 3;
@@ -56,10 +56,21 @@ try {
   };
   for (const url of Object.values(sides)) await load({ url, body, seconds: 2 });
   const totals = { bare: 0, floor: 0, keyward: 0 };
+  // The server's own CPU per answer (user + system, all its threads): unlike req/s, it does not move
+  // with the load generator's share of the two cores.
+  const pids = { bare: bare.child.pid!, floor: floor.child.pid!, keyward: keyward.child.pid! };
+  const cpu = {
+    bare: { ticks: 0, requests: 0 },
+    floor: { ticks: 0, requests: 0 },
+    keyward: { ticks: 0, requests: 0 },
+  };
   for (let round = 1; round <= ROUNDS; round++) {
     const rps = { bare: 0, floor: 0, keyward: 0 };
     for (const side of ['bare', 'floor', 'keyward'] as const) {
+      const ticks = cpuTicks(pids[side]);
       const r = await load({ url: sides[side], body, seconds: SECONDS });
+      cpu[side].ticks += cpuTicks(pids[side]) - ticks;
+      cpu[side].requests += r.total;
       if (r.errors || r.non2xx) throw new Error(`${side}: ${r.errors} errors, ${r.non2xx} non-2xx`);
       rps[side] = r.rps;
       totals[side] += r.rps;
@@ -70,6 +81,10 @@ try {
   }
   console.log(
     `all rounds: floor / bare = ${(totals.floor / totals.bare).toFixed(3)}, Keyward / bare = ${(totals.keyward / totals.bare).toFixed(3)}, Keyward / floor = ${(totals.keyward / totals.floor).toFixed(3)}`,
+  );
+  const perAnswer = (side: keyof typeof cpu) => ((cpu[side].ticks * 10_000) / cpu[side].requests).toFixed(1);
+  console.log(
+    `server CPU per answer: bare ${perAnswer('bare')} µs, floor ${perAnswer('floor')} µs, Keyward ${perAnswer('keyward')} µs`,
   );
 } finally {
   for (const p of started.reverse()) await p.stop();

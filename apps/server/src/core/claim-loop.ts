@@ -6,8 +6,13 @@ export interface ClaimLoopOptions<T> {
   batch: number;
   /** Items in hand at most (claimed and not yet done). */
   maxInFlight: number;
-  /** How often an idle loop looks for work: new work waits at most this long. */
+  /** How often an idle loop looks for work: work nobody announced waits at most this long. */
   idleMs: number;
+  /**
+   * Listens for announcements of new work (`onWorkQueued`), each of which makes the loop look at once;
+   * returns how to stop listening. Without it (or while it fails), new work waits for the next look.
+   */
+  wakeOn?: (wake: () => void) => Promise<() => Promise<void>>;
   onError: (err: unknown) => void;
 }
 
@@ -24,12 +29,21 @@ export class ClaimLoop<T> {
   private wake: (() => void) | null = null;
   /** The last claim found less than it asked for: nothing more is due until the next look. */
   private drained = false;
+  /** Work was announced since the last claim began: that claim may have been too early to see it. */
+  private nudged = false;
+  private listening: Promise<(() => Promise<void>) | undefined> | undefined;
 
   constructor(private readonly o: ClaimLoopOptions<T>) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.listening = this.o
+      .wakeOn?.(() => this.nudge())
+      .catch((err) => {
+        this.o.onError(err);
+        return undefined;
+      });
     this.loop = this.pump();
   }
 
@@ -37,13 +51,15 @@ export class ClaimLoop<T> {
   async stop(graceMs: number): Promise<void> {
     this.running = false;
     this.wake?.();
+    await (await this.listening)?.().catch(this.o.onError);
     await this.loop;
     const deadline = Date.now() + graceMs;
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
-  /** Looks for work now (a change that made some, in this process). */
+  /** Looks for work now (some was announced, or made by this process). */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
@@ -54,6 +70,7 @@ export class ClaimLoop<T> {
       if (room > 0) {
         try {
           const limit = Math.min(this.o.batch, room);
+          this.nudged = false;
           claimed = await this.o.claim(limit);
           this.drained = claimed.length < limit;
         } catch (err) {
@@ -62,7 +79,9 @@ export class ClaimLoop<T> {
       }
       this.inFlight += claimed.length;
       for (const item of claimed) this.handleReserved(item);
-      if (claimed.length === 0 || this.inFlight >= this.o.maxInFlight) await this.pause(this.o.idleMs);
+      const full = this.inFlight >= this.o.maxInFlight;
+      // Announced while claiming: look again rather than wait out the idle time.
+      if ((claimed.length === 0 && !this.nudged) || full) await this.pause(this.o.idleMs);
     }
   }
 

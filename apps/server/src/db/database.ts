@@ -29,6 +29,12 @@ export interface Database {
   forAccount(accountId: string): Database;
   /** The process's own handle (the owner connection), from any handle: for the operator's work across accounts. */
   acrossAccounts(): Database;
+  /**
+   * Calls `fn` with the payload of every notification on `channel` (NOTIFY, heard when its transaction
+   * commits) until the returned function is called. On PostgreSQL through a connection of its own; on
+   * the embedded engine, whose one session is this process's, on that session.
+   */
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
   /** True when a trivial query answers within a short time. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -38,6 +44,8 @@ const RETRYABLE_TX_CODES: ReadonlySet<string> = new Set(['40001', '40P01']);
 
 /** Connects to PostgreSQL (server or embedded socket). Connections open lazily and reconnect by themselves. */
 export function connectDatabase(url: string, kind: Database['kind'], maxConnections?: number): Database {
+  // The embedded engine's notifications arrive on its one connection: the channels listened to there.
+  const heard = new Map<string, Set<(payload: string) => void>>();
   // The app role's pool (row-level security) serves staff and portal requests only: half the size.
   const pool = (role?: string) =>
     postgres(url, {
@@ -49,6 +57,12 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
       // a request queued during an outage waited that long (reliability 24). A second at most, with jitter.
       backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
       onnotice: () => {},
+      // Typed by postgres.js's runtime only: a notification on an ordinary connection (the embedded one).
+      ...({
+        onnotify: (channel: string, payload: string) => {
+          for (const fn of heard.get(channel) ?? []) fn(payload);
+        },
+      } as object),
       // Named prepared statements on both engines: PGlite plans an unnamed statement again on every
       // execution, which was most of the embedded engine's time per heartbeat (B12 1.45× with them).
       prepare: true,
@@ -62,6 +76,22 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
       ...({ socket: databaseSocketOpener() } as object),
     });
   const sql = pool();
+  /** The embedded engine: LISTEN on its one session (lost if the connection is ever remade). */
+  const listenOnSession = async (channel: string, fn: (payload: string) => void) => {
+    let fns = heard.get(channel);
+    if (!fns) {
+      fns = new Set();
+      heard.set(channel, fns);
+      await sql`listen ${sql(channel)}`;
+    }
+    fns.add(fn);
+    return async () => {
+      fns.delete(fn);
+      if (fns.size > 0 || heard.get(channel) !== fns) return;
+      heard.delete(channel);
+      await sql`unlisten ${sql(channel)}`.catch(() => {});
+    };
+  };
   let app: Sql | undefined;
   const appBegin = <T>(fn: (tx: TxSql) => Promise<T>) => begin(app!, fn);
   const handle = (confinedTo?: string): Database => ({
@@ -88,6 +118,8 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
     acrossAccounts: () => root,
     tx: <T>(fn: (tx: TxSql) => Promise<T>) =>
       retryingConflicts(() => (confinedTo ? beginAsAccount(appBegin, confinedTo, fn) : begin(sql, fn))),
+    listen: (channel, fn) =>
+      kind === 'postgres' ? listenOnOwnConnection(sql, channel, fn) : listenOnSession(channel, fn),
     ping: () => ping(sql),
     async close() {
       await Promise.all([sql.end({ timeout: 5 }), app?.end({ timeout: 5 })]);
@@ -95,6 +127,12 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
   });
   const root = handle();
   return root;
+}
+
+/** PostgreSQL: LISTEN on postgres.js's connection for notifications (it listens again after a reconnect). */
+async function listenOnOwnConnection(sql: Sql, channel: string, fn: (payload: string) => void) {
+  const listening = await sql.listen(channel, fn);
+  return () => listening.unlisten();
 }
 
 /** Runs a transaction again on a serialization failure or a deadlock, up to 5 times. */

@@ -2,6 +2,7 @@ import type { Transporter } from 'nodemailer';
 import { ClaimLoop } from '../core/claim-loop.js';
 import type { AppContext } from '../core/context.js';
 import { loadOnUse } from '../core/load-on-use.js';
+import { onWorkQueued } from '../core/work-notices.js';
 import { type MailMessage, renderEmail } from './render.js';
 import {
   claimDueEmails,
@@ -47,7 +48,9 @@ export class MailSender {
       handle: (email) => this.send(email),
       batch: 20,
       maxInFlight: 20,
-      idleMs: 1000,
+      // New emails are announced (migration 0038): the looks by itself are for retries and dead leases.
+      idleMs: 5000,
+      wakeOn: (wake) => onWorkQueued(ctx.db, 'emails', wake),
       onError: (err) => ctx.log.warn({ err: (err as Error).message }, 'sending email failed'),
     });
   }
@@ -59,11 +62,6 @@ export class MailSender {
   async stop(): Promise<void> {
     await this.loop.stop(10_000);
     this.transport?.close();
-  }
-
-  /** Looks for due emails now (one was just queued by this process). */
-  nudge(): void {
-    this.loop.nudge();
   }
 
   private async send(email: EmailRow): Promise<void> {

@@ -2,6 +2,7 @@ import { can } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
+import { announceWork } from '../core/work-notices.js';
 import { recordEvent } from '../events/record.js';
 import { brandingOf, type UpdateBrandingInput } from './branding.js';
 import { isMailTemplate, MAIL_CATALOGUE, mailSettingsOf } from './catalogue.js';
@@ -30,6 +31,8 @@ export async function previewEmail(ctx: AppContext, p: Principal, id: string) {
 /** Sends an email again now (from the outbox once SMTP is set up, or after it failed). */
 export async function resendEmail(ctx: AppContext, p: Principal, id: string) {
   if (!(await repo.requeueEmail(ctx.db.sql, p.accountId, id))) throw notFound('Email');
+  // An update, which the table's trigger does not announce (migration 0038): the senders hear it here.
+  await announceWork(ctx.db.sql, 'emails');
 }
 
 export async function getBranding(ctx: AppContext, accountId: string) {

@@ -2,6 +2,7 @@ import { Batcher } from '../core/batcher.js';
 import { ClaimLoop } from '../core/claim-loop.js';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
+import { onWorkQueued } from '../core/work-notices.js';
 import { decryptAtRest } from '../crypto/master-key.js';
 import { recordEvents } from '../events/record.js';
 import { queueOwnerNotice } from '../mail/repository.js';
@@ -23,8 +24,11 @@ export const RETRY_SCHEDULE_SECONDS = [
 ];
 const CLAIM = 100;
 const MAX_IN_FLIGHT = 256;
-/** How often an idle process looks for due deliveries (a new event waits at most this long). */
-const IDLE_MS = 100;
+/**
+ * How often an idle process looks for due deliveries by itself: new ones are announced (migration 0038),
+ * so this is how late a retry may start, or a delivery whose process died be taken over.
+ */
+const IDLE_MS = 1000;
 const DISABLE_AFTER_MS = 5 * 86_400_000;
 /** Destinations are resolved and checked again after this long. */
 const TARGET_TTL_MS = 30_000;
@@ -77,6 +81,7 @@ export class WebhookDeliverer {
       batch: CLAIM,
       maxInFlight: MAX_IN_FLIGHT,
       idleMs: IDLE_MS,
+      wakeOn: (wake) => onWorkQueued(ctx.db, 'webhooks', wake),
       onError: (err) => ctx.log.warn({ err: (err as Error).message }, 'webhook delivery failed'),
     });
   }

@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { notFound } from '../core/errors.js';
+import { announceWork } from '../core/work-notices.js';
 import { encryptAtRest } from '../crypto/master-key.js';
 import { insertRow, updateRow } from '../db/patch.js';
 import { recordEvent } from '../events/record.js';
@@ -152,4 +153,6 @@ export async function listDeliveries(
 export async function resendDelivery(ctx: AppContext, p: Principal, endpointId: string, id: string) {
   if (!(await repo.requeueDelivery(ctx.db.sql, p.accountId, endpointId, id)))
     throw notFound('Webhook delivery');
+  // An update, which the table's trigger does not announce (migration 0038): the senders hear it here.
+  await announceWork(ctx.db.sql, 'webhooks');
 }
