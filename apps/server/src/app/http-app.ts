@@ -17,6 +17,7 @@ import { installJsonBodyParser } from '../http/json-body.js';
 import { lazyChildLogger } from '../http/logging.js';
 import { installRateLimit } from '../http/rate-limit.js';
 import { installRequestContext } from '../http/request-context.js';
+import { requestIdFor } from '../http/request-id.js';
 import { RouteMethods } from '../http/route-methods.js';
 import { installSecurityHeaders } from '../http/security-headers.js';
 import { lazySerializerFactory } from '../http/serialization.js';
@@ -29,9 +30,6 @@ import { serveWebApps } from '../web/serve.js';
 import { webhooksDocument } from '../webhooks/event-types.js';
 import { registerModules } from './modules.js';
 import type { ProcessParts } from './parts.js';
-
-/** What a caller-supplied request id may look like. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface BuildOptions {
   /** Lets tests mark the process as draining. */
@@ -48,12 +46,7 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
     loggerInstance: ctx.log,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: process.env.TRUST_PROXY === 'true' || process.env.TRUST_PROXY === '1',
-    // A caller's X-Request-Id is kept only when it looks like one (it is logged and stored in the audit
-    // log): anything longer or stranger gets our own id.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-    },
+    genReqId: requestIdFor,
     requestIdHeader: false,
     clientErrorHandler: answerUnparsableRequest,
     logController: new LogController({ disableRequestLogging: process.env.KEYWARD_LOG_REQUESTS !== 'true' }),

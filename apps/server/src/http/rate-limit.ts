@@ -115,9 +115,12 @@ function callerOf(request: FastifyRequest): string {
 function deviceOf(request: FastifyRequest): string {
   const b = (request.body ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  // A token's last characters are its signature: unique per token, and a device keeps its token.
-  const license = str(b.license_key).toUpperCase().replace(/[\s-]/g, '') || str(b.token).slice(-22);
   const device = str(b.device_id) || str(b.device_fingerprint);
+  // A token's last characters are its signature's: unique per token (a device keeps its token), and no
+  // secret, so the bucket is named by them as they are. Hashing them cost a validation ~6 µs of the
+  // server's CPU (performance.md, issue H 2026-12-06); a license key is a secret and is hashed.
+  if (typeof b.token === 'string' && b.token !== '') return `tok:${b.token.slice(-22)}:${device}`;
+  const license = str(b.license_key).toUpperCase().replace(/[\s-]/g, '');
   const who = license || device ? `${license}:${device}` : `ip:${callerKey(request.ip)}`;
   return `dev:${bucketDigest(who)}`;
 }
