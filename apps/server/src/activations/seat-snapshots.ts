@@ -46,9 +46,15 @@ export class SeatSnapshots {
     this.entries.close();
   }
 
-  async get(accountId: string, activationId: string, licenseId: string): Promise<Snapshot | undefined> {
+  /** The seat's snapshot when this process holds it fresh, without waiting; else undefined. */
+  cached(activationId: string, licenseId: string): Snapshot | undefined {
     const hit = this.entries.get(activationId);
-    if (hit && hit.license.id === licenseId) return hit;
+    return hit && hit.license.id === licenseId ? hit : undefined;
+  }
+
+  async get(accountId: string, activationId: string, licenseId: string): Promise<Snapshot | undefined> {
+    const hit = this.cached(activationId, licenseId);
+    if (hit) return hit;
     return this.entries.load(
       activationId,
       async () => {

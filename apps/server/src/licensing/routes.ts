@@ -134,7 +134,8 @@ export async function licensingRoutes(app: App, { deps }: { deps: LicensingDeps 
       },
       config: client,
     },
-    async (request) => validateToken(deps, request.body.token, request.body.device_id, requestFacts(request)),
+    // Not async: a validation answered from the caches is sent without a promise (service.ts).
+    (request) => validateToken(deps, request.body.token, request.body.device_id, requestFacts(request)),
   );
 
   app.post(

@@ -18,7 +18,7 @@ import { normalizeLicenseKey } from '../licenses/keys.js';
 import { publishLicenseChanged } from '../licenses/publish.js';
 import { findLicenseByDigest } from '../licenses/repository.js';
 import { startTermOnUse } from '../licenses/service.js';
-import type { SigningKeys } from '../signing/signing-keys.js';
+import type { SigningKeys, TokenVerification } from '../signing/signing-keys.js';
 import { issueActivationToken } from './activation-token.js';
 import { licenseFacts } from './license-facts.js';
 import type { UsageKind, UsageRecorder } from './usage-recorder.js';
@@ -101,40 +101,34 @@ export async function activate(deps: LicensingDeps, input: ActivateInput, caller
   };
 }
 
-/** Token → claims → cached snapshot → outcome. No database round trip when the snapshot is cached. */
-async function resolveToken(
+type SeatClaims = { account_id: string; license_id: string; activation_id: string; device_id: string };
+type Resolved = { outcome: Outcome; snap?: Snapshot };
+
+/** The token's verdict read for this device: its seat's claims, or the outcome that ends here. */
+function claimsFor(verified: TokenVerification, deviceId: string): SeatClaims | Resolved {
+  if (!verified.ok) return { outcome: { valid: false, code: verified.code, reason: verified.reason } };
+  const claims = verified.claims as SeatClaims;
+  if (claims.device_id !== deviceId)
+    return {
+      outcome: { valid: false, code: 'DEVICE_MISMATCH', reason: 'The token was issued to another device' },
+    };
+  return claims;
+}
+
+/** The seat's outcome (the license decision), noted in the usage log. */
+function judgeSeat(
   deps: LicensingDeps,
-  token: string,
-  deviceId: string,
+  snap: Snapshot | undefined,
   caller: Caller,
   kind: UsageKind,
-) {
-  const verified = await deps.signing.verifyToken(token);
-  if (!verified.ok)
-    return { outcome: { valid: false, code: verified.code, reason: verified.reason } as Outcome };
-  const claims = verified.claims as {
-    account_id: string;
-    license_id: string;
-    activation_id: string;
-    device_id: string;
-  };
-  if (claims.device_id !== deviceId) {
-    return {
-      outcome: {
-        valid: false,
-        code: 'DEVICE_MISMATCH',
-        reason: 'The token was issued to another device',
-      } as Outcome,
-    };
-  }
-  const snap = await deps.snapshots.get(claims.account_id, claims.activation_id, claims.license_id);
+): Resolved {
   if (!snap)
     return {
       outcome: {
         valid: false,
         code: 'LICENSE_NOT_FOUND',
         reason: 'The license of this token no longer exists',
-      } as Outcome,
+      },
     };
   const outcome = decideLicense({
     license: snap.license,
@@ -156,21 +150,53 @@ async function resolveToken(
   return { outcome, snap };
 }
 
-/** POST /validate: is this token's license valid on this device right now? */
-export async function validateToken(
+/** Token → claims → snapshot → outcome. No database round trip when the snapshot is cached. */
+async function resolveToken(
   deps: LicensingDeps,
   token: string,
   deviceId: string,
   caller: Caller,
-): Promise<ValidationAnswer> {
-  const { outcome, snap } = await resolveToken(deps, token, deviceId, caller, 'validation');
+  kind: UsageKind,
+): Promise<Resolved> {
+  const claims = claimsFor(await deps.signing.verifyToken(token), deviceId);
+  if ('outcome' in claims) return claims;
+  const snap = await deps.snapshots.get(claims.account_id, claims.activation_id, claims.license_id);
+  return judgeSeat(deps, snap, caller, kind);
+}
+
+/** A validation's answer, once its token and seat are resolved. */
+function validationAnswer(
+  deps: LicensingDeps,
+  { outcome, snap }: Resolved,
+): ValidationAnswer | Promise<ValidationAnswer> {
   if (!snap || !outcome.valid) return answer(deps, outcome, snap);
   deps.usage.touch(snap.license.account_id, snap.activation.id, 'validation');
   if (snap.license.term_days === null) return answer(deps, outcome, snap);
-  return answer(deps, outcome, {
-    ...snap,
-    license: await startTermOnUse(deps.ctx, snap.license, 'validation'),
-  });
+  return startTermOnUse(deps.ctx, snap.license, 'validation').then((license) =>
+    answer(deps, outcome, { ...snap, license }),
+  );
+}
+
+/**
+ * POST /validate: is this token's license valid on this device right now? When the token's verdict and
+ * its seat are in this process's caches (an app validating again), the answer is returned as it is, not
+ * as a promise: the four promises and their turns cost a validation a measurable share of its CPU
+ * (performance.md, issue H 2026-12-06).
+ */
+export function validateToken(
+  deps: LicensingDeps,
+  token: string,
+  deviceId: string,
+  caller: Caller,
+): ValidationAnswer | Promise<ValidationAnswer> {
+  const verified = deps.signing.cachedVerdict(token);
+  if (verified) {
+    const claims = claimsFor(verified, deviceId);
+    if ('outcome' in claims) return answer(deps, claims.outcome);
+    const snap = deps.snapshots.cached(claims.activation_id, claims.license_id);
+    if (snap) return validationAnswer(deps, judgeSeat(deps, snap, caller, 'validation'));
+  }
+  return resolveToken(deps, token, deviceId, caller, 'validation').then((r) => validationAnswer(deps, r));
 }
 
 /** POST /heartbeat: validate, keep the seat alive and merge usage metrics. */

@@ -149,18 +149,26 @@ export class SigningKeys {
    * tokens, any alg other than the key's own (so `none` and algorithm swaps fail), unknown or retired
    * kids, bad signatures, wrong iss/aud, and expiry (against the injected clock).
    */
+  /**
+   * The verdict on a token whose signature this process already checked (its key still usable), without
+   * waiting: valid, or expired. Undefined when the token must be verified (`verifyToken`).
+   */
+  cachedVerdict(token: string): TokenVerification | undefined {
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
+    const hit = this.tokens.get(token);
+    if (!hit) return undefined;
+    const key = this.byKid.get(hit.kid);
+    if (!key || !this.usable(key.row)) return undefined;
+    if (hit.exp <= this.ctx.clock.now().getTime() / 1000) return expired();
+    return { ok: true, claims: hit.claims, kid: hit.kid };
+  }
+
   async verifyToken(token: string): Promise<TokenVerification> {
     if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH)
       return invalid('The token is not a signed JWT');
+    const cached = this.cachedVerdict(token);
+    if (cached) return cached;
     const nowSec = this.ctx.clock.now().getTime() / 1000;
-    const hit = this.tokens.get(token);
-    if (hit) {
-      const key = this.byKid.get(hit.kid);
-      if (key && this.usable(key.row)) {
-        if (hit.exp <= nowSec) return expired();
-        return { ok: true, claims: hit.claims, kid: hit.kid };
-      }
-    }
     try {
       return await this.verifyUncached(token, nowSec);
     } catch (err) {
