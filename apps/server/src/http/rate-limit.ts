@@ -132,6 +132,12 @@ function advertise(reply: FastifyReply, max: number, hit: Hit) {
   reply.header('ratelimit-reset', Math.max(0, Math.ceil(hit.resetInMs / 1000)));
 }
 
+/** Advertises a counted request's bucket and refuses it past `max` (no closure per request). */
+function decide(hit: Hit, max: number, reply: FastifyReply, done: (e?: Error) => void) {
+  advertise(reply, max, hit);
+  done(hit.count > max ? refusal(max, hit) : undefined);
+}
+
 /** The 429 for a bucket past `max`; `what` says what was counted. */
 function refusal(
   max: number,
@@ -169,14 +175,13 @@ export function installRateLimit(
     reply: FastifyReply,
     done: (e?: Error) => void,
   ) => {
-    const decide = (h: Hit) => {
-      advertise(reply, max, h);
-      done(h.count > max ? refusal(max, h) : undefined);
-    };
     const hit = counter.hit(key, windowMs);
     if (hit instanceof Promise)
-      hit.then(decide, () => done()); // Redis unreachable: serve rather than fail every request
-    else decide(hit);
+      hit.then(
+        (h) => decide(h, max, reply, done),
+        () => done(), // Redis unreachable: serve rather than fail every request
+      );
+    else decide(hit, max, reply, done);
   };
   const guessKey = (request: FastifyRequest) => `guess:${callerKey(request.ip)}`;
 
