@@ -76,7 +76,11 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
       ...({ socket: databaseSocketOpener() } as object),
     });
   const sql = pool();
-  /** The embedded engine: LISTEN on its one session (lost if the connection is ever remade). */
+  /**
+   * The embedded engine: LISTEN on its one session. Never UNLISTEN: every handle on the engine (a test's
+   * second server) shares that session, and its other listeners would stop hearing. A notification
+   * with no listener left here is dropped by postgres.js.
+   */
   const listenOnSession = async (channel: string, fn: (payload: string) => void) => {
     let fns = heard.get(channel);
     if (!fns) {
@@ -87,9 +91,6 @@ export function connectDatabase(url: string, kind: Database['kind'], maxConnecti
     fns.add(fn);
     return async () => {
       fns.delete(fn);
-      if (fns.size > 0 || heard.get(channel) !== fns) return;
-      heard.delete(channel);
-      await sql`unlisten ${sql(channel)}`.catch(() => {});
     };
   };
   let app: Sql | undefined;
