@@ -2,7 +2,7 @@
 -- 100 ms and for emails every second, busy or not: on the embedded engine 6 % of a core for an idle
 -- server, and a share of every validation's time under load. The tables now say when work was queued:
 -- a NOTIFY on `keyward_work` (payload: what kind), sent when the inserting transaction commits, once
--- per transaction whatever the number of rows. The senders wake on it (core/work-notices.ts) and look by
+-- per transaction whatever the number of rows. The senders wake on it (db/work-notices.ts) and look by
 -- themselves only for what falls due later (retries) and for leases of processes that died.
 create function keyward_notify_work() returns trigger language plpgsql as $$
 begin

@@ -17,7 +17,7 @@ import { installJsonBodyParser } from '../http/json-body.js';
 import { lazyChildLogger } from '../http/logging.js';
 import { installRateLimit } from '../http/rate-limit.js';
 import { installRequestContext } from '../http/request-context.js';
-import { requestIdFor } from '../http/request-id.js';
+import { requestIds } from '../http/request-id.js';
 import { RouteMethods } from '../http/route-methods.js';
 import { installSecurityHeaders } from '../http/security-headers.js';
 import { lazySerializerFactory } from '../http/serialization.js';
@@ -46,7 +46,7 @@ export async function buildApp(parts: ProcessParts, opts: BuildOptions = {}): Pr
     loggerInstance: ctx.log,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: process.env.TRUST_PROXY === 'true' || process.env.TRUST_PROXY === '1',
-    genReqId: requestIdFor,
+    genReqId: requestIds(),
     requestIdHeader: false,
     clientErrorHandler: answerUnparsableRequest,
     logController: new LogController({ disableRequestLogging: process.env.KEYWARD_LOG_REQUESTS !== 'true' }),

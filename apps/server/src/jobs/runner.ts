@@ -1,8 +1,8 @@
 import PgBoss from 'pg-boss';
 import type { AppContext } from '../core/context.js';
-import { announceWork, onWorkQueued } from '../core/work-notices.js';
 import type { TxSql } from '../db/database.js';
 import { jobQueueDb } from '../db/job-queue.js';
+import { announceWork, onWorkQueued } from '../db/work-notices.js';
 
 /** A kind of background work: what it does, and when it runs by itself. */
 export interface JobDefinition {

@@ -2,7 +2,7 @@ import type { Transporter } from 'nodemailer';
 import { ClaimLoop } from '../core/claim-loop.js';
 import type { AppContext } from '../core/context.js';
 import { loadOnUse } from '../core/load-on-use.js';
-import { onWorkQueued } from '../core/work-notices.js';
+import { onWorkQueued } from '../db/work-notices.js';
 import { type MailMessage, renderEmail } from './render.js';
 import {
   claimDueEmails,

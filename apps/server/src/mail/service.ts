@@ -2,7 +2,7 @@ import { can } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
-import { announceWork } from '../core/work-notices.js';
+import { announceWork } from '../db/work-notices.js';
 import { recordEvent } from '../events/record.js';
 import { brandingOf, type UpdateBrandingInput } from './branding.js';
 import { isMailTemplate, MAIL_CATALOGUE, mailSettingsOf } from './catalogue.js';

@@ -2,8 +2,8 @@ import { Batcher } from '../core/batcher.js';
 import { ClaimLoop } from '../core/claim-loop.js';
 import type { AppContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
-import { onWorkQueued } from '../core/work-notices.js';
 import { decryptAtRest } from '../crypto/master-key.js';
+import { onWorkQueued } from '../db/work-notices.js';
 import { recordEvents } from '../events/record.js';
 import { queueOwnerNotice } from '../mail/repository.js';
 import {

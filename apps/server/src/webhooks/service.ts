@@ -1,9 +1,9 @@
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../core/context.js';
 import { notFound } from '../core/errors.js';
-import { announceWork } from '../core/work-notices.js';
 import { encryptAtRest } from '../crypto/master-key.js';
 import { insertRow, updateRow } from '../db/patch.js';
+import { announceWork } from '../db/work-notices.js';
 import { recordEvent } from '../events/record.js';
 import * as repo from './repository.js';
 import type {

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../db/database.js';
+import type { Database, Queryable } from './database.js';
 
 /**
  * The channel on which the database says that work was queued, its payload naming the kind: `webhooks`

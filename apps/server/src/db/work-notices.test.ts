@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createCustomer, issueLicense } from '../../test/support/fixtures.js';
 import { useServer } from '../../test/support/server.js';
-import { ClaimLoop } from './claim-loop.js';
+import { ClaimLoop } from '../core/claim-loop.js';
 import { announceWork, onWorkQueued } from './work-notices.js';
 
 // Announcements ride NOTIFY on the server's own database handle: on PostgreSQL a connection of their own,
