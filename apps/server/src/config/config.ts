@@ -44,6 +44,11 @@ export interface Config {
   jobs: 'all' | 'work' | 'off';
   /** A job run still active after this long is taken to have died with its process, and runs again. */
   jobTimeoutSeconds: number;
+  /**
+   * How often a worker looks for job runs nobody announced: retries, the schedule's runs, runs of a
+   * process that died. A run queued through `enqueue` is announced and starts at once.
+   */
+  jobPollSeconds: number;
   /** Usage-log rows (validations, heartbeats …) are kept this many days; their hourly sums stay. */
   usageRetentionDays: number;
   /** KEYWARD_MULTI_ACCOUNT: the operator account's owners may create and disable other accounts. */
@@ -190,6 +195,7 @@ export function loadConfig(env: Env = process.env, loadDotenv = true): Config {
     metricsToken: metricsToken(env),
     jobs: oneOf(env, 'KEYWARD_JOBS', ['all', 'work', 'off'] as const, 'all'),
     jobTimeoutSeconds: int(env, 'KEYWARD_JOB_TIMEOUT_SECONDS', 900, 2, 86_400),
+    jobPollSeconds: int(env, 'KEYWARD_JOB_POLL_SECONDS', 10, 1, 300),
     usageRetentionDays: int(env, 'KEYWARD_USAGE_RETENTION_DAYS', 90, 1, 3650),
     multiAccount: oneOf(env, 'KEYWARD_MULTI_ACCOUNT', ['true', 'false'] as const, 'false') === 'true',
     rowSecurity: oneOf(env, 'KEYWARD_ROW_SECURITY', ['auto', 'on', 'off'] as const, 'auto'),

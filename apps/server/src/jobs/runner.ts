@@ -34,12 +34,6 @@ interface StartOptions {
 const SCHEMA = 'pgboss';
 /** Retries: 30 s, then doubling (pg-boss's backoff), five times. */
 const RETRY = { retryLimit: 5, retryDelay: 30, retryBackoff: true };
-/**
- * How often a worker looks for runs by itself. A run queued with `enqueue` is announced and starts at
- * once; looking is for the schedule's runs (minutes apart) and retries (30 s and more apart). At 2 s,
- * the nine queues' looks were 4–5 transactions a second in every idle process.
- */
-const POLL_SECONDS = 10;
 
 /**
  * The job queue (pg-boss) on the database Keyward already has: on PostgreSQL through a small pool of its
@@ -144,13 +138,17 @@ export class JobRunner {
       if (schedule && job.cron) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
       else if (schedule) await boss.unschedule(job.name);
       if (!works(job.name)) continue;
-      const worker = await boss.work(job.name, { pollingIntervalSeconds: POLL_SECONDS }, async ([run]) => {
-        if (!run) return undefined;
-        log.info({ job: job.name, run: run.id }, 'job run started');
-        const output = await job.run((run.data ?? {}) as Record<string, unknown>);
-        log.info({ job: job.name, run: run.id }, 'job run finished');
-        return output;
-      });
+      const worker = await boss.work(
+        job.name,
+        { pollingIntervalSeconds: this.ctx.config.jobPollSeconds },
+        async ([run]) => {
+          if (!run) return undefined;
+          log.info({ job: job.name, run: run.id }, 'job run started');
+          const output = await job.run((run.data ?? {}) as Record<string, unknown>);
+          log.info({ job: job.name, run: run.id }, 'job run finished');
+          return output;
+        },
+      );
       this.workers.set(job.name, worker);
       this.unlisten.push(await onWorkQueued(this.ctx.db, `job:${job.name}`, () => boss.notifyWorker(worker)));
     }

@@ -19,7 +19,11 @@ const clockFile = path.join(dir, 'now');
 const setClock = (at: Date) => writeFileSync(clockFile, at.toISOString());
 
 const startChild = (name: string) =>
-  startChildServer(name, dir, clockFile, { KEYWARD_JOBS: 'work', KEYWARD_JOB_TIMEOUT_SECONDS: '3' });
+  startChildServer(name, dir, clockFile, {
+    KEYWARD_JOBS: 'work',
+    KEYWARD_JOB_TIMEOUT_SECONDS: '3',
+    KEYWARD_JOB_POLL_SECONDS: '2',
+  });
 
 describe.skipIf(inject('databaseKind') !== 'postgres')('the lifecycle on two processes', () => {
   setClock(T0);

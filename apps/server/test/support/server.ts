@@ -56,6 +56,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // Queued runs are worked, but nothing is scheduled: test files share one database, each on its own
     // clock, and a scheduled sweep with one file's clock would expire or release another file's rows.
     jobs: 'work',
+    // Failed runs' retries and runs of a killed process are found by looking: as often as before runs
+    // were announced, so tests of retries do not wait out the production interval.
+    jobPollSeconds: 2,
     // Test receivers listen on loopback; any test server may be the one that delivers (one database).
     webhookAllowedHosts: ['127.0.0.1', '::1', 'localhost'],
     ...overrides,
